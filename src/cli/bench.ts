@@ -1,0 +1,210 @@
+// `bench`: suggestion latency, decode speed and training throughput, each printed beside a reference measured
+// in the same run (re-encoding per keystroke; op-by-op tfjs inference; a tfjs-layers seq2seq; raw matmul).
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEFAULT_MODEL_CONFIG, DEFAULT_TRAIN_CONFIG, ModelConfig } from '../model/config';
+import { batchChars, SourceFile, WindowSampler } from '../model/dataset';
+import { CompletionEngine } from '../model/engine';
+import { InferenceNet } from '../model/inference';
+import { Seq2SeqLearner } from '../model/learner';
+import { Rng } from '../model/rng';
+import { Batch, encode, lstmCell, Seq2SeqModel } from '../model/seq2seq';
+import { tf, Tensor2D } from '../model/tf';
+import { Vocabulary } from '../model/vocab';
+import { DENSE_BIAS, DENSE_KERNEL } from '../model/weights';
+import { initBackend } from '../node/backend';
+import { readCorpus } from '../node/corpus';
+import { loadModelDir } from '../node/modelFiles';
+import { naiveLayersTrainingRate } from './naiveBaseline';
+import { backendOption, parse } from './options';
+
+const now = (): number => performance.now();
+
+export function percentile(values: number[], p: number): number {
+  const s = [...values].sort((a, b) => a - b);
+  if (s.length === 0) return NaN;
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] as number;
+}
+
+const median = (v: number[]): number => percentile(v, 50);
+const fmt = (x: number, digits = 1): string => x.toFixed(digits);
+
+function timeIt(reps: number, fn: () => void): number[] {
+  const times: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = now();
+    fn();
+    times.push(now() - t0);
+  }
+  return times;
+}
+
+function matmulGflops(m: number, k: number, n: number, reps: number): number {
+  const a = tf.randomUniform([m, k]) as Tensor2D;
+  const b = tf.randomUniform([k, n]) as Tensor2D;
+  const once = (): void => {
+    const product = tf.matMul(a, b);
+    product.dataSync();
+    product.dispose();
+  };
+  once();
+  const ms = median(timeIt(reps, once));
+  a.dispose();
+  b.dispose();
+  return (2 * m * k * n) / (ms * 1e6);
+}
+
+/** Op-by-op tfjs inference (the straightforward way): encode the window, then greedy steps with dataSync. */
+function opByOpRequest(model: Seq2SeqModel, tokens: number[], decodeSteps: number): void {
+  tf.tidy(() => {
+    const batch: Batch = {
+      batchSize: 1, encoderLength: tokens.length, encoderIds: Int32Array.from(tokens), encoderPad: new Int32Array(1),
+      targetLength: 0, decoderInputs: new Int32Array(0), targets: new Int32Array(0),
+    };
+    let states = encode(model, batch);
+    let id = model.vocab.startId;
+    for (let t = 0; t < decodeSteps; t++) {
+      const x = tf.cast(tf.oneHot(tf.tensor1d([id], 'int32'), model.vocab.size), 'float32') as Tensor2D;
+      let input = x;
+      states = states.map((s, l) => {
+        const next = lstmCell(model, 'decoderLstm', l, input, s);
+        input = next.h;
+        return next;
+      });
+      const logits = tf.add(tf.matMul(input, model.weight(DENSE_KERNEL)), model.weight(DENSE_BIAS));
+      id = tf.argMax(logits, 1).dataSync()[0] as number;
+    }
+  });
+}
+
+/** Training FLOPs of a batch (forward matmuls x 3 for forward + backward), as executed (one-hot products included). */
+function trainingFlops(config: ModelConfig, vocabSize: number, batch: Batch): number {
+  const H = config.hiddenSize;
+  let perStep = 0;
+  for (let l = 0; l < config.layers; l++) perStep += 2 * ((l === 0 ? vocabSize : H) + H) * 4 * H;
+  const chars = batchChars(batch);
+  return 3 * (chars.processed * perStep + chars.targets * 2 * H * vocabSize);
+}
+
+async function benchText(): Promise<SourceFile[]> {
+  const src = join(__dirname, '..', 'src');
+  const roots = [src, join(__dirname, '..', '..', 'src')].filter((p) => existsSync(p));
+  if (roots.length > 0) {
+    const { files } = await readCorpus([roots[0] as string]);
+    if (files.length > 0) return files;
+  }
+  const text = 'export function add(a: number, b: number): number {\n  return a + b;\n}\n'.repeat(200);
+  return [{ path: 'synthetic.ts', text, family: 'ts-js' }];
+}
+
+export async function runBench(args: string[]): Promise<number> {
+  const values = parse(args, { model: { type: 'string' }, quick: { type: 'boolean' } });
+  const quick = values.quick === true;
+  const backend = await initBackend(backendOption(values));
+  const print = (line: string): void => {
+    process.stdout.write(`${line}\n`);
+  };
+  print(`$ node dist/cli.js bench ${args.join(' ')}`.trim());
+  print(`backend: ${backend.name}${backend.notes.length ? ` (${backend.notes.join('; ')})` : ''}; quick=${quick}`);
+
+  const modelDir = (values.model as string | undefined) ?? join(__dirname, '..', 'models', 'base');
+  let model: Seq2SeqModel;
+  let modelName: string;
+  if (existsSync(join(modelDir, 'model.json'))) {
+    const loaded = await loadModelDir(modelDir);
+    model = loaded.model;
+    modelName = loaded.metadata.name ?? modelDir;
+  } else {
+    model = Seq2SeqModel.create(DEFAULT_MODEL_CONFIG, Vocabulary.createDefault(), 1);
+    modelName = 'untrained base-size model (no model folder found)';
+  }
+  const c = model.config;
+  print(`model: ${modelName}: hidden ${c.hiddenSize}, layers ${c.layers}, peephole ${c.peephole}, window ${c.minContextChars}-${c.maxContextChars}`);
+
+  // Raw matmul speed: the ceiling everything else is compared with.
+  const bigGflops = matmulGflops(512, 512, 512, quick ? 3 : 10);
+  const vecGflops = matmulGflops(1, c.hiddenSize, 4 * c.hiddenSize, quick ? 20 : 200);
+  print(`\nmatmul: 512x512x512 ${fmt(bigGflops)} GFLOP/s; batch-1 [1,${c.hiddenSize}]x[${c.hiddenSize},${4 * c.hiddenSize}] ${fmt(vecGflops)} GFLOP/s`);
+
+  // Suggestion latency.
+  const files = await benchText();
+  const text = files.map((f) => f.text).join('\n');
+  const reps = quick ? 12 : 60;
+  const rng = new Rng(3);
+  const coldPrefixes = Array.from({ length: reps }, () => text.slice(0, rng.int(300, text.length)));
+  print(`\nsuggestion latency, ms (context up to ${c.maxContextChars} chars, decode to the end of the token, max 20 chars):`);
+  const rows: string[] = [];
+  for (const beamWidth of [1, 4]) {
+    const cold = new CompletionEngine(model, { cache: false });
+    cold.suggest({ prefix: coldPrefixes[0] as string, beamWidth });
+    const coldTimes = coldPrefixes.map((prefix) => {
+      const t0 = now();
+      cold.suggest({ prefix, beamWidth, maxChars: 20 });
+      return now() - t0;
+    });
+    cold.dispose();
+    // Typing trace: one request per keystroke through a stretch of real code, the encoder state carried over.
+    const warm = new CompletionEngine(model);
+    const start = Math.min(text.length - reps - 1, 2000);
+    const warmTimes: number[] = [];
+    let decoded = 0;
+    for (let k = 0; k <= reps; k++) {
+      const t0 = now();
+      const r = warm.suggest({ prefix: text.slice(0, start + k), beamWidth, maxChars: 20 });
+      if (k > 0) warmTimes.push(now() - t0); // the first request of the trace fills the cache
+      decoded += r.candidates[0]?.text.length ?? 0;
+    }
+    warm.dispose();
+    rows.push(`  beam ${beamWidth}: typing trace p50 ${fmt(median(warmTimes))} p95 ${fmt(percentile(warmTimes, 95))} | re-encode every request p50 ${fmt(median(coldTimes))} p95 ${fmt(percentile(coldTimes, 95))} | mean suggestion ${fmt(decoded / (reps + 1))} chars`);
+  }
+  rows.forEach(print);
+  const vocab = model.vocab;
+  const refTokens = [vocab.markerId('ts-js'), ...vocab.encode(text.slice(0, 128))];
+  opByOpRequest(model, refTokens, 20);
+  const refTimes = timeIt(quick ? 3 : 10, () => opByOpRequest(model, refTokens, 20));
+  const netOnly = new CompletionEngine(model, { cache: false });
+  const fastTimes = timeIt(quick ? 5 : 20, () => netOnly.suggest({ prefix: text.slice(0, 127), beamWidth: 1, maxChars: 20, stopAt: 'line' }));
+  netOnly.dispose();
+  print(`  reference, encode 128 + greedy up to 20 chars: op-by-op tfjs p50 ${fmt(median(refTimes))} ms vs this engine p50 ${fmt(median(fastTimes))} ms (${fmt(median(refTimes) / median(fastTimes))}x)`);
+
+  // Decode speed: decoder steps at batch 1.
+  const net = new InferenceNet(model);
+  const state = net.zeroState(1);
+  const steps = quick ? 100 : 500;
+  const t0 = now();
+  for (let s = 0; s < steps; s++) net.logProbs(net.step('decoderLstm', [vocab.idOf('a')], state), 1);
+  const decodeRate = (steps * 1000) / (now() - t0);
+  net.dispose();
+  print(`\ndecode: ${Math.round(decodeRate)} chars/s at batch 1 (${fmt(1000 / decodeRate, 3)} ms per character)`);
+
+  // Training throughput of this trainer vs a tfjs-layers seq2seq on the same backend and the same text.
+  const trainModel = Seq2SeqModel.create(c, vocab, 2);
+  const learner = new Seq2SeqLearner(trainModel, DEFAULT_TRAIN_CONFIG);
+  const sampler = new WindowSampler(files, vocab, c);
+  const B = DEFAULT_TRAIN_CONFIG.batchSize;
+  learner.trainStep(sampler.sample(Rng.derive(1, 0), B));
+  let processed = 0;
+  let targets = 0;
+  let flops = 0;
+  let ms = 0;
+  for (let i = 1; i <= (quick ? 2 : 6); i++) {
+    const batch = sampler.sample(Rng.derive(1, i), B);
+    const t = now();
+    learner.trainStep(batch);
+    ms += now() - t;
+    const chars = batchChars(batch);
+    processed += chars.processed;
+    targets += chars.targets;
+    flops += trainingFlops(c, vocab.size, batch);
+  }
+  learner.dispose();
+  trainModel.dispose();
+  const gflops = flops / (ms * 1e6);
+  print(`\ntraining (batch ${B}, window ${c.minContextChars}-${c.maxContextChars}, ${c.targetChars} targets per window):`);
+  print(`  this trainer: ${Math.round((processed * 1000) / ms)} processed chars/s, ${Math.round((targets * 1000) / ms)} target chars/s, ${fmt(gflops)} GFLOP/s = ${fmt((100 * gflops) / bigGflops, 0)} % of the 512^3 matmul`);
+  const naive = await naiveLayersTrainingRate(files, vocab, c.hiddenSize, quick ? 1 : 3);
+  print(`  reference, tfjs-layers seq2seq (window 128, 16 targets, batch 32): ${Math.round(naive.processedPerSecond)} processed chars/s, ${Math.round(naive.targetsPerSecond)} target chars/s`);
+  print(`  ratio: ${fmt(((targets * 1000) / ms) / naive.targetsPerSecond)}x target chars/s, ${fmt(((processed * 1000) / ms) / naive.processedPerSecond)}x processed chars/s`);
+  model.dispose();
+  return 0;
+}

@@ -1,0 +1,72 @@
+// `suggest`: loads a model once, then answers one JSON line per request line, in order, flushed at once.
+import { createInterface } from 'node:readline';
+import { CompletionEngine } from '../model/engine';
+import { initBackend } from '../node/backend';
+import { loadModelDir } from '../node/modelFiles';
+import { backendOption, numberOption, parse, requireString } from './options';
+
+export interface SuggestLine {
+  id: unknown;
+  prefix: string;
+  suffix?: string;
+  language?: string;
+}
+
+/** Checks one request; returns an error message instead of throwing so the server keeps serving. */
+export function parseRequest(line: string): { request: SuggestLine } | { id: unknown; error: string } {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch (e) {
+    return { id: null, error: `not JSON: ${(e as Error).message}` };
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return { id: null, error: 'a request must be a JSON object' };
+  const r = value as Record<string, unknown>;
+  const id = r.id ?? null;
+  if (typeof r.prefix !== 'string') return { id, error: '"prefix" must be a string' };
+  if (r.suffix !== undefined && typeof r.suffix !== 'string') return { id, error: '"suffix" must be a string' };
+  if (r.language !== undefined && typeof r.language !== 'string') return { id, error: '"language" must be a string' };
+  return { request: { id, prefix: r.prefix, suffix: r.suffix as string | undefined, language: r.language as string | undefined } };
+}
+
+export async function runSuggest(args: string[]): Promise<number> {
+  const values = parse(args, { model: { type: 'string' }, beam: { type: 'string' }, 'max-chars': { type: 'string' } });
+  const modelDir = requireString(values, 'model');
+  const beamWidth = numberOption(values, 'beam', 1, 1);
+  const maxChars = numberOption(values, 'max-chars', 32, 1);
+  const backend = await initBackend(backendOption(values));
+  const { model, metadata } = await loadModelDir(modelDir);
+  process.stderr.write(`seq2seq: ${metadata.name ?? modelDir} on ${backend.name} ready\n`);
+  const engine = new CompletionEngine(model);
+  const write = (obj: unknown): void => {
+    process.stdout.write(`${JSON.stringify(obj)}\n`);
+  };
+  const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  for await (const line of lines) {
+    if (line.trim() === '') continue;
+    const parsed = parseRequest(line);
+    if ('error' in parsed) {
+      write({ id: parsed.id, error: parsed.error });
+      continue;
+    }
+    const { request } = parsed;
+    try {
+      const t0 = performance.now();
+      const { candidates } = engine.suggest({ prefix: request.prefix, language: request.language, beamWidth, maxChars });
+      const ms = performance.now() - t0;
+      const best = candidates[0];
+      write({
+        id: request.id,
+        suggestion: best?.text ?? '',
+        confidence: best ? Number(best.confidence.toFixed(4)) : 0,
+        ms: Number(ms.toFixed(2)),
+        ...(beamWidth > 1 ? { alternatives: candidates.slice(1).map((c) => ({ text: c.text, confidence: Number(c.confidence.toFixed(4)) })) } : {}),
+      });
+    } catch (e) {
+      write({ id: request.id, error: (e as Error).message });
+    }
+  }
+  engine.dispose();
+  model.dispose();
+  return 0;
+}

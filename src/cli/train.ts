@@ -1,0 +1,158 @@
+// `train`: trains a new model, fine-tunes one (--from) or resumes a checkpoint (--resume), saving the best
+// model by validation loss to --out after each evaluation (atomically, with the optimiser state for resume).
+import { DEFAULT_MODEL_CONFIG, DEFAULT_TRAIN_CONFIG, ModelConfig, TrainConfig, validateModelConfig } from '../model/config';
+import { batchChars, splitByFile, WindowSampler } from '../model/dataset';
+import { Seq2SeqLearner } from '../model/learner';
+import { Rng } from '../model/rng';
+import { Batch, Seq2SeqModel } from '../model/seq2seq';
+import { assertCompatible, TrainingState } from '../model/serialize';
+import { trainLoop, TrainProgress } from '../model/trainer';
+import { Vocabulary } from '../model/vocab';
+import { initBackend } from '../node/backend';
+import { readCorpus } from '../node/corpus';
+import { loadModelDir, loadOptimizerState, saveModelDir } from '../node/modelFiles';
+import { backendOption, numberOption, parse, requireString } from './options';
+
+export async function runTrain(args: string[]): Promise<number> {
+  const values = parse(args, {
+    corpus: { type: 'string', multiple: true },
+    out: { type: 'string' },
+    from: { type: 'string' },
+    resume: { type: 'boolean' },
+    minutes: { type: 'string' },
+    epochs: { type: 'string' },
+    steps: { type: 'string' },
+    hidden: { type: 'string' },
+    layers: { type: 'string' },
+    peephole: { type: 'boolean' },
+    'min-context': { type: 'string' },
+    'max-context': { type: 'string' },
+    'target-chars': { type: 'string' },
+    batch: { type: 'string' },
+    lr: { type: 'string' },
+    seed: { type: 'string' },
+    'eval-every': { type: 'string' },
+    'max-corpus-chars': { type: 'string' },
+    name: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  const corpora = (values.corpus as string[] | undefined) ?? [];
+  if (corpora.length === 0) throw new Error('--corpus is required (repeat it for several folders)');
+  const out = requireString(values, 'out');
+  const json = values.json === true;
+  const log = (line: string, obj?: unknown): void => {
+    process.stdout.write(json && obj !== undefined ? `${JSON.stringify(obj)}\n` : `${line}\n`);
+  };
+
+  const backend = await initBackend(backendOption(values));
+  log(`backend: ${backend.name}${backend.notes.length ? ` (${backend.notes.join('; ')})` : ''}`, { event: 'backend', ...backend });
+
+  const train: TrainConfig = {
+    ...DEFAULT_TRAIN_CONFIG,
+    batchSize: numberOption(values, 'batch', DEFAULT_TRAIN_CONFIG.batchSize, 1),
+    learningRate: numberOption(values, 'lr', DEFAULT_TRAIN_CONFIG.learningRate, 0),
+    seed: numberOption(values, 'seed', DEFAULT_TRAIN_CONFIG.seed, 0),
+    evalEvery: numberOption(values, 'eval-every', DEFAULT_TRAIN_CONFIG.evalEvery, 1),
+  };
+  const requested: ModelConfig = {
+    hiddenSize: numberOption(values, 'hidden', DEFAULT_MODEL_CONFIG.hiddenSize, 1),
+    layers: numberOption(values, 'layers', DEFAULT_MODEL_CONFIG.layers, 1),
+    peephole: values.peephole === true,
+    minContextChars: numberOption(values, 'min-context', DEFAULT_MODEL_CONFIG.minContextChars, 1),
+    maxContextChars: numberOption(values, 'max-context', DEFAULT_MODEL_CONFIG.maxContextChars, 1),
+    targetChars: numberOption(values, 'target-chars', DEFAULT_MODEL_CONFIG.targetChars, 1),
+  };
+  validateModelConfig(requested);
+
+  const vocab = Vocabulary.createDefault();
+  let model: Seq2SeqModel;
+  let state: TrainingState = { step: 0, bestValidationLoss: null, trainedChars: 0, seed: train.seed };
+  const resumeFrom = values.resume === true ? out : undefined;
+  const from = (values.from as string | undefined) ?? resumeFrom;
+  if (from) {
+    const loaded = await loadModelDir(from);
+    model = loaded.model;
+    const explicitShape = ['hidden', 'layers', 'peephole'].some((k) => values[k] !== undefined);
+    assertCompatible(model, explicitShape ? requested : model.config, vocab);
+    if (resumeFrom) state = { ...loaded.metadata.training, seed: train.seed };
+    log(`${resumeFrom ? 'resuming' : 'fine-tuning'} from ${from} (step ${loaded.metadata.training.step})`, { event: 'start', from, resume: !!resumeFrom });
+  } else {
+    model = Seq2SeqModel.create(requested, vocab, train.seed);
+  }
+  const config = model.config;
+
+  const { files, skipped } = await readCorpus(corpora, {
+    maxTotalChars: numberOption(values, 'max-corpus-chars', Infinity, 1),
+  });
+  const split = splitByFile(files, train.validationFraction, train.seed);
+  const trainSampler = new WindowSampler(split.train, vocab, config);
+  const validationSampler = new WindowSampler(split.validation, vocab, config);
+  if (trainSampler.isEmpty) throw new Error(`no usable source files under ${corpora.join(', ')} (${skipped.length} skipped)`);
+  log(
+    `corpus: ${split.train.length} training files (${trainSampler.totalChars} chars), ${split.validation.length} validation files (${validationSampler.totalChars} chars), ${skipped.length} skipped`,
+    { event: 'corpus', trainFiles: split.train.length, trainChars: trainSampler.totalChars, validationFiles: split.validation.length, validationChars: validationSampler.totalChars, skipped: skipped.length },
+  );
+  log(`model: hidden ${config.hiddenSize}, layers ${config.layers}, peephole ${config.peephole}, ${model.parameterCount} parameters`, { event: 'model', config, parameters: model.parameterCount });
+
+  const learner = new Seq2SeqLearner(model, train);
+  if (resumeFrom) {
+    const optimizer = await loadOptimizerState(resumeFrom);
+    if (optimizer) await learner.restoreOptimizerState(optimizer);
+  }
+  const validationBatches: Batch[] = validationSampler.isEmpty
+    ? []
+    : Array.from({ length: train.validationBatches }, (_, i) => validationSampler.sample(Rng.derive(train.seed ^ 0x5eed, i), train.batchSize));
+
+  const targetsPerStep = train.batchSize * config.targetChars;
+  const epochs = numberOption(values, 'epochs', values.minutes === undefined && values.steps === undefined ? 1 : Infinity, 0);
+  const stepsFromEpochs = Number.isFinite(epochs) ? Math.ceil((epochs * trainSampler.totalChars) / targetsPerStep) : Infinity;
+  const maxSteps = state.step + Math.min(stepsFromEpochs, numberOption(values, 'steps', Infinity, 1));
+  const minutes = numberOption(values, 'minutes', Infinity, 0);
+  const deadline = Number.isFinite(minutes) ? Date.now() + minutes * 60_000 : undefined;
+
+  const abort = new AbortController();
+  const onSignal = (): void => abort.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  let trainedChars = state.trainedChars;
+  const validate = (): number | null =>
+    validationBatches.length === 0 ? null : validationBatches.reduce((s, b) => s + learner.score(b), 0) / validationBatches.length;
+  const save = async (p: TrainProgress): Promise<void> => {
+    state = { ...state, step: p.step, bestValidationLoss: p.bestValidationLoss, trainedChars, seed: train.seed };
+    await saveModelDir(out, model, { training: { ...state, validationBitsPerChar: p.bestValidationLoss === null ? null : p.bestValidationLoss / Math.LN2 }, name: values.name as string | undefined, optimizer: await learner.optimizerState() });
+  };
+  const result = await trainLoop({
+    startStep: state.step,
+    bestValidationLoss: state.bestValidationLoss,
+    maxSteps,
+    deadline,
+    evalEvery: train.evalEvery,
+    signal: abort.signal,
+    step: (step) => {
+      const batch = trainSampler.sample(Rng.derive(train.seed, step), train.batchSize);
+      const loss = learner.trainStep(batch);
+      const chars = batchChars(batch);
+      trainedChars += chars.targets;
+      return { loss, processedChars: chars.processed, targetChars: chars.targets };
+    },
+    validate,
+    onProgress: (p) => {
+      if (p.validationLoss === null && p.step % 10 !== 0) return;
+      const val = p.validationLoss === null ? '' : `  val ${(p.validationLoss / Math.LN2).toFixed(3)} bpc`;
+      log(
+        `step ${p.step}  train ${(p.trainLoss / Math.LN2).toFixed(3)} bpc${val}  ${Math.round(p.charsPerSecond)} chars/s (${Math.round(p.targetCharsPerSecond)} targets/s)  ${(p.elapsedMs / 1000).toFixed(0)} s`,
+        { event: 'progress', ...p },
+      );
+    },
+    onEvaluation: async (p, improved) => {
+      if (improved) await save(p);
+    },
+  });
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  log(`stopped (${result.stopReason}) at step ${result.step}; best validation ${result.bestValidationLoss === null ? 'n/a' : (result.bestValidationLoss / Math.LN2).toFixed(3) + ' bpc'}; saved to ${out}`, { event: 'done', ...result });
+  learner.dispose();
+  model.dispose();
+  return 0;
+}

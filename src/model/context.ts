@@ -1,0 +1,31 @@
+// What the encoder reads for a cursor: the language marker, START when the window begins at the file's start,
+// then the window's characters. The window's start snaps to a grid so it stays put while the user types.
+import type { ModelConfig } from './config';
+import type { LanguageFamily } from './language';
+import type { Vocabulary } from './vocab';
+
+export interface ContextWindow {
+  /** Offset of the window's first character in the text before the cursor. */
+  start: number;
+  text: string;
+  atFileStart: boolean;
+}
+
+/**
+ * The window for the text before the cursor: all of it when it is short, otherwise a window whose start is a
+ * multiple of (max - min) so that its length stays within [min, max) and typing only appends to it.
+ */
+export function contextWindow(before: string, config: ModelConfig): ContextWindow {
+  const { minContextChars: min, maxContextChars: max } = config;
+  if (before.length <= max) return { start: 0, text: before, atFileStart: true };
+  const stride = Math.max(1, max - min);
+  const start = Math.floor((before.length - min) / stride) * stride;
+  return { start, text: before.slice(start), atFileStart: false };
+}
+
+export function encoderTokens(vocab: Vocabulary, family: LanguageFamily, text: string, atFileStart: boolean): number[] {
+  const ids = [vocab.markerId(family)];
+  if (atFileStart) ids.push(vocab.startId);
+  for (let i = 0; i < text.length; i++) ids.push(vocab.idOf(text[i] as string));
+  return ids;
+}

@@ -1,0 +1,107 @@
+// Training windows from source files: a cursor position, the encoder window before it and the targets after
+// it. Files, never windows, are split between training and validation, so no validation text is ever trained on.
+import type { ModelConfig } from './config';
+import { encoderTokens } from './context';
+import type { LanguageFamily } from './language';
+import { hashString, Rng } from './rng';
+import type { Batch } from './seq2seq';
+import { Vocabulary } from './vocab';
+
+export interface SourceFile {
+  path: string;
+  text: string;
+  family: LanguageFamily;
+  /** Files of one project go to the same side of a split when it is given. */
+  project?: string;
+}
+
+export interface Split {
+  train: SourceFile[];
+  validation: SourceFile[];
+}
+
+/** Deterministic split by file (or by project where files name one). */
+export function splitByFile(files: SourceFile[], validationFraction: number, seed: number): Split {
+  const split: Split = { train: [], validation: [] };
+  if (files.length === 1) return { train: files, validation: [] };
+  for (const f of files) {
+    const u = hashString(`${seed}:${f.project ?? f.path}`) / 4294967296;
+    (u < validationFraction ? split.validation : split.train).push(f);
+  }
+  // Every non-trivial corpus gets some validation text, so early stopping has something to look at.
+  if (split.validation.length === 0 && validationFraction > 0 && split.train.length > 1) {
+    split.validation.push(split.train.pop() as SourceFile);
+  }
+  return split;
+}
+
+export class WindowSampler {
+  private readonly texts: string[];
+  private readonly ids: Int32Array[];
+  private readonly cumulative: number[];
+  readonly totalChars: number;
+
+  constructor(readonly files: SourceFile[], private readonly vocab: Vocabulary, private readonly config: ModelConfig) {
+    const kept = files.filter((f) => f.text.length >= 2);
+    this.files = kept;
+    this.texts = kept.map((f) => Vocabulary.normalise(f.text));
+    this.ids = this.texts.map((t) => Int32Array.from(vocab.encode(t)));
+    let total = 0;
+    this.cumulative = this.ids.map((a) => (total += a.length));
+    this.totalChars = total;
+  }
+
+  get isEmpty(): boolean {
+    return this.totalChars === 0;
+  }
+
+  /** A batch of windows drawn with rng: files by length, cursor positions uniformly, one window length per batch. */
+  sample(rng: Rng, batchSize: number): Batch {
+    if (this.isEmpty) throw new Error('no text to sample windows from');
+    const { minContextChars: min, maxContextChars: max, targetChars: T } = this.config;
+    const contextLen = rng.int(min, max + 1);
+    const rows: number[][] = [];
+    const targets = new Int32Array(batchSize * T);
+    const decoderInputs = new Int32Array(batchSize * T);
+    for (let r = 0; r < batchSize; r++) {
+      const f = this.pickFile(rng);
+      const ids = this.ids[f] as Int32Array;
+      const text = this.texts[f] as string;
+      const p = rng.int(1, ids.length);
+      const start = Math.max(0, p - contextLen);
+      rows.push(encoderTokens(this.vocab, (this.files[f] as SourceFile).family, text.slice(start, p), start === 0));
+      for (let t = 0; t < T; t++) {
+        const target = p + t < ids.length ? (ids[p + t] as number) : this.vocab.endId;
+        targets[r * T + t] = target;
+        decoderInputs[r * T + t] = t === 0 ? this.vocab.startId : (targets[r * T + t - 1] as number);
+      }
+    }
+    const L = rows.reduce((m, row) => Math.max(m, row.length), 0);
+    const encoderIds = new Int32Array(batchSize * L);
+    const encoderPad = new Int32Array(batchSize);
+    rows.forEach((row, r) => {
+      encoderPad[r] = L - row.length;
+      encoderIds.set(row, r * L + (L - row.length));
+    });
+    return { batchSize, encoderLength: L, encoderIds, encoderPad, targetLength: T, decoderInputs, targets };
+  }
+
+  private pickFile(rng: Rng): number {
+    const x = rng.next() * this.totalChars;
+    let lo = 0;
+    let hi = this.cumulative.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((this.cumulative[mid] as number) > x) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  }
+}
+
+/** Characters the network reads for a batch (encoder + decoder steps) and characters it is scored on. */
+export function batchChars(batch: Batch): { processed: number; targets: number } {
+  const targets = batch.batchSize * batch.targetLength;
+  const padding = batch.encoderPad.reduce((a, b) => a + b, 0);
+  return { processed: batch.batchSize * batch.encoderLength - padding + targets, targets };
+}

@@ -1,0 +1,92 @@
+// The completion engine: text before the cursor in, ranked suggestions out. Owns the inference weights,
+// the encoder-state cache and the decoder for one loaded model.
+import { contextWindow, encoderTokens } from './context';
+import { Candidate, Decoder } from './decode';
+import { EncoderCache } from './encoderCache';
+import { InferenceNet } from './inference';
+import { familyOfLanguageId } from './language';
+import type { Seq2SeqModel } from './seq2seq';
+import type { StopAt } from './tokens';
+import { Vocabulary } from './vocab';
+
+export interface SuggestRequest {
+  /** Text before the cursor (any length; only the encoder window is read). */
+  prefix: string;
+  /** VS Code language id or family name; picks the language marker. */
+  language?: string;
+  beamWidth?: number;
+  maxChars?: number;
+  stopAt?: StopAt;
+}
+
+export interface SuggestResult {
+  candidates: Candidate[];
+  /** Encoder steps this request ran (0 when the cache held the whole window). */
+  encoderSteps: number;
+}
+
+/** Per character of the window: what the encoder held after reading it (layer by layer). */
+export interface EncoderTrace {
+  tokens: string[];
+  hidden: number[][][]; // [position][layer][unit]
+  cell: number[][][];
+  inputGate: number[][][];
+  forgetGate: number[][][];
+  outputGate: number[][][];
+}
+
+export class CompletionEngine {
+  private readonly net: InferenceNet;
+  private readonly cache: EncoderCache;
+  private readonly decoder: Decoder;
+
+  constructor(readonly model: Seq2SeqModel, options: { cache?: boolean } = {}) {
+    this.net = new InferenceNet(model);
+    this.cache = new EncoderCache(this.net, options.cache === false ? 0 : 4);
+    this.decoder = new Decoder(this.net, model.vocab);
+  }
+
+  private tokensFor(prefix: string, language: string | undefined): number[] {
+    const window = contextWindow(Vocabulary.normalise(prefix), this.model.config);
+    return encoderTokens(this.model.vocab, familyOfLanguageId(language), window.text, window.atFileStart);
+  }
+
+  suggest(request: SuggestRequest): SuggestResult {
+    const { state, stepsRun } = this.cache.encode(this.tokensFor(request.prefix, request.language));
+    const candidates = this.decoder.decode(state, {
+      beamWidth: Math.max(1, Math.floor(request.beamWidth ?? 1)),
+      maxChars: Math.max(1, Math.floor(request.maxChars ?? 32)),
+      stopAt: request.stopAt ?? 'token',
+    });
+    return { candidates, encoderSteps: stepsRun };
+  }
+
+  /** The encoder's state and gates over the last `maxChars` tokens of the window (reads, never caches). */
+  trace(prefix: string, language: string | undefined, maxChars = 64): EncoderTrace {
+    const tokens = this.tokensFor(prefix, language);
+    const from = Math.max(0, tokens.length - maxChars);
+    const trace: EncoderTrace = { tokens: [], hidden: [], cell: [], inputGate: [], forgetGate: [], outputGate: [] };
+    const state = this.net.zeroState(1);
+    tokens.forEach((id, p) => {
+      const gates = { input: [], forget: [], output: [] } as { input: Float32Array[]; forget: Float32Array[]; output: Float32Array[] };
+      this.net.step('encoderLstm', [id], state, p >= from ? gates : undefined);
+      if (p < from) return;
+      const vocab = this.model.vocab;
+      trace.tokens.push(id < vocab.chars.length ? vocab.charOf(id) : (vocab.specials[id - vocab.chars.length] ?? '?'));
+      trace.hidden.push(state.h.map((a) => Array.from(a)));
+      trace.cell.push(state.c.map((a) => Array.from(a)));
+      trace.inputGate.push(gates.input.map((a) => Array.from(a)));
+      trace.forgetGate.push(gates.forget.map((a) => Array.from(a)));
+      trace.outputGate.push(gates.output.map((a) => Array.from(a)));
+    });
+    return trace;
+  }
+
+  clearCache(): void {
+    this.cache.clear();
+  }
+
+  dispose(): void {
+    this.net.dispose();
+  }
+}

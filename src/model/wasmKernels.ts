@@ -1,0 +1,145 @@
+// Replacement kernels for the wasm backend (tfjs 4.22) that otherwise cripple training (measured in
+// shared/recipes/tfjs-on-cpu.md): BatchMatMul with a transposed operand leaves XNNPACK for a naive loop,
+// Identity copies buffers the engine only wants to keep, Slice/SplitV copy the whole source to JavaScript.
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { tf } from './tf';
+
+/** The slice of BackendWasm these kernels use. */
+interface WasmBackendLike {
+  makeOutput(shape: number[], dtype: string): TensorInfo;
+  typedArrayFromHeap(t: TensorInfo): Float32Array | Int32Array | Uint8Array;
+  disposeData(dataId: object, force?: boolean): boolean;
+  incRef(dataId: object): void;
+}
+
+interface KernelArgs {
+  inputs: Record<string, TensorInfo>;
+  backend: WasmBackendLike;
+  attrs?: Record<string, unknown>;
+}
+
+let installed = false;
+
+function replace(name: string, make: (original: KernelConfig) => KernelFunc): void {
+  const original = tf.getKernel(name, 'wasm');
+  if (!original) throw new Error(`wasm backend has no ${name} kernel to replace`);
+  tf.unregisterKernel(name, 'wasm');
+  tf.registerKernel({ ...original, kernelFunc: make(original) });
+}
+
+/** Installs the replacements once; call after the wasm backend is ready. */
+export function installWasmKernelFixes(): void {
+  if (installed) return;
+  installed = true;
+  const transposeKernel = tf.getKernel('Transpose', 'wasm');
+  if (!transposeKernel) throw new Error('wasm backend has no Transpose kernel');
+
+  // A transposed copy of the last few weight matrices: backprop multiplies by W^T at every time step.
+  const transposedCache: { source: object; result: TensorInfo }[] = [];
+
+  replace('BatchMatMul', (original) => (args) => {
+    const { inputs, backend, attrs } = args as unknown as KernelArgs;
+    const { a, b } = inputs as { a: TensorInfo; b: TensorInfo };
+    const { transposeA, transposeB } = (attrs ?? {}) as { transposeA?: boolean; transposeB?: boolean };
+    if (!transposeA && !transposeB) return original.kernelFunc(args);
+    const temps: TensorInfo[] = [];
+    const swapLast = (x: TensorInfo): TensorInfo => {
+      const rank = x.shape.length;
+      const perm = [...Array(rank).keys()];
+      perm[rank - 1] = rank - 2;
+      perm[rank - 2] = rank - 1;
+      return transposeKernel.kernelFunc({ inputs: { x }, backend, attrs: { perm } } as never) as TensorInfo;
+    };
+    let a2 = a;
+    if (transposeA) temps.push((a2 = swapLast(a)));
+    let b2 = b;
+    if (transposeB) {
+      const hit = transposedCache.find((e) => e.source === b.dataId && e.result.shape.join() === [...b.shape].reverse().join());
+      if (hit && b.shape.length === 2) b2 = hit.result;
+      else {
+        b2 = swapLast(b);
+        if (b.shape.length === 2) {
+          transposedCache.unshift({ source: b.dataId, result: b2 });
+          const evicted = transposedCache.splice(4);
+          for (const e of evicted) backend.disposeData(e.result.dataId);
+        } else temps.push(b2);
+      }
+    }
+    const out = original.kernelFunc({ ...args, inputs: { a: a2, b: b2 }, attrs: { ...attrs, transposeA: false, transposeB: false } } as never);
+    for (const t of temps) backend.disposeData(t.dataId);
+    return out;
+  });
+
+  replace('Identity', (original) => (args) => {
+    const { inputs, backend } = args as unknown as KernelArgs;
+    const x = inputs.x as TensorInfo;
+    if (x.dtype === 'string') return original.kernelFunc(args);
+    backend.incRef(x.dataId);
+    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+  });
+
+  replace('Slice', (original) => (args) => {
+    const { inputs, backend, attrs } = args as unknown as KernelArgs;
+    const x = inputs.x as TensorInfo;
+    if (x.dtype === 'string' || x.dtype === 'complex64') return original.kernelFunc(args);
+    const { begin, size } = attrs as { begin: number | number[]; size?: number | number[] };
+    const [b, s] = tf.slice_util.parseSliceParams(x as never, begin, size);
+    return heapSlice(x, b as number[], s as number[], backend);
+  });
+
+  replace('SplitV', (original) => (args) => {
+    const { inputs, backend, attrs } = args as unknown as KernelArgs;
+    const x = inputs.x as TensorInfo;
+    if (x.dtype === 'string' || x.dtype === 'complex64') return original.kernelFunc(args);
+    const { numOrSizeSplits, axis } = attrs as { numOrSizeSplits: number | number[]; axis: number | number[] };
+    const ax = tf.util.parseAxisParam(axis, x.shape)[0] as number;
+    const sizes = tf.backend_util.prepareSplitSize(x as never, numOrSizeSplits, ax);
+    const begin = new Array<number>(x.shape.length).fill(0);
+    return sizes.map((n) => {
+      const size = [...x.shape];
+      size[ax] = n;
+      const out = heapSlice(x, [...begin], size, backend);
+      begin[ax] = (begin[ax] as number) + n;
+      return out;
+    });
+  });
+}
+
+/** Copies a box out of x inside the wasm heap, one contiguous innermost run at a time. */
+function heapSlice(x: TensorInfo, begin: number[], size: number[], backend: WasmBackendLike): TensorInfo {
+  const out = backend.makeOutput(size, x.dtype);
+  // Views are taken after makeOutput: an allocation may grow (and detach) the heap.
+  const src = backend.typedArrayFromHeap(x);
+  const dst = backend.typedArrayFromHeap(out);
+  const rank = x.shape.length;
+  const total = size.reduce((a, b) => a * b, 1);
+  if (total === 0) return out;
+  const strides = new Array<number>(rank).fill(1);
+  for (let d = rank - 2; d >= 0; d--) strides[d] = (strides[d + 1] as number) * (x.shape[d + 1] as number);
+  // Merge trailing dimensions that are taken whole into one run.
+  let inner = rank - 1;
+  let run = size[inner] as number;
+  while (inner > 0 && size[inner] === x.shape[inner] && begin[inner] === 0) {
+    inner--;
+    run *= size[inner] as number;
+  }
+  const outer = size.slice(0, inner);
+  const index = new Array<number>(inner).fill(0);
+  let o = 0;
+  for (;;) {
+    let offset = 0;
+    for (let d = 0; d < inner; d++) offset += ((begin[d] as number) + (index[d] as number)) * (strides[d] as number);
+    offset += (begin[inner] as number) * (strides[inner] as number);
+    dst.set(src.subarray(offset, offset + run), o);
+    o += run;
+    let d = inner - 1;
+    while (d >= 0) {
+      index[d] = (index[d] as number) + 1;
+      if ((index[d] as number) < (outer[d] as number)) break;
+      index[d] = 0;
+      d--;
+    }
+    if (d < 0) break;
+  }
+  return out;
+}
