@@ -1,11 +1,13 @@
 // `train`: trains a new model, fine-tunes one (--from) or resumes a checkpoint (--resume), saving the best
 // model by validation loss to --out after each evaluation (atomically, with the optimiser state for resume).
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { DEFAULT_MODEL_CONFIG, DEFAULT_TRAIN_CONFIG, ModelConfig, TrainConfig, validateModelConfig } from '../model/config';
 import { batchChars, splitByFile, WindowSampler } from '../model/dataset';
 import { Seq2SeqLearner } from '../model/learner';
 import { Rng } from '../model/rng';
 import { Batch, Seq2SeqModel } from '../model/seq2seq';
-import { assertCompatible, TrainingState } from '../model/serialize';
+import { assertCompatible, MODEL_FILE, TrainingState } from '../model/serialize';
 import { trainLoop, TrainProgress } from '../model/trainer';
 import { Vocabulary } from '../model/vocab';
 import { initBackend } from '../node/backend';
@@ -67,7 +69,8 @@ export async function runTrain(args: string[]): Promise<number> {
   const vocab = Vocabulary.createDefault();
   let model: Seq2SeqModel;
   let state: TrainingState = { step: 0, bestValidationLoss: null, trainedChars: 0, seed: train.seed };
-  const resumeFrom = values.resume === true ? out : undefined;
+  // --resume continues the checkpoint in --out when there is one, and starts afresh otherwise.
+  const resumeFrom = values.resume === true && existsSync(join(out, MODEL_FILE)) ? out : undefined;
   const from = (values.from as string | undefined) ?? resumeFrom;
   if (from) {
     const loaded = await loadModelDir(from);

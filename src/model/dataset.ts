@@ -29,8 +29,12 @@ export function splitByFile(files: SourceFile[], validationFraction: number, see
     (u < validationFraction ? split.validation : split.train).push(f);
   }
   // Every non-trivial corpus gets some validation text, so early stopping has something to look at.
-  if (split.validation.length === 0 && validationFraction > 0 && split.train.length > 1) {
-    split.validation.push(split.train.pop() as SourceFile);
+  const keyOf = (f: SourceFile): string => f.project ?? f.path;
+  const keys = [...new Set(split.train.map(keyOf))];
+  if (split.validation.length === 0 && validationFraction > 0 && keys.length > 1) {
+    const held = keys[keys.length - 1];
+    split.validation = split.train.filter((f) => keyOf(f) === held);
+    split.train = split.train.filter((f) => keyOf(f) !== held);
   }
   return split;
 }

@@ -1,7 +1,7 @@
 // Reads source files from folders for training and evaluation, skipping what would teach the model noise:
 // dependencies, build output, binary, minified or generated files and oversized files.
 import { promises as fs } from 'node:fs';
-import { extname, join, relative, sep } from 'node:path';
+import { extname, join } from 'node:path';
 import type { SourceFile } from '../model/dataset';
 import { familyOfPath } from '../model/language';
 
@@ -59,8 +59,7 @@ export async function readCorpus(
       if (why) { skipped.push({ path: p, reason: why }); continue; }
       if (total + text.length > maxTotal) { skipped.push({ path: p, reason: 'corpus size cap reached' }); continue; }
       total += text.length;
-      const rel = relative(root, p);
-      files.push({ path: p, text, family: familyOfPath(p), project: `${root}${sep}${rel.split(sep)[0]}` });
+      files.push({ path: p, text, family: familyOfPath(p) });
     }
   }
   return { files, skipped };

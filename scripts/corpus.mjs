@@ -1,0 +1,151 @@
+#!/usr/bin/env node
+// Assembles the base model's training corpus from pinned, permissively licensed sources these machines can
+// reach: npm packages (fetched with `npm pack`) and Python from Debian (the standard library on the machine,
+// plus pure-Python Debian packages for held-out projects). Writes .cache/corpus/{train,heldout}/<family>/<project>
+// and the manifest models/base/CORPUS.md. The corpus itself stays out of git; this script recreates it.
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { extname, join, relative } from 'node:path';
+
+const ROOT = '.cache/corpus';
+const TARBALLS = join(ROOT, 'tarballs');
+const PER_PROJECT_CAP = 3_000_000; // characters: no single project dominates the mix
+const EXT = { ts: ['.ts', '.tsx', '.mts', '.cts'], js: ['.js', '.mjs', '.cjs', '.jsx'], py: ['.py'] };
+const SKIP_DIRS = new Set(['node_modules', 'dist', 'build', 'out', 'test', 'tests', '__tests__', 'esm', 'cjs', 'umd', 'types', 'typings', 'idlelib', 'tkinter', 'turtledemo', 'lib2to3', 'ensurepip', 'site-packages', '__pycache__']);
+
+/** Pinned sources. `role` decides the side: held-out projects are never trained on. */
+const NPM = [
+  { name: 'rxjs', version: '7.8.2', license: 'Apache-2.0', family: 'ts', dirs: ['src'], role: 'train' },
+  { name: 'zod', version: '4.6.7', license: 'MIT', family: 'ts', dirs: ['src'], role: 'train' },
+  { name: 'effect', version: '4.1.0', license: 'MIT', family: 'ts', dirs: ['src'], role: 'train' },
+  { name: 'mobx', version: '7.1.3', license: 'MIT', family: 'ts', dirs: ['src'], role: 'train' },
+  { name: '@tanstack/query-core', version: '5.108.4', license: 'MIT', family: 'ts', dirs: ['src'], role: 'heldout' },
+  { name: 'immer', version: '11.2.13', license: 'MIT', family: 'ts', dirs: ['src'], role: 'heldout' },
+  { name: 'express', version: '5.3.0', license: 'MIT', family: 'js', dirs: ['lib', 'index.js'], role: 'train' },
+  { name: 'lodash', version: '4.18.1', license: 'MIT', family: 'js', dirs: ['.'], role: 'train' },
+  { name: 'axios', version: '1.21.1', license: 'MIT', family: 'js', dirs: ['lib'], role: 'train' },
+  { name: 'eslint', version: '10.15.0', license: 'MIT', family: 'js', dirs: ['lib'], role: 'train' },
+  { name: 'webpack', version: '5.113.0', license: 'MIT', family: 'js', dirs: ['lib'], role: 'train' },
+  { name: 'three', version: '0.187.0', license: 'MIT', family: 'js', dirs: ['src'], role: 'train' },
+  { name: 'mocha', version: '12.0.3', license: 'MIT', family: 'js', dirs: ['lib'], role: 'train' },
+  { name: 'commander', version: '15.1.0', license: 'MIT', family: 'js', dirs: ['lib', 'index.js'], role: 'train' },
+  { name: 'koa', version: '3.3.0', license: 'MIT', family: 'js', dirs: ['lib'], role: 'heldout' },
+  { name: 'ws', version: '8.23.0', license: 'MIT', family: 'js', dirs: ['lib', 'index.js'], role: 'heldout' },
+];
+/** Debian packages of pure Python, unpacked with dpkg -x; used only as held-out projects. */
+const DEBIAN_HELDOUT = [
+  { pkg: 'python3-requests', module: 'requests', license: 'Apache-2.0' },
+  { pkg: 'python3-urllib3', module: 'urllib3', license: 'MIT' },
+];
+const STDLIB = '/usr/lib/python3.11';
+
+function listFiles(dir, exts) {
+  const out = [];
+  const walk = (d) => {
+    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) {
+        if (!SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) walk(p);
+      } else if (e.isFile() && exts.includes(extname(e.name)) && !/\.(d|min|test|spec)\.[cm]?[jt]sx?$/.test(e.name)) out.push(p);
+    }
+  };
+  if (statSync(dir).isDirectory()) walk(dir);
+  else if (exts.includes(extname(dir))) out.push(dir);
+  return out;
+}
+
+function hash(s) {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/** Copies a project's source files (up to the cap) and returns its manifest row. */
+function addProject(srcRoots, base, dest, exts, cap = PER_PROJECT_CAP) {
+  mkdirSync(dest, { recursive: true });
+  let files = 0;
+  let chars = 0;
+  for (const root of srcRoots) {
+    if (!existsSync(root)) continue;
+    // A hashed order, not the alphabet, decides which files fit under the cap.
+    for (const f of listFiles(root, exts).sort((a, b) => hash(a) - hash(b))) {
+      const text = readFileSync(f, 'utf8');
+      if (text.split('\n').some((l) => l.length > 1000)) continue; // minified or generated
+      if (chars + text.length > cap) continue;
+      const target = join(dest, relative(base, f));
+      mkdirSync(join(target, '..'), { recursive: true });
+      writeFileSync(target, text);
+      files++;
+      chars += text.length;
+    }
+  }
+  return { files, chars };
+}
+
+const manifest = [];
+rmSync(join(ROOT, 'train'), { recursive: true, force: true });
+rmSync(join(ROOT, 'heldout'), { recursive: true, force: true });
+mkdirSync(TARBALLS, { recursive: true });
+
+for (const p of NPM) {
+  const tarball = join(TARBALLS, `${p.name.replace(/^@/, '').replace('/', '-')}-${p.version}.tgz`);
+  if (!existsSync(tarball)) execFileSync('npm', ['pack', `${p.name}@${p.version}`, '--pack-destination', TARBALLS, '--silent'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const unpacked = join(ROOT, 'unpacked', p.name.replace('/', '__'));
+  if (!existsSync(unpacked)) {
+    mkdirSync(unpacked, { recursive: true });
+    execFileSync('tar', ['-xzf', tarball, '-C', unpacked, '--strip-components=1']);
+  }
+  const dest = join(ROOT, p.role, p.family, p.name.replace('/', '__'));
+  const row = addProject(p.dirs.map((d) => join(unpacked, d)), unpacked, dest, EXT[p.family]);
+  manifest.push({ source: `npm ${p.name}@${p.version}`, license: p.license, family: p.family, role: p.role, ...row });
+  console.log(`${p.role} ${p.family} ${p.name}@${p.version}: ${row.files} files, ${row.chars} chars`);
+}
+
+// Python standard library from Debian's libpython3.11-stdlib: each top-level package or module group is a project.
+const STDLIB_CAP = 6_000_000; // Python has one big source here, so it gets a larger share to balance the families
+const stdlibRow = addProject([STDLIB], STDLIB, join(ROOT, 'train', 'py', 'cpython-stdlib'), EXT.py, STDLIB_CAP);
+const pyVersion = execFileSync('dpkg-query', ['-W', '-f=${Version}', 'libpython3.11-stdlib']).toString();
+manifest.push({ source: `Debian libpython3.11-stdlib ${pyVersion} (${STDLIB})`, license: 'PSF-2.0', family: 'py', role: 'train', ...stdlibRow });
+console.log(`train py stdlib: ${stdlibRow.files} files, ${stdlibRow.chars} chars`);
+
+for (const d of DEBIAN_HELDOUT) {
+  const debDir = join(ROOT, 'debs');
+  mkdirSync(debDir, { recursive: true });
+  let deb = readdirSync(debDir).find((f) => f.startsWith(`${d.pkg}_`));
+  try {
+    if (!deb) {
+      execFileSync('apt-get', ['download', d.pkg], { cwd: debDir, stdio: ['ignore', 'ignore', 'inherit'] });
+      deb = readdirSync(debDir).find((f) => f.startsWith(`${d.pkg}_`));
+    }
+  } catch {
+    console.warn(`skipping ${d.pkg}: apt-get download failed (run apt-get update first)`);
+    continue;
+  }
+  const x = join(debDir, d.pkg);
+  execFileSync('dpkg', ['-x', join(debDir, deb), x]);
+  const moduleDir = join(x, 'usr/lib/python3/dist-packages', d.module);
+  const row = addProject([moduleDir], moduleDir, join(ROOT, 'heldout', 'py', d.module), EXT.py);
+  manifest.push({ source: `Debian ${deb.replace(/\.deb$/, '')}`, license: d.license, family: 'py', role: 'heldout', ...row });
+  console.log(`heldout py ${d.module}: ${row.files} files, ${row.chars} chars`);
+}
+
+const lines = [
+  '# Base model corpus',
+  '',
+  'Recreated by `npm run corpus` (scripts/corpus.mjs) into `.cache/corpus/` (not in git). Held-out projects are',
+  'never trained on; the figures in docs/ that say "held-out" come from them. Characters are counted after the',
+  `per-project cap of ${PER_PROJECT_CAP.toLocaleString('en')} characters (${STDLIB_CAP.toLocaleString('en')} for the Python standard library) and the filters (no tests, no minified,`,
+  'generated or declaration files).',
+  '',
+  '| source | licence | family | role | files | characters |',
+  '|---|---|---|---|---:|---:|',
+  ...manifest.map((m) => `| ${m.source} | ${m.license} | ${m.family} | ${m.role} | ${m.files} | ${m.chars.toLocaleString('en')} |`),
+  '',
+];
+for (const role of ['train', 'heldout']) {
+  const rows = manifest.filter((m) => m.role === role);
+  lines.push(`${role}: ${rows.reduce((n, m) => n + m.files, 0)} files, ${rows.reduce((n, m) => n + m.chars, 0).toLocaleString('en')} characters`, '');
+}
+mkdirSync('models/base', { recursive: true });
+writeFileSync('models/base/CORPUS.md', lines.join('\n'));
+console.log('wrote models/base/CORPUS.md');

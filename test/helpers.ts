@@ -1,0 +1,27 @@
+// Shared fixtures for unit tests: the backend under test and tiny model sizes that train in seconds.
+import type { ModelConfig } from '../src/model/config';
+import { BackendPreference, initBackend } from '../src/node/backend';
+
+/** Tests run on wasm unless SEQ2SEQ_TEST_BACKEND says otherwise (cpu is the fallback path). */
+export async function useTestBackend(): Promise<string> {
+  const pref = (process.env.SEQ2SEQ_TEST_BACKEND ?? 'wasm') as BackendPreference;
+  return (await initBackend(pref)).name;
+}
+
+export const TINY: ModelConfig = {
+  hiddenSize: 24,
+  layers: 1,
+  peephole: false,
+  maxContextChars: 24,
+  minContextChars: 12,
+  targetChars: 12,
+};
+
+export const SAMPLE_TS = `export function add(a: number, b: number): number {
+  return a + b;
+}
+
+export function subtract(a: number, b: number): number {
+  return a - b;
+}
+`;
