@@ -1,7 +1,7 @@
 // Bundles every entry point into dist/ with esbuild and copies the wasm backend's binaries beside them.
 // tfjs-node stays external: it is optional and, where it is installed, loaded from node_modules at run time.
 import * as esbuild from 'esbuild';
-import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
@@ -9,11 +9,18 @@ const require = createRequire(import.meta.url);
 const watch = process.argv.includes('--watch');
 const outdir = 'dist';
 
-const entryPoints = { cli: 'src/cli/main.ts' };
+const entryPoints = {
+  cli: 'src/cli/main.ts',
+  extension: 'src/extension.ts',
+  worker: 'src/worker/engineWorker.ts',
+};
+// The integration suite runs inside the extension host; mocha is loaded from node_modules at run time.
+const testEntryPoints = { 'test/integration/index': 'test/integration/index.ts' };
 
 mkdirSync(outdir, { recursive: true });
 const wasmDist = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
-for (const file of readdirSync(wasmDist).filter((f) => f.endsWith('.wasm'))) {
+// The threaded build is never used in Node (multithreading is off there), so it is not shipped.
+for (const file of readdirSync(wasmDist).filter((f) => f.endsWith('.wasm') && !f.includes('threaded'))) {
   copyFileSync(join(wasmDist, file), join(outdir, file));
 }
 
@@ -29,9 +36,11 @@ const options = {
   logLevel: 'warning',
 };
 
+const testOptions = { ...options, entryPoints: testEntryPoints, external: [...options.external, 'mocha'] };
+const hasTests = existsSync('test/integration/index.ts');
+
 if (watch) {
-  const ctx = await esbuild.context(options);
-  await ctx.watch();
+  for (const o of hasTests ? [options, testOptions] : [options]) await (await esbuild.context(o)).watch();
 } else {
-  await esbuild.build(options);
+  await Promise.all((hasTests ? [options, testOptions] : [options]).map((o) => esbuild.build(o)));
 }

@@ -16,11 +16,16 @@ export interface ContextWindow {
  * multiple of (max - min) so that its length stays within [min, max) and typing only appends to it.
  */
 export function contextWindow(before: string, config: ModelConfig): ContextWindow {
+  const start = windowStart(before.length, config);
+  return { start, text: before.slice(start), atFileStart: start === 0 };
+}
+
+/** Where the window for a cursor at `offset` begins; the editor uses it to read only the window's text. */
+export function windowStart(offset: number, config: Pick<ModelConfig, 'minContextChars' | 'maxContextChars'>): number {
   const { minContextChars: min, maxContextChars: max } = config;
-  if (before.length <= max) return { start: 0, text: before, atFileStart: true };
+  if (offset <= max) return 0;
   const stride = Math.max(1, max - min);
-  const start = Math.floor((before.length - min) / stride) * stride;
-  return { start, text: before.slice(start), atFileStart: false };
+  return Math.floor((offset - min) / stride) * stride;
 }
 
 export function encoderTokens(vocab: Vocabulary, family: LanguageFamily, text: string, atFileStart: boolean): number[] {

@@ -10,8 +10,10 @@ import type { StopAt } from './tokens';
 import { Vocabulary } from './vocab';
 
 export interface SuggestRequest {
-  /** Text before the cursor (any length; only the encoder window is read). */
+  /** Text before the cursor (any length; only the encoder window is read). Ignored when `window` is given. */
   prefix: string;
+  /** The encoder window itself, when the caller has cut it (see contextWindow / windowStart). */
+  window?: { text: string; atFileStart: boolean };
   /** VS Code language id or family name; picks the language marker. */
   language?: string;
   beamWidth?: number;
@@ -46,13 +48,15 @@ export class CompletionEngine {
     this.decoder = new Decoder(this.net, model.vocab);
   }
 
-  private tokensFor(prefix: string, language: string | undefined): number[] {
-    const window = contextWindow(Vocabulary.normalise(prefix), this.model.config);
+  private tokensFor(prefix: string, language: string | undefined, given?: SuggestRequest['window']): number[] {
+    const window = given
+      ? { text: Vocabulary.normalise(given.text), atFileStart: given.atFileStart }
+      : contextWindow(Vocabulary.normalise(prefix), this.model.config);
     return encoderTokens(this.model.vocab, familyOfLanguageId(language), window.text, window.atFileStart);
   }
 
   suggest(request: SuggestRequest): SuggestResult {
-    const { state, stepsRun } = this.cache.encode(this.tokensFor(request.prefix, request.language));
+    const { state, stepsRun } = this.cache.encode(this.tokensFor(request.prefix, request.language, request.window));
     const candidates = this.decoder.decode(state, {
       beamWidth: Math.max(1, Math.floor(request.beamWidth ?? 1)),
       maxChars: Math.max(1, Math.floor(request.maxChars ?? 32)),
@@ -62,8 +66,8 @@ export class CompletionEngine {
   }
 
   /** The encoder's state and gates over the last `maxChars` tokens of the window (reads, never caches). */
-  trace(prefix: string, language: string | undefined, maxChars = 64): EncoderTrace {
-    const tokens = this.tokensFor(prefix, language);
+  trace(prefix: string, language: string | undefined, maxChars = 64, window?: SuggestRequest['window']): EncoderTrace {
+    const tokens = this.tokensFor(prefix, language, window);
     const from = Math.max(0, tokens.length - maxChars);
     const trace: EncoderTrace = { tokens: [], hidden: [], cell: [], inputGate: [], forgetGate: [], outputGate: [] };
     const state = this.net.zeroState(1);

@@ -1,0 +1,73 @@
+// Settings shared by the e2e runners: repo paths, the SEQ2SEQ_* environment overrides, the per-run
+// copy of the fixture workspace, and a cleanup stack that also runs on Ctrl+C.
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** The extension under test: the repo itself, or e.g. test/fixtures/hello-ext for the harness's smoke test. */
+export const extensionDir = resolve(repoRoot, process.env.SEQ2SEQ_EXTENSION_DIR ?? '.');
+export const isRepoExtension = extensionDir === repoRoot;
+
+/** Bundled mocha entry exporting run(); the real extension's build puts it in dist/test/integration/. */
+export const extensionTestsPath = resolve(
+  repoRoot,
+  process.env.SEQ2SEQ_EXTENSION_TESTS ?? join(extensionDir, 'dist/test/integration/index.js'),
+);
+
+export const fixtureWorkspace = resolve(repoRoot, process.env.SEQ2SEQ_FIXTURE_WORKSPACE ?? 'test/fixtures/workspace');
+
+/** Screenshots, logs and result files; git-ignored. */
+export const artifactsDir = join(repoRoot, '.test-artifacts');
+
+/** Whole-run limit in ms; each runner gives up (and cleans up) after this. */
+export const runTimeoutMs = Number(process.env.SEQ2SEQ_E2E_TIMEOUT ?? 180) * 1000;
+
+/** Copies the fixture workspace to a fresh temp folder so that tests never modify the repo. */
+export function copyWorkspace() {
+  if (!existsSync(fixtureWorkspace)) throw new Error(`fixture workspace not found: ${fixtureWorkspace}`);
+  const root = mkdtempSync(join(tmpdir(), 'seq2seq-ws-'));
+  const workspace = join(root, 'workspace');
+  cpSync(fixtureWorkspace, workspace, { recursive: true });
+  return { workspace, remove: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+export function ensureArtifactsDir() {
+  mkdirSync(artifactsDir, { recursive: true });
+  return artifactsDir;
+}
+
+/** LIFO cleanup actions; each runs once even if it throws, and Ctrl+C/SIGTERM run them before exiting. */
+export function createCleanup() {
+  const actions = [];
+  let ran = false;
+  async function runAll() {
+    if (ran) return;
+    ran = true;
+    for (const action of actions.reverse()) {
+      try {
+        await action();
+      } catch (error) {
+        console.error(`[e2e] cleanup step failed: ${error.message}`);
+      }
+    }
+  }
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.once(signal, () => {
+      console.error(`[e2e] ${signal}: cleaning up`);
+      void runAll().finally(() => process.exit(130));
+    });
+  }
+  return { add: (action) => actions.push(action), runAll };
+}
+
+/** Rejects after ms with a message saying what was being waited for. */
+export function withTimeout(promise, ms, what) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${Math.round(ms / 1000)} s ${what}`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,128 @@
+// The host's side of the engine worker: starts it lazily, sends typed requests, maps AbortSignals to cancel
+// messages, and turns a crash into a clear error instead of hanging promises. No vscode import.
+import { Worker } from 'node:worker_threads';
+import { BackendName, CandidateMessage, HostToWorker, isWorkerToHost, ModelInfo, WorkerToHost } from '../shared/engineProtocol';
+
+export interface SuggestParams {
+  window: string;
+  atFileStart: boolean;
+  language: string;
+  beamWidth: number;
+  maxChars: number;
+}
+
+export interface SuggestAnswer {
+  candidates: CandidateMessage[];
+  engineMs: number;
+  encoderSteps: number;
+}
+
+type Log = (level: 'info' | 'warn' | 'error' | 'trace', message: string) => void;
+
+interface Waiter {
+  resolve(m: WorkerToHost): void;
+  reject(e: Error): void;
+}
+
+export class EngineClient {
+  private worker: Worker | null = null;
+  private nextId = 1;
+  private readonly waiters = new Map<number, Waiter>();
+
+  constructor(private readonly workerPath: string, private readonly log: Log) {}
+
+  private ensureWorker(): Worker {
+    if (this.worker) return this.worker;
+    const worker = new Worker(this.workerPath);
+    worker.on('message', (m: unknown) => this.onMessage(m));
+    worker.on('error', (e) => this.failAll(new Error(`engine worker crashed: ${e.message}`)));
+    worker.on('exit', (code) => {
+      if (this.worker === worker) this.worker = null;
+      if (code !== 0) this.failAll(new Error(`engine worker exited with code ${code}`));
+    });
+    // The worker must never keep the extension host (or a CLI) alive on its own.
+    worker.unref();
+    this.worker = worker;
+    return worker;
+  }
+
+  private onMessage(m: unknown): void {
+    if (!isWorkerToHost(m)) {
+      this.log('warn', `ignored a malformed message from the engine worker: ${JSON.stringify(m).slice(0, 200)}`);
+      return;
+    }
+    switch (m.kind) {
+      case 'log':
+        this.log(m.level, m.message);
+        return;
+      case 'loaded':
+      case 'suggestion':
+      case 'cancelled':
+      case 'error': {
+        if (m.kind === 'error' && m.requestId === null) {
+          this.log('error', m.message);
+          return;
+        }
+        const id = m.requestId as number;
+        const waiter = this.waiters.get(id);
+        this.waiters.delete(id);
+        waiter?.resolve(m);
+        return;
+      }
+    }
+  }
+
+  private failAll(e: Error): void {
+    this.log('error', e.message);
+    for (const w of this.waiters.values()) w.reject(e);
+    this.waiters.clear();
+  }
+
+  private request(m: HostToWorker): Promise<WorkerToHost> {
+    const worker = this.ensureWorker();
+    return new Promise((resolve, reject) => {
+      this.waiters.set(m.requestId, { resolve, reject });
+      worker.postMessage(m);
+    });
+  }
+
+  async load(modelDir: string, backend: BackendName): Promise<ModelInfo> {
+    const reply = await this.request({ kind: 'load', requestId: this.nextId++, modelDir, backend });
+    if (reply.kind === 'loaded') return reply.info;
+    throw new Error(reply.kind === 'error' ? reply.message : `unexpected reply ${reply.kind}`);
+  }
+
+  /** Resolves null when the request was cancelled (by the signal) or superseded by a newer one. */
+  async suggest(params: SuggestParams, signal?: AbortSignal): Promise<SuggestAnswer | null> {
+    if (signal?.aborted) return null;
+    const requestId = this.nextId++;
+    const onAbort = (): void => this.worker?.postMessage({ kind: 'cancel', requestId } satisfies HostToWorker);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const reply = await this.request({ kind: 'suggest', requestId, ...params });
+      switch (reply.kind) {
+        case 'suggestion':
+          return { candidates: reply.candidates, engineMs: reply.engineMs, encoderSteps: reply.encoderSteps };
+        case 'cancelled':
+          return null;
+        case 'error':
+          throw new Error(reply.message);
+        default:
+          throw new Error(`unexpected reply ${reply.kind}`);
+      }
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  get pendingRequests(): number {
+    return this.waiters.size;
+  }
+
+  async dispose(): Promise<void> {
+    const worker = this.worker;
+    this.worker = null;
+    this.failAll(new Error('engine stopped'));
+    await worker?.terminate();
+  }
+}

@@ -1,0 +1,54 @@
+// The extension's settings as a plain, sanitised object: read in one place (src/extension/settings.ts),
+// checked here so a bad value in settings.json falls back to its default instead of breaking suggestions.
+import type { BackendName } from '../shared/engineProtocol';
+
+export interface Settings {
+  enabled: boolean;
+  /** Language ids to suggest in; "*" means all. */
+  languages: string[];
+  maxSuggestionChars: number;
+  beamWidth: number;
+  /** Base debounce in ms; it grows with typing speed (see AdaptiveDebounce). */
+  debounceMs: number;
+  /** Suggestions the model gives less probability than this are not shown. */
+  confidenceThreshold: number;
+  backend: BackendName;
+  /** A model folder to use instead of the shipped base model; empty for the default. */
+  modelPath: string;
+}
+
+export const DEFAULT_SETTINGS: Settings = {
+  enabled: true,
+  languages: ['*'],
+  maxSuggestionChars: 32,
+  beamWidth: 3,
+  debounceMs: 20,
+  confidenceThreshold: 0.1,
+  backend: 'auto',
+  modelPath: '',
+};
+
+const clampInt = (v: unknown, lo: number, hi: number, fallback: number): number =>
+  typeof v === 'number' && Number.isFinite(v) ? Math.min(hi, Math.max(lo, Math.round(v))) : fallback;
+
+export function sanitizeSettings(get: <T>(key: keyof Settings) => T | undefined): Settings {
+  const d = DEFAULT_SETTINGS;
+  const languages = get<unknown>('languages');
+  const backend = get<unknown>('backend');
+  const threshold = get<unknown>('confidenceThreshold');
+  const modelPath = get<unknown>('modelPath');
+  return {
+    enabled: typeof get<unknown>('enabled') === 'boolean' ? (get<boolean>('enabled') as boolean) : d.enabled,
+    languages: Array.isArray(languages) && languages.every((l) => typeof l === 'string') ? (languages as string[]) : d.languages,
+    maxSuggestionChars: clampInt(get('maxSuggestionChars'), 1, 200, d.maxSuggestionChars),
+    beamWidth: clampInt(get('beamWidth'), 1, 8, d.beamWidth),
+    debounceMs: clampInt(get('debounceMs'), 0, 1000, d.debounceMs),
+    confidenceThreshold: typeof threshold === 'number' && threshold >= 0 && threshold <= 1 ? threshold : d.confidenceThreshold,
+    backend: backend === 'auto' || backend === 'tensorflow' || backend === 'wasm' || backend === 'cpu' ? backend : d.backend,
+    modelPath: typeof modelPath === 'string' ? modelPath.trim() : d.modelPath,
+  };
+}
+
+export function languageEnabled(settings: Settings, languageId: string): boolean {
+  return settings.languages.includes('*') || settings.languages.includes(languageId);
+}

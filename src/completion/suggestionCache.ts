@@ -1,0 +1,36 @@
+// Remembers the last suggestions per line so typing through a suggestion is answered without the engine:
+// if the user typed the first characters of a cached suggestion, the rest of it is still the answer.
+import type { ShownCandidate } from './filters';
+
+interface Entry<T extends ShownCandidate> {
+  key: string; // document and line
+  before: string; // line text before the cursor when the suggestion was made
+  candidates: T[];
+}
+
+export class SuggestionCache<T extends ShownCandidate> {
+  private entries: Entry<T>[] = [];
+
+  constructor(private readonly capacity = 16) {}
+
+  put(key: string, before: string, candidates: T[]): void {
+    this.entries = [{ key, before, candidates }, ...this.entries.filter((e) => !(e.key === key && e.before === before))].slice(0, this.capacity);
+  }
+
+  /** Candidates still consistent with what was typed since, shortened by it; null on a miss. */
+  get(key: string, before: string): T[] | null {
+    for (const e of this.entries) {
+      if (e.key !== key || !before.startsWith(e.before)) continue;
+      const typed = before.slice(e.before.length);
+      const rest = e.candidates
+        .filter((c) => c.text.startsWith(typed) && c.text.length > typed.length)
+        .map((c) => ({ ...c, text: c.text.slice(typed.length) }));
+      if (rest.length > 0) return rest;
+    }
+    return null;
+  }
+
+  clear(): void {
+    this.entries = [];
+  }
+}

@@ -1,0 +1,115 @@
+// Composition root: wires settings, the engine worker, the inline provider, the status bar and commands.
+// Nothing imports this file; activation does no model work (the worker loads the model in the background).
+import * as vscode from 'vscode';
+import { languageEnabled, Settings } from './completion/settings';
+import { EngineController, EngineState } from './extension/engineController';
+import { LatencyLog, Seq2SeqInlineProvider } from './extension/inlineProvider';
+import { readSettings, SECTION } from './extension/settings';
+import { StatusBar } from './extension/statusBar';
+import type { ModelInfo } from './shared/engineProtocol';
+
+/** What activate returns: read by the integration tests and the latency benchmark. */
+export interface Seq2SeqApi {
+  engineState(): EngineState;
+  whenReady(): Promise<ModelInfo>;
+  statusText(): string;
+  isActive(languageId: string): boolean;
+  takeLatencies(): number[];
+  pendingRequests(): number;
+}
+
+export function activate(context: vscode.ExtensionContext): Seq2SeqApi {
+  const started = performance.now();
+  const log = vscode.window.createOutputChannel('Seq2Seq Complete', { log: true });
+  let settings: Settings = readSettings();
+  let snoozedUntil: number | null = null;
+  let snoozeTimer: NodeJS.Timeout | undefined;
+
+  const engine = new EngineController(context.extensionPath, log);
+  const status = new StatusBar();
+  const latency = new LatencyLog();
+  const refresh = (): void => status.update({ enabled: settings.enabled, snoozedUntil, engine: engine.state });
+  const isActive = (languageId: string): boolean => settings.enabled && snoozedUntil === null && languageEnabled(settings, languageId);
+  const provider = new Seq2SeqInlineProvider({ engine, settings: () => settings, isActive, log, latency });
+
+  const setEnabled = async (enabled: boolean): Promise<void> => {
+    await vscode.workspace.getConfiguration(SECTION).update('enabled', enabled, vscode.ConfigurationTarget.Global);
+  };
+  const snooze = (minutes: number): void => {
+    clearTimeout(snoozeTimer);
+    snoozedUntil = Date.now() + minutes * 60_000;
+    snoozeTimer = setTimeout(() => {
+      snoozedUntil = null;
+      refresh();
+    }, minutes * 60_000);
+    log.info(`[status] snoozed for ${minutes} minute(s)`);
+    refresh();
+  };
+  const resume = (): void => {
+    clearTimeout(snoozeTimer);
+    snoozedUntil = null;
+    refresh();
+  };
+
+  context.subscriptions.push(
+    log,
+    engine,
+    status,
+    engine.onDidChangeState(refresh),
+    vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, provider),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration(SECTION)) return;
+      settings = readSettings();
+      provider.clearCache();
+      log.info(`[settings] ${JSON.stringify(settings)}`);
+      void engine.ensureLoaded(settings);
+      refresh();
+    }),
+    vscode.commands.registerCommand('seq2seq.toggle', () => setEnabled(!settings.enabled || snoozedUntil !== null).then(resume)),
+    vscode.commands.registerCommand('seq2seq.enable', () => setEnabled(true).then(resume)),
+    vscode.commands.registerCommand('seq2seq.disable', () => setEnabled(false)),
+    vscode.commands.registerCommand('seq2seq.resume', resume),
+    vscode.commands.registerCommand('seq2seq.snooze', async (minutes?: number) => {
+      let chosen = typeof minutes === 'number' && minutes > 0 ? minutes : undefined;
+      if (chosen === undefined) {
+        const pick = await vscode.window.showQuickPick(['5', '15', '30', '60'].map((m) => ({ label: `${m} minutes`, minutes: Number(m) })), {
+          placeHolder: 'Snooze inline suggestions for…',
+        });
+        chosen = pick?.minutes;
+      }
+      if (chosen !== undefined) snooze(chosen);
+    }),
+    vscode.commands.registerCommand('seq2seq.showLog', () => log.show()),
+    { dispose: () => clearTimeout(snoozeTimer) },
+  );
+
+  refresh();
+  void engine.ensureLoaded(settings);
+  log.info(`[activate] in ${(performance.now() - started).toFixed(1)} ms`);
+  console.log('[seq2seq] activated');
+
+  return {
+    engineState: () => engine.state,
+    whenReady: () =>
+      new Promise((resolve, reject) => {
+        const check = (s: EngineState): boolean => {
+          if (s.kind === 'ready') resolve(s.info);
+          else if (s.kind === 'error') reject(new Error(s.message));
+          else return false;
+          return true;
+        };
+        if (check(engine.state)) return;
+        const sub = engine.onDidChangeState((s) => {
+          if (check(s)) sub.dispose();
+        });
+      }),
+    statusText: () => status.text,
+    isActive,
+    takeLatencies: () => latency.take(),
+    pendingRequests: () => engine.pendingRequests,
+  };
+}
+
+export function deactivate(): void {
+  // Everything is in context.subscriptions; VS Code disposes it.
+}

@@ -1,0 +1,113 @@
+// Inline completions: thin glue between the editor and the engine worker. It checks cancellation before and
+// after every await, cuts the encoder window from the document, and filters what the engine proposes.
+import * as vscode from 'vscode';
+import { AdaptiveDebounce, sleep } from '../completion/debounce';
+import { keepConfident, midLineAllowed, trimOverlap } from '../completion/filters';
+import type { Settings } from '../completion/settings';
+import { SuggestionCache } from '../completion/suggestionCache';
+import type { CandidateMessage } from '../shared/engineProtocol';
+import { windowStart } from '../model/context';
+import type { EngineController } from './engineController';
+
+/** Provider entry to items returned, debounce excluded; kept for the latency figures and the tests' API. */
+export class LatencyLog {
+  private samples: number[] = [];
+
+  record(ms: number): void {
+    this.samples.push(ms);
+    if (this.samples.length > 5000) this.samples.shift();
+  }
+
+  take(): number[] {
+    const out = this.samples;
+    this.samples = [];
+    return out;
+  }
+}
+
+export interface ProviderDeps {
+  engine: EngineController;
+  settings(): Settings;
+  /** Enabled, not snoozed, and the language is on. */
+  isActive(languageId: string): boolean;
+  log: vscode.LogOutputChannel;
+  latency: LatencyLog;
+}
+
+export class Seq2SeqInlineProvider implements vscode.InlineCompletionItemProvider {
+  private readonly cache = new SuggestionCache<CandidateMessage>();
+  private readonly debounce: AdaptiveDebounce;
+
+  constructor(private readonly deps: ProviderDeps) {
+    this.debounce = new AdaptiveDebounce(deps.settings().debounceMs);
+  }
+
+  clearCache(): void {
+    this.cache.clear();
+  }
+
+  async provideInlineCompletionItems(
+    document: vscode.TextDocument,
+    position: vscode.Position,
+    context: vscode.InlineCompletionContext,
+    token: vscode.CancellationToken,
+  ): Promise<vscode.InlineCompletionItem[] | undefined> {
+    const entered = performance.now();
+    const { engine, log } = this.deps;
+    if (!this.deps.isActive(document.languageId)) return undefined;
+    const state = engine.state;
+    if (state.kind !== 'ready') return undefined;
+    const settings = this.deps.settings();
+    const line = document.lineAt(position.line).text;
+    const rest = line.slice(position.character);
+    if (!midLineAllowed(rest)) return undefined;
+
+    // With the suggest widget open, extend its selected item (or say nothing): the two must agree.
+    const selected = context.selectedCompletionInfo;
+    const anchor = selected ? selected.range.start : position;
+    const extra = selected ? selected.text : '';
+    const replace = selected ? selected.range : new vscode.Range(position, position);
+    const before = line.slice(0, anchor.character) + extra;
+    const key = `${document.uri.toString()}#${position.line}`;
+
+    let waited = 0;
+    let candidates = this.cache.get(key, before);
+    let source = 'cache';
+    if (!candidates) {
+      const abort = new AbortController();
+      const subscription = token.onCancellationRequested(() => abort.abort());
+      try {
+        this.debounce.setBase(settings.debounceMs);
+        const delay = this.debounce.next();
+        const t = performance.now();
+        if (!(await sleep(delay, abort.signal)) || token.isCancellationRequested) return undefined;
+        waited = performance.now() - t;
+        const offset = document.offsetAt(anchor);
+        const start = Math.min(offset, windowStart(offset + extra.length, state.info));
+        const window = document.getText(new vscode.Range(document.positionAt(start), anchor)) + extra;
+        const answer = await engine.suggest(
+          { window, atFileStart: start === 0, language: document.languageId, beamWidth: settings.beamWidth, maxChars: settings.maxSuggestionChars },
+          abort.signal,
+        );
+        if (!answer || token.isCancellationRequested) return undefined;
+        candidates = answer.candidates;
+        this.cache.put(key, before, candidates);
+        source = `engine ${answer.engineMs.toFixed(1)} ms, ${answer.encoderSteps} encoder steps`;
+      } catch (e) {
+        log.error(`[provider] ${(e as Error).message}`);
+        return undefined;
+      } finally {
+        subscription.dispose();
+      }
+    }
+    const shown = keepConfident(
+      candidates.map((c) => ({ ...c, text: trimOverlap(c.text, rest) })),
+      settings.confidenceThreshold,
+    );
+    const items = shown.map((c) => new vscode.InlineCompletionItem(extra + c.text, replace));
+    const ms = performance.now() - entered - waited;
+    this.deps.latency.record(ms);
+    log.trace(`[provider] ${items.length} item(s) in ${ms.toFixed(1)} ms (${source})${shown[0] ? `: ${JSON.stringify(shown[0].text)} p=${shown[0].confidence.toFixed(2)}` : ''}`);
+    return items;
+  }
+}

@@ -1,0 +1,49 @@
+// The status bar item: what the extension is doing (loading, ready, snoozed, disabled, error); a click toggles.
+import * as vscode from 'vscode';
+import type { EngineState } from './engineController';
+
+export interface StatusView {
+  enabled: boolean;
+  snoozedUntil: number | null;
+  engine: EngineState;
+}
+
+export class StatusBar implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('seq2seq.status', vscode.StatusBarAlignment.Right, 100);
+
+  constructor() {
+    this.item.name = 'Seq2Seq Complete';
+    this.item.command = 'seq2seq.toggle';
+    this.item.show();
+  }
+
+  update(view: StatusView): void {
+    const { text, tooltip } = describe(view);
+    this.item.text = text;
+    this.item.tooltip = tooltip;
+    this.item.backgroundColor = view.engine.kind === 'error' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
+  }
+
+  /** The rendered text, for the tests' API. */
+  get text(): string {
+    return this.item.text;
+  }
+
+  dispose(): void {
+    this.item.dispose();
+  }
+}
+
+export function describe(view: StatusView): { text: string; tooltip: string } {
+  if (view.engine.kind === 'error') return { text: '$(error) Seq2Seq', tooltip: `Seq2Seq Complete: the model could not be loaded: ${view.engine.message}` };
+  if (!view.enabled) return { text: '$(circle-slash) Seq2Seq', tooltip: 'Seq2Seq Complete is disabled. Click to enable.' };
+  if (view.snoozedUntil !== null) {
+    const minutes = Math.max(1, Math.ceil((view.snoozedUntil - Date.now()) / 60_000));
+    return { text: `$(clock) Seq2Seq ${minutes}m`, tooltip: `Seq2Seq Complete is snoozed for ${minutes} more minute(s). Click to disable; run "Seq2Seq: Resume" to resume now.` };
+  }
+  if (view.engine.kind === 'ready') {
+    const { info } = view.engine;
+    return { text: '$(sparkle) Seq2Seq', tooltip: `Seq2Seq Complete: ${info.name} on ${info.backend} (${info.hiddenSize} units x ${info.layers} layer(s)). Click to disable.` };
+  }
+  return { text: '$(loading~spin) Seq2Seq', tooltip: 'Seq2Seq Complete: loading the model…' };
+}

@@ -1,0 +1,91 @@
+// Messages between the extension host and the engine worker. Defined once, used by both sides; every
+// incoming message is checked by a guard before an exhaustive switch handles it.
+
+export type BackendName = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+
+/** What the host knows of a model once it is loaded: enough to cut encoder windows itself. */
+export interface ModelInfo {
+  name: string;
+  backend: string;
+  backendNotes: string[];
+  minContextChars: number;
+  maxContextChars: number;
+  hiddenSize: number;
+  layers: number;
+  loadMs: number;
+}
+
+export interface CandidateMessage {
+  text: string;
+  confidence: number;
+}
+
+export type HostToWorker =
+  /** Host, at start-up or when the model or backend setting changes: (re)load a model folder. */
+  | { kind: 'load'; requestId: number; modelDir: string; backend: BackendName }
+  /** Host, per keystroke after the debounce: suggestions for an encoder window. Newer ones supersede older. */
+  | {
+      kind: 'suggest';
+      requestId: number;
+      window: string;
+      atFileStart: boolean;
+      language: string;
+      beamWidth: number;
+      maxChars: number;
+    }
+  /** Host, when the editor cancels a request (the user typed on, or moved away). */
+  | { kind: 'cancel'; requestId: number };
+
+export type WorkerToHost =
+  /** Worker, after a `load` succeeded. */
+  | { kind: 'loaded'; requestId: number; info: ModelInfo }
+  /** Worker, the answer to a `suggest`: candidates best first, and the time the engine spent. */
+  | { kind: 'suggestion'; requestId: number; candidates: CandidateMessage[]; engineMs: number; encoderSteps: number }
+  /** Worker, for a request that was cancelled or superseded before it ran. */
+  | { kind: 'cancelled'; requestId: number }
+  /** Worker, when a request failed; requestId is null for failures outside a request. */
+  | { kind: 'error'; requestId: number | null; message: string }
+  /** Worker, a log line for the host's output channel. */
+  | { kind: 'log'; level: 'info' | 'warn' | 'error' | 'trace'; message: string };
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
+const isString = (v: unknown): v is string => typeof v === 'string';
+const BACKENDS: readonly string[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+
+export function isHostToWorker(m: unknown): m is HostToWorker {
+  if (!isObject(m) || !isInt(m.requestId)) return false;
+  switch (m.kind) {
+    case 'load':
+      return isString(m.modelDir) && isString(m.backend) && BACKENDS.includes(m.backend);
+    case 'suggest':
+      return isString(m.window) && typeof m.atFileStart === 'boolean' && isString(m.language) && isInt(m.beamWidth) && isInt(m.maxChars);
+    case 'cancel':
+      return true;
+    default:
+      return false;
+  }
+}
+
+export function isWorkerToHost(m: unknown): m is WorkerToHost {
+  if (!isObject(m)) return false;
+  switch (m.kind) {
+    case 'loaded':
+      return isInt(m.requestId) && isObject(m.info) && isString(m.info.name);
+    case 'suggestion':
+      return (
+        isInt(m.requestId) &&
+        Array.isArray(m.candidates) &&
+        m.candidates.every((c) => isObject(c) && isString(c.text) && typeof c.confidence === 'number') &&
+        typeof m.engineMs === 'number'
+      );
+    case 'cancelled':
+      return isInt(m.requestId);
+    case 'error':
+      return (m.requestId === null || isInt(m.requestId)) && isString(m.message);
+    case 'log':
+      return isString(m.message) && ['info', 'warn', 'error', 'trace'].includes(m.level as string);
+    default:
+      return false;
+  }
+}

@@ -1,0 +1,108 @@
+// The real extension in a real VS Code: activation, suggestions accepted, settings, snooze, status bar, errors.
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { Seq2SeqApi } from '../../src/extension';
+import { acceptSuggestion, closeAll, extensionApi, fixtureModel, newEditor, setting, type, useModel, waitFor } from './helpers';
+
+suite('Seq2Seq Complete in a real extension host', () => {
+  let api: Seq2SeqApi;
+  let extensionPath: string;
+
+  suiteSetup(async () => {
+    ({ api, extensionPath } = await extensionApi());
+  });
+
+  teardown(async () => {
+    await closeAll();
+  });
+
+  suiteTeardown(async () => {
+    for (const key of ['modelPath', 'enabled', 'confidenceThreshold', 'languages']) await setting(key, undefined);
+  });
+
+  test('activates and loads the shipped base model in the worker; the status bar says ready', async () => {
+    const info = await api.whenReady();
+    assert.ok(['wasm', 'tensorflow', 'cpu'].includes(info.backend), info.backend);
+    assert.ok(info.hiddenSize > 0);
+    assert.equal(api.statusText(), '$(sparkle) Seq2Seq');
+  });
+
+  test('the shipped base model offers a suggestion for code, and accepting it inserts text', async () => {
+    await api.whenReady();
+    await setting('confidenceThreshold', 0);
+    const editor = await newEditor('import * as path from "path";\n\nexport function main() {\n  const');
+    const inserted = await acceptSuggestion(editor);
+    assert.ok(inserted.length > 0, 'no suggestion was accepted');
+    assert.ok(!inserted.includes('\n'));
+    await setting('confidenceThreshold', undefined);
+  });
+
+  test('a suggestion appears for a prefix and is accepted (memorised fixture model)', async () => {
+    await useModel(api, fixtureModel(extensionPath), 'memorized-fixture');
+    const editor = await newEditor('');
+    await type('function gre');
+    assert.equal(await acceptSuggestion(editor), 'et');
+    assert.equal(editor.document.lineAt(0).text, 'function greet');
+  });
+
+  test('mid-line, suggestions appear only before closing punctuation', async () => {
+    await useModel(api, fixtureModel(extensionPath), 'memorized-fixture');
+    const editor = await newEditor('function gre)');
+    editor.selection = new vscode.Selection(0, 12, 0, 12);
+    assert.equal(await acceptSuggestion(editor), 'et');
+    const blocked = await newEditor('function gre x');
+    blocked.selection = new vscode.Selection(0, 12, 0, 12);
+    assert.equal(await acceptSuggestion(blocked, 1500), '');
+  });
+
+  test('turning the setting off stops suggestions; turning it on brings them back', async () => {
+    await useModel(api, fixtureModel(extensionPath), 'memorized-fixture');
+    await setting('enabled', false);
+    assert.equal(api.statusText(), '$(circle-slash) Seq2Seq');
+    const editor = await newEditor('function gre');
+    assert.equal(await acceptSuggestion(editor, 1500), '');
+    await setting('enabled', true);
+    assert.equal(api.statusText(), '$(sparkle) Seq2Seq');
+    assert.equal(await acceptSuggestion(editor), 'et');
+  });
+
+  test('the toggle command flips the setting', async () => {
+    await vscode.commands.executeCommand('seq2seq.toggle');
+    await waitFor('disabled', () => vscode.workspace.getConfiguration('seq2seq').get('enabled') === false);
+    await vscode.commands.executeCommand('seq2seq.toggle');
+    await waitFor('enabled', () => vscode.workspace.getConfiguration('seq2seq').get('enabled') === true);
+  });
+
+  test('snooze silences suggestions and shows in the status bar until resumed', async () => {
+    await useModel(api, fixtureModel(extensionPath), 'memorized-fixture');
+    await vscode.commands.executeCommand('seq2seq.snooze', 5);
+    assert.match(api.statusText(), /^\$\(clock\) Seq2Seq 5m$/);
+    assert.equal(api.isActive('typescript'), false);
+    const editor = await newEditor('function gre');
+    assert.equal(await acceptSuggestion(editor, 1500), '');
+    await vscode.commands.executeCommand('seq2seq.resume');
+    assert.equal(api.isActive('typescript'), true);
+    assert.equal(await acceptSuggestion(editor), 'et');
+  });
+
+  test('the languages setting limits where suggestions appear', async () => {
+    await useModel(api, fixtureModel(extensionPath), 'memorized-fixture');
+    await setting('languages', ['python']);
+    assert.equal(api.isActive('typescript'), false);
+    assert.equal(api.isActive('python'), true);
+    await setting('languages', undefined);
+    assert.equal(api.isActive('typescript'), true);
+  });
+
+  test('a missing model folder gives an error state that names the file, and nothing breaks', async () => {
+    await setting('modelPath', path.join(extensionPath, 'no-such-model'));
+    await waitFor('error state', () => api.engineState().kind === 'error');
+    const state = api.engineState();
+    assert.ok(state.kind === 'error' && /no-such-model\/(model|metadata|weights)\.(json|bin): is missing/.test(state.message), JSON.stringify(state));
+    assert.equal(api.statusText(), '$(error) Seq2Seq');
+    const editor = await newEditor('function gre');
+    assert.equal(await acceptSuggestion(editor, 1000), '');
+    await useModel(api, fixtureModel(extensionPath), 'memorized-fixture');
+  });
+});
