@@ -40,7 +40,7 @@ export class EngineClient {
       if (this.worker === worker) this.worker = null;
       if (code !== 0) this.failAll(new Error(`engine worker exited with code ${code}`));
     });
-    // The worker must never keep the extension host (or a CLI) alive on its own.
+    // An idle worker must not keep the process alive; one with requests in flight must (see request()).
     worker.unref();
     this.worker = worker;
     return worker;
@@ -66,6 +66,7 @@ export class EngineClient {
         const id = m.requestId as number;
         const waiter = this.waiters.get(id);
         this.waiters.delete(id);
+        if (this.waiters.size === 0) this.worker?.unref();
         waiter?.resolve(m);
         return;
       }
@@ -82,6 +83,7 @@ export class EngineClient {
     const worker = this.ensureWorker();
     return new Promise((resolve, reject) => {
       this.waiters.set(m.requestId, { resolve, reject });
+      worker.ref();
       worker.postMessage(m);
     });
   }

@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { test } from 'node:test';
+
+// Layering and privacy rules that matter, checked on the sources and the built bundles.
+const ROOT = join(__dirname, '..');
+const files = (dir: string): string[] =>
+  readdirSync(dir).flatMap((f) => {
+    const p = join(dir, f);
+    return statSync(p).isDirectory() ? files(p) : p.endsWith('.ts') ? [p] : [];
+  });
+const imports = (path: string): string[] => [...readFileSync(path, 'utf8').matchAll(/(?:from|import|require\()\s*['"]([^'"]+)['"]/g)].map((m) => m[1] as string);
+
+test('the model core imports neither vscode nor Node I/O', () => {
+  for (const f of files(join(ROOT, 'src', 'model'))) {
+    for (const m of imports(f)) assert.ok(!/^(vscode|node:fs|fs|node:path|path|node:worker_threads)$/.test(m), `${relative(ROOT, f)} imports ${m}`);
+  }
+});
+
+test('only the extension layer and the composition root import vscode', () => {
+  for (const f of files(join(ROOT, 'src'))) {
+    const rel = relative(ROOT, f);
+    if (rel.startsWith('src/extension/') || rel === 'src/extension.ts') continue;
+    assert.ok(!imports(f).includes('vscode'), `${rel} imports vscode`);
+  }
+});
+
+test('the extension host bundle carries no TensorFlow.js: model work happens in the worker', () => {
+  const bundle = readFileSync(join(ROOT, 'dist', 'extension.js'), 'utf8');
+  assert.ok(!bundle.includes('@tensorflow'), 'dist/extension.js contains TensorFlow.js');
+  assert.ok(readFileSync(join(ROOT, 'dist', 'worker.js'), 'utf8').includes('tfjs'), 'the worker bundle should hold TensorFlow.js');
+});
+
+test('private by design: no source file opens a network connection', () => {
+  for (const f of files(join(ROOT, 'src'))) {
+    const rel = relative(ROOT, f);
+    for (const m of imports(f)) assert.ok(!/^(node:)?(http|https|http2|net|tls|dgram|dns)$/.test(m), `${rel} imports ${m}`);
+    assert.ok(!/\bfetch\s*\(|XMLHttpRequest|WebSocket/.test(readFileSync(f, 'utf8')), `${rel} calls the network`);
+  }
+});
