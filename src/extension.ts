@@ -14,7 +14,8 @@ export interface Seq2SeqApi {
   whenReady(): Promise<ModelInfo>;
   statusText(): string;
   isActive(languageId: string): boolean;
-  takeLatencies(): number[];
+  /** Provider entry to items returned (debounce excluded), and the engine's own time, in ms, since the last call. */
+  takeLatencies(): { provider: number[]; engine: number[] };
   pendingRequests(): number;
 }
 

@@ -79,3 +79,11 @@ test('gradients through concat and matMul match finite differences', () => {
     }
   }
 });
+
+test('the gradient of an embedding lookup (UnsortedSegmentSum) sums the rows of repeated ids', () => {
+  const params = tf.tensor2d([[1, 2], [3, 4], [5, 6]]);
+  const ids = tf.tensor1d([0, 2, 0, 0], 'int32');
+  const upstream = tf.tensor2d([[1, 0], [0, 1], [2, 2], [1, 1]]);
+  const g = tf.grad((p: Tensor) => tf.sum(tf.mul(tf.gather(p, ids), upstream)))(params);
+  assert.deepEqual(g.arraySync(), [[4, 3], [0, 0], [0, 1]]);
+});

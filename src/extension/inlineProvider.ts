@@ -11,16 +11,21 @@ import type { EngineController } from './engineController';
 
 /** Provider entry to items returned, debounce excluded; kept for the latency figures and the tests' API. */
 export class LatencyLog {
-  private samples: number[] = [];
+  private provider: number[] = [];
+  private engine: number[] = [];
 
-  record(ms: number): void {
-    this.samples.push(ms);
-    if (this.samples.length > 5000) this.samples.shift();
+  /** engineMs is null when the answer came from the suggestion cache. */
+  record(providerMs: number, engineMs: number | null): void {
+    this.provider.push(providerMs);
+    if (engineMs !== null) this.engine.push(engineMs);
+    if (this.provider.length > 5000) this.provider.shift();
+    if (this.engine.length > 5000) this.engine.shift();
   }
 
-  take(): number[] {
-    const out = this.samples;
-    this.samples = [];
+  take(): { provider: number[]; engine: number[] } {
+    const out = { provider: this.provider, engine: this.engine };
+    this.provider = [];
+    this.engine = [];
     return out;
   }
 }
@@ -73,6 +78,7 @@ export class Seq2SeqInlineProvider implements vscode.InlineCompletionItemProvide
     let waited = 0;
     let candidates = this.cache.get(key, before);
     let source = 'cache';
+    let engineMs: number | null = null;
     if (!candidates) {
       const abort = new AbortController();
       const subscription = token.onCancellationRequested(() => abort.abort());
@@ -92,6 +98,7 @@ export class Seq2SeqInlineProvider implements vscode.InlineCompletionItemProvide
         if (!answer || token.isCancellationRequested) return undefined;
         candidates = answer.candidates;
         this.cache.put(key, before, candidates);
+        engineMs = answer.engineMs;
         source = `engine ${answer.engineMs.toFixed(1)} ms, ${answer.encoderSteps} encoder steps`;
       } catch (e) {
         log.error(`[provider] ${(e as Error).message}`);
@@ -106,7 +113,7 @@ export class Seq2SeqInlineProvider implements vscode.InlineCompletionItemProvide
     );
     const items = shown.map((c) => new vscode.InlineCompletionItem(extra + c.text, replace));
     const ms = performance.now() - entered - waited;
-    this.deps.latency.record(ms);
+    this.deps.latency.record(ms, engineMs);
     log.trace(`[provider] ${items.length} item(s) in ${ms.toFixed(1)} ms (${source})${shown[0] ? `: ${JSON.stringify(shown[0].text)} p=${shown[0].confidence.toFixed(2)}` : ''}`);
     return items;
   }

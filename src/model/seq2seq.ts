@@ -2,10 +2,10 @@
 // cursor, its final (h, c) per layer start a decoder that is teacher-forced on the characters that follow.
 import type { ModelConfig } from './config';
 import type { Scalar } from '@tensorflow/tfjs-core';
-import { tf, Tensor2D, Variable } from './tf';
+import { tf, Tensor, Tensor2D, Variable } from './tf';
 import type { Vocabulary } from './vocab';
 import {
-  biasName, createWeights, DENSE_BIAS, DENSE_KERNEL, Gate, kernelName, peepholeName, Stack, WeightMap,
+  biasName, createWeights, DENSE_BIAS, DENSE_KERNEL, Gate, GATES, kernelName, peepholeName, Stack, WeightMap,
 } from './weights';
 
 /** A batch of windows, row-major typed arrays so they cross threads cheaply. */
@@ -55,15 +55,7 @@ export class Seq2SeqModel {
   }
 }
 
-/** One-hot rows for column t of a [rows, cols] id matrix: [rows, vocab]. */
-function oneHotColumn(ids: Int32Array, rows: number, cols: number, t: number, vocabSize: number): Tensor2D {
-  // Built in JavaScript: wasm's float32 OneHot writes int32 bit patterns (see shared/recipes/tfjs-on-cpu.md).
-  const buf = new Float32Array(rows * vocabSize);
-  for (let r = 0; r < rows; r++) buf[r * vocabSize + (ids[r * cols + t] as number)] = 1;
-  return tf.tensor2d(buf, [rows, vocabSize]);
-}
-
-/** One LSTM step. Four gate matmuls instead of one fused matmul and a split: wasm's SplitV copies through JS. */
+/** One LSTM step, op by op (four gate matmuls): the straightforward formulation, kept as the bench's reference. */
 export function lstmCell(model: Seq2SeqModel, stack: Stack, layer: number, x: Tensor2D, state: LstmState): LstmState {
   const xh = tf.concat([x, state.h], 1); // [batch, in + hidden]
   const pre = (g: Gate): Tensor2D =>
@@ -83,47 +75,106 @@ export function lstmCell(model: Seq2SeqModel, stack: Stack, layer: number, x: Te
   return { h, c };
 }
 
+/** A layer's weights as the training graph uses them: gates side by side, so one matmul serves all four. */
+interface FusedLayer {
+  input: Tensor2D; // [in, 4 * hidden]
+  recurrent: Tensor2D; // [hidden, 4 * hidden]
+  bias: Tensor; // [4 * hidden]
+  peephole: { i: Tensor; f: Tensor; o: Tensor } | null;
+}
+
+function fusedLayer(model: Seq2SeqModel, stack: Stack, layer: number): FusedLayer {
+  const H = model.config.hiddenSize;
+  // Concatenated once per batch inside the tape; the gradient splits back into the four stored kernels.
+  const kernel = tf.concat(GATES.map((g) => model.weight(kernelName(stack, layer, g))), 1);
+  const inSize = kernel.shape[0] - H;
+  const [input, recurrent] = tf.split(kernel, [inSize, H], 0) as [Tensor2D, Tensor2D];
+  const bias = tf.concat(GATES.map((g) => model.weight(biasName(stack, layer, g))), 0);
+  const peephole = model.config.peephole
+    ? {
+        i: model.weight(peepholeName(stack, layer, 'i')),
+        f: model.weight(peepholeName(stack, layer, 'f')),
+        o: model.weight(peepholeName(stack, layer, 'o')),
+      }
+    : null;
+  return { input, recurrent, bias, peephole };
+}
+
+/**
+ * One LSTM layer over a whole sequence. The input projection of every step is one matmul (or, for token ids, one
+ * gather: the one-hot product's rows), so each time step only multiplies h by the recurrent kernel.
+ */
+function runLayer(
+  w: FusedLayer,
+  inputs: { ids: Int32Array } | { h: Tensor2D }, // time-major [T * batch] ids or [T * batch, in] activations
+  T: number,
+  initial: LstmState,
+  maskAt?: (t: number) => Tensor2D | null,
+): { outputs: Tensor2D[]; final: LstmState } {
+  const H = initial.h.shape[1];
+  const projected = 'ids' in inputs ? tf.gather(w.input, tf.tensor1d(inputs.ids, 'int32')) : tf.matMul(inputs.h, w.input);
+  const steps = tf.split(tf.add(projected, w.bias), T, 0) as Tensor2D[]; // T x [batch, 4H]
+  let { h, c } = initial;
+  const outputs: Tensor2D[] = [];
+  for (let t = 0; t < T; t++) {
+    const z = tf.add(steps[t] as Tensor2D, tf.matMul(h, w.recurrent));
+    let [i, f, g, o] = tf.split(z, [H, H, H, H], 1) as [Tensor2D, Tensor2D, Tensor2D, Tensor2D];
+    if (w.peephole) {
+      i = tf.add(i, tf.mul(c, w.peephole.i));
+      f = tf.add(f, tf.mul(c, w.peephole.f));
+    }
+    c = tf.add(tf.mul(tf.sigmoid(f), c), tf.mul(tf.sigmoid(i), tf.tanh(g))) as Tensor2D;
+    if (w.peephole) o = tf.add(o, tf.mul(c, w.peephole.o));
+    h = tf.mul(tf.sigmoid(o), tf.tanh(c)) as Tensor2D;
+    const mask = maskAt?.(t);
+    if (mask) {
+      h = tf.mul(h, mask);
+      c = tf.mul(c, mask);
+    }
+    outputs.push(h);
+  }
+  return { outputs, final: { h, c } };
+}
+
+/** Column-major copy of a [rows, cols] id matrix: time-major order for runLayer. */
+function timeMajor(ids: Int32Array, rows: number, cols: number): Int32Array {
+  const out = new Int32Array(rows * cols);
+  for (let t = 0; t < cols; t++) for (let r = 0; r < rows; r++) out[t * rows + r] = ids[r * cols + t] as number;
+  return out;
+}
+
 /** Runs the encoder over a batch and returns the final state of every layer. */
 export function encode(model: Seq2SeqModel, batch: Batch): LstmState[] {
   const { batchSize: B, encoderLength: L, encoderIds, encoderPad } = batch;
   const H = model.config.hiddenSize;
-  const states: LstmState[] = [];
-  for (let l = 0; l < model.config.layers; l++) states.push({ h: tf.zeros([B, H]), c: tf.zeros([B, H]) });
   const maxPad = encoderPad.reduce((a, b) => Math.max(a, b), 0);
-  for (let t = 0; t < L; t++) {
-    let x = oneHotColumn(encoderIds, B, L, t, model.vocab.size);
-    // Padded rows must leave the state at zero so a short window reads exactly like it does at inference.
-    let mask: Tensor2D | null = null;
-    if (t < maxPad) {
-      const m = new Float32Array(B);
-      for (let r = 0; r < B; r++) m[r] = t >= (encoderPad[r] as number) ? 1 : 0;
-      mask = tf.tensor2d(m, [B, 1]);
-    }
-    for (let l = 0; l < model.config.layers; l++) {
-      let next = lstmCell(model, 'encoderLstm', l, x, states[l] as LstmState);
-      if (mask) next = { h: tf.mul(next.h, mask), c: tf.mul(next.c, mask) };
-      states[l] = next;
-      x = next.h;
-    }
+  // Padded rows must leave the state at zero so a short window reads exactly like it does at inference.
+  const masks: (Tensor2D | null)[] = Array.from({ length: L }, (_, t) => {
+    if (t >= maxPad) return null;
+    const m = new Float32Array(B);
+    for (let r = 0; r < B; r++) m[r] = t >= (encoderPad[r] as number) ? 1 : 0;
+    return tf.tensor2d(m, [B, 1]);
+  });
+  const finals: LstmState[] = [];
+  let inputs: { ids: Int32Array } | { h: Tensor2D } = { ids: timeMajor(encoderIds, B, L) };
+  for (let l = 0; l < model.config.layers; l++) {
+    const zero = { h: tf.zeros([B, H]) as Tensor2D, c: tf.zeros([B, H]) as Tensor2D };
+    const { outputs, final } = runLayer(fusedLayer(model, 'encoderLstm', l), inputs, L, zero, (t) => masks[t] ?? null);
+    finals.push(final);
+    inputs = { h: tf.concat(outputs, 0) };
   }
-  return states;
+  return finals;
 }
 
 /** Teacher-forced decoder outputs of the top layer, time-major: [targetLength * batch, hidden]. */
 export function decodeTeacherForced(model: Seq2SeqModel, batch: Batch, initial: LstmState[]): Tensor2D {
   const { batchSize: B, targetLength: T, decoderInputs } = batch;
-  const states = [...initial];
-  const outputs: Tensor2D[] = [];
-  for (let t = 0; t < T; t++) {
-    let x = oneHotColumn(decoderInputs, B, T, t, model.vocab.size);
-    for (let l = 0; l < model.config.layers; l++) {
-      const next = lstmCell(model, 'decoderLstm', l, x, states[l] as LstmState);
-      states[l] = next;
-      x = next.h;
-    }
-    outputs.push(x);
+  let inputs: { ids: Int32Array } | { h: Tensor2D } = { ids: timeMajor(decoderInputs, B, T) };
+  for (let l = 0; l < model.config.layers; l++) {
+    const { outputs } = runLayer(fusedLayer(model, 'decoderLstm', l), inputs, T, initial[l] as LstmState);
+    inputs = { h: tf.concat(outputs, 0) };
   }
-  return tf.concat(outputs, 0);
+  return (inputs as { h: Tensor2D }).h;
 }
 
 /** Mean cross-entropy of the targets in nats per character (a scalar). */

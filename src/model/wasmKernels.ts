@@ -87,6 +87,35 @@ export function installWasmKernelFixes(): void {
     return heapSlice(x, b as number[], s as number[], backend);
   });
 
+  // The gradient of Gather (an embedding lookup) is UnsortedSegmentSum, which wasm lacks: a row-wise sum in JS.
+  if (!tf.getKernel('UnsortedSegmentSum', 'wasm')) {
+    tf.registerKernel({
+      kernelName: 'UnsortedSegmentSum',
+      backendName: 'wasm',
+      kernelFunc: (args) => {
+        const { inputs, backend, attrs } = args as unknown as KernelArgs;
+        const x = inputs.x as TensorInfo;
+        const ids = inputs.segmentIds as TensorInfo;
+        const numSegments = (attrs as { numSegments: number }).numSegments;
+        if (x.dtype !== 'float32' || ids.shape.length !== 1) throw new Error('UnsortedSegmentSum on wasm: only float32 rows are supported');
+        const row = x.shape.slice(1).reduce((a, b) => a * b, 1);
+        const out = backend.makeOutput([numSegments, ...x.shape.slice(1)], x.dtype);
+        const src = backend.typedArrayFromHeap(x);
+        const seg = backend.typedArrayFromHeap(ids);
+        const dst = backend.typedArrayFromHeap(out);
+        dst.fill(0);
+        for (let r = 0; r < seg.length; r++) {
+          const s = seg[r] as number;
+          if (s < 0 || s >= numSegments) continue;
+          const from = r * row;
+          const to = s * row;
+          for (let k = 0; k < row; k++) dst[to + k] = (dst[to + k] as number) + (src[from + k] as number);
+        }
+        return out;
+      },
+    });
+  }
+
   replace('SplitV', (original) => (args) => {
     const { inputs, backend, attrs } = args as unknown as KernelArgs;
     const x = inputs.x as TensorInfo;

@@ -48,15 +48,18 @@ suite('Latency in the extension host', () => {
     }
     const typingMs = Date.now() - started;
     await sleep(500);
-    const latencies = api.takeLatencies();
+    const { provider: latencies, engine } = api.takeLatencies();
     const pending = api.pendingRequests();
     const memoryAfter = process.memoryUsage();
     const figures = {
       keystrokes: text.length,
       typingSeconds: typingMs / 1000,
       providerCalls: latencies.length,
-      p50: percentile(latencies, 50),
-      p95: percentile(latencies, 95),
+      providerP50: percentile(latencies, 50),
+      providerP95: percentile(latencies, 95),
+      engineCalls: engine.length,
+      engineP50: percentile(engine, 50),
+      engineP95: percentile(engine, 95),
       pendingAfter: pending,
       heapGrowthMB: (memoryAfter.heapUsed - memoryBefore.heapUsed) / 2 ** 20,
       rssGrowthMB: (memoryAfter.rss - memoryBefore.rss) / 2 ** 20,
