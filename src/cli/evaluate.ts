@@ -1,6 +1,8 @@
-// `eval`: held-out figures of a model on a corpus, as one JSON object.
+// `eval`: held-out figures of a model on a corpus, as one JSON object; with --baseline-corpus, the same figures
+// for a PPM-style character n-gram trained on that corpus, on exactly the same targets and cursors.
 import { CompletionEngine } from '../model/engine';
-import { bitsPerChar, byFamily, exactMatch, FamilyFigures, sampleCursors } from '../model/evaluation';
+import { byFamily, exactMatch, FamilyFigures, modelBitsPerChar, ngramBitsPerChar, ngramExactMatch, sampleCursors, sampleTargets } from '../model/evaluation';
+import { CharNgram } from '../model/ngram';
 import { Rng } from '../model/rng';
 import { initBackend } from '../node/backend';
 import { readCorpus } from '../node/corpus';
@@ -8,7 +10,15 @@ import { loadModelDir } from '../node/modelFiles';
 import { backendOption, numberOption, parse, requireString } from './options';
 
 export async function runEval(args: string[]): Promise<number> {
-  const values = parse(args, { model: { type: 'string' }, corpus: { type: 'string', multiple: true }, samples: { type: 'string' }, seed: { type: 'string' }, batches: { type: 'string' } });
+  const values = parse(args, {
+    model: { type: 'string' },
+    corpus: { type: 'string', multiple: true },
+    'baseline-corpus': { type: 'string', multiple: true },
+    order: { type: 'string' },
+    samples: { type: 'string' },
+    seed: { type: 'string' },
+    batches: { type: 'string' },
+  });
   const modelDir = requireString(values, 'model');
   const corpora = (values.corpus as string[] | undefined) ?? [];
   if (corpora.length === 0) throw new Error('--corpus is required');
@@ -19,32 +29,66 @@ export async function runEval(args: string[]): Promise<number> {
   const { model, metadata } = await loadModelDir(modelDir);
   const { files, skipped } = await readCorpus(corpora);
   if (files.length === 0) throw new Error(`no usable source files under ${corpora.join(', ')}`);
+
+  const baselineCorpora = (values['baseline-corpus'] as string[] | undefined) ?? [];
+  let ngram: CharNgram | null = null;
+  let ngramSeconds = 0;
+  if (baselineCorpora.length > 0) {
+    const t = Date.now();
+    ngram = new CharNgram(model.vocab, numberOption(values, 'order', 8, 0));
+    for (const f of (await readCorpus(baselineCorpora)).files) ngram.train(f.text);
+    ngramSeconds = (Date.now() - t) / 1000;
+  }
+
   const engine = new CompletionEngine(model);
   const t0 = Date.now();
   const families: Record<string, FamilyFigures> = {};
+  const total = files.reduce((n, f) => n + f.text.length, 0);
   for (const [family, group] of byFamily(files)) {
-    const share = group.reduce((n, f) => n + f.text.length, 0) / files.reduce((n, f) => n + f.text.length, 0);
+    const share = group.reduce((n, f) => n + f.text.length, 0) / total;
     const cursors = sampleCursors(group, Math.max(20, Math.round(samples * share)), Rng.derive(seed, family.length));
-    const bpc = bitsPerChar(model, group, batches, 16, seed);
+    const targets = sampleTargets(model, group, batches, 16, seed);
+    const bpc = targets ? modelBitsPerChar(model, targets) : null;
     families[family] = { bitsPerChar: bpc?.bpc ?? null, exactMatch: exactMatch(engine, cursors), cursors: cursors.length, targetChars: bpc?.chars ?? 0 };
+    if (ngram) {
+      families[family]!.baseline = { bitsPerChar: targets ? ngramBitsPerChar(ngram, targets).bpc : null, exactMatch: ngramExactMatch(ngram, cursors) };
+    }
   }
   const all = Object.values(families);
-  const weighted = (key: 'bitsPerChar' | 'exactMatch', weight: 'targetChars' | 'cursors'): number | null => {
-    const w = all.filter((f) => f[key] !== null).reduce((n, f) => n + f[weight], 0);
-    return w === 0 ? null : all.reduce((s, f) => s + (f[key] ?? 0) * f[weight], 0) / w;
+  const weighted = (pick: (f: FamilyFigures) => number | null | undefined, weight: 'targetChars' | 'cursors'): number | null => {
+    const kept = all.filter((f) => typeof pick(f) === 'number');
+    const w = kept.reduce((n, f) => n + f[weight], 0);
+    return w === 0 ? null : kept.reduce((s, f) => s + (pick(f) as number) * f[weight], 0) / w;
   };
   process.stdout.write(
-    `${JSON.stringify({
-      model: metadata.name ?? modelDir,
-      backend: backend.name,
-      corpus: corpora,
-      files: files.length,
-      skipped: skipped.length,
-      bitsPerChar: weighted('bitsPerChar', 'targetChars'),
-      exactMatch: weighted('exactMatch', 'cursors'),
-      byFamily: families,
-      seconds: (Date.now() - t0) / 1000,
-    }, null, 2)}\n`,
+    `${JSON.stringify(
+      {
+        model: metadata.name ?? modelDir,
+        step: metadata.training.step,
+        backend: backend.name,
+        corpus: corpora,
+        files: files.length,
+        skipped: skipped.length,
+        bitsPerChar: weighted((f) => f.bitsPerChar, 'targetChars'),
+        exactMatch: weighted((f) => f.exactMatch, 'cursors'),
+        ...(ngram
+          ? {
+              baseline: {
+                kind: `PPM-style character ${ngram.order}-gram`,
+                corpus: baselineCorpora,
+                trainedChars: ngram.trainedChars,
+                trainSeconds: ngramSeconds,
+                bitsPerChar: weighted((f) => f.baseline?.bitsPerChar, 'targetChars'),
+                exactMatch: weighted((f) => f.baseline?.exactMatch, 'cursors'),
+              },
+            }
+          : {}),
+        byFamily: families,
+        seconds: (Date.now() - t0) / 1000,
+      },
+      null,
+      2,
+    )}\n`,
   );
   engine.dispose();
   model.dispose();

@@ -67,12 +67,15 @@ export class WindowSampler {
     const rows: number[][] = [];
     const targets = new Int32Array(batchSize * T);
     const decoderInputs = new Int32Array(batchSize * T);
+    const sources = new Int32Array(batchSize * 2);
     for (let r = 0; r < batchSize; r++) {
       const f = this.pickFile(rng);
       const ids = this.ids[f] as Int32Array;
       const text = this.texts[f] as string;
       const p = rng.int(1, ids.length);
       const start = Math.max(0, p - contextLen);
+      sources[2 * r] = f;
+      sources[2 * r + 1] = p;
       rows.push(encoderTokens(this.vocab, (this.files[f] as SourceFile).family, text.slice(start, p), start === 0));
       for (let t = 0; t < T; t++) {
         const target = p + t < ids.length ? (ids[p + t] as number) : this.vocab.endId;
@@ -87,7 +90,12 @@ export class WindowSampler {
       encoderPad[r] = L - row.length;
       encoderIds.set(row, r * L + (L - row.length));
     });
-    return { batchSize, encoderLength: L, encoderIds, encoderPad, targetLength: T, decoderInputs, targets };
+    return { batchSize, encoderLength: L, encoderIds, encoderPad, targetLength: T, decoderInputs, targets, sources };
+  }
+
+  /** The normalised text and ids of file i, as sampled (for scoring other models on the same targets). */
+  fileIds(i: number): Int32Array {
+    return this.ids[i] as Int32Array;
   }
 
   private pickFile(rng: Rng): number {

@@ -1,11 +1,11 @@
 // Held-out quality figures: bits per character (teacher-forced over sampled windows) and next-token exact
 // match (the suggestion at a sampled cursor equals the rest of the real token), per language family.
-import { WindowSampler, SourceFile } from './dataset';
+import { SourceFile, WindowSampler } from './dataset';
 import type { CompletionEngine } from './engine';
 import type { LanguageFamily } from './language';
 import { Rng } from './rng';
-import { batchLoss, Seq2SeqModel } from './seq2seq';
-import { tf } from './tf';
+import type { CharNgram } from './ngram';
+import { Batch, Seq2SeqModel, targetLogProbs } from './seq2seq';
 import { referenceCompletion } from './tokens';
 import { Vocabulary } from './vocab';
 
@@ -39,21 +39,67 @@ export interface FamilyFigures {
   exactMatch: number | null;
   cursors: number;
   targetChars: number;
+  baseline?: { bitsPerChar: number | null; exactMatch: number | null };
 }
 
-/** Mean teacher-forced cross-entropy in bits per character over `batches` sampled batches. */
-export function bitsPerChar(model: Seq2SeqModel, files: SourceFile[], batches: number, batchSize: number, seed: number): { bpc: number; chars: number } | null {
+/** Sampled windows whose targets both the seq2seq model and the n-gram are scored on. */
+export interface TargetSample {
+  sampler: WindowSampler;
+  batches: Batch[];
+}
+
+export function sampleTargets(model: Seq2SeqModel, files: SourceFile[], batches: number, batchSize: number, seed: number): TargetSample | null {
   const sampler = new WindowSampler(files, model.vocab, model.config);
   if (sampler.isEmpty) return null;
+  return { sampler, batches: Array.from({ length: batches }, (_, i) => sampler.sample(Rng.derive(seed, i), batchSize)) };
+}
+
+/** Calls fn(row, t, fileIds, offset) for every target that lies inside its file (END padding is skipped). */
+function forEachTarget(sample: TargetSample, batch: Batch, fn: (row: number, t: number, ids: Int32Array, offset: number) => void): void {
+  const sources = batch.sources as Int32Array;
+  for (let r = 0; r < batch.batchSize; r++) {
+    const ids = sample.sampler.fileIds(sources[2 * r] as number);
+    const p = sources[2 * r + 1] as number;
+    for (let t = 0; t < batch.targetLength && p + t < ids.length; t++) fn(r, t, ids, p + t);
+  }
+}
+
+/** Teacher-forced bits per character of the model on the sampled targets. */
+export function modelBitsPerChar(model: Seq2SeqModel, sample: TargetSample): { bpc: number; chars: number } {
   let nats = 0;
   let chars = 0;
-  for (let i = 0; i < batches; i++) {
-    const batch = sampler.sample(Rng.derive(seed, i), batchSize);
-    const n = batch.batchSize * batch.targetLength;
-    nats += tf.tidy(() => batchLoss(model, batch).dataSync()[0] as number) * n;
-    chars += n;
+  for (const batch of sample.batches) {
+    const logp = targetLogProbs(model, batch);
+    const values = logp.dataSync();
+    logp.dispose();
+    const V = model.vocab.size;
+    forEachTarget(sample, batch, (r, t) => {
+      nats -= values[(t * batch.batchSize + r) * V + (batch.targets[r * batch.targetLength + t] as number)] as number;
+      chars++;
+    });
   }
   return { bpc: nats / chars / Math.LN2, chars };
+}
+
+/** The n-gram's bits per character on exactly the same targets. */
+export function ngramBitsPerChar(ngram: CharNgram, sample: TargetSample): { bpc: number; chars: number } {
+  let bits = 0;
+  let chars = 0;
+  for (const batch of sample.batches) {
+    forEachTarget(sample, batch, (_r, _t, ids, at) => {
+      bits -= Math.log2(ngram.probability(ids, at, ids[at] as number));
+      chars++;
+    });
+  }
+  return { bpc: bits / chars, chars };
+}
+
+/** Share of cursors where the n-gram's greedy completion equals the reference. */
+export function ngramExactMatch(ngram: CharNgram, cursors: CursorSample[]): number | null {
+  if (cursors.length === 0) return null;
+  let hits = 0;
+  for (const c of cursors) if (ngram.complete(c.file.text.slice(0, c.offset)).text === c.reference) hits++;
+  return hits / cursors.length;
 }
 
 export function exactMatch(engine: CompletionEngine, cursors: CursorSample[], beamWidth = 1): number | null {

@@ -23,6 +23,8 @@ export interface Batch {
   decoderInputs: Int32Array;
   /** [batch, targetLength]: the characters after the cursor (END past the end of the file). */
   targets: Int32Array;
+  /** [batch, 2]: the sampler's file index and cursor offset of each row, for scoring other models alike. */
+  sources?: Int32Array;
 }
 
 export interface LstmState {
@@ -175,6 +177,12 @@ export function decodeTeacherForced(model: Seq2SeqModel, batch: Batch, initial: 
     inputs = { h: tf.concat(outputs, 0) };
   }
   return (inputs as { h: Tensor2D }).h;
+}
+
+/** Log-probabilities of the next character, time-major: [targetLength * batch, vocab]. */
+export function targetLogProbs(model: Seq2SeqModel, batch: Batch): Tensor2D {
+  const hidden = decodeTeacherForced(model, batch, encode(model, batch));
+  return tf.logSoftmax(tf.add(tf.matMul(hidden, model.weight(DENSE_KERNEL)), model.weight(DENSE_BIAS))) as Tensor2D;
 }
 
 /** Mean cross-entropy of the targets in nats per character (a scalar). */
