@@ -98,7 +98,14 @@ export class EngineClient {
   async suggest(params: SuggestParams, signal?: AbortSignal): Promise<SuggestAnswer | null> {
     if (signal?.aborted) return null;
     const requestId = this.nextId++;
-    const onAbort = (): void => this.worker?.postMessage({ kind: 'cancel', requestId } satisfies HostToWorker);
+    // The caller stops waiting at once; the worker drops the request if it has not started it yet.
+    const onAbort = (): void => {
+      this.worker?.postMessage({ kind: 'cancel', requestId } satisfies HostToWorker);
+      const waiter = this.waiters.get(requestId);
+      this.waiters.delete(requestId);
+      if (this.waiters.size === 0) this.worker?.unref();
+      waiter?.resolve({ kind: 'cancelled', requestId });
+    };
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
       const reply = await this.request({ kind: 'suggest', requestId, ...params });
