@@ -77,11 +77,14 @@ function opByOpRequest(model: Seq2SeqModel, tokens: number[], decodeSteps: numbe
   });
 }
 
-/** Training FLOPs of a batch (forward matmuls x 3 for forward + backward), as executed (one-hot products included). */
+/**
+ * Matmul FLOPs of a training batch, forward x 3 (forward + backward). Layer 0's input projection is a row lookup,
+ * not a product, so it counts nothing; elementwise work is left out, so this is what matmul speed bounds.
+ */
 function trainingFlops(config: ModelConfig, vocabSize: number, batch: Batch): number {
   const H = config.hiddenSize;
   let perStep = 0;
-  for (let l = 0; l < config.layers; l++) perStep += 2 * ((l === 0 ? vocabSize : H) + H) * 4 * H;
+  for (let l = 0; l < config.layers; l++) perStep += 2 * ((l === 0 ? 0 : H) + H) * 4 * H;
   const chars = batchChars(batch);
   return 3 * (chars.processed * perStep + chars.targets * 2 * H * vocabSize);
 }

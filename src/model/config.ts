@@ -26,7 +26,7 @@ export const DEFAULT_MODEL_CONFIG: ModelConfig = {
 };
 
 export interface TrainConfig {
-  /** Windows per batch. 32-64 keeps the per-step matmuls on wasm's fast path. */
+  /** Windows per batch. 64 spreads tfjs's fixed per-op cost (thousands of small kernels per batch) over more rows. */
   batchSize: number;
   learningRate: number;
   /** Global gradient-norm clip; LSTMs occasionally spike early in training. */
@@ -41,7 +41,7 @@ export interface TrainConfig {
 }
 
 export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
-  batchSize: 32,
+  batchSize: 64,
   learningRate: 2e-3,
   clipNorm: 1.0,
   seed: 1234,

@@ -87,6 +87,29 @@ export function installWasmKernelFixes(): void {
     return heapSlice(x, b as number[], s as number[], backend);
   });
 
+  // Row lookups (an embedding) through wasm's generic Gather cost ~250 ms for [8000, 1024]; rows are contiguous.
+  replace('GatherV2', (original) => (args) => {
+    const { inputs, backend, attrs } = args as unknown as KernelArgs;
+    const x = inputs.x as TensorInfo;
+    const indices = inputs.indices as TensorInfo;
+    const { axis, batchDims } = (attrs ?? {}) as { axis?: number; batchDims?: number };
+    if (x.shape.length !== 2 || (axis ?? 0) !== 0 || (batchDims ?? 0) !== 0 || indices.shape.length !== 1 || x.dtype !== 'float32') {
+      return original.kernelFunc(args);
+    }
+    const cols = x.shape[1] as number;
+    const rows = x.shape[0] as number;
+    const out = backend.makeOutput([indices.shape[0] as number, cols], x.dtype);
+    const src = backend.typedArrayFromHeap(x);
+    const ids = backend.typedArrayFromHeap(indices);
+    const dst = backend.typedArrayFromHeap(out);
+    for (let i = 0; i < ids.length; i++) {
+      const r = ids[i] as number;
+      if (r < 0 || r >= rows) throw new Error(`GatherV2: index ${r} is out of range [0, ${rows})`);
+      dst.set(src.subarray(r * cols, (r + 1) * cols), i * cols);
+    }
+    return out;
+  });
+
   // The gradient of Gather (an embedding lookup) is UnsortedSegmentSum, which wasm lacks: a row-wise sum in JS.
   if (!tf.getKernel('UnsortedSegmentSum', 'wasm')) {
     tf.registerKernel({
