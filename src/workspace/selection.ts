@@ -1,0 +1,132 @@
+// Which workspace files a fine-tune may learn from, and why the others are skipped: .gitignore rules (with the
+// maintained `ignore` package), lock files, secrets, binary, minified or generated text, size and corpus caps.
+// Pure: the editor layer lists and reads the files; this decides.
+import ignore, { Ignore } from 'ignore';
+import { familyOfPath, LanguageFamily } from '../model/language';
+
+export type SkipReason =
+  | 'ignored by .gitignore'
+  | 'lock file'
+  | 'may hold secrets'
+  | 'binary'
+  | 'minified or generated'
+  | 'larger than the file size cap'
+  | 'corpus size cap reached'
+  | 'empty';
+
+export interface SelectionLimits {
+  maxFileBytes: number;
+  maxTotalChars: number;
+}
+
+export interface SelectedFile {
+  path: string;
+  text: string;
+  family: LanguageFamily;
+}
+
+export interface Selection {
+  files: SelectedFile[];
+  skipped: { path: string; reason: SkipReason }[];
+  /** Characters kept per language family. */
+  chars: Record<string, number>;
+}
+
+const LOCK_FILES = /(^|\/)(package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.ya?ml|bun\.lockb?|Cargo\.lock|poetry\.lock|Pipfile\.lock|Gemfile\.lock|composer\.lock|go\.sum|[^/]+\.lock)$/i;
+const SECRETS = /(^|\/)(\.env(\..*)?|[^/]*\.(pem|key|p12|pfx|crt|cer|der|jks|keystore|kdbx|asc|gpg)|id_(rsa|dsa|ecdsa|ed25519)(\.pub)?|\.npmrc|\.pypirc|\.netrc|\.git-credentials|credentials(\.[^/]*)?|secrets?(\.[^/]*)?)$/i;
+const GENERATED_NAMES = /(\.min\.[cm]?[jt]s|\.map|\.d\.ts|\.bundle\.js|\.generated\.[^/]+|_pb2\.py)$/i;
+
+/** Every .gitignore of the workspace, applied like git: a deeper file's rules override its parents'. */
+export class GitignoreRules {
+  private readonly rules: { dir: string; matcher: Ignore }[];
+
+  constructor(files: { path: string; content: string }[]) {
+    this.rules = files
+      .map((f) => ({ dir: f.path.includes('/') ? f.path.slice(0, f.path.lastIndexOf('/')) : '', matcher: ignore().add(f.content) }))
+      .sort((a, b) => a.dir.split('/').length - b.dir.split('/').length || a.dir.length - b.dir.length);
+  }
+
+  ignores(path: string): boolean {
+    let ignored = false;
+    for (const { dir, matcher } of this.rules) {
+      if (dir && !path.startsWith(`${dir}/`)) continue;
+      const rel = dir ? path.slice(dir.length + 1) : path;
+      const verdict = matcher.test(rel);
+      if (verdict.ignored) ignored = true;
+      else if (verdict.unignored) ignored = false;
+    }
+    return ignored;
+  }
+}
+
+/** Why a file's name rules it out before reading it, or null. */
+export function skipByName(path: string, bytes: number, limits: SelectionLimits): SkipReason | null {
+  if (LOCK_FILES.test(path)) return 'lock file';
+  if (SECRETS.test(path)) return 'may hold secrets';
+  if (GENERATED_NAMES.test(path)) return 'minified or generated';
+  if (bytes > limits.maxFileBytes) return 'larger than the file size cap';
+  if (bytes === 0) return 'empty';
+  return null;
+}
+
+/** Decodes a file as UTF-8 text, or returns a reason it is not source code a model should learn. */
+export function readableText(bytes: Uint8Array): { text: string } | { reason: SkipReason } {
+  const head = bytes.subarray(0, 8192);
+  if (head.includes(0)) return { reason: 'binary' };
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return { reason: 'binary' };
+  }
+  text = text.replace(/\r\n?/g, '\n');
+  if (text.trim() === '') return { reason: 'empty' };
+  const lines = text.split('\n');
+  const longest = lines.reduce((m, l) => Math.max(m, l.length), 0);
+  const letters = (text.match(/[A-Za-z]/g) ?? []).length;
+  if (longest > 1000 || text.length / lines.length > 200 || (text.length > 500 && letters / text.length < 0.25)) {
+    return { reason: 'minified or generated' };
+  }
+  return { text };
+}
+
+export interface CandidateFile {
+  /** Workspace-relative path with forward slashes. */
+  path: string;
+  bytes: number;
+  read(): Promise<Uint8Array>;
+}
+
+/** Applies every rule, in path order under the corpus cap, and explains each skip. */
+export async function selectFiles(
+  candidates: CandidateFile[],
+  gitignore: GitignoreRules,
+  limits: SelectionLimits,
+  signal?: AbortSignal,
+): Promise<Selection> {
+  const selection: Selection = { files: [], skipped: [], chars: {} };
+  let total = 0;
+  const ordered = [...candidates].sort((a, b) => a.path.localeCompare(b.path));
+  for (const c of ordered) {
+    if (signal?.aborted) break;
+    const byName = gitignore.ignores(c.path) ? 'ignored by .gitignore' : skipByName(c.path, c.bytes, limits);
+    if (byName) {
+      selection.skipped.push({ path: c.path, reason: byName });
+      continue;
+    }
+    const read = readableText(await c.read());
+    if ('reason' in read) {
+      selection.skipped.push({ path: c.path, reason: read.reason });
+      continue;
+    }
+    if (total + read.text.length > limits.maxTotalChars) {
+      selection.skipped.push({ path: c.path, reason: 'corpus size cap reached' });
+      continue;
+    }
+    total += read.text.length;
+    const family = familyOfPath(c.path);
+    selection.files.push({ path: c.path, text: read.text, family });
+    selection.chars[family] = (selection.chars[family] ?? 0) + read.text.length;
+  }
+  return selection;
+}
