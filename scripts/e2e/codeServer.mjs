@@ -51,14 +51,15 @@ async function freeLoopbackPort() {
   return port;
 }
 
-async function installVsix(vsix, extensionsDir, userDataDir) {
+async function installVsix(vsix, extensionsDir, userDataDir, signal) {
   try {
     await promisify(execFile)(
       node24,
       [codeServerEntry, '--install-extension', vsix, '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir],
-      { env: codeServerEnv(), timeout: 60_000 },
+      { env: codeServerEnv(), timeout: 60_000, signal },
     );
   } catch (error) {
+    if (signal.aborted) throw new Error('code-server was stopped while installing the VSIX');
     throw new Error(`installing ${vsix} failed:\n${error.stdout ?? ''}${error.stderr ?? error.message}`);
   }
 }
@@ -86,21 +87,26 @@ async function waitForHealthz(url, child, logFile) {
  * @param {string} [options.vsix] VSIX installed into the extensions folder before start
  * @param {boolean} [options.smokeTestDriver] needed for the workbench `payload` (route B); off for plain UI runs
  * @param {string} [options.logFile] where the server's stdout/stderr go; default: inside the temp folder
+ * @param {object} [options.settings] user settings merged over the quiet defaults (e.g. the extension's own)
+ * @param {(stop: () => Promise<void>) => void} [options.onStop] receives stop() before anything is started, so a
+ *   caller's Ctrl+C handler can clean up a server that is still starting
  * @returns {Promise<{url: string, port: number, logFile: string, stop: () => Promise<void>}>}
  */
-export async function startCodeServer({ workspace, extensionsDir, vsix, smokeTestDriver = false, logFile }) {
+export async function startCodeServer({
+  workspace, extensionsDir, vsix, smokeTestDriver = false, logFile, settings = {}, onStop = () => {},
+}) {
   assertToolsInstalled();
   const tempDir = mkdtempSync(join(tmpdir(), 'seq2seq-cs-'));
   const userDataDir = join(tempDir, 'user-data');
   const exts = extensionsDir ?? join(tempDir, 'extensions');
   const config = join(tempDir, 'config.yaml');
   const log = logFile ?? join(tempDir, 'code-server.log');
-  mkdirSync(join(userDataDir, 'User'), { recursive: true });
-  mkdirSync(exts, { recursive: true });
-  writeFileSync(join(userDataDir, 'User/settings.json'), JSON.stringify(userSettings, null, 2));
 
   let child;
-  const stop = async () => {
+  let stopping;
+  const abortInstall = new AbortController();
+  const stop = () => (stopping ??= (async () => {
+    abortInstall.abort();
     if (child?.pid && child.exitCode === null) {
       const exited = new Promise((r) => child.once('exit', r));
       // Negative pid: the whole group, including the extension host and file watcher it forked.
@@ -112,11 +118,19 @@ export async function startCodeServer({ workspace, extensionsDir, vsix, smokeTes
     // Stragglers of the group (e.g. an extension host still shutting down) must not outlive the run.
     if (child?.pid) killGroup(child.pid, 'SIGKILL');
     rmSync(tempDir, { recursive: true, force: true });
+  })());
+  onStop(stop);
+  const assertNotStopped = () => {
+    if (stopping) throw new Error('code-server was stopped while starting');
   };
 
   try {
-    if (vsix) await installVsix(vsix, exts, userDataDir);
+    mkdirSync(join(userDataDir, 'User'), { recursive: true });
+    mkdirSync(exts, { recursive: true });
+    writeFileSync(join(userDataDir, 'User/settings.json'), JSON.stringify({ ...userSettings, ...settings }, null, 2));
+    if (vsix) await installVsix(vsix, exts, userDataDir, abortInstall.signal);
     const port = await freeLoopbackPort();
+    assertNotStopped();
     // Without --config, code-server would create and read ~/.config/code-server/config.yaml.
     writeFileSync(config, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
     const args = [
@@ -138,6 +152,7 @@ export async function startCodeServer({ workspace, extensionsDir, vsix, smokeTes
     closeSync(logFd);
     const url = `http://127.0.0.1:${port}`;
     await waitForHealthz(url, child, log);
+    assertNotStopped();
     return { url, port, logFile: log, stop };
   } catch (error) {
     await stop();
@@ -159,6 +174,10 @@ export function launchBrowser() {
     executablePath: chromiumPath,
     headless: true,
     chromiumSandbox: false, // adds --no-sandbox, required as root
+    // Playwright's own signal handlers close the browser and exit at once, before our cleanup stops code-server.
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
     args: [
       '--disable-gpu',
       '--disable-quic',

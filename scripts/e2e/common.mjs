@@ -39,13 +39,16 @@ export function ensureArtifactsDir() {
   return artifactsDir;
 }
 
-/** LIFO cleanup actions; each runs once even if it throws, and Ctrl+C/SIGTERM run them before exiting. */
+/**
+ * LIFO cleanup actions; each runs once even if it throws. Ctrl+C/SIGTERM/SIGHUP run them and exit 130.
+ * runAll() returns the same promise to every caller, so a runner whose main() fails because a signal
+ * handler closed the browser still waits for the server to be stopped before it exits.
+ */
 export function createCleanup() {
   const actions = [];
-  let ran = false;
-  async function runAll() {
-    if (ran) return;
-    ran = true;
+  let running;
+  const state = { interrupted: false };
+  async function runActions() {
     for (const action of actions.reverse()) {
       try {
         await action();
@@ -54,13 +57,15 @@ export function createCleanup() {
       }
     }
   }
-  for (const signal of ['SIGINT', 'SIGTERM']) {
+  const runAll = () => (running ??= runActions());
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
     process.once(signal, () => {
       console.error(`[e2e] ${signal}: cleaning up`);
+      state.interrupted = true;
       void runAll().finally(() => process.exit(130));
     });
   }
-  return { add: (action) => actions.push(action), runAll };
+  return { add: (action) => actions.push(action), runAll, get interrupted() { return state.interrupted; } };
 }
 
 /** Rejects after ms with a message saying what was being waited for. */

@@ -17,6 +17,11 @@ if (!existsSync(extensionTestsPath)) {
   process.exit(1);
 }
 
+const verbose = process.env.SEQ2SEQ_E2E_VERBOSE === '1';
+/** Workbench start-up chatter and the offline gallery's errors (harmless); still kept in integration-output.log. */
+const workbenchNoise =
+  /^(Resolving connection token|Resolved connection token|Creating a socket|\[reconnection-grace-time\]|Updating additional builtin extensions cache|\[Service Worker\]|\[AgentHost:|\[AccountPolicyGate\])|ENOTFOUND open-vsx\.org/;
+
 /** vscode-remote URI on the page's own authority; plain paths or file:// find no extension host and never exit. */
 const remoteUri = (authority, path) => `vscode-remote://${authority}${path.split('/').map(encodeURIComponent).join('/')}`;
 
@@ -31,8 +36,8 @@ async function main(cleanup) {
     workspace,
     smokeTestDriver: true,
     logFile: join(artifacts, 'integration-code-server.log'),
+    onStop: cleanup.add,
   });
-  cleanup.add(server.stop);
   say(`code-server ready at ${server.url} (${elapsed()})`);
 
   const browser = await launchBrowser();
@@ -45,9 +50,13 @@ async function main(cleanup) {
   // Both bindings must exist before the workbench loads, or its first calls are lost.
   let reportExit;
   const exitCode = new Promise((resolve) => (reportExit = resolve));
+  const output = [];
+  cleanup.add(() => writeFileSync(join(artifacts, 'integration-output.log'), output.join('\n') + '\n'));
   await page.exposeFunction('codeAutomationLog', (_level, args) => {
-    // args is console.log's argument list from the extension host: mocha's reporter and the extension's own logs.
-    process.stdout.write(format(...(Array.isArray(args) ? args : [args])) + '\n');
+    // args is a console.log argument list: mocha's reporter and the extension's logs, mixed with workbench logs.
+    const line = format(...(Array.isArray(args) ? args : [args]));
+    output.push(line);
+    if (verbose || !workbenchNoise.test(line)) process.stdout.write(line + '\n');
   });
   await page.exposeFunction('codeAutomationExit', (code) => reportExit(Number(code)));
 
@@ -61,24 +70,36 @@ async function main(cleanup) {
   say(`running ${relative(repoRoot, extensionTestsPath)} for ${relative(repoRoot, extensionDir) || '.'}`);
   await page.goto(url);
 
-  const code = await withTimeout(
-    exitCode,
-    runTimeoutMs - (Date.now() - started),
-    'waiting for the test run to finish (no codeAutomationExit: did run() hang, or is the payload wrong?)',
-  );
-  if (existsSync(resultsPath)) say(`results summary: ${readFileSync(resultsPath, 'utf8').trim().slice(0, 500)}`);
+  const code = await exitCode;
+  if (existsSync(resultsPath)) say(`results written by the suite: ${summarise(readFileSync(resultsPath, 'utf8'))}`);
   say(`tests ${code === 0 ? 'passed' : `failed (exit code ${code})`} after ${elapsed()}`);
   return code;
+}
+
+/** One line from the suite's JSON results file, whatever its shape. */
+function summarise(text) {
+  try {
+    const results = JSON.parse(text);
+    const counts = ['passes', 'failures', 'pending'].filter((key) => typeof results[key] === 'number');
+    if (counts.length > 0) return counts.map((key) => `${key}=${results[key]}`).join(' ');
+    return JSON.stringify(results).slice(0, 300);
+  } catch {
+    return `unparsable (${text.length} chars)`;
+  }
 }
 
 const cleanup = createCleanup();
 let code = 1;
 try {
-  code = await main(cleanup);
+  code = await withTimeout(
+    main(cleanup),
+    runTimeoutMs,
+    'waiting for the test run to finish (no codeAutomationExit: did run() hang, or is the payload wrong?)',
+  );
 } catch (error) {
   console.error(`[e2e] integration run failed: ${error.message}`);
-  console.error('[e2e] see .test-artifacts/integration-code-server.log and integration-page-console.log');
+  console.error('[e2e] see .test-artifacts/integration-{output,code-server,page-console}.log');
 } finally {
   await cleanup.runAll();
 }
-process.exit(code);
+process.exit(cleanup.interrupted ? 130 : code);

@@ -84,7 +84,9 @@ export class Seq2SeqInlineProvider implements vscode.InlineCompletionItemProvide
       const subscription = token.onCancellationRequested(() => abort.abort());
       try {
         this.debounce.setBase(settings.debounceMs);
-        const delay = this.debounce.next();
+        // An explicit request (Alt+\\ or the trigger command) is answered at once; typing is debounced.
+        const explicit = context.triggerKind === vscode.InlineCompletionTriggerKind.Invoke;
+        const delay = explicit ? 0 : this.debounce.next();
         const t = performance.now();
         if (!(await sleep(delay, abort.signal)) || token.isCancellationRequested) return undefined;
         waited = performance.now() - t;

@@ -51,16 +51,25 @@ export async function type(text: string): Promise<void> {
   await vscode.commands.executeCommand('type', { text });
 }
 
+/** The text inserted into `before` to make `after` (one insertion anywhere). */
+export function insertedText(before: string, after: string): string {
+  let start = 0;
+  while (start < before.length && before[start] === after[start]) start++;
+  let end = 0;
+  while (end < before.length - start && before[before.length - 1 - end] === after[after.length - 1 - end]) end++;
+  return after.slice(start, after.length - end);
+}
+
 /** Asks for an inline suggestion and accepts it; returns the inserted text ('' if none came within timeoutMs). */
 export async function acceptSuggestion(editor: vscode.TextEditor, timeoutMs = 4000): Promise<string> {
   const before = editor.document.getText();
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
     await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
-    await sleep(100);
+    await sleep(250);
     await vscode.commands.executeCommand('editor.action.inlineSuggest.commit');
     const after = editor.document.getText();
-    if (after !== before) return after.slice(before.length);
+    if (after !== before) return insertedText(before, after);
   }
   return '';
 }
