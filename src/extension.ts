@@ -17,6 +17,8 @@ export interface Seq2SeqApi {
   /** Provider entry to items returned (debounce excluded), and the engine's own time, in ms, since the last call. */
   takeLatencies(): { provider: number[]; engine: number[] };
   pendingRequests(): number;
+  /** The registered provider itself, so a benchmark can call it the way VS Code does. */
+  provider: vscode.InlineCompletionItemProvider;
 }
 
 export function activate(context: vscode.ExtensionContext): Seq2SeqApi {
@@ -108,6 +110,7 @@ export function activate(context: vscode.ExtensionContext): Seq2SeqApi {
     isActive,
     takeLatencies: () => latency.take(),
     pendingRequests: () => engine.pendingRequests,
+    provider,
   };
 }
 

@@ -84,7 +84,7 @@ export class Seq2SeqInlineProvider implements vscode.InlineCompletionItemProvide
       const subscription = token.onCancellationRequested(() => abort.abort());
       try {
         this.debounce.setBase(settings.debounceMs);
-        // An explicit request (Alt+\\ or the trigger command) is answered at once; typing is debounced.
+        // An explicit request (Alt+\ or the trigger command) is answered at once; typing is debounced.
         const explicit = context.triggerKind === vscode.InlineCompletionTriggerKind.Invoke;
         const delay = explicit ? 0 : this.debounce.next();
         const t = performance.now();
