@@ -22,6 +22,8 @@ suite('Seq2Seq Complete in a real extension host', () => {
   });
 
   test('activates and loads the shipped base model in the worker; the status bar says ready', async () => {
+    console.log(`[seq2seq] activate() took ${api.activationMs.toFixed(1)} ms`);
+    assert.ok(api.activationMs < 200, `activate() took ${api.activationMs} ms`);
     const info = await api.whenReady();
     assert.ok(['wasm', 'tensorflow', 'cpu'].includes(info.backend), info.backend);
     assert.ok(info.hiddenSize > 0);
