@@ -1,0 +1,56 @@
+// Runs one fine-tune in its own worker thread and turns its messages into a promise and progress callbacks.
+// Cancelling asks the worker to stop between steps; the worker then discards its staging folder.
+import { Worker } from 'node:worker_threads';
+import { FineTuneOptions, FineTuneResult, HostToTrainer, isTrainerToHost, TrainFile, TrainPoint } from '../shared/trainProtocol';
+
+export interface FineTuneCallbacks {
+  onProgress(point: TrainPoint): void;
+  log(level: 'info' | 'warn' | 'error', message: string): void;
+}
+
+export class FineTuneRun {
+  private readonly worker: Worker;
+  readonly done: Promise<FineTuneResult>;
+
+  constructor(workerPath: string, files: TrainFile[], options: FineTuneOptions, callbacks: FineTuneCallbacks) {
+    this.worker = new Worker(workerPath);
+    this.done = new Promise<FineTuneResult>((resolve, reject) => {
+      this.worker.on('message', (m: unknown) => {
+        if (!isTrainerToHost(m)) {
+          callbacks.log('warn', 'ignored a malformed message from the fine-tune worker');
+          return;
+        }
+        switch (m.kind) {
+          case 'progress':
+            callbacks.onProgress(m.point);
+            return;
+          case 'log':
+            callbacks.log(m.level, m.message);
+            return;
+          case 'finished':
+            resolve(m.result);
+            return;
+          case 'failed':
+            reject(new Error(m.message));
+            return;
+        }
+      });
+      this.worker.on('error', (e) => reject(new Error(`fine-tune worker crashed: ${e.message}`)));
+      this.worker.on('exit', (code) => reject(new Error(`fine-tune worker exited with code ${code}`)));
+    });
+    // The worker's job ends with the run, whatever the outcome.
+    this.done.then(
+      () => void this.worker.terminate(),
+      () => void this.worker.terminate(),
+    );
+    this.post({ kind: 'start', files, options });
+  }
+
+  private post(m: HostToTrainer): void {
+    this.worker.postMessage(m);
+  }
+
+  cancel(): void {
+    this.post({ kind: 'cancel' });
+  }
+}

@@ -1,0 +1,195 @@
+// The "Fine-tune on Workspace" command: collects the workspace's files, shows what it uses and skips, trains
+// in a worker with a cancellable progress notification, and hands the saved model to the engine.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { FineTuneRun } from '../completion/fineTuneClient';
+import type { Settings } from '../completion/settings';
+import type { FineTuneResult, TrainPoint } from '../shared/trainProtocol';
+import { CandidateFile, GitignoreRules, selectFiles } from '../workspace/selection';
+import type { EngineController } from './engineController';
+import type { WorkspaceModel } from './workspaceModel';
+
+export interface FineTuneSettings {
+  minutes: number;
+  maxCorpusChars: number;
+  include: string;
+  exclude: string;
+}
+
+/** What the command returns: the tests read it, users see the same in messages. */
+/** Which files a run used and which it skipped, with the reason. */
+export interface SelectionSummary {
+  selected: string[];
+  skipped: { path: string; reason: string }[];
+}
+
+export type FineTuneReport =
+  | { outcome: 'refused'; message: string }
+  | ({ outcome: 'no-files'; message: string } & SelectionSummary)
+  | ({ outcome: FineTuneResult['outcome']; message: string } & FineTuneResult & SelectionSummary);
+
+const MAX_FILE_BYTES = 500_000;
+
+/** files.exclude and search.exclude (both honoured) plus the user's own exclude glob, as one glob. */
+function excludeGlob(extra: string): string | undefined {
+  const patterns: string[] = [];
+  for (const section of ['files', 'search']) {
+    const map = vscode.workspace.getConfiguration(section).get<Record<string, unknown>>('exclude') ?? {};
+    for (const [glob, on] of Object.entries(map)) if (on === true) patterns.push(glob);
+  }
+  if (extra.trim()) patterns.push(extra.trim());
+  return patterns.length ? `{${patterns.join(',')}}` : undefined;
+}
+
+const formatEta = (s: number): string => `${Math.floor(s / 60)}:${String(Math.round(s % 60)).padStart(2, '0')}`;
+
+export class FineTuneCommand {
+  private running: FineTuneRun | null = null;
+  private readonly progressListeners = new Set<(p: TrainPoint) => void>();
+
+  constructor(
+    private readonly extensionPath: string,
+    private readonly engine: EngineController,
+    private readonly workspaceModel: WorkspaceModel,
+    private readonly settings: () => Settings,
+    private readonly fineTuneSettings: () => FineTuneSettings,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  get isRunning(): boolean {
+    return this.running !== null;
+  }
+
+  /** For the encoder-state panel's loss curve. */
+  onProgress(listener: (p: TrainPoint) => void): vscode.Disposable {
+    this.progressListeners.add(listener);
+    return { dispose: () => this.progressListeners.delete(listener) };
+  }
+
+  cancel(): void {
+    this.running?.cancel();
+  }
+
+  async run(): Promise<FineTuneReport> {
+    if (!vscode.workspace.isTrusted) {
+      return this.refuse('Fine-tuning reads and learns from this workspace\'s files, so it is disabled in Restricted Mode. Trust the workspace to use it.');
+    }
+    if (this.running) {
+      // Not awaited: the command answers at once; the button stays available in the notification.
+      void vscode.window.showWarningMessage('Seq2Seq: a fine-tune is already running.', 'Cancel It').then((choice) => {
+        if (choice === 'Cancel It') this.cancel();
+      });
+      return { outcome: 'refused', message: 'a fine-tune is already running' };
+    }
+    const storage = this.workspaceModel.dir;
+    if (!storage || !vscode.workspace.workspaceFolders?.length) {
+      return this.refuse('Open a folder first: fine-tuning learns from the files of the open workspace.');
+    }
+    const state = this.engine.state;
+    if (state.kind !== 'ready') return this.refuse('The model is not loaded yet; try again in a moment.');
+    const baseModelDir = this.engine.modelDir(this.settings());
+
+    const ft = this.fineTuneSettings();
+    const selection = await this.collect(ft);
+    const kept = selection.files.length;
+    this.log.info(`[fine-tune] ${kept} file(s) selected: ${Object.entries(selection.chars).map(([f, n]) => `${f} ${n} chars`).join(', ') || 'none'}`);
+    const reasons = new Map<string, string[]>();
+    for (const s of selection.skipped) reasons.set(s.reason, [...(reasons.get(s.reason) ?? []), s.path]);
+    for (const [reason, paths] of reasons) {
+      this.log.info(`[fine-tune] skipped ${paths.length} (${reason}): ${paths.slice(0, 10).join(', ')}${paths.length > 10 ? ', …' : ''}`);
+    }
+    if (kept === 0) {
+      const message = `No source files to learn from in this workspace${selection.skipped.length ? ` (${selection.skipped.length} skipped; see the log)` : ''}.`;
+      void vscode.window.showWarningMessage(`Seq2Seq: ${message}`);
+      return { outcome: 'no-files', message, selected: [], skipped: selection.skipped };
+    }
+
+    const folder = vscode.workspace.workspaceFolders[0]?.name ?? 'workspace';
+    const run = new FineTuneRun(
+      path.join(this.extensionPath, 'dist', 'trainWorker.js'),
+      selection.files,
+      { baseModelDir, outDir: storage, outName: `${folder} (fine-tuned)`, minutes: ft.minutes, backend: this.settings().backend, seed: 1 },
+      {
+        onProgress: (p) => {
+          for (const l of this.progressListeners) l(p);
+          this.log.trace(`[fine-tune] step ${p.step} train ${p.trainBpc.toFixed(3)} val ${p.validationBpc?.toFixed(3) ?? '-'} bpc, ${Math.round(p.charsPerSecond)} chars/s`);
+        },
+        log: (level, message) => this.log[level](`[fine-tune worker] ${message}`),
+      },
+    );
+    this.running = run;
+    try {
+      const result = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Seq2Seq: fine-tuning on ${kept} file(s)`, cancellable: true },
+        async (progress, token) => {
+          token.onCancellationRequested(() => run.cancel());
+          let reported = 0;
+          const listener = this.onProgress((p) => {
+            const pct = Math.round(p.fraction * 100);
+            const val = p.validationBpc ?? p.bestValidationBpc;
+            progress.report({
+              increment: Math.max(0, pct - reported),
+              message: `${pct}% · ${Math.round(p.charsPerSecond).toLocaleString('en')} chars/s · train ${p.trainBpc.toFixed(2)}${val === null ? '' : ` / val ${val.toFixed(2)}`} bits/char · ${formatEta(p.etaSeconds)} left`,
+            });
+            reported = Math.max(reported, pct);
+          });
+          try {
+            return await run.done;
+          } finally {
+            listener.dispose();
+          }
+        },
+      );
+      return { ...(await this.finish(result)), selected: selection.files.map((f) => f.path), skipped: selection.skipped };
+    } catch (e) {
+      const message = `Fine-tuning failed: ${(e as Error).message}. The previous model is unchanged.`;
+      this.log.error(`[fine-tune] ${message}`);
+      void vscode.window.showErrorMessage(`Seq2Seq: ${message}`);
+      return { outcome: 'refused', message };
+    } finally {
+      this.running = null;
+    }
+  }
+
+  private async finish(result: FineTuneResult): Promise<FineTuneResult & { message: string }> {
+    const figures = `validation ${result.baseValidationBpc?.toFixed(3)} → ${result.bestValidationBpc?.toFixed(3)} bits/char in ${Math.round(result.seconds)} s (${result.steps} steps, peak ${Math.round(result.peakRssMB)} MB)`;
+    let message: string;
+    switch (result.outcome) {
+      case 'saved':
+        this.workspaceModel.useIt(true);
+        await this.engine.ensureLoaded(this.settings(), true);
+        message = `Fine-tuned on this workspace: ${figures}. Suggestions now use the workspace model.`;
+        break;
+      case 'cancelled':
+        message = 'Fine-tuning cancelled. The previous model is unchanged.';
+        break;
+      case 'no-improvement':
+        message = `Fine-tuning did not improve on the current model (${figures}); it was kept.`;
+        break;
+    }
+    this.log.info(`[fine-tune] ${result.outcome}: ${figures}`);
+    void vscode.window.showInformationMessage(`Seq2Seq: ${message}`);
+    return { ...result, message };
+  }
+
+  private refuse(message: string): FineTuneReport {
+    void vscode.window.showWarningMessage(`Seq2Seq: ${message}`);
+    return { outcome: 'refused', message };
+  }
+
+  private async collect(ft: FineTuneSettings): ReturnType<typeof selectFiles> {
+    const exclude = excludeGlob(ft.exclude);
+    const [uris, gitignoreUris] = await Promise.all([
+      vscode.workspace.findFiles(ft.include, exclude, 20_000),
+      vscode.workspace.findFiles('**/.gitignore', exclude, 1000),
+    ]);
+    const root = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const rel = (uri: vscode.Uri): string => (root ? path.posix.relative(root.path, uri.path) : uri.path);
+    const decoder = new TextDecoder();
+    const gitignores = await Promise.all(gitignoreUris.map(async (u) => ({ path: rel(u), content: decoder.decode(await vscode.workspace.fs.readFile(u)) })));
+    const candidates: CandidateFile[] = await Promise.all(
+      uris.map(async (u) => ({ path: rel(u), bytes: (await vscode.workspace.fs.stat(u)).size, read: () => Promise.resolve(vscode.workspace.fs.readFile(u)) })),
+    );
+    return selectFiles(candidates, new GitignoreRules(gitignores), { maxFileBytes: MAX_FILE_BYTES, maxTotalChars: ft.maxCorpusChars });
+  }
+}

@@ -1,0 +1,97 @@
+// Messages between the extension host and the fine-tune worker (one worker per run). Defined once for both
+// sides; incoming messages are checked by the guards before an exhaustive switch handles them.
+import type { BackendName } from './engineProtocol';
+
+export interface TrainFile {
+  path: string;
+  text: string;
+  family: 'ts-js' | 'python' | 'other';
+}
+
+export interface FineTuneOptions {
+  baseModelDir: string;
+  /** Where the result goes; written only when training improved on the base model, atomically. */
+  outDir: string;
+  outName: string;
+  minutes: number;
+  backend: BackendName;
+  seed: number;
+}
+
+export interface TrainPoint {
+  step: number;
+  /** Share of the time budget used, [0, 1]. */
+  fraction: number;
+  charsPerSecond: number;
+  trainBpc: number;
+  validationBpc: number | null;
+  bestValidationBpc: number | null;
+  etaSeconds: number;
+  rssMB: number;
+}
+
+export type FineTuneOutcome = 'saved' | 'cancelled' | 'no-improvement';
+
+export interface FineTuneResult {
+  outcome: FineTuneOutcome;
+  modelDir: string | null;
+  baseValidationBpc: number | null;
+  bestValidationBpc: number | null;
+  steps: number;
+  seconds: number;
+  peakRssMB: number;
+  trainFiles: number;
+  validationFiles: number;
+}
+
+export type HostToTrainer =
+  /** Host, once per worker: the files to learn from and where to put the result. */
+  | { kind: 'start'; files: TrainFile[]; options: FineTuneOptions }
+  /** Host, when the user presses Cancel: stop before the next step, keep the previous model. */
+  | { kind: 'cancel' };
+
+export type TrainerToHost =
+  /** Worker, after each batch that is worth reporting (every evaluation and every few steps). */
+  | { kind: 'progress'; point: TrainPoint }
+  /** Worker, at the end of a run that did not fail. */
+  | { kind: 'finished'; result: FineTuneResult }
+  /** Worker, when the run failed; nothing was written. */
+  | { kind: 'failed'; message: string }
+  | { kind: 'log'; level: 'info' | 'warn' | 'error'; message: string };
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export function isHostToTrainer(m: unknown): m is HostToTrainer {
+  if (!isObject(m)) return false;
+  switch (m.kind) {
+    case 'start':
+      return (
+        Array.isArray(m.files) &&
+        m.files.every((f) => isObject(f) && typeof f.path === 'string' && typeof f.text === 'string' && typeof f.family === 'string') &&
+        isObject(m.options) &&
+        typeof m.options.baseModelDir === 'string' &&
+        typeof m.options.outDir === 'string' &&
+        typeof m.options.minutes === 'number'
+      );
+    case 'cancel':
+      return true;
+    default:
+      return false;
+  }
+}
+
+export function isTrainerToHost(m: unknown): m is TrainerToHost {
+  if (!isObject(m)) return false;
+  switch (m.kind) {
+    case 'progress':
+      return isObject(m.point) && typeof m.point.step === 'number' && typeof m.point.fraction === 'number';
+    case 'finished':
+      return isObject(m.result) && typeof m.result.outcome === 'string';
+    case 'failed':
+      return typeof m.message === 'string';
+    case 'log':
+      return typeof m.message === 'string' && ['info', 'warn', 'error'].includes(m.level as string);
+    default:
+      return false;
+  }
+}

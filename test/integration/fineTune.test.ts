@@ -1,0 +1,105 @@
+// Fine-tune on the workspace in a real extension host: model saved in extension storage and hot-swapped,
+// suggestions move toward the workspace's names, cancel keeps the previous model, empty input is explained.
+import * as assert from 'node:assert/strict';
+import { existsSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { Seq2SeqApi } from '../../src/extension';
+import type { FineTuneReport } from '../../src/extension/fineTune';
+import { acceptSuggestion, closeAll, extensionApi, fixtureModel, newEditor, setting, sleep, type, useModel, waitFor } from './helpers';
+
+const fineTune = (): Thenable<FineTuneReport> => vscode.commands.executeCommand<FineTuneReport>('seq2seq.fineTune');
+
+suite('Fine-tune on the workspace', () => {
+  let api: Seq2SeqApi;
+  let extensionPath: string;
+
+  suiteSetup(async () => {
+    ({ api, extensionPath } = await extensionApi());
+    // The memorised fixture model trains in seconds; it knows "function gre" -> "et", not greetZorblax.
+    await useModel(api, fixtureModel(extensionPath), 'memorized-fixture');
+    await setting('fineTune.minutes', 0.3);
+  });
+
+  teardown(async () => {
+    await closeAll();
+  });
+
+  suiteTeardown(async () => {
+    await vscode.commands.executeCommand('seq2seq.deleteWorkspaceModel');
+    for (const key of ['modelPath', 'fineTune.minutes', 'fineTune.include']) await setting(key, undefined);
+  });
+
+  test('learns the workspace, saves to extension storage, hot-swaps, and suggestions use its names', async () => {
+    const report = await fineTune();
+    assert.equal(report.outcome, 'saved', report.message);
+    if (report.outcome !== 'saved') return;
+    assert.ok(report.selected.some((p) => p === 'src/greeter1.ts'));
+    assert.ok(!report.selected.includes('ignored/hidden.ts') && !report.selected.includes('.env'));
+    assert.ok(report.skipped.some((s) => s.path === 'ignored/hidden.ts' && s.reason === 'ignored by .gitignore'), JSON.stringify(report.skipped));
+    assert.ok(report.bestValidationBpc! < report.baseValidationBpc!);
+    const dir = report.modelDir!;
+    assert.ok(existsSync(path.join(dir, 'model.json')));
+    assert.ok(!dir.startsWith(vscode.workspace.workspaceFolders![0]!.uri.fsPath), 'the model must not land in the repository');
+    // The explicit modelPath setting wins; clearing it brings in the workspace model without a reload.
+    await setting('modelPath', undefined);
+    await waitFor('workspace model', () => {
+      const s = api.engineState();
+      return s.kind === 'ready' && s.info.name.endsWith('(fine-tuned)');
+    });
+    assert.equal(api.statusText(), '$(sparkle) Seq2Seq: workspace model');
+    const editor = await newEditor('');
+    await type('export const x = greetZor');
+    assert.equal(await acceptSuggestion(editor), 'blax');
+  });
+
+  test('cancelling keeps the previous model; a second run while one is going is refused', async () => {
+    await setting('fineTune.minutes', 5);
+    const weights = path.join(await workspaceModelDir(), 'weights.bin');
+    const before = statSync(weights).mtimeMs;
+    const running = fineTune();
+    await sleep(1500);
+    const second = await fineTune();
+    assert.equal(second.outcome, 'refused');
+    assert.match(second.message, /already running/);
+    await vscode.commands.executeCommand('seq2seq.cancelFineTune');
+    const report = await running;
+    assert.equal(report.outcome, 'cancelled', report.message);
+    assert.equal(statSync(weights).mtimeMs, before);
+    const s = api.engineState();
+    assert.ok(s.kind === 'ready' && s.info.name.endsWith('(fine-tuned)'));
+    await setting('fineTune.minutes', 0.3);
+  });
+
+  test('with nothing to learn from, the command says so', async () => {
+    await setting('fineTune.include', '**/*.nothing-matches-this');
+    const report = await fineTune();
+    assert.equal(report.outcome, 'no-files');
+    assert.match(report.message, /No source files to learn from/);
+    await setting('fineTune.include', undefined);
+  });
+
+  test('use-base and delete return to the base model', async () => {
+    await vscode.commands.executeCommand('seq2seq.useBaseModel');
+    await waitFor('base model', () => {
+      const s = api.engineState();
+      return s.kind === 'ready' && !s.info.name.endsWith('(fine-tuned)');
+    });
+    await vscode.commands.executeCommand('seq2seq.useWorkspaceModel');
+    await waitFor('workspace model again', () => {
+      const s = api.engineState();
+      return s.kind === 'ready' && s.info.name.endsWith('(fine-tuned)');
+    });
+    const dir = await workspaceModelDir();
+    await vscode.commands.executeCommand('seq2seq.deleteWorkspaceModel');
+    assert.ok(!existsSync(dir));
+    await waitFor('base model after delete', () => {
+      const s = api.engineState();
+      return s.kind === 'ready' && !s.info.name.endsWith('(fine-tuned)');
+    });
+  });
+
+  async function workspaceModelDir(): Promise<string> {
+    return api.workspaceModelDir() ?? assert.fail('no workspace storage');
+  }
+});
