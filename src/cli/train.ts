@@ -154,7 +154,11 @@ export async function runTrain(args: string[]): Promise<number> {
   });
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
-  log(`stopped (${result.stopReason}) at step ${result.step}; best validation ${result.bestValidationLoss === null ? 'n/a' : (result.bestValidationLoss / Math.LN2).toFixed(3) + ' bpc'}; saved to ${out}`, { event: 'done', ...result });
+  const peakRssMB = Math.round(process.resourceUsage().maxRSS / 1024);
+  log(
+    `stopped (${result.stopReason}) at step ${result.step}; best validation ${result.bestValidationLoss === null ? 'n/a' : (result.bestValidationLoss / Math.LN2).toFixed(3) + ' bpc'}; saved to ${out}; peak RSS ${peakRssMB} MB`,
+    { event: 'done', ...result, peakRssMB },
+  );
   learner.dispose();
   model.dispose();
   return 0;

@@ -102,14 +102,50 @@ export function ngramExactMatch(ngram: CharNgram, cursors: CursorSample[]): numb
   return hits / cursors.length;
 }
 
+/** The top suggestion at each cursor: its confidence and whether it equals the reference. */
+export interface Judged {
+  confidence: number;
+  shown: boolean; // non-empty
+  correct: boolean;
+}
+
+export function judge(engine: CompletionEngine, cursors: CursorSample[], beamWidth = 1): Judged[] {
+  return cursors.map((c) => {
+    const best = engine.suggest({ prefix: c.file.text.slice(0, c.offset), language: c.file.family, beamWidth }).candidates[0];
+    const text = best?.text ?? '';
+    return { confidence: best?.confidence ?? 0, shown: text !== '', correct: text === c.reference };
+  });
+}
+
 export function exactMatch(engine: CompletionEngine, cursors: CursorSample[], beamWidth = 1): number | null {
   if (cursors.length === 0) return null;
-  let hits = 0;
-  for (const c of cursors) {
-    const { candidates } = engine.suggest({ prefix: c.file.text.slice(0, c.offset), language: c.file.family, beamWidth });
-    if ((candidates[0]?.text ?? '') === c.reference) hits++;
-  }
-  return hits / cursors.length;
+  return judge(engine, cursors, beamWidth).filter((j) => j.correct).length / cursors.length;
+}
+
+export interface CalibrationRow {
+  threshold: number;
+  /** Share of cursors where a suggestion is shown. */
+  coverage: number;
+  /** Share of shown suggestions that are exactly right. */
+  precision: number | null;
+}
+
+/** Precision of shown suggestions against coverage as the confidence threshold rises. */
+export function calibration(judged: Judged[], thresholds = [0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]): CalibrationRow[] {
+  return thresholds.map((threshold) => {
+    const shown = judged.filter((j) => j.shown && j.confidence >= threshold);
+    return {
+      threshold,
+      coverage: judged.length ? shown.length / judged.length : 0,
+      precision: shown.length ? shown.filter((j) => j.correct).length / shown.length : null,
+    };
+  });
+}
+
+/** The lowest threshold (highest coverage) whose precision reaches the target, or null if none does. */
+export function pickThreshold(rows: CalibrationRow[], targetPrecision = 0.7): number | null {
+  const ok = rows.filter((r) => r.precision !== null && r.precision >= targetPrecision && r.coverage > 0);
+  return ok.length ? Math.min(...ok.map((r) => r.threshold)) : null;
 }
 
 export function byFamily(files: SourceFile[]): Map<LanguageFamily, SourceFile[]> {
