@@ -13,6 +13,7 @@ const entryPoints = {
   cli: 'src/cli/main.ts',
   extension: 'src/extension.ts',
   worker: 'src/worker/engineWorker.ts',
+  trainWorker: 'src/worker/trainWorker.ts',
 };
 // The integration suite runs inside the extension host; mocha is loaded from node_modules at run time.
 const testEntryPoints = { 'test/integration/index': 'test/integration/index.ts' };
@@ -44,3 +45,18 @@ if (watch) {
 } else {
   await Promise.all((hasTests ? [options, testOptions] : [options]).map((o) => esbuild.build(o)));
 }
+
+// The encoder-state panel's script is browser code: its own tsconfig (DOM lib), an iife, no Node built-ins.
+const webviewOptions = {
+  entryPoints: { 'webview/encoderPanel': 'src/webview/main.ts' },
+  outdir,
+  bundle: true,
+  platform: 'browser',
+  format: 'iife',
+  target: 'es2022',
+  tsconfig: 'src/webview/tsconfig.json',
+  sourcemap: true,
+  logLevel: 'warning',
+};
+if (watch) await (await esbuild.context(webviewOptions)).watch();
+else await esbuild.build(webviewOptions);

@@ -2,9 +2,12 @@
 // Nothing imports this file; activation does no model work (the worker loads the model in the background).
 import * as vscode from 'vscode';
 import { languageEnabled, Settings } from './completion/settings';
+import { EncoderPanel, EncoderPanelApi, registerEncoderPanel } from './extension/encoderPanel';
 import { EngineController, EngineState } from './extension/engineController';
 import { LatencyLog, Seq2SeqInlineProvider } from './extension/inlineProvider';
-import { readSettings, SECTION } from './extension/settings';
+import { FineTuneCommand } from './extension/fineTune';
+import { readFineTuneSettings, readSettings, SECTION } from './extension/settings';
+import { WorkspaceModel } from './extension/workspaceModel';
 import { StatusBar } from './extension/statusBar';
 import type { ModelInfo } from './shared/engineProtocol';
 
@@ -21,6 +24,10 @@ export interface Seq2SeqApi {
   pendingRequests(): number;
   /** The registered provider itself, so a benchmark can call it the way VS Code does. */
   provider: vscode.InlineCompletionItemProvider;
+  /** The encoder-state panel: read by the integration tests; showTraining feeds its live loss curve. */
+  encoderPanel: EncoderPanelApi;
+  /** Where this workspace's fine-tuned model is kept (the extension's workspace storage). */
+  workspaceModelDir(): string | undefined;
 }
 
 export function activate(context: vscode.ExtensionContext): Seq2SeqApi {
@@ -30,7 +37,8 @@ export function activate(context: vscode.ExtensionContext): Seq2SeqApi {
   let snoozedUntil: number | null = null;
   let snoozeTimer: NodeJS.Timeout | undefined;
 
-  const engine = new EngineController(context.extensionPath, log);
+  const workspaceModel = new WorkspaceModel(context);
+  const engine = new EngineController(context.extensionPath, log, () => workspaceModel.active);
   const status = new StatusBar();
   const latency = new LatencyLog();
   const refresh = (): void => status.update({ enabled: settings.enabled, snoozedUntil, engine: engine.state });
@@ -55,6 +63,33 @@ export function activate(context: vscode.ExtensionContext): Seq2SeqApi {
     snoozedUntil = null;
     refresh();
   };
+
+  const fineTune = new FineTuneCommand(context.extensionPath, engine, workspaceModel, () => settings, readFineTuneSettings, log);
+  // The encoder-state panel draws the fine-tune's loss curve live.
+  context.subscriptions.push(
+    fineTune.onProgress((p) => EncoderPanel.showTraining({ step: p.step, trainBpc: p.trainBpc, validationBpc: p.validationBpc })),
+  );
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand('seq2seq.fineTune', () => fineTune.run()),
+    vscode.commands.registerCommand('seq2seq.cancelFineTune', () => fineTune.cancel()),
+    vscode.commands.registerCommand('seq2seq.useBaseModel', async () => {
+      workspaceModel.useIt(false);
+      await engine.ensureLoaded(settings);
+      void vscode.window.showInformationMessage('Seq2Seq: using the base model in this workspace (the fine-tuned one is kept).');
+    }),
+    vscode.commands.registerCommand('seq2seq.useWorkspaceModel', async () => {
+      if (!workspaceModel.exists) return void vscode.window.showWarningMessage('Seq2Seq: this workspace has no fine-tuned model yet.');
+      workspaceModel.useIt(true);
+      await engine.ensureLoaded(settings);
+    }),
+    vscode.commands.registerCommand('seq2seq.deleteWorkspaceModel', async () => {
+      if (fineTune.isRunning) return void vscode.window.showWarningMessage('Seq2Seq: a fine-tune is running; cancel it first.');
+      await workspaceModel.delete();
+      await engine.ensureLoaded(settings);
+      void vscode.window.showInformationMessage('Seq2Seq: the workspace model was deleted; using the base model.');
+    }),
+  );
 
   context.subscriptions.push(
     log,
@@ -88,6 +123,9 @@ export function activate(context: vscode.ExtensionContext): Seq2SeqApi {
     { dispose: () => clearTimeout(snoozeTimer) },
   );
 
+  // Seq2Seq: Show Encoder State: one webview panel, restored after a reload; the worker computes what it shows.
+  context.subscriptions.push(registerEncoderPanel({ extensionUri: context.extensionUri, engine, settings: () => settings, isActive, log }));
+
   refresh();
   void engine.ensureLoaded(settings);
   const activationMs = performance.now() - started;
@@ -115,6 +153,8 @@ export function activate(context: vscode.ExtensionContext): Seq2SeqApi {
     takeLatencies: () => latency.take(),
     pendingRequests: () => engine.pendingRequests,
     provider,
+    encoderPanel: EncoderPanel.api,
+    workspaceModelDir: () => workspaceModel.dir,
   };
 }
 

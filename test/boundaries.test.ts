@@ -39,3 +39,22 @@ test('private by design: no source file opens a network connection', () => {
     assert.ok(!/\bfetch\s*\(|XMLHttpRequest|WebSocket/.test(readFileSync(f, 'utf8')), `${rel} calls the network`);
   }
 });
+
+test('webview code is browser code: no vscode, no TensorFlow.js, no Node built-ins; its bundle carries none', () => {
+  for (const f of files(join(ROOT, 'src', 'webview'))) {
+    for (const m of imports(f)) {
+      assert.ok(!/^(vscode|@tensorflow\/.*)$/.test(m), `${relative(ROOT, f)} imports ${m}`);
+      assert.ok(!/^node:|^(fs|path|os|crypto|worker_threads|child_process)$/.test(m), `${relative(ROOT, f)} imports ${m}`);
+      // Webview code may import its siblings and the shared protocol files, nothing else of the extension.
+      if (m.startsWith('.')) assert.ok(/^\.\/|^\.\.\/shared\/(panelProtocol|encoderStateView)$/.test(m), `${relative(ROOT, f)} imports ${m}`);
+    }
+  }
+  const bundle = readFileSync(join(ROOT, 'dist', 'webview', 'encoderPanel.js'), 'utf8');
+  assert.ok(!/tfjs|@tensorflow|require\(['"]vscode['"]\)/.test(bundle), 'dist/webview/encoderPanel.js contains TensorFlow.js or vscode');
+});
+
+test('the shared protocol files the webview bundles import nothing but each other', () => {
+  for (const name of ['panelProtocol.ts', 'encoderStateView.ts']) {
+    for (const m of imports(join(ROOT, 'src', 'shared', name))) assert.ok(/^\.\/(panelProtocol|encoderStateView)$/.test(m), `src/shared/${name} imports ${m}`);
+  }
+});

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { launchBrowser, startCodeServer } from './codeServer.mjs';
 import {
+  watchConsole,
   copyWorkspace, createCleanup, ensureArtifactsDir, extensionDir, isRepoExtension, repoRoot, runTimeoutMs, withTimeout,
 } from './common.mjs';
 
@@ -42,21 +43,6 @@ function resolveVsix(cleanup) {
   return vsix;
 }
 
-/** Collects the page console (the extension host's console.log arrives there) and waits for a given line. */
-function watchConsole(page) {
-  const lines = [];
-  const waiters = [];
-  page.on('console', (message) => {
-    const text = message.text();
-    lines.push(text);
-    for (const waiter of waiters) if (text.includes(waiter.needle)) waiter.resolve();
-  });
-  const waitFor = (needle, what) => {
-    if (lines.some((line) => line.includes(needle))) return Promise.resolve();
-    return withTimeout(new Promise((resolve) => waiters.push({ needle, resolve })), stepTimeoutMs, `waiting for ${what}`);
-  };
-  return { lines, waitFor };
-}
 
 async function readGhostText(page) {
   const ghost = page.locator('.ghost-text-decoration');
@@ -85,7 +71,7 @@ async function main(cleanup) {
   const browser = await launchBrowser();
   cleanup.add(() => browser.close());
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  const pageConsole = watchConsole(page);
+  const pageConsole = watchConsole(page, stepTimeoutMs);
   cleanup.add(() => writeFileSync(join(artifacts, 'ui-page-console.log'), pageConsole.lines.join('\n') + '\n'));
   // Registered before navigation: activation (onStartupFinished) often happens before the file is open.
   const activated = pageConsole.waitFor('[seq2seq] activated', "the extension's '[seq2seq] activated' log");

@@ -1,21 +1,19 @@
 // The host's side of the engine worker: starts it lazily, sends typed requests, maps AbortSignals to cancel
 // messages, and turns a crash into a clear error instead of hanging promises. No vscode import.
 import { Worker } from 'node:worker_threads';
-import { BackendName, CandidateMessage, HostToWorker, isWorkerToHost, ModelInfo, WorkerToHost } from '../shared/engineProtocol';
+import { BackendName, CandidateMessage, HostToWorker, isWorkerToHost, ModelInfo, TraceOptions, WindowRequest, WorkerToHost } from '../shared/engineProtocol';
+import type { EncoderStateView } from '../shared/encoderStateView';
 
-export interface SuggestParams {
-  window: string;
-  atFileStart: boolean;
-  language: string;
-  beamWidth: number;
-  maxChars: number;
-}
+export type SuggestParams = WindowRequest;
 
 export interface SuggestAnswer {
   candidates: CandidateMessage[];
   engineMs: number;
   encoderSteps: number;
 }
+
+/** What the encoder-state panel asks for: a suggest request plus how much of the trace to send back. */
+export type TraceParams = WindowRequest & TraceOptions;
 
 type Log = (level: 'info' | 'warn' | 'error' | 'trace', message: string) => void;
 
@@ -57,6 +55,7 @@ export class EngineClient {
         return;
       case 'loaded':
       case 'suggestion':
+      case 'traced':
       case 'cancelled':
       case 'error': {
         if (m.kind === 'error' && m.requestId === null) {
@@ -94,11 +93,12 @@ export class EngineClient {
     throw new Error(reply.kind === 'error' ? reply.message : `unexpected reply ${reply.kind}`);
   }
 
-  /** Resolves null when the request was cancelled (by the signal) or superseded by a newer one. */
-  async suggest(params: SuggestParams, signal?: AbortSignal): Promise<SuggestAnswer | null> {
-    if (signal?.aborted) return null;
-    const requestId = this.nextId++;
-    // The caller stops waiting at once; the worker drops the request if it has not started it yet.
+  /**
+   * Sends a request that a signal may cancel. The caller stops waiting at once (the reply is `cancelled`); the
+   * worker drops the request if it has not started it yet.
+   */
+  private async cancellable(m: Extract<HostToWorker, { kind: 'suggest' | 'trace' }>, signal?: AbortSignal): Promise<WorkerToHost> {
+    const { requestId } = m;
     const onAbort = (): void => {
       this.worker?.postMessage({ kind: 'cancel', requestId } satisfies HostToWorker);
       const waiter = this.waiters.get(requestId);
@@ -108,20 +108,23 @@ export class EngineClient {
     };
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      const reply = await this.request({ kind: 'suggest', requestId, ...params });
-      switch (reply.kind) {
-        case 'suggestion':
-          return { candidates: reply.candidates, engineMs: reply.engineMs, encoderSteps: reply.encoderSteps };
-        case 'cancelled':
-          return null;
-        case 'error':
-          throw new Error(reply.message);
-        default:
-          throw new Error(`unexpected reply ${reply.kind}`);
-      }
+      return await this.request(m);
     } finally {
       signal?.removeEventListener('abort', onAbort);
     }
+  }
+
+  /** Resolves null when the request was cancelled (by the signal) or superseded by a newer one. */
+  async suggest(params: SuggestParams, signal?: AbortSignal): Promise<SuggestAnswer | null> {
+    if (signal?.aborted) return null;
+    const reply = expect(await this.cancellable({ kind: 'suggest', requestId: this.nextId++, ...params }, signal), 'suggestion');
+    return reply && { candidates: reply.candidates, engineMs: reply.engineMs, encoderSteps: reply.encoderSteps };
+  }
+
+  /** The encoder-state view for a window; null when cancelled (by the signal) or superseded by a newer trace. */
+  async trace(params: TraceParams, signal?: AbortSignal): Promise<EncoderStateView | null> {
+    if (signal?.aborted) return null;
+    return expect(await this.cancellable({ kind: 'trace', requestId: this.nextId++, ...params }, signal), 'traced')?.view ?? null;
   }
 
   get pendingRequests(): number {
@@ -134,4 +137,11 @@ export class EngineClient {
     this.failAll(new Error('engine stopped'));
     await worker?.terminate();
   }
+}
+
+/** The reply of the expected kind, null for `cancelled`; an `error` reply or any other kind throws. */
+function expect<K extends WorkerToHost['kind']>(reply: WorkerToHost, kind: K): Extract<WorkerToHost, { kind: K }> | null {
+  if (reply.kind === kind) return reply as Extract<WorkerToHost, { kind: K }>;
+  if (reply.kind === 'cancelled') return null;
+  throw new Error(reply.kind === 'error' ? reply.message : `unexpected reply ${reply.kind}`);
 }

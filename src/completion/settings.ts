@@ -52,3 +52,35 @@ export function sanitizeSettings(get: <T>(key: keyof Settings) => T | undefined)
 export function languageEnabled(settings: Settings, languageId: string): boolean {
   return settings.languages.includes('*') || settings.languages.includes(languageId);
 }
+
+export interface FineTuneSettingsValues {
+  /** Time budget of one fine-tune, in minutes. */
+  minutes: number;
+  /** Cap on the characters read from the workspace. */
+  maxCorpusChars: number;
+  /** Glob of files to learn from. */
+  include: string;
+  /** Glob of files to leave out, on top of files.exclude, search.exclude and .gitignore. */
+  exclude: string;
+}
+
+export const DEFAULT_FINE_TUNE: FineTuneSettingsValues = {
+  minutes: 3,
+  maxCorpusChars: 2_000_000,
+  include: '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs,py,pyi}',
+  exclude: '',
+};
+
+export function sanitizeFineTune(get: <T>(key: string) => T | undefined): FineTuneSettingsValues {
+  const d = DEFAULT_FINE_TUNE;
+  const minutes = get<unknown>('fineTune.minutes');
+  const cap = get<unknown>('fineTune.maxCorpusChars');
+  const include = get<unknown>('fineTune.include');
+  const exclude = get<unknown>('fineTune.exclude');
+  return {
+    minutes: typeof minutes === 'number' && minutes > 0 && minutes <= 120 ? minutes : d.minutes,
+    maxCorpusChars: typeof cap === 'number' && cap >= 1000 ? Math.round(cap) : d.maxCorpusChars,
+    include: typeof include === 'string' && include.trim() ? include.trim() : d.include,
+    exclude: typeof exclude === 'string' ? exclude.trim() : d.exclude,
+  };
+}

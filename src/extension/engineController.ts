@@ -1,9 +1,10 @@
 // Keeps the engine worker loaded with the model and backend the settings ask for, and publishes its state.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { EngineClient, SuggestAnswer, SuggestParams } from '../completion/engineClient';
+import { EngineClient, SuggestAnswer, SuggestParams, TraceParams } from '../completion/engineClient';
 import type { Settings } from '../completion/settings';
 import type { ModelInfo } from '../shared/engineProtocol';
+import type { EncoderStateView } from '../shared/encoderStateView';
 
 export type EngineState =
   | { kind: 'idle' }
@@ -19,7 +20,12 @@ export class EngineController implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<EngineState>();
   readonly onDidChangeState = this.changed.event;
 
-  constructor(private readonly extensionPath: string, private readonly log: vscode.LogOutputChannel) {
+  constructor(
+    private readonly extensionPath: string,
+    private readonly log: vscode.LogOutputChannel,
+    /** The workspace's fine-tuned model folder when one exists and is in use. */
+    private readonly workspaceModelDir: () => string | null = () => null,
+  ) {
     this.client = new EngineClient(path.join(extensionPath, 'dist', 'worker.js'), (level, message) => {
       if (level === 'trace') log.trace(`[worker] ${message}`);
       else log[level](`[worker] ${message}`);
@@ -35,14 +41,15 @@ export class EngineController implements vscode.Disposable {
     this.changed.fire(state);
   }
 
+  /** An explicit setting wins, then the workspace's fine-tuned model, then the shipped base model. */
   modelDir(settings: Settings): string {
-    return settings.modelPath || path.join(this.extensionPath, 'models', 'base');
+    return settings.modelPath || this.workspaceModelDir() || path.join(this.extensionPath, 'models', 'base');
   }
 
   /** Loads (or reloads, when the model or backend setting changed) without blocking the caller. */
-  ensureLoaded(settings: Settings): Promise<void> {
+  ensureLoaded(settings: Settings, force = false): Promise<void> {
     const key = `${this.modelDir(settings)}|${settings.backend}`;
-    if (key === this.loadedKey && this.loading) return this.loading;
+    if (!force && key === this.loadedKey && this.loading) return this.loading;
     this.loadedKey = key;
     this.set({ kind: 'loading' });
     const modelDir = this.modelDir(settings);
@@ -66,6 +73,11 @@ export class EngineController implements vscode.Disposable {
 
   suggest(params: SuggestParams, signal: AbortSignal): Promise<SuggestAnswer | null> {
     return this.client.suggest(params, signal);
+  }
+
+  /** For the encoder-state panel: the worker computes the view; the host never runs the model. */
+  trace(params: TraceParams, signal?: AbortSignal): Promise<EncoderStateView | null> {
+    return this.client.trace(params, signal);
   }
 
   get pendingRequests(): number {

@@ -1,10 +1,15 @@
 // Reads the `seq2seq.*` settings: the only place that touches vscode's configuration.
 import * as vscode from 'vscode';
-import { sanitizeSettings, Settings } from '../completion/settings';
+import { FineTuneSettingsValues, sanitizeFineTune, sanitizeSettings, Settings } from '../completion/settings';
 
 export const SECTION = 'seq2seq';
 
 export function readSettings(): Settings {
   const config = vscode.workspace.getConfiguration(SECTION);
   return sanitizeSettings((key) => config.get(key));
+}
+
+export function readFineTuneSettings(): FineTuneSettingsValues {
+  const config = vscode.workspace.getConfiguration(SECTION);
+  return sanitizeFineTune((key) => config.get(key));
 }

@@ -43,7 +43,8 @@ export function describe(view: StatusView): { text: string; tooltip: string } {
   }
   if (view.engine.kind === 'ready') {
     const { info } = view.engine;
-    return { text: '$(sparkle) Seq2Seq', tooltip: `Seq2Seq Complete: ${info.name} on ${info.backend} (${info.hiddenSize} units x ${info.layers} layer(s)). Click to disable.` };
+    const workspace = info.name.endsWith('(fine-tuned)');
+    return { text: workspace ? '$(sparkle) Seq2Seq: workspace model' : '$(sparkle) Seq2Seq', tooltip: `Seq2Seq Complete: ${info.name} on ${info.backend} (${info.hiddenSize} units x ${info.layers} layer(s)). Click to disable.` };
   }
   return { text: '$(loading~spin) Seq2Seq', tooltip: 'Seq2Seq Complete: loading the model…' };
 }

@@ -2,6 +2,7 @@
 // the encoder-state cache and the decoder for one loaded model.
 import { contextWindow, encoderTokens } from './context';
 import { Candidate, Decoder } from './decode';
+import { DecodeTrace, traceGreedyDecode } from './decodeTrace';
 import { EncoderCache } from './encoderCache';
 import { InferenceNet } from './inference';
 import { familyOfLanguageId } from './language';
@@ -35,6 +36,13 @@ export interface EncoderTrace {
   inputGate: number[][][];
   forgetGate: number[][][];
   outputGate: number[][][];
+}
+
+/** What the encoder-state view shows for one window: the encoder's trace, the greedy decoder step by step, the beam. */
+export interface Explanation {
+  trace: EncoderTrace;
+  greedy: DecodeTrace;
+  candidates: Candidate[];
 }
 
 export class CompletionEngine {
@@ -84,6 +92,18 @@ export class CompletionEngine {
       trace.outputGate.push(gates.output.map((a) => Array.from(a)));
     });
     return trace;
+  }
+
+  /** The trace over the last `traceChars` tokens, the greedy decode with the top-k per step, and the ranked candidates. */
+  explain(request: SuggestRequest & { traceChars: number; topK: number }): Explanation {
+    const trace = this.trace(request.prefix, request.language, request.traceChars, request.window);
+    const { state } = this.cache.encode(this.tokensFor(request.prefix, request.language, request.window));
+    const greedy = traceGreedyDecode(this.net, this.model.vocab, state, {
+      maxChars: Math.max(1, Math.floor(request.maxChars ?? 32)),
+      topK: request.topK,
+      stopAt: request.stopAt ?? 'token',
+    });
+    return { trace, greedy, candidates: this.suggest(request).candidates };
   }
 
   clearCache(): void {

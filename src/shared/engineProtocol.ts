@@ -1,5 +1,6 @@
 // Messages between the extension host and the engine worker. Defined once, used by both sides; every
 // incoming message is checked by a guard before an exhaustive switch handles it.
+import { EncoderStateView, isEncoderStateView } from './encoderStateView';
 
 export type BackendName = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 
@@ -20,21 +21,35 @@ export interface CandidateMessage {
   confidence: number;
 }
 
+/** An encoder window cut by the host (see windowStart in src/model/context.ts) and how to decode from it. */
+export interface WindowRequest {
+  window: string;
+  atFileStart: boolean;
+  language: string;
+  beamWidth: number;
+  maxChars: number;
+}
+
+/** What the encoder-state panel wants besides the window: how much of the trace, which layer, how many bars. */
+export interface TraceOptions {
+  traceChars: number;
+  layer: number;
+  topK: number;
+}
+
 export type HostToWorker =
   /** Host, at start-up or when the model or backend setting changes: (re)load a model folder. */
   | { kind: 'load'; requestId: number; modelDir: string; backend: BackendName }
   /** Host, per keystroke after the debounce: suggestions for an encoder window. Newer ones supersede older. */
-  | {
-      kind: 'suggest';
-      requestId: number;
-      window: string;
-      atFileStart: boolean;
-      language: string;
-      beamWidth: number;
-      maxChars: number;
-    }
+  | ({ kind: 'suggest'; requestId: number } & WindowRequest)
   /** Host, when the editor cancels a request (the user typed on, or moved away). */
-  | { kind: 'cancel'; requestId: number };
+  | { kind: 'cancel'; requestId: number }
+  /**
+   * Host, for the encoder-state panel (throttled, only while it is visible): the encoder's state over the last
+   * `traceChars` characters of `window` (`layer` per position), the greedy decoder's `topK` per step and the beam.
+   * Newer ones supersede older; they never supersede a `suggest`.
+   */
+  | ({ kind: 'trace'; requestId: number } & WindowRequest & TraceOptions);
 
 export type WorkerToHost =
   /** Worker, after a `load` succeeded. */
@@ -46,7 +61,9 @@ export type WorkerToHost =
   /** Worker, when a request failed; requestId is null for failures outside a request. */
   | { kind: 'error'; requestId: number | null; message: string }
   /** Worker, a log line for the host's output channel. */
-  | { kind: 'log'; level: 'info' | 'warn' | 'error' | 'trace'; message: string };
+  | { kind: 'log'; level: 'info' | 'warn' | 'error' | 'trace'; message: string }
+  /** Worker, the answer to a `trace`: plain arrays, at most MAX_TRACE_CHARS positions. */
+  | { kind: 'traced'; requestId: number; view: EncoderStateView };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
@@ -62,6 +79,11 @@ export function isHostToWorker(m: unknown): m is HostToWorker {
       return isString(m.window) && typeof m.atFileStart === 'boolean' && isString(m.language) && isInt(m.beamWidth) && isInt(m.maxChars);
     case 'cancel':
       return true;
+    case 'trace':
+      return (
+        isString(m.window) && typeof m.atFileStart === 'boolean' && isString(m.language) && isInt(m.beamWidth) && isInt(m.maxChars) &&
+        isInt(m.traceChars) && m.traceChars > 0 && isInt(m.layer) && m.layer >= 0 && isInt(m.topK) && m.topK >= 0
+      );
     default:
       return false;
   }
@@ -85,6 +107,8 @@ export function isWorkerToHost(m: unknown): m is WorkerToHost {
       return (m.requestId === null || isInt(m.requestId)) && isString(m.message);
     case 'log':
       return isString(m.message) && ['info', 'warn', 'error', 'trace'].includes(m.level as string);
+    case 'traced':
+      return isInt(m.requestId) && isEncoderStateView(m.view);
     default:
       return false;
   }

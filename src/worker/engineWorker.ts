@@ -6,6 +6,8 @@ import type { Seq2SeqModel } from '../model/seq2seq';
 import { BackendPreference, initBackend } from '../node/backend';
 import { loadModelDir } from '../node/modelFiles';
 import { HostToWorker, isHostToWorker, WorkerToHost } from '../shared/engineProtocol';
+import { MAX_TRACE_CHARS } from '../shared/encoderStateView';
+import { toEncoderStateView } from './traceView';
 
 type SuggestMessage = Extract<HostToWorker, { kind: 'suggest' }>;
 
@@ -15,8 +17,6 @@ if (!port) throw new Error('engineWorker must run in a worker thread');
 const post = (m: WorkerToHost): void => port.postMessage(m);
 let engine: CompletionEngine | null = null;
 let model: Seq2SeqModel | null = null;
-let pending: SuggestMessage | null = null;
-let scheduled = false;
 
 async function load(m: Extract<HostToWorker, { kind: 'load' }>): Promise<void> {
   const t0 = performance.now();
@@ -47,38 +47,79 @@ async function load(m: Extract<HostToWorker, { kind: 'load' }>): Promise<void> {
   }
 }
 
-function runPending(): void {
-  scheduled = false;
-  const m = pending;
-  pending = null;
-  if (!m) return;
-  if (!engine) {
-    post({ kind: 'error', requestId: m.requestId, message: 'no model is loaded' });
-    return;
-  }
-  try {
-    const t0 = performance.now();
-    const r = engine.suggest({
-      prefix: '',
-      window: { text: m.window, atFileStart: m.atFileStart },
-      language: m.language,
-      beamWidth: m.beamWidth,
-      maxChars: m.maxChars,
-    });
-    post({
-      kind: 'suggestion',
-      requestId: m.requestId,
-      candidates: r.candidates.map((c) => ({ text: c.text, confidence: c.confidence })),
-      engineMs: performance.now() - t0,
-      encoderSteps: r.encoderSteps,
-    });
-  } catch (e) {
-    post({ kind: 'error', requestId: m.requestId, message: (e as Error).message });
-  }
-}
+type TraceMessage = Extract<HostToWorker, { kind: 'trace' }>;
 
 // Loads run one after another; suggestions wait for the load in progress.
 let loading: Promise<void> = Promise.resolve();
+
+/**
+ * One slot per kind of request: a newer request supersedes a pending older one (answered `cancelled`), so a
+ * burst of keystrokes costs one computation. Suggestions and traces have separate slots: a trace for the
+ * encoder-state panel never supersedes a suggestion.
+ */
+class LatestOnly<T extends { requestId: number }> {
+  private pending: T | null = null;
+  private scheduled = false;
+
+  constructor(private readonly answer: (m: T, engine: CompletionEngine) => WorkerToHost) {}
+
+  put(m: T): void {
+    if (this.pending) post({ kind: 'cancelled', requestId: this.pending.requestId });
+    this.pending = m;
+    if (this.scheduled) return;
+    this.scheduled = true;
+    // setImmediate lets a cancel or a newer request that is already queued arrive first.
+    void loading.then(() => setImmediate(() => this.flush()));
+  }
+
+  cancel(requestId: number): void {
+    if (this.pending?.requestId !== requestId) return;
+    this.pending = null;
+    post({ kind: 'cancelled', requestId });
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const m = this.pending;
+    this.pending = null;
+    if (!m) return;
+    if (!engine) {
+      post({ kind: 'error', requestId: m.requestId, message: 'no model is loaded' });
+      return;
+    }
+    try {
+      post(this.answer(m, engine));
+    } catch (e) {
+      post({ kind: 'error', requestId: m.requestId, message: (e as Error).message });
+    }
+  }
+}
+
+const suggestions = new LatestOnly<SuggestMessage>((m, e) => {
+  const t0 = performance.now();
+  const r = e.suggest({ prefix: '', window: { text: m.window, atFileStart: m.atFileStart }, language: m.language, beamWidth: m.beamWidth, maxChars: m.maxChars });
+  return {
+    kind: 'suggestion',
+    requestId: m.requestId,
+    candidates: r.candidates.map((c) => ({ text: c.text, confidence: c.confidence })),
+    engineMs: performance.now() - t0,
+    encoderSteps: r.encoderSteps,
+  };
+});
+
+const traces = new LatestOnly<TraceMessage>((m, e) => {
+  const t0 = performance.now();
+  const explanation = e.explain({
+    prefix: '',
+    window: { text: m.window, atFileStart: m.atFileStart },
+    language: m.language,
+    beamWidth: m.beamWidth,
+    maxChars: m.maxChars,
+    traceChars: Math.min(MAX_TRACE_CHARS, m.traceChars),
+    topK: m.topK,
+  });
+  return { kind: 'traced', requestId: m.requestId, view: toEncoderStateView(explanation, m.layer, performance.now() - t0) };
+});
 
 port.on('message', (m: unknown) => {
   if (!isHostToWorker(m)) {
@@ -90,19 +131,14 @@ port.on('message', (m: unknown) => {
       loading = loading.then(() => load(m));
       return;
     case 'suggest':
-      if (pending) post({ kind: 'cancelled', requestId: pending.requestId });
-      pending = m;
-      if (!scheduled) {
-        scheduled = true;
-        // setImmediate lets a cancel or a newer request that is already queued arrive first.
-        void loading.then(() => setImmediate(runPending));
-      }
+      suggestions.put(m);
+      return;
+    case 'trace':
+      traces.put(m);
       return;
     case 'cancel':
-      if (pending?.requestId === m.requestId) {
-        pending = null;
-        post({ kind: 'cancelled', requestId: m.requestId });
-      }
+      suggestions.cancel(m.requestId);
+      traces.cancel(m.requestId);
       return;
   }
 });

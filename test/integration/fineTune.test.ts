@@ -31,6 +31,8 @@ suite('Fine-tune on the workspace', () => {
   });
 
   test('learns the workspace, saves to extension storage, hot-swaps, and suggestions use its names', async () => {
+    await vscode.commands.executeCommand('seq2seq.showEncoderState');
+    await waitFor('panel ready', () => api.encoderPanel.isReady());
     const report = await fineTune();
     assert.equal(report.outcome, 'saved', report.message);
     if (report.outcome !== 'saved') return;
@@ -38,6 +40,8 @@ suite('Fine-tune on the workspace', () => {
     assert.ok(!report.selected.includes('ignored/hidden.ts') && !report.selected.includes('.env'));
     assert.ok(report.skipped.some((s) => s.path === 'ignored/hidden.ts' && s.reason === 'ignored by .gitignore'), JSON.stringify(report.skipped));
     assert.ok(report.bestValidationBpc! < report.baseValidationBpc!);
+    // The encoder-state panel drew the live loss curve.
+    await waitFor('loss curve', () => (api.encoderPanel.lastRender()?.trainingPoints ?? 0) > 0);
     const dir = report.modelDir!;
     assert.ok(existsSync(path.join(dir, 'model.json')));
     assert.ok(!dir.startsWith(vscode.workspace.workspaceFolders![0]!.uri.fsPath), 'the model must not land in the repository');

@@ -8,6 +8,8 @@ export async function run(): Promise<void> {
   mocha.suite.emit('pre-require', globalThis, 'integration', mocha);
   require('./extension.test');
   require('./latency.test');
+  require('./fineTune.test');
+  require('./panel.test');
   const results: { title: string; state: string; ms?: number; error?: string }[] = [];
   const failures = await new Promise<number>((resolve) => {
     const runner = mocha.run(resolve);

@@ -1,0 +1,96 @@
+// Greedy decoding that records, at every step, the decoder's k likeliest next tokens: the decoder half of the
+// encoder-state view. It makes exactly the choices of Decoder's greedy search (decode.ts), so its text and
+// score are those of the greedy candidate.
+import { gatherState, InferenceNet, NetState } from './inference';
+import { Phase, STOP, StopAt, transitionTable } from './tokens';
+import type { Vocabulary } from './vocab';
+
+export interface TokenProbability {
+  id: number;
+  /** The character, or the special token's name (e.g. `<end>`). */
+  token: string;
+  prob: number;
+}
+
+export interface DecodeStep {
+  /** The k likeliest next tokens over the whole vocabulary, most likely first. */
+  top: TokenProbability[];
+  /** Probability of ending the suggestion here: the mass of tokens that would begin what it leaves out. */
+  stopProb: number;
+  /** The character generated at this step; null when the decoder ended (or was cut) here. */
+  chosen: string | null;
+  /** Probability of that choice: of the character, or stopProb when it ended. */
+  chosenProb: number;
+}
+
+export interface DecodeTrace {
+  steps: DecodeStep[];
+  /** The greedy suggestion, as Decoder returns it ('' when it is only blanks). */
+  text: string;
+  /** Natural-log probability of exactly that suggestion. */
+  logProb: number;
+  /** False when maxChars cut the token short. */
+  complete: boolean;
+}
+
+export interface DecodeTraceOptions {
+  maxChars: number;
+  topK: number;
+  stopAt: StopAt;
+}
+
+/** The display name of a token id: its character, or the special token's name. */
+export function tokenLabel(vocab: Vocabulary, id: number): string {
+  return id < vocab.chars.length ? vocab.charOf(id) : (vocab.specials[id - vocab.chars.length] ?? '?');
+}
+
+/** The k largest entries of logp as probabilities, largest first (ties by lower id). */
+export function topProbabilities(logp: ArrayLike<number>, k: number, vocab: Vocabulary): TokenProbability[] {
+  const ids = Array.from({ length: logp.length }, (_, i) => i);
+  ids.sort((a, b) => (logp[b] as number) - (logp[a] as number) || a - b);
+  return ids.slice(0, Math.max(0, k)).map((id) => ({ id, token: tokenLabel(vocab, id), prob: Math.exp(logp[id] as number) }));
+}
+
+/** Runs the greedy decoder from an encoder state (not modified) and records each step's top-k. */
+export function traceGreedyDecode(net: InferenceNet, vocab: Vocabulary, encoderState: NetState, options: DecodeTraceOptions): DecodeTrace {
+  const { next } = transitionTable(vocab, options.stopAt);
+  const V = vocab.size;
+  const state = gatherState(encoderState, [0], net.hidden); // a copy: the decoder advances it in place
+  const ids: number[] = [];
+  const steps: DecodeStep[] = [];
+  let phase = Phase.Lead;
+  let input = vocab.startId;
+  let logProb = 0;
+  let complete = true;
+  for (;;) {
+    const logp = net.logProbs(net.step('decoderLstm', [input], state), 1); // [vocab]
+    const row = next[phase] as Int8Array;
+    let stopMass = 0;
+    let bestId = -1;
+    let best = -Infinity;
+    for (let id = 0; id < V; id++) {
+      const lp = logp[id] as number;
+      if (row[id] === STOP) stopMass += Math.exp(lp);
+      else if (lp > best) {
+        best = lp;
+        bestId = id;
+      }
+    }
+    const stopLogProb = Math.log(Math.max(stopMass, 1e-30));
+    const top = topProbabilities(logp, options.topK, vocab);
+    const atLimit = ids.length >= options.maxChars;
+    if (atLimit || bestId < 0 || stopLogProb >= best) {
+      steps.push({ top, stopProb: stopMass, chosen: null, chosenProb: stopMass });
+      if (atLimit) complete = false;
+      else logProb += stopLogProb;
+      break;
+    }
+    steps.push({ top, stopProb: stopMass, chosen: vocab.charOf(bestId), chosenProb: Math.exp(best) });
+    ids.push(bestId);
+    logProb += best;
+    phase = row[bestId] as Phase;
+    input = bestId;
+  }
+  const text = phase === Phase.Lead ? '' : vocab.decode(ids);
+  return { steps, text, logProb, complete };
+}

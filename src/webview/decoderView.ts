@@ -1,0 +1,75 @@
+// The decoder's side: for each character the greedy decoder generated, the k likeliest next tokens as bars; the
+// beam-search candidates with their scores; and the suggestion the editor shows for them.
+import type { EncoderStateView } from '../shared/encoderStateView';
+import { el } from './dom';
+import { tokenGlyph } from './quantities';
+
+/** A suggestion with its whitespace visible, in quotes. */
+const quoted = (text: string): string => JSON.stringify(text);
+
+export class DecoderView {
+  readonly element: HTMLElement;
+  private readonly shown: HTMLElement;
+  private readonly steps: HTMLElement;
+  private readonly candidates: HTMLOListElement;
+
+  constructor() {
+    this.shown = el('p', { id: 'shown' });
+    this.steps = el('div', { id: 'steps', className: 'steps', attrs: { role: 'list' } });
+    this.candidates = el('ol', { id: 'candidates', className: 'candidates' });
+    this.element = el(
+      'div',
+      {},
+      this.shown,
+      el('h3', { text: 'Greedy decoder, step by step: the five likeliest next tokens' }),
+      el('div', { className: 'scroll' }, this.steps),
+      el('h3', { text: 'Beam candidates (probability of exactly this text)' }),
+      this.candidates,
+    );
+  }
+
+  render(view: EncoderStateView, shown: string | null): void {
+    this.shown.replaceChildren(
+      el('span', { text: 'Shown in the editor: ' }),
+      shown === null ? el('em', { text: 'nothing (suggestions off here, mid-line, or below the confidence threshold)' }) : el('code', { text: quoted(shown) }),
+    );
+    this.steps.replaceChildren(
+      ...view.greedy.steps.map((step, k) => {
+        const head = step.chosen === null ? 'end' : tokenGlyph(step.chosen);
+        const bars = [...step.top.map((t) => ({ label: tokenGlyph(t.token), title: t.token, prob: t.prob, chosen: t.token === step.chosen })),
+          { label: 'end', title: 'end of the suggestion here', prob: step.stopProb, chosen: step.chosen === null }];
+        return el(
+          'div',
+          { className: 'step', attrs: { role: 'listitem', 'aria-label': `step ${k + 1}: ${step.chosen === null ? 'ends' : JSON.stringify(step.chosen)} with p ${step.chosenProb.toFixed(2)}` } },
+          el('div', { className: 'step-head', text: head, attrs: { title: step.chosen === null ? 'ended here' : JSON.stringify(step.chosen) } }),
+          ...bars.map((b) => {
+            const fill = el('span', { className: 'bar-fill' });
+            fill.style.width = `${Math.max(0.5, b.prob * 100).toFixed(1)}%`;
+            return el(
+              'div',
+              { className: b.chosen ? 'bar chosen' : 'bar', attrs: { title: `${JSON.stringify(b.title)}: ${(b.prob * 100).toFixed(1)}%` } },
+              el('span', { className: 'bar-label', text: b.label }),
+              el('span', { className: 'bar-track' }, fill),
+              el('span', { className: 'bar-value', text: `${Math.round(b.prob * 100)}%` }),
+            );
+          }),
+        );
+      }),
+    );
+    // The editor shows the first confident candidate, trimmed of what already follows the cursor.
+    const shownAt = shown === null ? -1 : view.candidates.findIndex((c) => c.text === shown || (shown !== '' && c.text.startsWith(shown)));
+    this.candidates.replaceChildren(
+      ...view.candidates.map((c, k) => {
+        const isShown = k === shownAt;
+        return el(
+          'li',
+          { className: isShown ? 'candidate shown' : 'candidate' },
+          el('code', { text: quoted(c.text) }),
+          el('span', { className: 'score', text: ` p = ${c.confidence.toFixed(3)}, log p = ${c.logProb.toFixed(2)}` }),
+          isShown ? el('span', { className: 'badge', text: 'shown' }) : null,
+        );
+      }),
+    );
+    if (view.candidates.length === 0) this.candidates.replaceChildren(el('li', { text: 'no candidates' }));
+  }
+}
