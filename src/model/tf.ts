@@ -9,7 +9,7 @@ export type Tensor1D = tfCore.Tensor1D;
 export type Tensor2D = tfCore.Tensor2D;
 export type Variable = tfCore.Variable;
 
-// eslint-disable-next-line import/no-mutable-exports -- a live binding is the point: one switch for all modules.
+// A mutable export on purpose: a live binding lets useTf switch the namespace for every module at once.
 export let tf: Tf = tfCore;
 
 export function useTf(impl: Tf): void {

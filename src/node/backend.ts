@@ -34,7 +34,6 @@ export function findWasmDir(explicit?: string): string | null {
 function loadTfjsNode(): Tf {
   // Resolved at run time from node_modules; esbuild leaves it external. Its install needs a download that
   // some machines cannot make, so it is optional and its absence is normal.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require('@tensorflow/tfjs-node') as Tf;
 }
 
