@@ -101,7 +101,7 @@ async function benchText(): Promise<SourceFile[]> {
 }
 
 export async function runBench(args: string[]): Promise<number> {
-  const values = parse(args, { model: { type: 'string' }, quick: { type: 'boolean' } });
+  const values = parse(args, { model: { type: 'string' }, quick: { type: 'boolean' }, hidden: { type: 'string' }, layers: { type: 'string' } });
   const quick = values.quick === true;
   const backend = await initBackend(backendOption(values));
   const print = (line: string): void => {
@@ -113,7 +113,13 @@ export async function runBench(args: string[]): Promise<number> {
   const modelDir = (values.model as string | undefined) ?? join(__dirname, '..', 'models', 'base');
   let model: Seq2SeqModel;
   let modelName: string;
-  if (existsSync(join(modelDir, 'model.json'))) {
+  const sized = values.hidden !== undefined || values.layers !== undefined;
+  if (sized) {
+    // An untrained model of the asked size: for sizing latency and training speed (suggestions are random).
+    const config = { ...DEFAULT_MODEL_CONFIG, hiddenSize: Number(values.hidden ?? DEFAULT_MODEL_CONFIG.hiddenSize), layers: Number(values.layers ?? DEFAULT_MODEL_CONFIG.layers) };
+    model = Seq2SeqModel.create(config, Vocabulary.createDefault(), 1);
+    modelName = `untrained, hidden ${config.hiddenSize} x ${config.layers} layer(s)`;
+  } else if (existsSync(join(modelDir, 'model.json'))) {
     const loaded = await loadModelDir(modelDir);
     model = loaded.model;
     modelName = loaded.metadata.name ?? modelDir;
