@@ -23,7 +23,8 @@ export const DEFAULT_SETTINGS: Settings = {
   maxSuggestionChars: 32,
   beamWidth: 3,
   debounceMs: 20,
-  confidenceThreshold: 0.1,
+  // Measured: the lowest threshold at which >= 70 % of shown suggestions are exactly right (docs/figures.md).
+  confidenceThreshold: 0.3,
   backend: 'auto',
   modelPath: '',
 };
