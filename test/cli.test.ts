@@ -62,10 +62,10 @@ test('suggest answers one JSON line per request, in order, and survives bad line
 
 test('eval prints bits per character and exact match as JSON', async () => {
   const { stdout } = await run('node', [CLI, 'eval', '--model', model, '--corpus', corpus, '--samples', '20', '--batches', '1', '--backend', 'wasm']);
-  const figures = JSON.parse(stdout) as { bitsPerChar: number; exactMatch: number; byFamily: Record<string, unknown> };
+  const figures = JSON.parse(stdout) as { bitsPerChar: number; exactMatch: number; byLanguage: Record<string, unknown> };
   assert.ok(figures.bitsPerChar > 0 && figures.bitsPerChar < 10);
   assert.ok(figures.exactMatch >= 0 && figures.exactMatch <= 1);
-  assert.ok('ts-js' in figures.byFamily);
+  assert.ok('typescript' in figures.byLanguage);
 });
 
 test('fine-tuning refuses a base model of another shape, and a missing model is named', async () => {

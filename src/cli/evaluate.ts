@@ -1,9 +1,9 @@
 // `eval`: held-out figures of a model on a corpus, as one JSON object; with --baseline-corpus, the same figures
 // for a PPM-style character n-gram trained on that corpus, on exactly the same targets and cursors.
 import { CompletionEngine } from '../model/engine';
-import { byFamily, calibration, FamilyFigures, judge, Judged, modelBitsPerChar, ngramBitsPerChar, ngramExactMatch, pickThreshold, sampleCursors, sampleTargets } from '../model/evaluation';
+import { byLanguage, calibration, FamilyFigures, judge, Judged, modelBitsPerChar, ngramBitsPerChar, ngramExactMatch, pickThreshold, sampleCursors, sampleTargets } from '../model/evaluation';
 import { CharNgram } from '../model/ngram';
-import { Rng } from '../model/rng';
+import { hashString, Rng } from '../model/rng';
 import { initBackend } from '../node/backend';
 import { readCorpus } from '../node/corpus';
 import { loadModelDir } from '../node/modelFiles';
@@ -45,21 +45,21 @@ export async function runEval(args: string[]): Promise<number> {
   const families: Record<string, FamilyFigures> = {};
   const allJudged: Judged[] = [];
   const total = files.reduce((n, f) => n + f.text.length, 0);
-  for (const [family, group] of byFamily(files)) {
+  for (const [language, group] of byLanguage(files)) {
     const share = group.reduce((n, f) => n + f.text.length, 0) / total;
-    const cursors = sampleCursors(group, Math.max(20, Math.round(samples * share)), Rng.derive(seed, family.length));
+    const cursors = sampleCursors(group, Math.max(20, Math.round(samples * share)), Rng.derive(seed, hashString(language)));
     const targets = sampleTargets(model, group, batches, 16, seed);
     const bpc = targets ? modelBitsPerChar(model, targets) : null;
     const judged = judge(engine, cursors);
     allJudged.push(...judged);
-    families[family] = {
+    families[language] = {
       bitsPerChar: bpc?.bpc ?? null,
       exactMatch: judged.length ? judged.filter((j) => j.correct).length / judged.length : null,
       cursors: cursors.length,
       targetChars: bpc?.chars ?? 0,
     };
     if (ngram) {
-      families[family]!.baseline = { bitsPerChar: targets ? ngramBitsPerChar(ngram, targets).bpc : null, exactMatch: ngramExactMatch(ngram, cursors) };
+      families[language]!.baseline = { bitsPerChar: targets ? ngramBitsPerChar(ngram, targets).bpc : null, exactMatch: ngramExactMatch(ngram, cursors) };
     }
   }
   const all = Object.values(families);
@@ -91,7 +91,7 @@ export async function runEval(args: string[]): Promise<number> {
               },
             }
           : {}),
-        byFamily: families,
+        byLanguage: families,
         calibration: calibration(allJudged),
         suggestedThreshold: pickThreshold(calibration(allJudged), 0.7),
         seconds: (Date.now() - t0) / 1000,

@@ -2,7 +2,6 @@
 // match (the suggestion at a sampled cursor equals the rest of the real token), per language family.
 import { SourceFile, WindowSampler } from './dataset';
 import type { CompletionEngine } from './engine';
-import type { LanguageFamily } from './language';
 import { Rng } from './rng';
 import type { CharNgram } from './ngram';
 import { Batch, Seq2SeqModel, targetLogProbs } from './seq2seq';
@@ -148,8 +147,13 @@ export function pickThreshold(rows: CalibrationRow[], targetPrecision = 0.7): nu
   return ok.length ? Math.min(...ok.map((r) => r.threshold)) : null;
 }
 
-export function byFamily(files: SourceFile[]): Map<LanguageFamily, SourceFile[]> {
-  const m = new Map<LanguageFamily, SourceFile[]>();
-  for (const f of files) m.set(f.family, [...(m.get(f.family) ?? []), f]);
+/** Reporting groups: TypeScript and JavaScript apart (they share one encoder marker), Python, other. */
+export function byLanguage(files: SourceFile[]): Map<string, SourceFile[]> {
+  const m = new Map<string, SourceFile[]>();
+  for (const f of files) {
+    const ext = f.path.slice(f.path.lastIndexOf('.') + 1).toLowerCase();
+    const language = /^[cm]?tsx?$/.test(ext) ? 'typescript' : /^[cm]?jsx?$/.test(ext) ? 'javascript' : f.family === 'python' ? 'python' : 'other';
+    m.set(language, [...(m.get(language) ?? []), f]);
+  }
   return m;
 }

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Seq2SeqApi } from '../../src/extension';
 import type { FineTuneReport } from '../../src/extension/fineTune';
-import { acceptSuggestion, closeAll, extensionApi, fixtureModel, newEditor, setting, sleep, type, useModel, waitFor } from './helpers';
+import { closeAll, extensionApi, fixtureModel, newEditor, setting, sleep, useModel, waitFor } from './helpers';
 
 const fineTune = (): Thenable<FineTuneReport> => vscode.commands.executeCommand<FineTuneReport>('seq2seq.fineTune');
 
@@ -18,7 +18,9 @@ suite('Fine-tune on the workspace', () => {
     ({ api, extensionPath } = await extensionApi());
     // The memorised fixture model trains in seconds; it knows "function gre" -> "et", not greetZorblax.
     await useModel(api, fixtureModel(extensionPath), 'memorized-fixture');
-    await setting('fineTune.minutes', 0.3);
+    await setting('fineTune.minutes', 0.5);
+    // A 30-second fine-tune learns the name, not yet with the confidence the default threshold asks for.
+    await setting('confidenceThreshold', 0);
   });
 
   teardown(async () => {
@@ -27,7 +29,7 @@ suite('Fine-tune on the workspace', () => {
 
   suiteTeardown(async () => {
     await vscode.commands.executeCommand('seq2seq.deleteWorkspaceModel');
-    for (const key of ['modelPath', 'fineTune.minutes', 'fineTune.include']) await setting(key, undefined);
+    for (const key of ['modelPath', 'fineTune.minutes', 'fineTune.include', 'confidenceThreshold']) await setting(key, undefined);
   });
 
   test('learns the workspace, saves to extension storage, hot-swaps, and suggestions use its names', async () => {
@@ -52,9 +54,17 @@ suite('Fine-tune on the workspace', () => {
       return s.kind === 'ready' && s.info.name.endsWith('(fine-tuned)');
     });
     assert.equal(api.statusText(), '$(sparkle) Seq2Seq: workspace model');
-    const editor = await newEditor('');
-    await type('export const x = greetZor');
-    assert.equal(await acceptSuggestion(editor), 'blax');
+    // The provider's items for a prefix of the workspace's own name: the base model never saw "greetZorblax".
+    const editor = await newEditor('export const x = greetZor');
+    const position = editor.document.positionAt(editor.document.getText().length);
+    const items = (await api.provider.provideInlineCompletionItems(
+      editor.document,
+      position,
+      { triggerKind: vscode.InlineCompletionTriggerKind.Invoke, selectedCompletionInfo: undefined },
+      new vscode.CancellationTokenSource().token,
+    )) as vscode.InlineCompletionItem[] | undefined;
+    const texts = (items ?? []).map((i) => i.insertText as string);
+    assert.ok(texts.includes('blax'), JSON.stringify(texts));
   });
 
   test('cancelling keeps the previous model; a second run while one is going is refused', async () => {
@@ -72,7 +82,7 @@ suite('Fine-tune on the workspace', () => {
     assert.equal(statSync(weights).mtimeMs, before);
     const s = api.engineState();
     assert.ok(s.kind === 'ready' && s.info.name.endsWith('(fine-tuned)'));
-    await setting('fineTune.minutes', 0.3);
+    await setting('fineTune.minutes', 0.5);
   });
 
   test('with nothing to learn from, the command says so', async () => {
