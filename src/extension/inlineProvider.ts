@@ -116,7 +116,8 @@ export class Seq2SeqInlineProvider implements vscode.InlineCompletionItemProvide
     const items = shown.map((c) => new vscode.InlineCompletionItem(extra + c.text, replace));
     const ms = performance.now() - entered - waited;
     this.deps.latency.record(ms, engineMs);
-    log.trace(`[provider] ${items.length} item(s) in ${ms.toFixed(1)} ms (${source})${shown[0] ? `: ${JSON.stringify(shown[0].text)} p=${shown[0].confidence.toFixed(2)}` : ''}`);
+    // Per-keystroke detail: the string is built only when someone reads the log at trace level.
+    if (log.logLevel === vscode.LogLevel.Trace) log.trace(`[provider] ${items.length} item(s) in ${ms.toFixed(1)} ms (${source})${shown[0] ? `: ${JSON.stringify(shown[0].text)} p=${shown[0].confidence.toFixed(2)}` : ''}`);
     return items;
   }
 }
