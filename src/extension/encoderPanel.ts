@@ -3,10 +3,10 @@
 // panel is visible) and posts plain arrays once the webview said `ready`. It never runs the model itself.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { encoderWindow } from './encoderWindow';
 import { keepConfident, midLineAllowed, trimOverlap } from '../completion/filters';
 import type { Settings } from '../completion/settings';
 import { Throttle } from '../completion/throttle';
-import { windowStart } from '../model/context';
 import type { EncoderStateView } from '../shared/encoderStateView';
 import { HostToPanel, isPanelToHost, PanelOptions, RenderSummary, TrainingPoint } from '../shared/panelProtocol';
 import type { EngineController } from './engineController';
@@ -193,18 +193,13 @@ export class EncoderPanel {
     }
     const doc = editor.document;
     const cursor = editor.selection.active;
-    const offset = doc.offsetAt(cursor);
-    // The same window the inline provider sends, so the final state is the one the decoder really starts from.
-    const start = windowStart(offset, state.info);
-    const window = doc.getText(new vscode.Range(doc.positionAt(start), cursor));
     const settings = this.deps.settings();
     this.inFlight = true;
     const t0 = performance.now();
     try {
       const view = await this.deps.engine.trace(
         {
-          window,
-          atFileStart: start === 0,
+          ...encoderWindow(doc, cursor, state.info),
           language: doc.languageId,
           beamWidth: settings.beamWidth,
           maxChars: settings.maxSuggestionChars,

@@ -6,8 +6,8 @@ import { keepConfident, midLineAllowed, trimOverlap } from '../completion/filter
 import type { Settings } from '../completion/settings';
 import { SuggestionCache } from '../completion/suggestionCache';
 import type { CandidateMessage } from '../shared/engineProtocol';
-import { windowStart } from '../model/context';
 import type { EngineController } from './engineController';
+import { encoderWindow } from './encoderWindow';
 
 /** Provider entry to items returned, debounce excluded; kept for the latency figures and the tests' API. */
 export class LatencyLog {
@@ -90,11 +90,8 @@ export class Seq2SeqInlineProvider implements vscode.InlineCompletionItemProvide
         const t = performance.now();
         if (!(await sleep(delay, abort.signal)) || token.isCancellationRequested) return undefined;
         waited = performance.now() - t;
-        const offset = document.offsetAt(anchor);
-        const start = Math.min(offset, windowStart(offset + extra.length, state.info));
-        const window = document.getText(new vscode.Range(document.positionAt(start), anchor)) + extra;
         const answer = await engine.suggest(
-          { window, atFileStart: start === 0, language: document.languageId, beamWidth: settings.beamWidth, maxChars: settings.maxSuggestionChars },
+          { ...encoderWindow(document, anchor, state.info, extra), language: document.languageId, beamWidth: settings.beamWidth, maxChars: settings.maxSuggestionChars },
           abort.signal,
         );
         if (!answer || token.isCancellationRequested) return undefined;
