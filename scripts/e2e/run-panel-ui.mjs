@@ -3,8 +3,8 @@
 // typing, clicks a unit, marks a span with the keyboard, screenshots the result, and reloads to check the restore.
 import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { launchBrowser, startCodeServer } from './codeServer.mjs';
-import { copyWorkspace, createCleanup, ensureArtifactsDir, repoRoot, runTimeoutMs, watchConsole, withTimeout } from './common.mjs';
+import { openWorkbenchPage } from './codeServer.mjs';
+import { copyWorkspace, createCleanup, ensureArtifactsDir, repoRoot, runTimeoutMs, withTimeout } from './common.mjs';
 
 const fileName = 'sample.ts';
 const firstText = '\nexport function mul';
@@ -85,19 +85,10 @@ async function main(cleanup) {
   const { workspace, remove } = copyWorkspace();
   cleanup.add(remove);
 
-  const server = await startCodeServer({
-    workspace,
-    vsix,
-    settings: { 'seq2seq.confidenceThreshold': 0 },
-    logFile: join(artifacts, 'panel-code-server.log'),
-    onStop: cleanup.add,
+  const { server, page, pageConsole } = await openWorkbenchPage({
+    workspace, vsix, settings: { 'seq2seq.confidenceThreshold': 0 }, artifacts, name: 'panel', viewport: { width: 1600, height: 1100 }, cleanup, timeoutMs: stepTimeoutMs,
   });
   mark('serverReady');
-  const browser = await launchBrowser();
-  cleanup.add(() => browser.close());
-  const page = await browser.newPage({ viewport: { width: 1600, height: 1100 } });
-  const pageConsole = watchConsole(page, stepTimeoutMs);
-  cleanup.add(() => writeFileSync(join(artifacts, 'panel-page-console.log'), pageConsole.lines.join('\n') + '\n'));
   const engineReady = pageConsole.waitFor('[seq2seq] engine ready', "the extension's '[seq2seq] engine ready' log");
   engineReady.catch(() => {});
 

@@ -5,9 +5,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { launchBrowser, startCodeServer } from './codeServer.mjs';
+import { openWorkbenchPage } from './codeServer.mjs';
 import {
-  watchConsole,
   copyWorkspace, createCleanup, ensureArtifactsDir, extensionDir, isRepoExtension, repoRoot, runTimeoutMs, withTimeout,
 } from './common.mjs';
 
@@ -60,19 +59,10 @@ async function main(cleanup) {
   const filePath = join(workspace, fileName);
   if (!existsSync(filePath)) throw new Error(`${fileName} is not in the fixture workspace`);
 
-  const server = await startCodeServer({
-    workspace,
-    vsix,
-    settings: extraSettings,
-    logFile: join(artifacts, 'ui-code-server.log'),
-    onStop: cleanup.add,
+  const { server, page, pageConsole } = await openWorkbenchPage({
+    workspace, vsix, settings: extraSettings, artifacts, name: 'ui', viewport: { width: 1400, height: 900 }, cleanup, timeoutMs: stepTimeoutMs,
   });
   mark('serverReady');
-  const browser = await launchBrowser();
-  cleanup.add(() => browser.close());
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  const pageConsole = watchConsole(page, stepTimeoutMs);
-  cleanup.add(() => writeFileSync(join(artifacts, 'ui-page-console.log'), pageConsole.lines.join('\n') + '\n'));
   // Registered before navigation: activation (onStartupFinished) often happens before the file is open.
   const activated = pageConsole.waitFor('[seq2seq] activated', "the extension's '[seq2seq] activated' log");
   const engineReady = pageConsole.waitFor('[seq2seq] engine ready', "the extension's '[seq2seq] engine ready' log");
