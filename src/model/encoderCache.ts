@@ -1,6 +1,6 @@
 // Keeps the encoder's state after every token of recent windows, so a keystroke that appends one character
 // costs one encoder step and a backspace costs none. Entries are matched by longest common token prefix.
-import type { InferenceNet, NetState, StepGates } from './inference';
+import type { InferenceNet, NetState } from './inference';
 
 interface Entry {
   tokens: number[];
@@ -19,7 +19,7 @@ export class EncoderCache {
 
   constructor(private readonly net: InferenceNet, private readonly capacity = 4) {}
 
-  encode(tokens: readonly number[], onStep?: (position: number, gates: StepGates, state: NetState) => void): EncodeResult {
+  encode(tokens: readonly number[]): EncodeResult {
     const { best, shared } = this.lookup(tokens);
     // Extend the matching entry in place when the request only appends to it; otherwise branch a copy so
     // that jumping back to the other text still hits.
@@ -29,25 +29,12 @@ export class EncoderCache {
         : { tokens: best ? best.tokens.slice(0, shared) : [], states: best ? best.states.slice(0, shared) : [] };
     const state = shared > 0 ? this.unpack(entry.states[shared - 1] as Float32Array) : this.net.zeroState(1);
     for (let p = shared; p < tokens.length; p++) {
-      const gates: StepGates | undefined = onStep ? { input: [], forget: [], output: [] } : undefined;
-      this.net.step('encoderLstm', [tokens[p] as number], state, gates);
+      this.net.step('encoderLstm', [tokens[p] as number], state);
       entry.tokens.push(tokens[p] as number);
       entry.states.push(this.pack(state));
-      if (onStep && gates) onStep(p, gates, state);
     }
     this.entries = [entry, ...this.entries.filter((e) => e !== entry)].slice(0, this.capacity);
     return { state, stepsRun: tokens.length - shared };
-  }
-
-  /** States after each token of the most recent window, for tracing without re-running the network. */
-  statesOf(tokens: readonly number[]): NetState[] | null {
-    const { best, shared } = this.lookup(tokens);
-    if (!best || shared !== tokens.length) return null;
-    return best.states.slice(0, shared).map((s) => this.unpack(s));
-  }
-
-  clear(): void {
-    this.entries = [];
   }
 
   private lookup(tokens: readonly number[]): { best: Entry | null; shared: number } {

@@ -106,10 +106,6 @@ export class CompletionEngine {
     return { trace, greedy, candidates: this.suggest(request).candidates };
   }
 
-  clearCache(): void {
-    this.cache.clear();
-  }
-
   dispose(): void {
     this.net.dispose();
   }

@@ -183,11 +183,6 @@ function matmul(x: Float32Array, n: number, k: number, w: Tensor2D): Float32Arra
   return out;
 }
 
-/** Copies a state, e.g. to keep the encoder's result while the decoder advances. */
-export function cloneState(s: NetState): NetState {
-  return { n: s.n, h: s.h.map((a) => a.slice()), c: s.c.map((a) => a.slice()) };
-}
-
 /** Row-gathers a state: row r of the result is row rows[r] of the source (beam reordering). */
 export function gatherState(s: NetState, rows: readonly number[], hidden: number): NetState {
   const pick = (a: Float32Array): Float32Array => {
