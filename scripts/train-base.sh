@@ -12,4 +12,4 @@ if [ ! -f "$checkpoint/model.json" ] && [ -f models/base/model.json ]; then
   cp models/base/model.json models/base/weights.bin models/base/metadata.json "$checkpoint/"
 fi
 exec node dist/cli.js train --corpus .cache/corpus/train --out "$checkpoint" --resume --minutes "${MINUTES:-165}" \
-  --eval-every 50 --name base-h256
+  --eval-every 50 --decoder-prime 16 --name base-h256

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { batchChars, SourceFile, splitByFile, WindowSampler } from '../src/model/dataset';
+import { decoderPrime } from '../src/model/context';
 import { Rng } from '../src/model/rng';
 import { Vocabulary } from '../src/model/vocab';
 import { TINY } from './helpers';
@@ -41,22 +42,36 @@ test('training windows never contain validation text', () => {
   }
 });
 
-test('a batch is left-padded, starts with the marker and teacher-forces shifted targets', () => {
+test('a batch is left-padded, starts with the marker, primes the decoder with the context and teacher-forces shifted targets', () => {
   const vocab = Vocabulary.createDefault();
   const sampler = new WindowSampler(files(3), vocab, TINY);
   const batch = sampler.sample(new Rng(5), 6);
-  const { encoderLength: L, targetLength: T } = batch;
+  const { encoderLength: L, targetLength: T, primeLength: P } = batch;
+  const D = P + T;
   assert.equal(T, TINY.targetChars);
+  assert.equal(P, TINY.decoderPrime);
   assert.ok(L <= TINY.maxContextChars + 2);
   for (let r = 0; r < 6; r++) {
     const pad = batch.encoderPad[r] as number;
     assert.equal(batch.encoderIds[r * L + pad], vocab.markerId('ts-js'));
-    assert.equal(batch.decoderInputs[r * T], vocab.startId);
-    for (let t = 1; t < T; t++) assert.equal(batch.decoderInputs[r * T + t], batch.targets[r * T + t - 1]);
+    assert.equal(batch.decoderInputs[r * D], vocab.startId);
+    // The prime is the encoder's last P characters (START fills in when the window is shorter).
+    const context = Array.from(batch.encoderIds.subarray(r * L + pad + 1, (r + 1) * L)).filter((id) => id !== vocab.startId);
+    const expected = [...new Array(Math.max(0, P - context.length)).fill(vocab.startId), ...context.slice(-P)];
+    assert.deepEqual(Array.from(batch.decoderInputs.subarray(r * D + 1, r * D + 1 + P)), expected);
+    for (let t = 1; t < T; t++) assert.equal(batch.decoderInputs[r * D + P + t], batch.targets[r * T + t - 1]);
   }
   const chars = batchChars(batch);
   assert.equal(chars.targets, 6 * T);
-  assert.equal(chars.processed, 6 * L - batch.encoderPad.reduce((a, b) => a + b, 0) + 6 * T);
+  assert.equal(chars.processed, 6 * (L + P) - batch.encoderPad.reduce((a, b) => a + b, 0) + 6 * T);
+});
+
+test('the decoder prime is START plus the last k characters, padded with START near the file start', () => {
+  const vocab = Vocabulary.createDefault();
+  const ids = (s: string): number[] => [...s].map((c) => vocab.idOf(c));
+  assert.deepEqual(decoderPrime(vocab, 'const x = 1', 0), [vocab.startId]);
+  assert.deepEqual(decoderPrime(vocab, 'const x = 1', 4), [vocab.startId, ...ids(' = 1')]);
+  assert.deepEqual(decoderPrime(vocab, 'ab', 4), [vocab.startId, vocab.startId, vocab.startId, ...ids('ab')]);
 });
 
 test('sampling is reproducible from the seed', () => {

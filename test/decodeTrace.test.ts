@@ -91,10 +91,10 @@ test('maxChars cuts the decode: never more characters, and a cut suggestion is m
   const state = net.zeroState(1);
   for (const id of vocab.encode('export function ')) net.step('encoderLstm', [id], state);
   const before = state.h.map((a) => a.slice());
-  const none = traceGreedyDecode(net, vocab, state, { maxChars: 0, topK: 2, stopAt: 'line' });
+  const none = traceGreedyDecode(net, vocab, state, [vocab.startId], { maxChars: 0, topK: 2, stopAt: 'line' });
   assert.deepEqual([none.steps.length, none.steps[0]?.chosen, none.complete, none.text, none.logProb], [1, null, false, '', 0]);
   for (const maxChars of [1, 2, 3, 6]) {
-    const traced = traceGreedyDecode(net, vocab, state, { maxChars, topK: 2, stopAt: 'line' });
+    const traced = traceGreedyDecode(net, vocab, state, [vocab.startId], { maxChars, topK: 2, stopAt: 'line' });
     const generated = traced.steps.filter((s) => s.chosen !== null).length;
     assert.ok(generated <= maxChars);
     assert.equal(traced.complete, generated < maxChars, `maxChars ${maxChars}: ${generated} generated`);

@@ -15,6 +15,7 @@ export const TINY: ModelConfig = {
   maxContextChars: 24,
   minContextChars: 12,
   targetChars: 12,
+  decoderPrime: 4,
 };
 
 export const SAMPLE_TS = `export function add(a: number, b: number): number {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { DEFAULT_TRAIN_CONFIG } from '../src/model/config';
-import { encoderTokens } from '../src/model/context';
+import { decoderPrime, encoderTokens } from '../src/model/context';
 import { WindowSampler } from '../src/model/dataset';
 import { CompletionEngine } from '../src/model/engine';
 import { InferenceNet } from '../src/model/inference';
@@ -42,15 +42,19 @@ test('loss falls when training on a repeated string', () => {
   model.dispose();
 });
 
-for (const variant of [{ layers: 1, peephole: false }, { layers: 2, peephole: true }]) {
+for (const variant of [{ layers: 1, peephole: false, decoderPrime: 0 }, { layers: 1, peephole: false, decoderPrime: 4 }, { layers: 2, peephole: true, decoderPrime: 3 }]) {
   test(`the fast inference path computes what the training graph computes (${JSON.stringify(variant)})`, () => {
     const model = Seq2SeqModel.create({ ...TINY, ...variant }, vocab, 5);
-    const tokens = encoderTokens(vocab, 'python', 'def f(x):\n  return', true);
+    const context = 'def f(x):\n  return';
+    const tokens = encoderTokens(vocab, 'python', context, true);
+    const prime = decoderPrime(vocab, context, variant.decoderPrime);
+    assert.equal(prime.length, variant.decoderPrime + 1);
     const next = [...' x + 1'].map((c) => vocab.idOf(c));
     const T = next.length;
+    const P = prime.length - 1;
     const batch: Batch = {
       batchSize: 1, encoderLength: tokens.length, encoderIds: Int32Array.from(tokens), encoderPad: new Int32Array(1),
-      targetLength: T, decoderInputs: Int32Array.from([vocab.startId, ...next.slice(0, -1)]), targets: Int32Array.from(next),
+      targetLength: T, primeLength: P, decoderInputs: Int32Array.from([...prime, ...next.slice(0, -1)]), targets: Int32Array.from(next),
     };
     const expected = tf.tidy(() => {
       const h = decodeTeacherForced(model, batch, encode(model, batch));
@@ -61,9 +65,12 @@ for (const variant of [{ layers: 1, peephole: false }, { layers: 2, peephole: tr
     const net = new InferenceNet(model);
     const state = net.zeroState(1);
     for (const id of tokens) net.step('encoderLstm', [id], state);
-    Array.from(batch.decoderInputs).forEach((id, t) => {
+    assert.equal(want.length, T);
+    Array.from(batch.decoderInputs).forEach((id, step) => {
       const got = net.logProbs(net.step('decoderLstm', [id], state), 1);
-      for (let v = 0; v < vocab.size; v++) assert.ok(Math.abs((got[v] as number) - (want[t]![v] as number)) < 1e-4, `step ${t} id ${v}`);
+      if (step < P) return; // prime steps predict nothing
+      const t = step - P;
+      for (let v = 0; v < vocab.size; v++) assert.ok(Math.abs((got[v] as number) - (want[t]![v] as number)) < 1e-4, `target ${t} id ${v}`);
     });
     net.dispose();
     model.dispose();

@@ -47,6 +47,24 @@ test('save and load give a model with identical suggestions and metadata', async
   loaded.dispose();
 });
 
+test('a model saved before the decoder prime existed loads with a prime of 0 and decodes as before', async () => {
+  const { model, path } = await savedModel('no-prime');
+  const meta = JSON.parse(readFileSync(join(path, 'metadata.json'), 'utf8'));
+  assert.equal(meta.config.decoderPrime, TINY.decoderPrime);
+  delete meta.config.decoderPrime;
+  writeFileSync(join(path, 'metadata.json'), JSON.stringify(meta));
+  const { model: old } = await loadModelDir(path);
+  assert.equal(old.config.decoderPrime, 0);
+  const unprimed = new Seq2SeqModel({ ...TINY, decoderPrime: 0 }, vocab, model.weights);
+  const a = new CompletionEngine(unprimed);
+  const b = new CompletionEngine(old);
+  assert.deepEqual(a.suggest({ prefix: SAMPLE_TS.slice(0, 70), beamWidth: 3 }), b.suggest({ prefix: SAMPLE_TS.slice(0, 70), beamWidth: 3 }));
+  a.dispose();
+  b.dispose();
+  model.dispose();
+  old.dispose();
+});
+
 test('saving over an existing model replaces it whole', async () => {
   const { model, path } = await savedModel('replace');
   await saveModelDir(path, model, { training: { ...training, step: 9 } });

@@ -59,7 +59,7 @@ function opByOpRequest(model: Seq2SeqModel, tokens: number[], decodeSteps: numbe
   tf.tidy(() => {
     const batch: Batch = {
       batchSize: 1, encoderLength: tokens.length, encoderIds: Int32Array.from(tokens), encoderPad: new Int32Array(1),
-      targetLength: 0, decoderInputs: new Int32Array(0), targets: new Int32Array(0),
+      targetLength: 0, primeLength: 0, decoderInputs: new Int32Array(0), targets: new Int32Array(0),
     };
     let states = encode(model, batch);
     let id = model.vocab.startId;

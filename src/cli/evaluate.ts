@@ -18,6 +18,7 @@ export async function runEval(args: string[]): Promise<number> {
     samples: { type: 'string' },
     seed: { type: 'string' },
     batches: { type: 'string' },
+    beam: { type: 'string' },
   });
   const modelDir = requireString(values, 'model');
   const corpora = (values.corpus as string[] | undefined) ?? [];
@@ -25,6 +26,8 @@ export async function runEval(args: string[]): Promise<number> {
   const samples = numberOption(values, 'samples', 300, 1);
   const batches = numberOption(values, 'batches', 8, 1);
   const seed = numberOption(values, 'seed', 7, 0);
+  // The extension shows the best of a width-3 beam by default (seq2seq.beamWidth); score what users would see.
+  const beamWidth = numberOption(values, 'beam', 3, 1);
   const backend = await initBackend(backendOption(values));
   const { model, metadata } = await loadModelDir(modelDir);
   const { files, skipped } = await readCorpus(corpora);
@@ -50,7 +53,7 @@ export async function runEval(args: string[]): Promise<number> {
     const cursors = sampleCursors(group, Math.max(20, Math.round(samples * share)), Rng.derive(seed, hashString(language)));
     const targets = sampleTargets(model, group, batches, 16, seed);
     const bpc = targets ? modelBitsPerChar(model, targets) : null;
-    const judged = judge(engine, cursors);
+    const judged = judge(engine, cursors, beamWidth);
     allJudged.push(...judged);
     families[language] = {
       bitsPerChar: bpc?.bpc ?? null,
@@ -74,6 +77,7 @@ export async function runEval(args: string[]): Promise<number> {
         model: metadata.name ?? modelDir,
         step: metadata.training.step,
         backend: backend.name,
+        beamWidth,
         corpus: corpora,
         files: files.length,
         skipped: skipped.length,

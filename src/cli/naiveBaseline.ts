@@ -29,7 +29,7 @@ export async function naiveLayersTrainingRate(
   const out = layers.timeDistributed({ layer: layers.dense({ units: V, activation: 'softmax' }) }).apply(decOut) as tfl.SymbolicTensor;
   const model = api.model({ inputs: [encIn, decIn], outputs: out });
   model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });
-  const sampler = new WindowSampler(files, vocab, { hiddenSize: hidden, layers: 1, peephole: false, minContextChars: L, maxContextChars: L, targetChars: T });
+  const sampler = new WindowSampler(files, vocab, { hiddenSize: hidden, layers: 1, peephole: false, minContextChars: L, maxContextChars: L, targetChars: T, decoderPrime: 0 });
   const oneHot = (ids: Int32Array, rows: number, cols: number, skipPad: Int32Array | null): ReturnType<typeof tf.tensor3d> => {
     const buf = new Float32Array(rows * cols * V);
     for (let r = 0; r < rows; r++) {

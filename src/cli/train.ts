@@ -30,6 +30,7 @@ export async function runTrain(args: string[]): Promise<number> {
     'min-context': { type: 'string' },
     'max-context': { type: 'string' },
     'target-chars': { type: 'string' },
+    'decoder-prime': { type: 'string' },
     batch: { type: 'string' },
     lr: { type: 'string' },
     seed: { type: 'string' },
@@ -63,6 +64,7 @@ export async function runTrain(args: string[]): Promise<number> {
     minContextChars: numberOption(values, 'min-context', DEFAULT_MODEL_CONFIG.minContextChars, 1),
     maxContextChars: numberOption(values, 'max-context', DEFAULT_MODEL_CONFIG.maxContextChars, 1),
     targetChars: numberOption(values, 'target-chars', DEFAULT_MODEL_CONFIG.targetChars, 1),
+    decoderPrime: numberOption(values, 'decoder-prime', DEFAULT_MODEL_CONFIG.decoderPrime, 0),
   };
   validateModelConfig(requested);
 
@@ -77,7 +79,16 @@ export async function runTrain(args: string[]): Promise<number> {
     model = loaded.model;
     const explicitShape = ['hidden', 'layers', 'peephole'].some((k) => values[k] !== undefined);
     assertCompatible(model, explicitShape ? requested : model.config, vocab);
+    const primeChanged = values['decoder-prime'] !== undefined && requested.decoderPrime !== model.config.decoderPrime;
+    if (primeChanged) {
+      // The prime changes what the decoder reads, not the weights' shapes, so a model can be retrained to use one.
+      const config = { ...model.config, decoderPrime: requested.decoderPrime };
+      validateModelConfig(config);
+      model = new Seq2SeqModel(config, model.vocab, model.weights);
+    }
     if (resumeFrom) state = { ...loaded.metadata.training, seed: train.seed };
+    // Validation losses with another prime measure something else: the next evaluation sets a new best.
+    if (primeChanged) state = { ...state, bestValidationLoss: null };
     log(`${resumeFrom ? 'resuming' : 'fine-tuning'} from ${from} (step ${loaded.metadata.training.step})`, { event: 'start', from, resume: !!resumeFrom });
   } else {
     model = Seq2SeqModel.create(requested, vocab, train.seed);
@@ -95,7 +106,7 @@ export async function runTrain(args: string[]): Promise<number> {
     `corpus: ${split.train.length} training files (${trainSampler.totalChars} chars), ${split.validation.length} validation files (${validationSampler.totalChars} chars), ${skipped.length} skipped`,
     { event: 'corpus', trainFiles: split.train.length, trainChars: trainSampler.totalChars, validationFiles: split.validation.length, validationChars: validationSampler.totalChars, skipped: skipped.length },
   );
-  log(`model: hidden ${config.hiddenSize}, layers ${config.layers}, peephole ${config.peephole}, ${model.parameterCount} parameters`, { event: 'model', config, parameters: model.parameterCount });
+  log(`model: hidden ${config.hiddenSize}, layers ${config.layers}, peephole ${config.peephole}, decoder prime ${config.decoderPrime}, ${model.parameterCount} parameters`, { event: 'model', config, parameters: model.parameterCount });
 
   const learner = new Seq2SeqLearner(model, train);
   if (resumeFrom) {

@@ -14,6 +14,12 @@ export interface ModelConfig {
   minContextChars: number;
   /** Teacher-forced decoder steps per encoded window; long targets spend compute on targets, not re-encoding. */
   targetChars: number;
+  /**
+   * Characters before the cursor that the decoder re-reads before its first prediction. The encoder's final
+   * state carries only a blurred copy of the last few characters (first-character bits/char was 2.7 vs 2.1 later),
+   * and completing a half-typed word needs them exactly. 0 is the plain seq2seq decoder that starts from START.
+   */
+  decoderPrime: number;
 }
 
 export const DEFAULT_MODEL_CONFIG: ModelConfig = {
@@ -23,6 +29,7 @@ export const DEFAULT_MODEL_CONFIG: ModelConfig = {
   maxContextChars: 256,
   minContextChars: 128,
   targetChars: 64,
+  decoderPrime: 16,
 };
 
 export interface TrainConfig {
@@ -60,6 +67,9 @@ export function validateModelConfig(c: ModelConfig): void {
   positive('maxContextChars');
   positive('minContextChars');
   positive('targetChars');
+  if (typeof c.decoderPrime !== 'number' || !Number.isInteger(c.decoderPrime) || c.decoderPrime < 0 || c.decoderPrime > c.minContextChars) {
+    throw new Error('config.decoderPrime must be an integer from 0 to minContextChars');
+  }
   if (typeof c.peephole !== 'boolean') throw new Error('config.peephole must be true or false');
   if (c.minContextChars > c.maxContextChars) throw new Error('config.minContextChars must not exceed maxContextChars');
 }

@@ -34,3 +34,14 @@ export function encoderTokens(vocab: Vocabulary, family: LanguageFamily, text: s
   for (let i = 0; i < text.length; i++) ids.push(vocab.idOf(text[i] as string));
   return ids;
 }
+
+/**
+ * What the decoder reads before its first prediction: START, then the last `k` characters of the window (fewer
+ * near the file's start, with START repeated in front so every row of a batch has k + 1 steps).
+ */
+export function decoderPrime(vocab: Vocabulary, windowText: string, k: number): number[] {
+  const chars = k > 0 ? windowText.slice(-k) : '';
+  const ids: number[] = new Array(1 + k - chars.length).fill(vocab.startId);
+  for (let i = 0; i < chars.length; i++) ids.push(vocab.idOf(chars[i] as string));
+  return ids;
+}

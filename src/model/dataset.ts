@@ -1,7 +1,7 @@
 // Training windows from source files: a cursor position, the encoder window before it and the targets after
 // it. Files, never windows, are split between training and validation, so no validation text is ever trained on.
 import type { ModelConfig } from './config';
-import { encoderTokens } from './context';
+import { decoderPrime, encoderTokens } from './context';
 import type { LanguageFamily } from './language';
 import { hashString, Rng } from './rng';
 import type { Batch } from './seq2seq';
@@ -62,11 +62,12 @@ export class WindowSampler {
   /** A batch of windows drawn with rng: files by length, cursor positions uniformly, one window length per batch. */
   sample(rng: Rng, batchSize: number): Batch {
     if (this.isEmpty) throw new Error('no text to sample windows from');
-    const { minContextChars: min, maxContextChars: max, targetChars: T } = this.config;
+    const { minContextChars: min, maxContextChars: max, targetChars: T, decoderPrime: P } = this.config;
     const contextLen = rng.int(min, max + 1);
     const rows: number[][] = [];
     const targets = new Int32Array(batchSize * T);
-    const decoderInputs = new Int32Array(batchSize * T);
+    const D = P + T; // decoder steps per row
+    const decoderInputs = new Int32Array(batchSize * D);
     const sources = new Int32Array(batchSize * 2);
     for (let r = 0; r < batchSize; r++) {
       const f = this.pickFile(rng);
@@ -76,11 +77,13 @@ export class WindowSampler {
       const start = Math.max(0, p - contextLen);
       sources[2 * r] = f;
       sources[2 * r + 1] = p;
-      rows.push(encoderTokens(this.vocab, (this.files[f] as SourceFile).family, text.slice(start, p), start === 0));
+      const window = text.slice(start, p);
+      rows.push(encoderTokens(this.vocab, (this.files[f] as SourceFile).family, window, start === 0));
+      decoderInputs.set(decoderPrime(this.vocab, window, P), r * D);
       for (let t = 0; t < T; t++) {
         const target = p + t < ids.length ? (ids[p + t] as number) : this.vocab.endId;
         targets[r * T + t] = target;
-        decoderInputs[r * T + t] = t === 0 ? this.vocab.startId : (targets[r * T + t - 1] as number);
+        if (t > 0) decoderInputs[r * D + P + t] = targets[r * T + t - 1] as number;
       }
     }
     const L = rows.reduce((m, row) => Math.max(m, row.length), 0);
@@ -90,7 +93,7 @@ export class WindowSampler {
       encoderPad[r] = L - row.length;
       encoderIds.set(row, r * L + (L - row.length));
     });
-    return { batchSize, encoderLength: L, encoderIds, encoderPad, targetLength: T, decoderInputs, targets, sources };
+    return { batchSize, encoderLength: L, encoderIds, encoderPad, targetLength: T, primeLength: P, decoderInputs, targets, sources };
   }
 
   /** The normalised text and ids of file i, as sampled (for scoring other models on the same targets). */
@@ -115,5 +118,5 @@ export class WindowSampler {
 export function batchChars(batch: Batch): { processed: number; targets: number } {
   const targets = batch.batchSize * batch.targetLength;
   const padding = batch.encoderPad.reduce((a, b) => a + b, 0);
-  return { processed: batch.batchSize * batch.encoderLength - padding + targets, targets };
+  return { processed: batch.batchSize * (batch.encoderLength + batch.primeLength) - padding + targets, targets };
 }

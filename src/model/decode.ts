@@ -21,6 +21,20 @@ export interface Candidate {
   complete: boolean;
 }
 
+/** The decoder after reading all of its prime but the last id, which is the input of the first prediction. */
+export interface PrimedDecoder {
+  state: NetState;
+  input: number;
+}
+
+/** Runs the decoder over prime[0..n-2] from a copy of the encoder state (which is not modified). */
+export function primeDecoder(net: InferenceNet, encoderState: NetState, prime: readonly number[]): PrimedDecoder {
+  if (prime.length === 0) throw new Error('the decoder prime must hold at least START');
+  const state = gatherState(encoderState, [0], net.hidden);
+  for (let i = 0; i < prime.length - 1; i++) net.step('decoderLstm', [prime[i] as number], state);
+  return { state, input: prime[prime.length - 1] as number };
+}
+
 interface Hypothesis {
   ids: number[];
   phase: Phase;
@@ -38,25 +52,29 @@ export class Decoder {
     return t;
   }
 
-  /** Ranked candidates, best first. The encoder state is not modified. */
-  decode(encoderState: NetState, options: DecodeOptions): Candidate[] {
-    const greedy = this.search(encoderState, 1, options);
+  /**
+   * Ranked candidates, best first. `prime` is what the decoder reads before predicting (START, then the context's
+   * last characters; see decoderPrime). The encoder state is not modified.
+   */
+  decode(encoderState: NetState, prime: readonly number[], options: DecodeOptions): Candidate[] {
+    const start = primeDecoder(this.net, encoderState, prime);
+    const greedy = this.search(start, 1, options);
     if (options.beamWidth <= 1) return greedy;
     const merged = new Map<string, Candidate>();
-    for (const c of [...greedy, ...this.search(encoderState, options.beamWidth, options)]) {
+    for (const c of [...greedy, ...this.search(start, options.beamWidth, options)]) {
       const seen = merged.get(c.text);
       if (!seen || seen.logProb < c.logProb) merged.set(c.text, c);
     }
     return [...merged.values()].sort((a, b) => b.logProb - a.logProb).slice(0, options.beamWidth);
   }
 
-  private search(encoderState: NetState, width: number, options: DecodeOptions): Candidate[] {
+  private search(start: PrimedDecoder, width: number, options: DecodeOptions): Candidate[] {
     const { next } = this.table(options.stopAt);
     const V = this.vocab.size;
     const finished: Candidate[] = [];
     let live: Hypothesis[] = [{ ids: [], phase: Phase.Lead, logProb: 0 }];
-    let state = gatherState(encoderState, [0], this.net.hidden);
-    let inputs = [this.vocab.startId];
+    let state = gatherState(start.state, [0], this.net.hidden);
+    let inputs = [start.input];
     const worstKept = (): number =>
       finished.length < width ? -Infinity : [...finished].sort((a, b) => b.logProb - a.logProb)[width - 1]!.logProb;
 

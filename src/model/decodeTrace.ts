@@ -1,7 +1,8 @@
 // Greedy decoding that records, at every step, the decoder's k likeliest next tokens: the decoder half of the
 // encoder-state view. It makes exactly the choices of Decoder's greedy search (decode.ts), so its text and
 // score are those of the greedy candidate.
-import { gatherState, InferenceNet, NetState } from './inference';
+import { primeDecoder } from './decode';
+import type { InferenceNet, NetState } from './inference';
 import { Phase, STOP, StopAt, transitionTable } from './tokens';
 import type { Vocabulary } from './vocab';
 
@@ -51,15 +52,22 @@ export function topProbabilities(logp: ArrayLike<number>, k: number, vocab: Voca
   return ids.slice(0, Math.max(0, k)).map((id) => ({ id, token: tokenLabel(vocab, id), prob: Math.exp(logp[id] as number) }));
 }
 
-/** Runs the greedy decoder from an encoder state (not modified) and records each step's top-k. */
-export function traceGreedyDecode(net: InferenceNet, vocab: Vocabulary, encoderState: NetState, options: DecodeTraceOptions): DecodeTrace {
+/** Runs the greedy decoder from an encoder state (not modified) after its prime, and records each step's top-k. */
+export function traceGreedyDecode(
+  net: InferenceNet,
+  vocab: Vocabulary,
+  encoderState: NetState,
+  prime: readonly number[],
+  options: DecodeTraceOptions,
+): DecodeTrace {
   const { next } = transitionTable(vocab, options.stopAt);
   const V = vocab.size;
-  const state = gatherState(encoderState, [0], net.hidden); // a copy: the decoder advances it in place
+  const primed = primeDecoder(net, encoderState, prime); // a copy: the decoder advances it in place
+  const state = primed.state;
   const ids: number[] = [];
   const steps: DecodeStep[] = [];
   let phase = Phase.Lead;
-  let input = vocab.startId;
+  let input = primed.input;
   let logProb = 0;
   let complete = true;
   for (;;) {

@@ -1,6 +1,6 @@
 // The completion engine: text before the cursor in, ranked suggestions out. Owns the inference weights,
 // the encoder-state cache and the decoder for one loaded model.
-import { contextWindow, encoderTokens } from './context';
+import { contextWindow, decoderPrime, encoderTokens } from './context';
 import { Candidate, Decoder } from './decode';
 import { DecodeTrace, traceGreedyDecode } from './decodeTrace';
 import { EncoderCache } from './encoderCache';
@@ -56,16 +56,20 @@ export class CompletionEngine {
     this.decoder = new Decoder(this.net, model.vocab);
   }
 
-  private tokensFor(prefix: string, language: string | undefined, given?: SuggestRequest['window']): number[] {
+  private inputsFor(prefix: string, language: string | undefined, given?: SuggestRequest['window']): { encoder: number[]; prime: number[] } {
     const window = given
       ? { text: Vocabulary.normalise(given.text), atFileStart: given.atFileStart }
       : contextWindow(Vocabulary.normalise(prefix), this.model.config);
-    return encoderTokens(this.model.vocab, familyOfLanguageId(language), window.text, window.atFileStart);
+    return {
+      encoder: encoderTokens(this.model.vocab, familyOfLanguageId(language), window.text, window.atFileStart),
+      prime: decoderPrime(this.model.vocab, window.text, this.model.config.decoderPrime),
+    };
   }
 
   suggest(request: SuggestRequest): SuggestResult {
-    const { state, stepsRun } = this.cache.encode(this.tokensFor(request.prefix, request.language, request.window));
-    const candidates = this.decoder.decode(state, {
+    const inputs = this.inputsFor(request.prefix, request.language, request.window);
+    const { state, stepsRun } = this.cache.encode(inputs.encoder);
+    const candidates = this.decoder.decode(state, inputs.prime, {
       beamWidth: Math.max(1, Math.floor(request.beamWidth ?? 1)),
       maxChars: Math.max(1, Math.floor(request.maxChars ?? 32)),
       stopAt: request.stopAt ?? 'token',
@@ -75,7 +79,7 @@ export class CompletionEngine {
 
   /** The encoder's state and gates over the last `maxChars` tokens of the window (reads, never caches). */
   trace(prefix: string, language: string | undefined, maxChars = 64, window?: SuggestRequest['window']): EncoderTrace {
-    const tokens = this.tokensFor(prefix, language, window);
+    const tokens = this.inputsFor(prefix, language, window).encoder;
     const from = Math.max(0, tokens.length - maxChars);
     const trace: EncoderTrace = { tokens: [], hidden: [], cell: [], inputGate: [], forgetGate: [], outputGate: [] };
     const state = this.net.zeroState(1);
@@ -97,8 +101,9 @@ export class CompletionEngine {
   /** The trace over the last `traceChars` tokens, the greedy decode with the top-k per step, and the ranked candidates. */
   explain(request: SuggestRequest & { traceChars: number; topK: number }): Explanation {
     const trace = this.trace(request.prefix, request.language, request.traceChars, request.window);
-    const { state } = this.cache.encode(this.tokensFor(request.prefix, request.language, request.window));
-    const greedy = traceGreedyDecode(this.net, this.model.vocab, state, {
+    const inputs = this.inputsFor(request.prefix, request.language, request.window);
+    const { state } = this.cache.encode(inputs.encoder);
+    const greedy = traceGreedyDecode(this.net, this.model.vocab, state, inputs.prime, {
       maxChars: Math.max(1, Math.floor(request.maxChars ?? 32)),
       topK: request.topK,
       stopAt: request.stopAt ?? 'token',

@@ -17,9 +17,11 @@ export interface Batch {
   encoderIds: Int32Array;
   /** [batch] leading steps of each row that are padding; the state stays zero through them. */
   encoderPad: Int32Array;
-  /** Decoder steps per row. */
+  /** Predicted (scored) decoder steps per row. */
   targetLength: number;
-  /** [batch, targetLength]: START then the targets shifted right by one. */
+  /** Decoder steps before the first prediction: the context characters it re-reads (config.decoderPrime). */
+  primeLength: number;
+  /** [batch, primeLength + targetLength]: START, the prime characters, then the targets shifted right by one. */
   decoderInputs: Int32Array;
   /** [batch, targetLength]: the characters after the cursor (END past the end of the file). */
   targets: Int32Array;
@@ -168,13 +170,15 @@ export function encode(model: Seq2SeqModel, batch: Batch): LstmState[] {
   return finals;
 }
 
-/** Teacher-forced decoder outputs of the top layer, time-major: [targetLength * batch, hidden]. */
+/** Teacher-forced decoder outputs of the top layer at the predicted steps, time-major: [targetLength * batch, hidden]. */
 export function decodeTeacherForced(model: Seq2SeqModel, batch: Batch, initial: LstmState[]): Tensor2D {
-  const { batchSize: B, targetLength: T, decoderInputs } = batch;
-  let inputs: { ids: Int32Array } | { h: Tensor2D } = { ids: timeMajor(decoderInputs, B, T) };
-  for (let l = 0; l < model.config.layers; l++) {
-    const { outputs } = runLayer(fusedLayer(model, 'decoderLstm', l), inputs, T, initial[l] as LstmState);
-    inputs = { h: tf.concat(outputs, 0) };
+  const { batchSize: B, targetLength: T, primeLength: P, decoderInputs } = batch;
+  let inputs: { ids: Int32Array } | { h: Tensor2D } = { ids: timeMajor(decoderInputs, B, P + T) };
+  const top = model.config.layers - 1;
+  for (let l = 0; l <= top; l++) {
+    const { outputs } = runLayer(fusedLayer(model, 'decoderLstm', l), inputs, P + T, initial[l] as LstmState);
+    // The prime steps only build up the state; the top layer's outputs there predict nothing.
+    inputs = { h: tf.concat(l === top ? outputs.slice(P) : outputs, 0) };
   }
   return (inputs as { h: Tensor2D }).h;
 }

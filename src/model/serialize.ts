@@ -134,7 +134,8 @@ export function parseMetadata(text: string): Metadata {
   if (!m || typeof m !== 'object' || m.format !== MODEL_FORMAT) {
     throw new ModelFileError(METADATA_FILE, `is not a ${MODEL_FORMAT} metadata file`);
   }
-  const config = { ...DEFAULT_MODEL_CONFIG, ...(m.config ?? {}) } as ModelConfig;
+  // Models saved before the decoder re-read the context have no decoderPrime: theirs is 0, not today's default.
+  const config = { ...DEFAULT_MODEL_CONFIG, decoderPrime: 0, ...(m.config ?? {}) } as ModelConfig;
   try {
     validateModelConfig(config);
     Vocabulary.fromJson(m.vocabulary);
