@@ -128,7 +128,7 @@ export async function runBench(args: string[]): Promise<number> {
     modelName = 'untrained base-size model (no model folder found)';
   }
   const c = model.config;
-  print(`model: ${modelName}: hidden ${c.hiddenSize}, layers ${c.layers}, peephole ${c.peephole}, window ${c.minContextChars}-${c.maxContextChars}`);
+  print(`model: ${modelName}: hidden ${c.hiddenSize}, layers ${c.layers}, peephole ${c.peephole}, decoder prime ${c.decoderPrime}, window ${c.minContextChars}-${c.maxContextChars}`);
 
   // Raw matmul speed: the ceiling everything else is compared with.
   const bigGflops = matmulGflops(512, 512, 512, quick ? 3 : 10);

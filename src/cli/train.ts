@@ -64,8 +64,10 @@ export async function runTrain(args: string[]): Promise<number> {
     minContextChars: numberOption(values, 'min-context', DEFAULT_MODEL_CONFIG.minContextChars, 1),
     maxContextChars: numberOption(values, 'max-context', DEFAULT_MODEL_CONFIG.maxContextChars, 1),
     targetChars: numberOption(values, 'target-chars', DEFAULT_MODEL_CONFIG.targetChars, 1),
-    decoderPrime: numberOption(values, 'decoder-prime', DEFAULT_MODEL_CONFIG.decoderPrime, 0),
+    decoderPrime: 0,
   };
+  // A small window caps the default prime; an explicit one that does not fit is refused by validateModelConfig.
+  requested.decoderPrime = numberOption(values, 'decoder-prime', Math.min(DEFAULT_MODEL_CONFIG.decoderPrime, requested.minContextChars), 0);
   validateModelConfig(requested);
 
   const vocab = Vocabulary.createDefault();

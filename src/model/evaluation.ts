@@ -130,7 +130,7 @@ export interface CalibrationRow {
 }
 
 /** Precision of shown suggestions against coverage as the confidence threshold rises. */
-export function calibration(judged: Judged[], thresholds = [0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]): CalibrationRow[] {
+export function calibration(judged: Judged[], thresholds = Array.from({ length: 20 }, (_, i) => i / 20)): CalibrationRow[] {
   return thresholds.map((threshold) => {
     const shown = judged.filter((j) => j.shown && j.confidence >= threshold);
     return {
