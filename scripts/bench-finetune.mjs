@@ -2,14 +2,14 @@
 // Fine-tune benchmark through the CLI: splits a real project's files into train and held-out parts (by file),
 // fine-tunes the base model on the train part minute by minute (`train --from`, then `--resume`), and after each
 // minute evaluates on the held-out part beside a PPM-style 8-gram trained on the train part (`eval --baseline-corpus`).
-// usage: node scripts/bench-finetune.mjs --project DIR [--model models/base] [--minutes 5] [--samples 300]
+// usage: node scripts/bench-finetune.mjs --project DIR [--model models/base] [--minutes 5] [--samples 300] [--lr X]
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 
-const { values } = parseArgs({ options: { project: { type: 'string' }, model: { type: 'string', default: 'models/base' }, minutes: { type: 'string', default: '5' }, samples: { type: 'string', default: '300' }, keep: { type: 'boolean' } } });
+const { values } = parseArgs({ options: { project: { type: 'string' }, model: { type: 'string', default: 'models/base' }, minutes: { type: 'string', default: '5' }, samples: { type: 'string', default: '300' }, lr: { type: 'string' }, keep: { type: 'boolean' } } });
 if (!values.project) throw new Error('--project DIR is required');
 const cli = join(import.meta.dirname, '..', 'dist', 'cli.js');
 const work = mkdtempSync(join(tmpdir(), 'seq2seq-ftbench-'));
@@ -35,7 +35,7 @@ console.log(row('base model', evaluate(values.model)));
 const out = join(work, 'model');
 let peak = 0;
 for (let m = 1; m <= Number(values.minutes); m++) {
-  const args = ['train', '--corpus', join(work, 'train'), '--out', out, '--minutes', '1', '--eval-every', '20', '--batch', '16', '--json'];
+  const args = ['train', '--corpus', join(work, 'train'), '--out', out, '--minutes', '1', '--eval-every', '20', '--batch', '16', '--json', ...(values.lr ? ['--lr', values.lr] : [])];
   const lines = run(m === 1 ? [...args, '--from', values.model] : [...args, '--resume']).trim().split('\n').map((l) => JSON.parse(l));
   const done = lines.find((l) => l.event === 'done');
   peak = Math.max(peak, done?.peakRssMB ?? 0);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { DEFAULT_TRAIN_CONFIG } from '../src/model/config';
+import { windowStart } from '../src/model/context';
 import { WindowSampler } from '../src/model/dataset';
 import { topProbabilities, tokenLabel, traceGreedyDecode } from '../src/model/decodeTrace';
 import { CompletionEngine } from '../src/model/engine';
@@ -52,6 +53,12 @@ test('the traced greedy decode makes the greedy decoder\'s choices: same text, s
     assert.equal(traced.text, greedy.text, JSON.stringify(prefix));
     assert.ok(Math.abs(traced.logProb - greedy.logProb) < 1e-6, `${traced.logProb} vs ${greedy.logProb}`);
     assert.equal(traced.complete, greedy.complete);
+    // The decoder re-read START and the window's last characters (the window starts on a grid past max).
+    const k = model.config.decoderPrime;
+    const window = prefix.slice(windowStart(prefix.length, model.config));
+    assert.deepEqual(traced.prime.slice(-Math.min(k, window.length)), [...window.slice(-k)]);
+    assert.equal(traced.prime.length, k + 1);
+    assert.equal(traced.prime[0], '<start>');
   }
   engine.dispose();
   model.dispose();

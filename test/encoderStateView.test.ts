@@ -64,7 +64,7 @@ test('a short text traces the language marker and START too; a deeper model show
   assert.deepEqual(deep.view.finalHidden[1], deep.view.hidden.at(-1));
   assert.notDeepEqual(deep.view.finalHidden[0], deep.view.hidden.at(-1));
   const clamped = toEncoderStateView(
-    { trace: { tokens: ['a'], hidden: [[[0], [0]]], cell: [[[0], [0]]], inputGate: [[[0], [0]]], forgetGate: [[[0], [0]]], outputGate: [[[0], [0]]] }, greedy: { steps: [], text: '', logProb: -Infinity, complete: true }, candidates: [] },
+    { trace: { tokens: ['a'], hidden: [[[0], [0]]], cell: [[[0], [0]]], inputGate: [[[0], [0]]], forgetGate: [[[0], [0]]], outputGate: [[[0], [0]]] }, greedy: { prime: ['<start>'], steps: [], text: '', logProb: -Infinity, complete: true }, candidates: [] },
     9,
     0,
   );

@@ -25,6 +25,8 @@ export interface DecodeStep {
 }
 
 export interface DecodeTrace {
+  /** What the decoder read before its first step: START, then the context's last characters (labels). */
+  prime: string[];
   steps: DecodeStep[];
   /** The greedy suggestion, as Decoder returns it ('' when it is only blanks). */
   text: string;
@@ -100,5 +102,5 @@ export function traceGreedyDecode(
     input = bestId;
   }
   const text = phase === Phase.Lead ? '' : vocab.decode(ids);
-  return { steps, text, logProb, complete };
+  return { prime: prime.map((id) => tokenLabel(vocab, id)), steps, text, logProb, complete };
 }

@@ -37,7 +37,14 @@ export interface EncoderStateView {
   finalHidden: number[][];
   finalCell: number[][];
   /** The greedy decoder, step by step, and its suggestion. */
-  greedy: { steps: DecodeStepView[]; text: string; logProb: number; complete: boolean };
+  greedy: {
+    /** What the decoder re-read before its first step: START, then the last characters before the cursor. */
+    prime: string[];
+    steps: DecodeStepView[];
+    text: string;
+    logProb: number;
+    complete: boolean;
+  };
   /** Beam-search candidates, best first, as the inline provider receives them. */
   candidates: CandidateView[];
   /** Time the worker spent computing this view. */
@@ -89,6 +96,9 @@ export function isEncoderStateView(v: unknown): v is EncoderStateView {
     isMatrix(v.finalHidden, layers, h, -1, 1) &&
     isMatrix(v.finalCell, layers, h) &&
     isObject(g) &&
+    Array.isArray(g.prime) &&
+    g.prime.length <= MAX_TRACE_CHARS &&
+    g.prime.every((t) => typeof t === 'string') &&
     Array.isArray(g.steps) &&
     g.steps.every(isDecodeStep) &&
     typeof g.text === 'string' &&

@@ -10,11 +10,13 @@ const quoted = (text: string): string => JSON.stringify(text);
 export class DecoderView {
   readonly element: HTMLElement;
   private readonly shown: HTMLElement;
+  private readonly prime: HTMLElement;
   private readonly steps: HTMLElement;
   private readonly candidates: HTMLOListElement;
 
   constructor() {
     this.shown = el('p', { id: 'shown' });
+    this.prime = el('p', { id: 'prime', className: 'hint' });
     this.steps = el('div', { id: 'steps', className: 'steps', attrs: { role: 'list' } });
     this.candidates = el('ol', { id: 'candidates', className: 'candidates' });
     this.element = el(
@@ -22,6 +24,7 @@ export class DecoderView {
       {},
       this.shown,
       el('h3', { text: 'Greedy decoder, step by step: the five likeliest next tokens' }),
+      this.prime,
       el('div', { className: 'scroll' }, this.steps),
       el('h3', { text: 'Beam candidates (probability of exactly this text)' }),
       this.candidates,
@@ -32,6 +35,12 @@ export class DecoderView {
     this.shown.replaceChildren(
       el('span', { text: 'Shown in the editor: ' }),
       shown === null ? el('em', { text: 'nothing (suggestions off here, mid-line, or below the confidence threshold)' }) : el('code', { text: quoted(shown) }),
+    );
+    // The encoder's state blurs the last few characters, so the decoder re-reads them before its first step.
+    const reread = view.greedy.prime.filter((t) => t !== '<start>');
+    this.prime.replaceChildren(
+      el('span', { text: reread.length ? `Before its first step the decoder re-read the last ${reread.length} characters: ` : 'The decoder started from the encoder state alone.' }),
+      ...(reread.length ? [el('code', { text: reread.map(tokenGlyph).join('') })] : []),
     );
     this.steps.replaceChildren(
       ...view.greedy.steps.map((step, k) => {

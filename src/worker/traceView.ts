@@ -31,6 +31,7 @@ export function toEncoderStateView(e: Explanation, requestedLayer: number, engin
     finalHidden: (trace.hidden[last] ?? []).map((units) => units.map(round3)),
     finalCell: (trace.cell[last] ?? []).map((units) => units.map(round3)),
     greedy: {
+      prime: e.greedy.prime,
       steps: e.greedy.steps.map((s) => ({
         top: s.top.map((t) => ({ token: t.token, prob: precise(t.prob) })),
         stopProb: precise(s.stopProb),
