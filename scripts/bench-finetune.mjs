@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 
-const { values } = parseArgs({ options: { project: { type: 'string' }, model: { type: 'string', default: 'models/base' }, minutes: { type: 'string', default: '5' }, samples: { type: 'string', default: '300' }, lr: { type: 'string' }, keep: { type: 'boolean' } } });
+const { values } = parseArgs({ options: { project: { type: 'string' }, model: { type: 'string', default: 'models/base' }, minutes: { type: 'string', default: '5' }, samples: { type: 'string', default: '300' }, lr: { type: 'string', default: '2e-3' }, keep: { type: 'boolean' } } });
 if (!values.project) throw new Error('--project DIR is required');
 const cli = join(import.meta.dirname, '..', 'dist', 'cli.js');
 const work = mkdtempSync(join(tmpdir(), 'seq2seq-ftbench-'));
@@ -35,7 +35,9 @@ console.log(row('base model', evaluate(values.model)));
 const out = join(work, 'model');
 let peak = 0;
 for (let m = 1; m <= Number(values.minutes); m++) {
-  const args = ['train', '--corpus', join(work, 'train'), '--out', out, '--minutes', '1', '--eval-every', '20', '--batch', '16', '--json', ...(values.lr ? ['--lr', values.lr] : [])];
+  const args = ['train', '--corpus', join(work, 'train'), '--out', out, '--minutes', '1', '--eval-every', '20', '--json',
+    // The extension's fine-tune settings (FINE_TUNE_TRAIN_CONFIG), given each time so --resume keeps them.
+    '--batch', '16', '--lr', values.lr, '--validation-fraction', '0.2'];
   const lines = run(m === 1 ? [...args, '--from', values.model] : [...args, '--resume']).trim().split('\n').map((l) => JSON.parse(l));
   const done = lines.find((l) => l.event === 'done');
   peak = Math.max(peak, done?.peakRssMB ?? 0);

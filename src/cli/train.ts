@@ -2,7 +2,7 @@
 // model by validation loss to --out after each evaluation (atomically, with the optimiser state for resume).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_MODEL_CONFIG, DEFAULT_TRAIN_CONFIG, ModelConfig, TrainConfig, validateModelConfig } from '../model/config';
+import { DEFAULT_MODEL_CONFIG, DEFAULT_TRAIN_CONFIG, FINE_TUNE_TRAIN_CONFIG, ModelConfig, TrainConfig, validateModelConfig } from '../model/config';
 import { batchChars, splitByFile, WindowSampler } from '../model/dataset';
 import { Seq2SeqLearner } from '../model/learner';
 import { Rng } from '../model/rng';
@@ -35,6 +35,7 @@ export async function runTrain(args: string[]): Promise<number> {
     lr: { type: 'string' },
     seed: { type: 'string' },
     'eval-every': { type: 'string' },
+    'validation-fraction': { type: 'string' },
     'max-corpus-chars': { type: 'string' },
     name: { type: 'string' },
     json: { type: 'boolean' },
@@ -50,13 +51,17 @@ export async function runTrain(args: string[]): Promise<number> {
   const backend = await initBackend(backendOption(values));
   log(`backend: ${backend.name}${backend.notes.length ? ` (${backend.notes.join('; ')})` : ''}`, { event: 'backend', ...backend });
 
+  // --from fine-tunes with the extension's fine-tune settings unless told otherwise.
+  const defaults = values.from !== undefined ? FINE_TUNE_TRAIN_CONFIG : DEFAULT_TRAIN_CONFIG;
   const train: TrainConfig = {
-    ...DEFAULT_TRAIN_CONFIG,
-    batchSize: numberOption(values, 'batch', DEFAULT_TRAIN_CONFIG.batchSize, 1),
-    learningRate: numberOption(values, 'lr', DEFAULT_TRAIN_CONFIG.learningRate, 0),
-    seed: numberOption(values, 'seed', DEFAULT_TRAIN_CONFIG.seed, 0),
-    evalEvery: numberOption(values, 'eval-every', DEFAULT_TRAIN_CONFIG.evalEvery, 1),
+    ...defaults,
+    batchSize: numberOption(values, 'batch', defaults.batchSize, 1),
+    learningRate: numberOption(values, 'lr', defaults.learningRate, 0),
+    seed: numberOption(values, 'seed', defaults.seed, 0),
+    evalEvery: numberOption(values, 'eval-every', defaults.evalEvery, 1),
+    validationFraction: numberOption(values, 'validation-fraction', defaults.validationFraction, 0),
   };
+  if (train.validationFraction >= 1) throw new Error('--validation-fraction must be below 1');
   const requested: ModelConfig = {
     hiddenSize: numberOption(values, 'hidden', DEFAULT_MODEL_CONFIG.hiddenSize, 1),
     layers: numberOption(values, 'layers', DEFAULT_MODEL_CONFIG.layers, 1),

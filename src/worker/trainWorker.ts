@@ -3,8 +3,7 @@
 // so a cancel or a crash leaves the previous model as it was.
 import { existsSync, promises as fs } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
-import type { TrainConfig } from '../model/config';
-import { DEFAULT_TRAIN_CONFIG } from '../model/config';
+import { FINE_TUNE_TRAIN_CONFIG, TrainConfig } from '../model/config';
 import { batchChars, splitByFile, WindowSampler } from '../model/dataset';
 import { Seq2SeqLearner } from '../model/learner';
 import { Rng } from '../model/rng';
@@ -20,8 +19,7 @@ const post = (m: TrainerToHost): void => port.postMessage(m);
 const abort = new AbortController();
 let started = false;
 
-/** Fine-tuning settings: small batches keep a step well under a second, so Cancel stops within one. */
-const FINE_TUNE: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, batchSize: 16, learningRate: 2e-3, evalEvery: 20, validationBatches: 4, validationFraction: 0.2 };
+const FINE_TUNE: TrainConfig = FINE_TUNE_TRAIN_CONFIG;
 
 async function run(files: TrainFile[], o: FineTuneOptions): Promise<void> {
   const t0 = Date.now();
