@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Fine-tune benchmark through the CLI: splits a real project's files into train and held-out parts (by file),
-// fine-tunes the base model on the train part minute by minute (`train --from`, then `--resume`), and after each
-// minute evaluates on the held-out part beside a PPM-style 8-gram trained on the train part (`eval --baseline-corpus`).
+// fine-tunes the base model on the train part (`train --from`, one run, the best model so far kept at every minute),
+// and evaluates each minute's model on the held-out part beside a PPM-style 8-gram trained on the train part
+// (`eval --baseline-corpus`).
 // usage: node scripts/bench-finetune.mjs --project DIR [--model models/base] [--minutes 5] [--samples 300] [--lr X]
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -9,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 
-const { values } = parseArgs({ options: { project: { type: 'string' }, model: { type: 'string', default: 'models/base' }, minutes: { type: 'string', default: '5' }, samples: { type: 'string', default: '300' }, lr: { type: 'string', default: '2e-3' }, keep: { type: 'boolean' } } });
+const { values } = parseArgs({ options: { project: { type: 'string' }, model: { type: 'string', default: 'models/base' }, minutes: { type: 'string', default: '5' }, samples: { type: 'string', default: '300' }, lr: { type: 'string' }, keep: { type: 'boolean' } } });
 if (!values.project) throw new Error('--project DIR is required');
 const cli = join(import.meta.dirname, '..', 'dist', 'cli.js');
 const work = mkdtempSync(join(tmpdir(), 'seq2seq-ftbench-'));
@@ -33,15 +34,17 @@ console.log(`$ node scripts/bench-finetune.mjs ${process.argv.slice(2).join(' ')
 console.log(`project ${values.project}: ${files.length} files split into ${work}/{train,heldout}`);
 console.log(row('base model', evaluate(values.model)));
 const out = join(work, 'model');
-let peak = 0;
-for (let m = 1; m <= Number(values.minutes); m++) {
-  const args = ['train', '--corpus', join(work, 'train'), '--out', out, '--minutes', '1', '--eval-every', '20', '--json',
-    // The extension's fine-tune settings (FINE_TUNE_TRAIN_CONFIG), given each time so --resume keeps them.
-    '--batch', '16', '--lr', values.lr, '--validation-fraction', '0.2'];
-  const lines = run(m === 1 ? [...args, '--from', values.model] : [...args, '--resume']).trim().split('\n').map((l) => JSON.parse(l));
-  const done = lines.find((l) => l.event === 'done');
-  peak = Math.max(peak, done?.peakRssMB ?? 0);
-  console.log(row(`after ${m} min (step ${done?.step})`, evaluate(out)));
+const snapshots = join(work, 'snapshots');
+// One uninterrupted fine-tune with the extension's settings (FINE_TUNE_TRAIN_CONFIG, the defaults of --from);
+// the best model so far is copied at every minute, and each copy is evaluated afterwards.
+const lines = run(['train', '--corpus', join(work, 'train'), '--out', out, '--from', values.model, '--minutes', values.minutes,
+  '--snapshot-dir', snapshots, '--snapshot-minutes', '1', '--json', ...(values.lr ? ['--lr', values.lr] : [])])
+  .trim().split('\n').map((l) => JSON.parse(l));
+const done = lines.find((l) => l.event === 'done');
+for (const s of lines.filter((l) => l.event === 'snapshot')) {
+  console.log(row(`after ${s.minutes} min (step ${s.step})`, evaluate(s.dir)));
 }
+const peak = done?.peakRssMB ?? 0;
+console.log(`training: ${done?.step} steps in ${values.minutes} min, stopped by ${done?.stopReason}`);
 console.log(`peak RSS of the training process: ${peak} MB`);
 if (!values.keep) rmSync(work, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 // `train`: trains a new model, fine-tunes one (--from) or resumes a checkpoint (--resume), saving the best
 // model by validation loss to --out after each evaluation (atomically, with the optimiser state for resume).
-import { existsSync } from 'node:fs';
+import { cpSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_MODEL_CONFIG, DEFAULT_TRAIN_CONFIG, FINE_TUNE_TRAIN_CONFIG, ModelConfig, TrainConfig, validateModelConfig } from '../model/config';
 import { batchChars, splitByFile, WindowSampler } from '../model/dataset';
@@ -36,6 +36,8 @@ export async function runTrain(args: string[]): Promise<number> {
     seed: { type: 'string' },
     'eval-every': { type: 'string' },
     'validation-fraction': { type: 'string' },
+    'snapshot-dir': { type: 'string' },
+    'snapshot-minutes': { type: 'string' },
     'max-corpus-chars': { type: 'string' },
     name: { type: 'string' },
     json: { type: 'boolean' },
@@ -143,6 +145,24 @@ export async function runTrain(args: string[]): Promise<number> {
     state = { ...state, step: p.step, bestValidationLoss: p.bestValidationLoss, trainedChars, seed: train.seed };
     await saveModelDir(out, model, { training: { ...state, validationBitsPerChar: p.bestValidationLoss === null ? null : p.bestValidationLoss / Math.LN2 }, name: values.name as string | undefined, optimizer: await learner.optimizerState() });
   };
+  // Snapshots: the best model so far, copied at every snapshot-minutes mark, for a curve of gain against time
+  // from one uninterrupted run (what the extension's fine-tune would have saved had it stopped then).
+  const snapshotDir = values['snapshot-dir'] as string | undefined;
+  const snapshotMinutes = numberOption(values, 'snapshot-minutes', 1, 0.01);
+  const started = Date.now();
+  let snapshots = 0;
+  const snapshot = (final: boolean): void => {
+    if (!snapshotDir) return;
+    const elapsed = (Date.now() - started) / 60_000;
+    while ((snapshots + 1) * snapshotMinutes <= elapsed + (final ? snapshotMinutes * 0.05 : 0)) {
+      snapshots++;
+      const best = existsSync(join(out, MODEL_FILE)) ? out : from;
+      if (!best) return;
+      const dest = join(snapshotDir, `min-${+(snapshots * snapshotMinutes).toFixed(2)}`);
+      cpSync(best, dest, { recursive: true });
+      log(`snapshot of the best model at ${(snapshots * snapshotMinutes).toFixed(2)} min: ${dest}`, { event: 'snapshot', minutes: snapshots * snapshotMinutes, dir: dest, step: state.step });
+    }
+  };
   const result = await trainLoop({
     startStep: state.step,
     bestValidationLoss: state.bestValidationLoss,
@@ -168,8 +188,10 @@ export async function runTrain(args: string[]): Promise<number> {
     },
     onEvaluation: async (p, improved) => {
       if (improved) await save(p);
+      snapshot(false);
     },
   });
+  snapshot(true);
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
   const peakRssMB = Math.round(process.resourceUsage().maxRSS / 1024);
