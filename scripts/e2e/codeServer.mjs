@@ -205,3 +205,13 @@ export async function openWorkbenchPage({ workspace, vsix, settings, artifacts, 
   cleanup.add(() => writeFileSync(join(artifacts, `${name}-page-console.log`), pageConsole.lines.join('\n') + '\n'));
   return { server, browser, page, pageConsole };
 }
+
+/** Opens a workspace file through Quick Open, as a user would, and waits for its editor tab to be active. */
+export async function openFile(page, fileName, timeoutMs) {
+  await page.keyboard.press('Control+P');
+  await page.waitForSelector('.quick-input-widget input', { state: 'visible', timeout: timeoutMs });
+  await page.keyboard.type(fileName);
+  await page.waitForSelector('.quick-input-list .monaco-list-row', { timeout: timeoutMs });
+  await page.keyboard.press('Enter');
+  await page.waitForSelector(`.tabs-container .tab.active[aria-label*="${fileName}"]`, { timeout: timeoutMs });
+}

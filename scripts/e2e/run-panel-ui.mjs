@@ -3,7 +3,7 @@
 // typing, clicks a unit, marks a span with the keyboard, screenshots the result, and reloads to check the restore.
 import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openWorkbenchPage } from './codeServer.mjs';
+import { openFile, openWorkbenchPage } from './codeServer.mjs';
 import { copyWorkspace, createCleanup, ensureArtifactsDir, repoRoot, runTimeoutMs, withTimeout } from './common.mjs';
 
 const fileName = 'sample.ts';
@@ -94,12 +94,7 @@ async function main(cleanup) {
 
   await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
   await page.waitForSelector('.monaco-workbench', { timeout: stepTimeoutMs });
-  await page.keyboard.press('Control+P');
-  await page.waitForSelector('.quick-input-widget input', { state: 'visible', timeout: stepTimeoutMs });
-  await page.keyboard.type(fileName);
-  await page.waitForSelector('.quick-input-list .monaco-list-row', { timeout: stepTimeoutMs });
-  await page.keyboard.press('Enter');
-  await page.waitForSelector(`.tabs-container .tab.active[aria-label*="${fileName}"]`, { timeout: stepTimeoutMs });
+  await openFile(page, fileName, stepTimeoutMs);
   await engineReady;
   mark('engineReady');
 

@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { openWorkbenchPage } from './codeServer.mjs';
+import { openFile, openWorkbenchPage } from './codeServer.mjs';
 import {
   copyWorkspace, createCleanup, ensureArtifactsDir, extensionDir, isRepoExtension, repoRoot, runTimeoutMs, withTimeout,
 } from './common.mjs';
@@ -73,12 +73,7 @@ async function main(cleanup) {
   await page.waitForSelector('.monaco-workbench', { timeout: stepTimeoutMs });
   mark('workbench');
 
-  await page.keyboard.press('Control+P');
-  await page.waitForSelector('.quick-input-widget input', { state: 'visible', timeout: stepTimeoutMs });
-  await page.keyboard.type(fileName);
-  await page.waitForSelector('.quick-input-list .monaco-list-row', { timeout: stepTimeoutMs });
-  await page.keyboard.press('Enter');
-  await page.waitForSelector(`.tabs-container .tab.active[aria-label*="${fileName}"]`, { timeout: stepTimeoutMs });
+  await openFile(page, fileName, stepTimeoutMs);
   mark('fileOpen');
   await activated;
   mark('activated');

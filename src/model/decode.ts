@@ -35,6 +35,32 @@ export function primeDecoder(net: InferenceNet, encoderState: NetState, prime: r
   return { state, input: prime[prime.length - 1] as number };
 }
 
+/** One step's choice between ending and going on: the mass of the ids that end the suggestion, the likeliest other. */
+export interface StopSplit {
+  stopMass: number;
+  /** log(stopMass), floored so that a zero mass still compares. */
+  stopLogProb: number;
+  /** The likeliest id that continues the suggestion, -1 if none does. */
+  bestId: number;
+  best: number;
+}
+
+/** Splits the log-probabilities logp[offset .. offset + row.length) by the phase's transition row. */
+export function splitAtStop(logp: ArrayLike<number>, offset: number, row: Int8Array): StopSplit {
+  let stopMass = 0;
+  let bestId = -1;
+  let best = -Infinity;
+  for (let id = 0; id < row.length; id++) {
+    const lp = logp[offset + id] as number;
+    if (row[id] === STOP) stopMass += Math.exp(lp);
+    else if (lp > best) {
+      best = lp;
+      bestId = id;
+    }
+  }
+  return { stopMass, stopLogProb: Math.log(Math.max(stopMass, 1e-30)), bestId, best };
+}
+
 interface Hypothesis {
   ids: number[];
   phase: Phase;
@@ -84,18 +110,7 @@ export class Decoder {
       const extensions: { parent: number; id: number; logProb: number; phase: Phase }[] = [];
       live.forEach((hyp, r) => {
         const row = next[hyp.phase] as Int8Array;
-        let stopMass = 0;
-        let bestId = -1;
-        let best = -Infinity;
-        for (let id = 0; id < V; id++) {
-          const lp = logp[r * V + id] as number;
-          if (row[id] === STOP) stopMass += Math.exp(lp);
-          else if (lp > best) {
-            best = lp;
-            bestId = id;
-          }
-        }
-        const stopLogProb = Math.log(Math.max(stopMass, 1e-30));
+        const { stopLogProb, bestId, best } = splitAtStop(logp, r * V, row);
         const atLimit = hyp.ids.length >= options.maxChars;
         if (width === 1) {
           // Greedy over actions: end here, or take the likeliest character that continues.

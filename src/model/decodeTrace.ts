@@ -1,9 +1,9 @@
 // Greedy decoding that records, at every step, the decoder's k likeliest next tokens: the decoder half of the
 // encoder-state view. It makes exactly the choices of Decoder's greedy search (decode.ts), so its text and
 // score are those of the greedy candidate.
-import { primeDecoder } from './decode';
+import { primeDecoder, splitAtStop } from './decode';
 import type { InferenceNet, NetState } from './inference';
-import { Phase, STOP, StopAt, transitionTable } from './tokens';
+import { Phase, StopAt, transitionTable } from './tokens';
 import type { Vocabulary } from './vocab';
 
 export interface TokenProbability {
@@ -63,7 +63,6 @@ export function traceGreedyDecode(
   options: DecodeTraceOptions,
 ): DecodeTrace {
   const { next } = transitionTable(vocab, options.stopAt);
-  const V = vocab.size;
   const primed = primeDecoder(net, encoderState, prime); // a copy: the decoder advances it in place
   const state = primed.state;
   const ids: number[] = [];
@@ -75,18 +74,7 @@ export function traceGreedyDecode(
   for (;;) {
     const logp = net.logProbs(net.step('decoderLstm', [input], state), 1); // [vocab]
     const row = next[phase] as Int8Array;
-    let stopMass = 0;
-    let bestId = -1;
-    let best = -Infinity;
-    for (let id = 0; id < V; id++) {
-      const lp = logp[id] as number;
-      if (row[id] === STOP) stopMass += Math.exp(lp);
-      else if (lp > best) {
-        best = lp;
-        bestId = id;
-      }
-    }
-    const stopLogProb = Math.log(Math.max(stopMass, 1e-30));
+    const { stopMass, stopLogProb, bestId, best } = splitAtStop(logp, 0, row);
     const top = topProbabilities(logp, options.topK, vocab);
     const atLimit = ids.length >= options.maxChars;
     if (atLimit || bestId < 0 || stopLogProb >= best) {

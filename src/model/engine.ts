@@ -1,8 +1,8 @@
 // The completion engine: text before the cursor in, ranked suggestions out. Owns the inference weights,
 // the encoder-state cache and the decoder for one loaded model.
 import { contextWindow, decoderPrime, encoderTokens } from './context';
-import { Candidate, Decoder } from './decode';
-import { DecodeTrace, traceGreedyDecode } from './decodeTrace';
+import { Candidate, DecodeOptions, Decoder } from './decode';
+import { DecodeTrace, tokenLabel, traceGreedyDecode } from './decodeTrace';
 import { EncoderCache } from './encoderCache';
 import { InferenceNet } from './inference';
 import { familyOfLanguageId } from './language';
@@ -69,17 +69,15 @@ export class CompletionEngine {
   suggest(request: SuggestRequest): SuggestResult {
     const inputs = this.inputsFor(request.prefix, request.language, request.window);
     const { state, stepsRun } = this.cache.encode(inputs.encoder);
-    const candidates = this.decoder.decode(state, inputs.prime, {
-      beamWidth: Math.max(1, Math.floor(request.beamWidth ?? 1)),
-      maxChars: Math.max(1, Math.floor(request.maxChars ?? 32)),
-      stopAt: request.stopAt ?? 'token',
-    });
-    return { candidates, encoderSteps: stepsRun };
+    return { candidates: this.decoder.decode(state, inputs.prime, decodeOptions(request)), encoderSteps: stepsRun };
   }
 
   /** The encoder's state and gates over the last `maxChars` tokens of the window (reads, never caches). */
   trace(prefix: string, language: string | undefined, maxChars = 64, window?: SuggestRequest['window']): EncoderTrace {
-    const tokens = this.inputsFor(prefix, language, window).encoder;
+    return this.traceTokens(this.inputsFor(prefix, language, window).encoder, maxChars);
+  }
+
+  private traceTokens(tokens: number[], maxChars: number): EncoderTrace {
     const from = Math.max(0, tokens.length - maxChars);
     const trace: EncoderTrace = { tokens: [], hidden: [], cell: [], inputGate: [], forgetGate: [], outputGate: [] };
     const state = this.net.zeroState(1);
@@ -87,8 +85,7 @@ export class CompletionEngine {
       const gates = { input: [], forget: [], output: [] } as { input: Float32Array[]; forget: Float32Array[]; output: Float32Array[] };
       this.net.step('encoderLstm', [id], state, p >= from ? gates : undefined);
       if (p < from) return;
-      const vocab = this.model.vocab;
-      trace.tokens.push(id < vocab.chars.length ? vocab.charOf(id) : (vocab.specials[id - vocab.chars.length] ?? '?'));
+      trace.tokens.push(tokenLabel(this.model.vocab, id));
       trace.hidden.push(state.h.map((a) => Array.from(a)));
       trace.cell.push(state.c.map((a) => Array.from(a)));
       trace.inputGate.push(gates.input.map((a) => Array.from(a)));
@@ -100,18 +97,24 @@ export class CompletionEngine {
 
   /** The trace over the last `traceChars` tokens, the greedy decode with the top-k per step, and the ranked candidates. */
   explain(request: SuggestRequest & { traceChars: number; topK: number }): Explanation {
-    const trace = this.trace(request.prefix, request.language, request.traceChars, request.window);
     const inputs = this.inputsFor(request.prefix, request.language, request.window);
+    const trace = this.traceTokens(inputs.encoder, request.traceChars);
     const { state } = this.cache.encode(inputs.encoder);
-    const greedy = traceGreedyDecode(this.net, this.model.vocab, state, inputs.prime, {
-      maxChars: Math.max(1, Math.floor(request.maxChars ?? 32)),
-      topK: request.topK,
-      stopAt: request.stopAt ?? 'token',
-    });
-    return { trace, greedy, candidates: this.suggest(request).candidates };
+    const options = decodeOptions(request);
+    const greedy = traceGreedyDecode(this.net, this.model.vocab, state, inputs.prime, { maxChars: options.maxChars, topK: request.topK, stopAt: options.stopAt });
+    return { trace, greedy, candidates: this.decoder.decode(state, inputs.prime, options) };
   }
 
   dispose(): void {
     this.net.dispose();
   }
+}
+
+/** A request's decoding options with their defaults, clamped to what the decoder accepts. */
+function decodeOptions(request: SuggestRequest): DecodeOptions {
+  return {
+    beamWidth: Math.max(1, Math.floor(request.beamWidth ?? 1)),
+    maxChars: Math.max(1, Math.floor(request.maxChars ?? 32)),
+    stopAt: request.stopAt ?? 'token',
+  };
 }

@@ -26,6 +26,18 @@ const GUTTER = 44; // px left of the grid for unit numbers
 const GATE_ROW = 12; // px per gate row in the strip under the heatmap
 const GATE_KEYS = ['inputGate', 'forgetGate', 'outputGate'] as const;
 
+/** Keys that move the focus cell: [characters, units]; Home and End go to the ends (the move is clamped). */
+const FOCUS_STEPS: ReadonlyMap<string, readonly [number, number]> = new Map([
+  ['ArrowLeft', [-1, 0]],
+  ['ArrowRight', [1, 0]],
+  ['ArrowUp', [0, -1]],
+  ['ArrowDown', [0, 1]],
+  ['PageUp', [0, -16]],
+  ['PageDown', [0, 16]],
+  ['Home', [-Infinity, 0]],
+  ['End', [Infinity, 0]],
+]);
+
 export class Heatmap {
   readonly element: HTMLElement;
   private readonly chars: HTMLElement;
@@ -189,55 +201,28 @@ export class Heatmap {
   private onKey(e: KeyboardEvent): void {
     const view = this.view;
     if (!view) return;
-    const n = view.tokens.length;
-    const H = view.hiddenSize;
-    const move = (dPos: number, dUnit: number): void => {
-      this.focus = { pos: Math.max(0, Math.min(n - 1, this.focus.pos + dPos)), unit: Math.max(0, Math.min(H - 1, this.focus.unit + dUnit)) };
-    };
-    const before = this.focus.pos;
-    switch (e.key) {
-      case 'ArrowLeft':
-        move(-1, 0);
-        break;
-      case 'ArrowRight':
-        move(1, 0);
-        break;
-      case 'ArrowUp':
-        move(0, -1);
-        break;
-      case 'ArrowDown':
-        move(0, 1);
-        break;
-      case 'PageUp':
-        move(0, -16);
-        break;
-      case 'PageDown':
-        move(0, 16);
-        break;
-      case 'Home':
-        move(-n, 0);
-        break;
-      case 'End':
-        move(n, 0);
-        break;
-      case 'Enter':
-      case ' ':
-        this.events.selectUnit(this.selection.unit === this.focus.unit ? null : this.focus.unit);
-        break;
-      case 'Escape':
+    const step = FOCUS_STEPS.get(e.key);
+    if (step) {
+      const [dPos, dUnit] = step;
+      const before = this.focus.pos;
+      const clamp = (v: number, size: number): number => Math.max(0, Math.min(size - 1, v));
+      this.focus = { pos: clamp(this.focus.pos + dPos, view.tokens.length), unit: clamp(this.focus.unit + dUnit, view.hiddenSize) };
+      // Moving along the text extends the selected span with Shift, and ends it without; moving across units keeps it.
+      if (dPos !== 0 && e.shiftKey) {
+        this.anchor ??= before;
+        this.events.selectSpan({ from: this.anchor, to: this.focus.pos });
+      } else if (dPos !== 0) {
         this.anchor = null;
-        this.events.selectSpan(null);
-        break;
-      default:
-        return;
+      }
+    } else if (e.key === 'Enter' || e.key === ' ') {
+      this.events.selectUnit(this.selection.unit === this.focus.unit ? null : this.focus.unit);
+    } else if (e.key === 'Escape') {
+      this.anchor = null;
+      this.events.selectSpan(null);
+    } else {
+      return;
     }
     e.preventDefault();
-    if (e.shiftKey && (e.key === 'ArrowLeft' || e.key === 'ArrowRight' || e.key === 'Home' || e.key === 'End')) {
-      this.anchor ??= before;
-      this.events.selectSpan({ from: this.anchor, to: this.focus.pos });
-    } else if (e.key !== 'Enter' && e.key !== ' ' && e.key !== 'ArrowUp' && e.key !== 'ArrowDown' && e.key !== 'PageUp' && e.key !== 'PageDown') {
-      this.anchor = null;
-    }
     this.draw();
     this.announce();
   }
