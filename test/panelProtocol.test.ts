@@ -19,20 +19,23 @@ const view: EncoderStateView = {
   outputGate: [[0.4, 0.6], [0.7, 0.3]],
   finalHidden: [[0.3, 0.9]],
   finalCell: [[0, 3]],
-  greedy: { prime: ['<start>', 'a', 'b'], steps: [{ top: [{ token: 'c', prob: 0.6 }], stopProb: 0.1, chosen: 'c', chosenProb: 0.6 }, { top: [], stopProb: 0.7, chosen: null, chosenProb: 0.7 }], text: 'c', logProb: -0.87, complete: true },
+  greedy: { prime: ['<start>', 'a', 'b'], steps: [{ top: [{ token: 'c', prob: 0.6 }], stopProb: 0.1, chosen: 'c', chosenProb: 0.6, copyMatch: 4, copyWeight: 0.5 }, { top: [], stopProb: 0.7, chosen: null, chosenProb: 0.7, copyMatch: 0, copyWeight: 0 }], text: 'c', logProb: -0.87, complete: true },
   candidates: [{ text: 'c', logProb: -0.87, confidence: 0.42 }],
   engineMs: 3,
 };
 
 test('worker protocol: a trace request and its answer pass; malformed ones do not', () => {
-  const trace = { kind: 'trace', requestId: 4, window: 'ab', atFileStart: true, language: 'typescript', beamWidth: 3, maxChars: 32, traceChars: 48, layer: 0, topK: 5 };
+  const trace = { kind: 'trace', requestId: 4, window: 'ab', copyFrom: 'ab', atFileStart: true, language: 'typescript', beamWidth: 3, maxChars: 32, traceChars: 48, layer: 0, topK: 5 };
   assert.ok(isHostToWorker(trace));
   assert.ok(!isHostToWorker({ ...trace, traceChars: 0 }));
   assert.ok(!isHostToWorker({ ...trace, layer: -1 }));
   assert.ok(!isHostToWorker({ ...trace, topK: 'five' }));
+  assert.ok(!isHostToWorker({ ...trace, copyFrom: 'xy' }), 'the copy text must end with the window');
   assert.ok(isWorkerToHost({ kind: 'traced', requestId: 4, view }));
   assert.ok(!isWorkerToHost({ kind: 'traced', requestId: 4, view: { ...view, hiddenSize: 3 } }));
   assert.ok(!isWorkerToHost({ kind: 'traced', requestId: 4.5, view }));
+  const badStep = { ...view.greedy.steps[0]!, copyMatch: -1 };
+  assert.ok(!isWorkerToHost({ kind: 'traced', requestId: 4, view: { ...view, greedy: { ...view.greedy, steps: [badStep] } } }));
 });
 
 test('host to webview: state, status and training messages pass; anything else is refused', () => {

@@ -1,12 +1,12 @@
 // `eval`: held-out figures of a model on a corpus, as one JSON object; with --baseline-corpus, the same figures
 // for a PPM-style character n-gram trained on that corpus, on exactly the same targets and cursors.
 import { CompletionEngine } from '../model/engine';
-import { byLanguage, calibration, FamilyFigures, judge, Judged, modelBitsPerChar, ngramBitsPerChar, ngramExactMatch, pickThreshold, sampleCursors, sampleTargets } from '../model/evaluation';
+import { byLanguage, calibration, copyOnlyExactMatch, exactMatch, FamilyFigures, judge, Judged, modelBitsPerChar, ngramBitsPerChar, ngramExactMatch, pickThreshold, sampleCursors, sampleTargets } from '../model/evaluation';
 import { CharNgram } from '../model/ngram';
 import { hashString, Rng } from '../model/rng';
 import { initBackend } from '../node/backend';
 import { readCorpus } from '../node/corpus';
-import { loadModelDir } from '../node/modelFiles';
+import { loadModelDir, readMemory } from '../node/modelFiles';
 import { backendOption, numberOption, parse, requireString } from './options';
 
 export async function runEval(args: string[]): Promise<number> {
@@ -19,6 +19,7 @@ export async function runEval(args: string[]): Promise<number> {
     seed: { type: 'string' },
     batches: { type: 'string' },
     beam: { type: 'string' },
+    memory: { type: 'string', multiple: true },
   });
   const modelDir = requireString(values, 'model');
   const corpora = (values.corpus as string[] | undefined) ?? [];
@@ -44,6 +45,11 @@ export async function runEval(args: string[]): Promise<number> {
   }
 
   const engine = new CompletionEngine(model);
+  // The workspace memory the copy prior may search besides the document: the model folder's own (what a fine-tuned
+  // model learned from), or the files under --memory.
+  const memoryCorpora = (values.memory as string[] | undefined) ?? [];
+  engine.setMemory(memoryCorpora.length > 0 ? (await readCorpus(memoryCorpora)).files.map((f) => f.text).join('\n') : await readMemory(modelDir));
+  const memoryIndex = engine.memoryIndex;
   const t0 = Date.now();
   const families: Record<string, FamilyFigures> = {};
   const allJudged: Judged[] = [];
@@ -58,6 +64,8 @@ export async function runEval(args: string[]): Promise<number> {
     families[language] = {
       bitsPerChar: bpc?.bpc ?? null,
       exactMatch: judged.length ? judged.filter((j) => j.correct).length / judged.length : null,
+      lstmExactMatch: exactMatch(engine, cursors, beamWidth, false),
+      copyOnlyExactMatch: copyOnlyExactMatch(model.vocab, memoryIndex, cursors),
       cursors: cursors.length,
       targetChars: bpc?.chars ?? 0,
     };
@@ -83,6 +91,9 @@ export async function runEval(args: string[]): Promise<number> {
         skipped: skipped.length,
         bitsPerChar: weighted((f) => f.bitsPerChar, 'targetChars'),
         exactMatch: weighted((f) => f.exactMatch, 'cursors'),
+        lstmExactMatch: weighted((f) => f.lstmExactMatch, 'cursors'),
+        copyOnlyExactMatch: weighted((f) => f.copyOnlyExactMatch, 'cursors'),
+        memoryChars: engine.memoryChars,
         ...(ngram
           ? {
               baseline: {

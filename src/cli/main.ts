@@ -11,7 +11,7 @@ const USAGE = `usage: seq2seq <command> [options]
       JSON lines on stdin ({"id", "prefix", "suffix", "language"}), one JSON line out per request.
   train --corpus DIR [--corpus DIR ...] --out DIR [--from DIR] [--resume] [--minutes M] [--epochs E]
         [--steps N] [--hidden H] [--layers N] [--peephole] [--decoder-prime K] [--batch B] [--lr X] [--seed S] [--json]
-  eval --model DIR --corpus DIR [--corpus DIR ...] [--baseline-corpus DIR ...] [--samples N] [--batches N] [--beam K] [--seed S]
+  eval --model DIR --corpus DIR [--corpus DIR ...] [--baseline-corpus DIR ...] [--memory DIR ...] [--samples N] [--batches N] [--beam K] [--seed S]
   bench [--model DIR] [--quick]
 `;
 

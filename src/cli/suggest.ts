@@ -2,7 +2,7 @@
 import { createInterface } from 'node:readline';
 import { CompletionEngine } from '../model/engine';
 import { initBackend } from '../node/backend';
-import { loadModelDir } from '../node/modelFiles';
+import { loadModelDir, readMemory } from '../node/modelFiles';
 import { backendOption, numberOption, parse, requireString } from './options';
 
 export interface SuggestLine {
@@ -38,6 +38,7 @@ export async function runSuggest(args: string[]): Promise<number> {
   const { model, metadata } = await loadModelDir(modelDir);
   process.stderr.write(`seq2seq: ${metadata.name ?? modelDir} on ${backend.name} ready\n`);
   const engine = new CompletionEngine(model);
+  engine.setMemory(await readMemory(modelDir));
   const write = (obj: unknown): void => {
     process.stdout.write(`${JSON.stringify(obj)}\n`);
   };

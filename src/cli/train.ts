@@ -108,6 +108,8 @@ export async function runTrain(args: string[]): Promise<number> {
     maxTotalChars: numberOption(values, 'max-corpus-chars', Infinity, 1),
   });
   const split = splitByFile(files, train.validationFraction, train.seed);
+  // A fine-tuned model keeps the text it learned from, for its copy prior (as the extension's fine-tune does).
+  const memory = values.from !== undefined ? files.map((f) => f.text).join('\n') : undefined;
   const trainSampler = new WindowSampler(split.train, vocab, config);
   const validationSampler = new WindowSampler(split.validation, vocab, config);
   if (trainSampler.isEmpty) throw new Error(`no usable source files under ${corpora.join(', ')} (${skipped.length} skipped)`);
@@ -143,7 +145,7 @@ export async function runTrain(args: string[]): Promise<number> {
     validationBatches.length === 0 ? null : validationBatches.reduce((s, b) => s + learner.score(b), 0) / validationBatches.length;
   const save = async (p: TrainProgress): Promise<void> => {
     state = { ...state, step: p.step, bestValidationLoss: p.bestValidationLoss, trainedChars, seed: train.seed };
-    await saveModelDir(out, model, { training: { ...state, validationBitsPerChar: p.bestValidationLoss === null ? null : p.bestValidationLoss / Math.LN2 }, name: values.name as string | undefined, optimizer: await learner.optimizerState() });
+    await saveModelDir(out, model, { training: { ...state, validationBitsPerChar: p.bestValidationLoss === null ? null : p.bestValidationLoss / Math.LN2 }, name: values.name as string | undefined, optimizer: await learner.optimizerState(), ...(memory === undefined ? {} : { memory }) });
   };
   // Snapshots: the best model so far, copied at every snapshot-minutes mark, for a curve of gain against time
   // from one uninterrupted run (what the extension's fine-tune would have saved had it stopped then).

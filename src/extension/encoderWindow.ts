@@ -1,7 +1,9 @@
 // The encoder window for a cursor, cut from the document the way the engine expects (see windowStart): the
 // inline provider and the encoder-state panel both send it, so the panel shows the state the decoder starts from.
+// With it goes the text further back that the copy prior searches.
 import * as vscode from 'vscode';
 import { windowStart } from '../model/context';
+import { COPY_CONTEXT_CHARS } from '../model/copy';
 import type { ModelInfo } from '../shared/engineProtocol';
 
 /** `extra` is text the user has not typed yet but that counts as typed (the suggest widget's selected item). */
@@ -10,8 +12,12 @@ export function encoderWindow(
   anchor: vscode.Position,
   info: Pick<ModelInfo, 'minContextChars' | 'maxContextChars'>,
   extra = '',
-): { window: string; atFileStart: boolean } {
+): { window: string; atFileStart: boolean; copyFrom: string } {
   const offset = document.offsetAt(anchor);
   const start = Math.min(offset, windowStart(offset + extra.length, info));
-  return { window: document.getText(new vscode.Range(document.positionAt(start), anchor)) + extra, atFileStart: start === 0 };
+  const window = document.getText(new vscode.Range(document.positionAt(start), anchor)) + extra;
+  // The copy prior searches further back than the encoder reads: the names defined earlier in the file.
+  const copyStart = Math.min(start, Math.max(0, offset + extra.length - COPY_CONTEXT_CHARS));
+  const copyFrom = document.getText(new vscode.Range(document.positionAt(copyStart), document.positionAt(start))) + window;
+  return { window, atFileStart: start === 0, copyFrom };
 }

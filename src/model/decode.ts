@@ -1,5 +1,6 @@
 // Greedy and beam decoding from an encoder state. A candidate's score is the log-probability that the
 // suggestion is exactly its text: the characters' log-probabilities plus that of ending right there.
+import type { CopyPrior } from './copy';
 import { gatherState, InferenceNet, NetState } from './inference';
 import { Phase, STOP, StopAt, TransitionTable, transitionTable } from './tokens';
 import type { Vocabulary } from './vocab';
@@ -80,21 +81,22 @@ export class Decoder {
 
   /**
    * Ranked candidates, best first. `prime` is what the decoder reads before predicting (START, then the context's
-   * last characters; see decoderPrime). The encoder state is not modified.
+   * last characters; see decoderPrime). With a copy prior, every step's distribution is mixed with what followed
+   * earlier occurrences of the text so far (see copy.ts). The encoder state is not modified.
    */
-  decode(encoderState: NetState, prime: readonly number[], options: DecodeOptions): Candidate[] {
+  decode(encoderState: NetState, prime: readonly number[], options: DecodeOptions, copy?: CopyPrior): Candidate[] {
     const start = primeDecoder(this.net, encoderState, prime);
-    const greedy = this.search(start, 1, options);
+    const greedy = this.search(start, 1, options, copy);
     if (options.beamWidth <= 1) return greedy;
     const merged = new Map<string, Candidate>();
-    for (const c of [...greedy, ...this.search(start, options.beamWidth, options)]) {
+    for (const c of [...greedy, ...this.search(start, options.beamWidth, options, copy)]) {
       const seen = merged.get(c.text);
       if (!seen || seen.logProb < c.logProb) merged.set(c.text, c);
     }
     return [...merged.values()].sort((a, b) => b.logProb - a.logProb).slice(0, options.beamWidth);
   }
 
-  private search(start: PrimedDecoder, width: number, options: DecodeOptions): Candidate[] {
+  private search(start: PrimedDecoder, width: number, options: DecodeOptions, copy?: CopyPrior): Candidate[] {
     const { next } = this.table(options.stopAt);
     const V = this.vocab.size;
     const finished: Candidate[] = [];
@@ -107,6 +109,7 @@ export class Decoder {
     for (let step = 0; step <= options.maxChars && live.length > 0; step++) {
       const hTop = this.net.step('decoderLstm', inputs, state);
       const logp = this.net.logProbs(hTop, live.length);
+      if (copy) live.forEach((hyp, r) => copy.mixInto(logp, r * V, this.vocab.decode(hyp.ids)));
       const extensions: { parent: number; id: number; logProb: number; phase: Phase }[] = [];
       live.forEach((hyp, r) => {
         const row = next[hyp.phase] as Int8Array;

@@ -1,6 +1,7 @@
 // Greedy decoding that records, at every step, the decoder's k likeliest next tokens: the decoder half of the
 // encoder-state view. It makes exactly the choices of Decoder's greedy search (decode.ts), so its text and
 // score are those of the greedy candidate.
+import type { CopyPrior } from './copy';
 import { primeDecoder, splitAtStop } from './decode';
 import type { InferenceNet, NetState } from './inference';
 import { Phase, StopAt, transitionTable } from './tokens';
@@ -22,6 +23,9 @@ export interface DecodeStep {
   chosen: string | null;
   /** Probability of that choice: of the character, or stopProb when it ended. */
   chosenProb: number;
+  /** Length of the earlier text the copy prior matched at this step (0: none), and the weight it got. */
+  copyMatch: number;
+  copyWeight: number;
 }
 
 export interface DecodeTrace {
@@ -40,6 +44,8 @@ export interface DecodeTraceOptions {
   maxChars: number;
   topK: number;
   stopAt: StopAt;
+  /** The copy prior the decoder mixes in, as in Decoder.decode. */
+  copy?: CopyPrior;
 }
 
 /** The display name of a token id: its character, or the special token's name. */
@@ -73,17 +79,18 @@ export function traceGreedyDecode(
   let complete = true;
   for (;;) {
     const logp = net.logProbs(net.step('decoderLstm', [input], state), 1); // [vocab]
+    const copied = options.copy ? options.copy.mixInto(logp, 0, vocab.decode(ids)) : { length: 0, weight: 0 };
     const row = next[phase] as Int8Array;
     const { stopMass, stopLogProb, bestId, best } = splitAtStop(logp, 0, row);
     const top = topProbabilities(logp, options.topK, vocab);
     const atLimit = ids.length >= options.maxChars;
     if (atLimit || bestId < 0 || stopLogProb >= best) {
-      steps.push({ top, stopProb: stopMass, chosen: null, chosenProb: stopMass });
+      steps.push({ top, stopProb: stopMass, chosen: null, chosenProb: stopMass, copyMatch: copied.length, copyWeight: copied.weight });
       if (atLimit) complete = false;
       else logProb += stopLogProb;
       break;
     }
-    steps.push({ top, stopProb: stopMass, chosen: vocab.charOf(bestId), chosenProb: Math.exp(best) });
+    steps.push({ top, stopProb: stopMass, chosen: vocab.charOf(bestId), chosenProb: Math.exp(best), copyMatch: copied.length, copyWeight: copied.weight });
     ids.push(bestId);
     logProb += best;
     phase = row[bestId] as Phase;

@@ -1,6 +1,7 @@
 // The completion engine: text before the cursor in, ranked suggestions out. Owns the inference weights,
 // the encoder-state cache and the decoder for one loaded model.
 import { contextWindow, decoderPrime, encoderTokens } from './context';
+import { COPY_CONTEXT_CHARS, CopyPrior, MatchIndex } from './copy';
 import { Candidate, DecodeOptions, Decoder } from './decode';
 import { DecodeTrace, tokenLabel, traceGreedyDecode } from './decodeTrace';
 import { EncoderCache } from './encoderCache';
@@ -20,6 +21,11 @@ export interface SuggestRequest {
   beamWidth?: number;
   maxChars?: number;
   stopAt?: StopAt;
+  /**
+   * Text before the cursor that suggestions may copy from (the document, or its last COPY_CONTEXT_CHARS); by default
+   * the prefix, or the window when one is given. `false` turns copying off for this request.
+   */
+  copyFrom?: string | false;
 }
 
 export interface SuggestResult {
@@ -49,6 +55,7 @@ export class CompletionEngine {
   private readonly net: InferenceNet;
   private readonly cache: EncoderCache;
   private readonly decoder: Decoder;
+  private memory: MatchIndex | null = null;
 
   constructor(readonly model: Seq2SeqModel, options: { cache?: boolean } = {}) {
     this.net = new InferenceNet(model);
@@ -66,10 +73,30 @@ export class CompletionEngine {
     };
   }
 
+  /** The workspace memory suggestions may copy from besides the document (the fine-tune's files); null for none. */
+  setMemory(text: string | null): void {
+    this.memory = text ? new MatchIndex(Vocabulary.normalise(text)) : null;
+  }
+
+  get memoryChars(): number {
+    return this.memory?.text.length ?? 0;
+  }
+
+  get memoryIndex(): MatchIndex | null {
+    return this.memory;
+  }
+
   suggest(request: SuggestRequest): SuggestResult {
     const inputs = this.inputsFor(request.prefix, request.language, request.window);
     const { state, stepsRun } = this.cache.encode(inputs.encoder);
-    return { candidates: this.decoder.decode(state, inputs.prime, decodeOptions(request)), encoderSteps: stepsRun };
+    return { candidates: this.decoder.decode(state, inputs.prime, decodeOptions(request), this.copyPrior(request)), encoderSteps: stepsRun };
+  }
+
+  private copyPrior(request: SuggestRequest): CopyPrior | undefined {
+    if (request.copyFrom === false) return undefined;
+    const before = Vocabulary.normalise(request.copyFrom ?? request.window?.text ?? request.prefix).slice(-COPY_CONTEXT_CHARS);
+    const indexes = [new MatchIndex(before), ...(this.memory ? [this.memory] : [])];
+    return new CopyPrior(this.model.vocab, indexes, before);
   }
 
   /** The encoder's state and gates over the last `maxChars` tokens of the window (reads, never caches). */
@@ -101,8 +128,9 @@ export class CompletionEngine {
     const trace = this.traceTokens(inputs.encoder, request.traceChars);
     const { state } = this.cache.encode(inputs.encoder);
     const options = decodeOptions(request);
-    const greedy = traceGreedyDecode(this.net, this.model.vocab, state, inputs.prime, { maxChars: options.maxChars, topK: request.topK, stopAt: options.stopAt });
-    return { trace, greedy, candidates: this.decoder.decode(state, inputs.prime, options) };
+    const copy = this.copyPrior(request);
+    const greedy = traceGreedyDecode(this.net, this.model.vocab, state, inputs.prime, { maxChars: options.maxChars, topK: request.topK, stopAt: options.stopAt, ...(copy ? { copy } : {}) });
+    return { trace, greedy, candidates: this.decoder.decode(state, inputs.prime, options, copy) };
   }
 
   dispose(): void {

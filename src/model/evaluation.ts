@@ -1,11 +1,12 @@
 // Held-out quality figures: bits per character (teacher-forced over sampled windows) and next-token exact
 // match (the suggestion at a sampled cursor equals the rest of the real token), per language family.
 import { SourceFile, WindowSampler } from './dataset';
+import { COPY_CONTEXT_CHARS, CopyPrior, MatchIndex } from './copy';
 import type { CompletionEngine } from './engine';
 import { Rng } from './rng';
 import type { CharNgram } from './ngram';
 import { Batch, Seq2SeqModel, targetLogProbs } from './seq2seq';
-import { referenceCompletion } from './tokens';
+import { advance, Phase, referenceCompletion, STOP } from './tokens';
 import { Vocabulary } from './vocab';
 
 export interface CursorSample {
@@ -39,6 +40,9 @@ export interface FamilyFigures {
   cursors: number;
   targetChars: number;
   baseline?: { bitsPerChar: number | null; exactMatch: number | null };
+  /** Exact match of the LSTM without the copy prior, and of copying alone. */
+  lstmExactMatch?: number | null;
+  copyOnlyExactMatch?: number | null;
 }
 
 /** Sampled windows whose targets both the seq2seq model and the n-gram are scored on. */
@@ -108,17 +112,46 @@ export interface Judged {
   correct: boolean;
 }
 
-export function judge(engine: CompletionEngine, cursors: CursorSample[], beamWidth = 1): Judged[] {
+/** The engine's top suggestion at each cursor; `copy: false` scores the LSTM alone, without the copy prior. */
+export function judge(engine: CompletionEngine, cursors: CursorSample[], beamWidth = 1, copy = true): Judged[] {
   return cursors.map((c) => {
-    const best = engine.suggest({ prefix: c.file.text.slice(0, c.offset), language: c.file.family, beamWidth }).candidates[0];
+    const prefix = c.file.text.slice(0, c.offset);
+    const best = engine.suggest({ prefix, language: c.file.family, beamWidth, ...(copy ? {} : { copyFrom: false as const }) }).candidates[0];
     const text = best?.text ?? '';
     return { confidence: best?.confidence ?? 0, shown: text !== '', correct: text === c.reference };
   });
 }
 
-export function exactMatch(engine: CompletionEngine, cursors: CursorSample[], beamWidth = 1): number | null {
+export function exactMatch(engine: CompletionEngine, cursors: CursorSample[], beamWidth = 1, copy = true): number | null {
   if (cursors.length === 0) return null;
-  return judge(engine, cursors, beamWidth).filter((j) => j.correct).length / cursors.length;
+  return judge(engine, cursors, beamWidth, copy).filter((j) => j.correct).length / cursors.length;
+}
+
+/**
+ * Share of cursors where copying alone is right: the likeliest next character after the longest earlier
+ * occurrences, character by character, under the same stop rule. What the copy prior brings without the LSTM.
+ */
+export function copyOnlyExactMatch(vocab: Vocabulary, memory: MatchIndex | null, cursors: CursorSample[], maxChars = 32): number | null {
+  if (cursors.length === 0) return null;
+  let hits = 0;
+  for (const c of cursors) {
+    const before = c.file.text.slice(Math.max(0, c.offset - COPY_CONTEXT_CHARS), c.offset);
+    const prior = new CopyPrior(vocab, [new MatchIndex(before), ...(memory ? [memory] : [])], before);
+    let phase = Phase.Lead;
+    let text = '';
+    while (text.length < maxChars) {
+      const { votes } = prior.guess(text);
+      let next = '';
+      let most = 0;
+      for (const [ch, n] of votes) if (n > most) [next, most] = [ch, n];
+      const after: Phase | typeof STOP = next === '' ? STOP : advance(phase, next, 'token');
+      if (after === STOP) break;
+      phase = after;
+      text += next;
+    }
+    if ((phase === Phase.Lead ? '' : text) === c.reference) hits++;
+  }
+  return hits / cursors.length;
 }
 
 export interface CalibrationRow {

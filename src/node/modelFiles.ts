@@ -10,6 +10,8 @@ import type { Seq2SeqModel } from '../model/seq2seq';
 
 export const OPTIMIZER_MANIFEST = 'optimizer.json';
 export const OPTIMIZER_WEIGHTS = 'optimizer.bin';
+/** A fine-tuned model's workspace memory: the text of the files it learned from, for the copy prior to search. */
+export const MEMORY_FILE = 'memory.txt';
 
 async function readFileOrExplain(dir: string, file: string): Promise<Buffer> {
   const path = join(dir, file);
@@ -49,6 +51,18 @@ export interface SaveOptions {
   training: TrainingState;
   name?: string;
   optimizer?: NamedArray[];
+  /** Text for MEMORY_FILE; a model without one copies from the open document only. */
+  memory?: string;
+}
+
+/** The model folder's workspace memory, or null when it has none (a base model). */
+export async function readMemory(dir: string): Promise<string | null> {
+  try {
+    return await fs.readFile(join(dir, MEMORY_FILE), 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new ModelFileError(join(dir, MEMORY_FILE), `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
 }
 
 /** Writes the model to `dir` atomically: a temporary sibling folder, then one rename. */
@@ -67,6 +81,7 @@ export async function saveModelDir(dir: string, model: Seq2SeqModel, options: Sa
       await fs.writeFile(join(tmp, OPTIMIZER_WEIGHTS), new Uint8Array(data));
       await fs.writeFile(join(tmp, OPTIMIZER_MANIFEST), JSON.stringify(entries));
     }
+    if (options.memory !== undefined) await fs.writeFile(join(tmp, MEMORY_FILE), options.memory);
     const old = `${tmp}-old`;
     const hadOld = existsSync(dir);
     if (hadOld) await fs.rename(dir, old);

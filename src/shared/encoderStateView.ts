@@ -12,6 +12,9 @@ export interface DecodeStepView {
   /** The character the greedy decoder generated here; null where it ended. */
   chosen: string | null;
   chosenProb: number;
+  /** Length of the earlier text the copy prior matched at this step (0: none) and the weight copying got. */
+  copyMatch: number;
+  copyWeight: number;
 }
 
 export interface CandidateView {
@@ -72,7 +75,9 @@ function isDecodeStep(v: unknown): v is DecodeStepView {
     v.top.every((t) => isObject(t) && typeof t.token === 'string' && isProb(t.prob)) &&
     isProb(v.stopProb) &&
     (v.chosen === null || typeof v.chosen === 'string') &&
-    isProb(v.chosenProb)
+    isProb(v.chosenProb) &&
+    typeof v.copyMatch === 'number' && Number.isInteger(v.copyMatch) && v.copyMatch >= 0 &&
+    isProb(v.copyWeight)
   );
 }
 

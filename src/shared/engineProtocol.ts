@@ -25,6 +25,8 @@ export interface CandidateMessage {
 export interface WindowRequest {
   window: string;
   atFileStart: boolean;
+  /** The document before the cursor (its last COPY_CONTEXT_CHARS, ending like `window`), for the copy prior. */
+  copyFrom: string;
   language: string;
   beamWidth: number;
   maxChars: number;
@@ -70,18 +72,22 @@ const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInt
 const isString = (v: unknown): v is string => typeof v === 'string';
 const BACKENDS: readonly string[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
 
+const isWindowRequest = (m: Record<string, unknown>): boolean =>
+  isString(m.window) && typeof m.atFileStart === 'boolean' && isString(m.copyFrom) && m.copyFrom.endsWith(m.window) &&
+  isString(m.language) && isInt(m.beamWidth) && isInt(m.maxChars);
+
 export function isHostToWorker(m: unknown): m is HostToWorker {
   if (!isObject(m) || !isInt(m.requestId)) return false;
   switch (m.kind) {
     case 'load':
       return isString(m.modelDir) && isString(m.backend) && BACKENDS.includes(m.backend);
     case 'suggest':
-      return isString(m.window) && typeof m.atFileStart === 'boolean' && isString(m.language) && isInt(m.beamWidth) && isInt(m.maxChars);
+      return isWindowRequest(m);
     case 'cancel':
       return true;
     case 'trace':
       return (
-        isString(m.window) && typeof m.atFileStart === 'boolean' && isString(m.language) && isInt(m.beamWidth) && isInt(m.maxChars) &&
+        isWindowRequest(m) &&
         isInt(m.traceChars) && m.traceChars > 0 && isInt(m.layer) && m.layer >= 0 && isInt(m.topK) && m.topK >= 0
       );
     default:

@@ -51,6 +51,12 @@ export class DecoderView {
           'div',
           { className: 'step', attrs: { role: 'listitem', 'aria-label': `step ${k + 1}: ${step.chosen === null ? 'ends' : JSON.stringify(step.chosen)} with p ${step.chosenProb.toFixed(2)}` } },
           el('div', { className: 'step-head', text: head, attrs: { title: step.chosen === null ? 'ended here' : JSON.stringify(step.chosen) } }),
+          // Where earlier text matched, the bars are the mixture of the LSTM and what followed that text.
+          el('div', {
+            className: 'step-copy',
+            text: step.copyMatch > 0 ? `copy ${Math.round(step.copyWeight * 100)}%` : 'LSTM only',
+            attrs: { title: step.copyMatch > 0 ? `the last ${step.copyMatch} characters occurred earlier; what followed them got ${Math.round(step.copyWeight * 100)}% of the weight` : 'no earlier text matched: the LSTM alone' },
+          }),
           ...bars.map((b) => {
             const fill = el('span', { className: 'bar-fill' });
             fill.style.width = `${Math.max(0.5, b.prob * 100).toFixed(1)}%`;

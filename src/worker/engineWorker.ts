@@ -4,7 +4,7 @@ import { parentPort } from 'node:worker_threads';
 import { CompletionEngine } from '../model/engine';
 import type { Seq2SeqModel } from '../model/seq2seq';
 import { BackendPreference, initBackend } from '../node/backend';
-import { loadModelDir } from '../node/modelFiles';
+import { loadModelDir, readMemory } from '../node/modelFiles';
 import { HostToWorker, isHostToWorker, WorkerToHost } from '../shared/engineProtocol';
 import { MAX_TRACE_CHARS } from '../shared/encoderStateView';
 import { toEncoderStateView } from './traceView';
@@ -27,6 +27,7 @@ async function load(m: Extract<HostToWorker, { kind: 'load' }>): Promise<void> {
     model?.dispose();
     model = loaded.model;
     engine = new CompletionEngine(model);
+    engine.setMemory(await readMemory(m.modelDir));
     const c = model.config;
     post({
       kind: 'loaded',
@@ -97,7 +98,7 @@ class LatestOnly<T extends { requestId: number }> {
 
 const suggestions = new LatestOnly<SuggestMessage>((m, e) => {
   const t0 = performance.now();
-  const r = e.suggest({ prefix: '', window: { text: m.window, atFileStart: m.atFileStart }, language: m.language, beamWidth: m.beamWidth, maxChars: m.maxChars });
+  const r = e.suggest({ prefix: '', window: { text: m.window, atFileStart: m.atFileStart }, copyFrom: m.copyFrom, language: m.language, beamWidth: m.beamWidth, maxChars: m.maxChars });
   return {
     kind: 'suggestion',
     requestId: m.requestId,
@@ -112,6 +113,7 @@ const traces = new LatestOnly<TraceMessage>((m, e) => {
   const explanation = e.explain({
     prefix: '',
     window: { text: m.window, atFileStart: m.atFileStart },
+    copyFrom: m.copyFrom,
     language: m.language,
     beamWidth: m.beamWidth,
     maxChars: m.maxChars,

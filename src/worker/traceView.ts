@@ -37,6 +37,8 @@ export function toEncoderStateView(e: Explanation, requestedLayer: number, engin
         stopProb: precise(s.stopProb),
         chosen: s.chosen,
         chosenProb: precise(s.chosenProb),
+        copyMatch: s.copyMatch,
+        copyWeight: precise(s.copyWeight),
       })),
       text: e.greedy.text,
       logProb: finiteLog(e.greedy.logProb),

@@ -35,6 +35,8 @@ async function run(files: TrainFile[], o: FineTuneOptions): Promise<void> {
   const validationBatches: Batch[] = Array.from({ length: config.validationBatches }, (_, i) => validation.sample(Rng.derive(o.seed ^ 0x5eed, i), config.batchSize));
   const validate = (): number => validationBatches.reduce((s, b) => s + learner.score(b), 0) / validationBatches.length;
   const baseLoss = validate();
+  // Every selected file, validation ones too, is text the copy prior may search once the model is in use.
+  const memory = files.map((f) => f.text).join('\n');
   const staging = `${o.outDir}.staging`;
   await fs.rm(staging, { recursive: true, force: true });
   let peakRss = process.memoryUsage().rss;
@@ -79,6 +81,7 @@ async function run(files: TrainFile[], o: FineTuneOptions): Promise<void> {
       await saveModelDir(staging, model, {
         training: { ...metadata.training, step: p.step, bestValidationLoss: p.bestValidationLoss, fineTunedFrom: metadata.name ?? o.baseModelDir, seed: o.seed },
         name: o.outName,
+        memory,
       });
       savedAny = true;
     },

@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import { before, test } from 'node:test';
+import { CopyPrior, MatchIndex, MIN_MATCH } from '../src/model/copy';
+import { CompletionEngine } from '../src/model/engine';
+import { Seq2SeqModel } from '../src/model/seq2seq';
+import { Vocabulary } from '../src/model/vocab';
+import { TINY, useTestBackend } from './helpers';
+
+before(async () => {
+  await useTestBackend();
+});
+
+const vocab = Vocabulary.createDefault();
+
+test('the match index finds the longest earlier occurrences and votes on what followed them', () => {
+  const text = 'let total = 0;\ntotal += price;\nlet totals = [];\ntot';
+  const index = new MatchIndex(text);
+  const votes = new Map<string, number>();
+  // "\ntot" occurs once before the end; "let tot" twice, both followed by "a".
+  assert.equal(index.collect('\ntot', 0, votes), 4);
+  assert.deepEqual([...votes], [['a', 1]]);
+  votes.clear();
+  assert.equal(index.collect('let tot', 0, votes), 7);
+  assert.deepEqual([...votes], [['a', 2]]);
+  votes.clear();
+  assert.equal(index.collect('zzz', 0, votes), 0, 'no occurrence');
+  assert.equal(index.collect('ot', 0, votes), 0, `shorter than ${MIN_MATCH} characters`);
+  assert.equal(votes.size, 0);
+});
+
+test('the occurrence that ends at the cursor itself is never offered', () => {
+  const text = 'abcdef';
+  assert.equal(new MatchIndex(text).collect(text, 0, new Map()), 0);
+});
+
+test('a longer match in a later index outranks the votes of a shorter one', () => {
+  const doc = new MatchIndex('xx fooQ\n');
+  const memory = new MatchIndex('const a.foo = fooBar;\n');
+  const prior = new CopyPrior(vocab, [doc, memory], 'y = a.foo');
+  const g = prior.guess('');
+  assert.equal(g.length, 6, '" a.foo" in the memory beats " foo" in the document');
+  assert.deepEqual([...g.votes], [[' ', 1]]);
+  // The decoder's own characters extend the context that is matched.
+  assert.deepEqual([...prior.guess(' = f').votes], [['o', 1]]);
+});
+
+test('mixing keeps a distribution and moves mass to the copied character, more for a longer match', () => {
+  const V = vocab.size;
+  const uniform = () => new Float32Array(V).fill(-Math.log(V));
+  const short = uniform();
+  const long = uniform();
+  new CopyPrior(vocab, [new MatchIndex('abc = 1; abd')], 'x abc').mixInto(short, 0, '');
+  new CopyPrior(vocab, [new MatchIndex('value.abcdefgh = 1; ')], 'value.abcdefgh').mixInto(long, 0, '');
+  for (const logp of [short, long]) {
+    const total = logp.reduce((s, x) => s + Math.exp(x), 0);
+    assert.ok(Math.abs(total - 1) < 1e-5, `sums to ${total}`);
+  }
+  const pShort = Math.exp(short[vocab.idOf(' ')] as number);
+  const pLong = Math.exp(long[vocab.idOf(' ')] as number);
+  assert.ok(pShort > 0.3 && pLong > pShort, `${pShort} < ${pLong}`);
+  assert.ok(Math.abs(CopyPrior.weight(4) - 0.5) < 1e-9 && CopyPrior.weight(MIN_MATCH - 1) === 0);
+});
+
+test('the engine completes a name defined earlier in the document or in its workspace memory; copying can be turned off', () => {
+  const model = Seq2SeqModel.create(TINY, vocab, 3); // untrained: what it suggests comes from copying
+  const engine = new CompletionEngine(model);
+  const prefix = 'const invoiceTotal = items.length;\nconsole.log(invoiceT';
+  assert.equal(engine.suggest({ prefix, language: 'typescript', beamWidth: 3 }).candidates[0]?.text, 'otal');
+  assert.notEqual(engine.suggest({ prefix, language: 'typescript', beamWidth: 3, copyFrom: false }).candidates[0]?.text, 'otal');
+
+  const elsewhere = 'return renderShoppingCart(';
+  assert.notEqual(engine.suggest({ prefix: elsewhere.slice(0, -10), language: 'typescript' }).candidates[0]?.text, 'ppingCart');
+  engine.setMemory('export function renderShoppingCart(cart) {}\n');
+  assert.equal(engine.memoryChars, 44);
+  assert.equal(engine.suggest({ prefix: elsewhere.slice(0, -10), language: 'typescript' }).candidates[0]?.text, 'ppingCart');
+  engine.setMemory(null);
+  assert.equal(engine.memoryChars, 0);
+  engine.dispose();
+  model.dispose();
+});
