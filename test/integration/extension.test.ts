@@ -40,6 +40,18 @@ suite('Seq2Seq Complete in a real extension host', () => {
     await setting('confidenceThreshold', undefined);
   });
 
+  test('a name defined far above the encoder window is completed by copying it from the document', async () => {
+    await api.whenReady();
+    // The definition sits ~3,000 characters above the cursor, well outside the encoder's window (at most 256),
+    // so only the copy prior, fed by the host with the document before the cursor, can know the rest of the name.
+    const filler = Array.from({ length: 100 }, (_, i) => `const value${i} = ${i};`).join('\n');
+    // The threshold is 0 here because this checks the copy path, not calibration (this one scores about 0.2).
+    await setting('confidenceThreshold', 0);
+    const editor = await newEditor(`export const quokkaRegistryTimeout = 30;\n${filler}\nsetTimeout(run, quokkaReg`);
+    assert.equal(await acceptSuggestion(editor), 'istryTimeout');
+    await setting('confidenceThreshold', undefined);
+  });
+
   test('a suggestion appears for a prefix and is accepted (memorised fixture model)', async () => {
     await useModel(api, fixtureModel(extensionPath), 'memorized-fixture');
     const editor = await newEditor('');
