@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_MODEL_CONFIG, DEFAULT_TRAIN_CONFIG, ModelConfig } from '../model/config';
 import { batchChars, SourceFile, WindowSampler } from '../model/dataset';
+import { COPY_CONTEXT_CHARS } from '../model/copy';
 import { CompletionEngine } from '../model/engine';
 import { InferenceNet } from '../model/inference';
 import { Seq2SeqLearner } from '../model/learner';
@@ -167,6 +168,21 @@ export async function runBench(args: string[]): Promise<number> {
     rows.push(`  beam ${beamWidth}: typing trace p50 ${fmt(median(warmTimes))} p95 ${fmt(percentile(warmTimes, 95))} | re-encode every request p50 ${fmt(median(coldTimes))} p95 ${fmt(percentile(coldTimes, 95))} | mean suggestion ${fmt(decoded / (reps + 1))} chars`);
   }
   rows.forEach(print);
+  // The copy prior's cost where it is largest: deep in a long file, it indexes the 64,000 characters before the
+  // cursor on every request. Same trace with copying off, in the same run, as the baseline.
+  const deep = Math.min(text.length - reps - 1, COPY_CONTEXT_CHARS + 2000);
+  const copyRows = ([true, false] as const).map((copy) => {
+    const engine = new CompletionEngine(model);
+    const times: number[] = [];
+    for (let k = 0; k <= reps; k++) {
+      const t0 = now();
+      engine.suggest({ prefix: text.slice(0, deep + k), beamWidth: 3, maxChars: 20, ...(copy ? {} : { copyFrom: false as const }) });
+      if (k > 0) times.push(now() - t0);
+    }
+    engine.dispose();
+    return `${copy ? 'on' : 'off'} p50 ${fmt(median(times))} p95 ${fmt(percentile(times, 95))}`;
+  });
+  print(`  beam 3, typing trace ${deep} chars into the text, copy prior ${copyRows.join(' | ')}`);
   const vocab = model.vocab;
   const refTokens = [vocab.markerId('ts-js'), ...vocab.encode(text.slice(0, 128))];
   opByOpRequest(model, refTokens, 20);
