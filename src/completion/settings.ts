@@ -24,7 +24,7 @@ export const DEFAULT_SETTINGS: Settings = {
   beamWidth: 3,
   debounceMs: 20,
   // Measured: the lowest threshold at which >= 70 % of shown suggestions are exactly right (docs/figures.md).
-  confidenceThreshold: 0.45,
+  confidenceThreshold: 0.4,
   backend: 'auto',
   modelPath: '',
 };
