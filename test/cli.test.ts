@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -77,4 +77,22 @@ test('fine-tuning refuses a base model of another shape, and a missing model is 
     run('node', [CLI, 'suggest', '--model', join(dir, 'nowhere'), '--backend', 'wasm']),
     (e: { stderr: string }) => /nowhere\/(model|metadata|weights)\.(json|bin): is missing/.test(e.stderr),
   );
+});
+
+test('train --from keeps the text it learned from as the model memory; fit-copy writes weights the model loads with', async () => {
+  const tuned = join(dir, 'tuned');
+  await run('node', [CLI, 'train', '--corpus', corpus, '--out', tuned, '--from', model, '--steps', '2', '--eval-every', '1', '--backend', 'wasm']);
+  const memory = readFileSync(join(tuned, 'memory.txt'), 'utf8');
+  assert.ok(memory.includes('add5(') && !memory.includes('xxxxx'), 'the memory holds the usable files, not the skipped bundle');
+
+  const other = join(dir, 'fitted');
+  cpSync(model, other, { recursive: true });
+  writeFileSync(join(other, 'NOTES.md'), 'kept');
+  const { stdout } = await run('node', [CLI, 'fit-copy', '--model', other, '--corpus', corpus, '--batches', '2', '--backend', 'wasm']);
+  assert.match(stdout, /bits\/char on these characters: LSTM alone [\d.]+, with the rule [\d.]+, with the fitted weights [\d.]+/);
+  const { config } = JSON.parse(readFileSync(join(other, 'metadata.json'), 'utf8')) as { config: { copyWeights?: number[] } };
+  assert.equal(config.copyWeights?.length, 33);
+  assert.equal(readFileSync(join(other, 'NOTES.md'), 'utf8'), 'kept', 'only the metadata is rewritten');
+  const evaluated = await run('node', [CLI, 'eval', '--model', other, '--corpus', corpus, '--samples', '20', '--batches', '1', '--backend', 'wasm']);
+  assert.ok((JSON.parse(evaluated.stdout) as { exactMatch: number }).exactMatch >= 0);
 });

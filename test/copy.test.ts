@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { CopyPrior, MatchIndex, MIN_MATCH } from '../src/model/copy';
+import { CopyPrior, MatchIndex, MIN_MATCH, ruleWeight } from '../src/model/copy';
+import { fitCopyWeights } from '../src/model/copyFit';
 import { CompletionEngine } from '../src/model/engine';
+import { Rng } from '../src/model/rng';
 import { Seq2SeqModel } from '../src/model/seq2seq';
 import { Vocabulary } from '../src/model/vocab';
 import { TINY, useTestBackend } from './helpers';
@@ -58,7 +60,7 @@ test('mixing keeps a distribution and moves mass to the copied character, more f
   const pShort = Math.exp(short[vocab.idOf(' ')] as number);
   const pLong = Math.exp(long[vocab.idOf(' ')] as number);
   assert.ok(pShort > 0.3 && pLong > pShort, `${pShort} < ${pLong}`);
-  assert.ok(Math.abs(CopyPrior.weight(4) - 0.5) < 1e-9 && CopyPrior.weight(MIN_MATCH - 1) === 0);
+  assert.ok(Math.abs(ruleWeight(4) - 0.5) < 1e-9 && ruleWeight(MIN_MATCH - 1) === 0);
 });
 
 test('the engine completes a name defined earlier in the document or in its workspace memory; copying can be turned off', () => {
@@ -77,4 +79,33 @@ test('the engine completes a name defined earlier in the document or in its work
   assert.equal(engine.memoryChars, 0);
   engine.dispose();
   model.dispose();
+});
+
+test('copying from a whole file may be limited to what lies before a position', () => {
+  const index = new MatchIndex('call(alpha); call(beta); call(');
+  const votes = new Map<string, number>();
+  assert.equal(index.collect('call(', 0, votes), 5);
+  assert.deepEqual([...votes].sort(), [['a', 1], ['b', 1]]);
+  votes.clear();
+  assert.equal(index.collect('call(', 0, votes, 12), 5, 'only the first call lies before position 12');
+  assert.deepEqual([...votes], [['a', 1]]);
+});
+
+test('fitting recovers the mixture weight that generated the data, per match length', () => {
+  // Characters drawn from 0.8 copy + 0.2 LSTM at length 10 and 0.3 copy + 0.7 LSTM at length 5, where copying
+  // puts all its mass on one character and the LSTM spreads it: EM should find 0.8 and 0.3.
+  const rng = new Rng(4);
+  const observations = [];
+  for (const [length, w] of [[10, 0.8], [5, 0.3]] as const) {
+    for (let i = 0; i < 4000; i++) {
+      const copied = rng.next() < w || rng.next() < 0.1; // the LSTM also lands on the copied character 10 % of the time
+      observations.push({ length, lstm: copied ? 0.1 : 0.05, copy: copied ? 1 : 0 });
+    }
+  }
+  const fit = fitCopyWeights(observations, 0);
+  assert.ok(Math.abs((fit.weights[10] as number) - 0.8) < 0.03, `${fit.weights[10]}`);
+  assert.ok(Math.abs((fit.weights[5] as number) - 0.3) < 0.03, `${fit.weights[5]}`);
+  assert.equal(fit.counts[10], 4000);
+  assert.ok(fit.bitsPerChar.fitted <= fit.bitsPerChar.rule + 1e-9 && fit.bitsPerChar.fitted < fit.bitsPerChar.lstm);
+  assert.equal(fit.weights[MIN_MATCH - 1], 0);
 });

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Headless entry point: `suggest` (JSON lines), `train`, `eval` and `bench`. A contract other tools rely on.
+// Headless entry point: `suggest` (JSON lines), `train`, `eval`, `fit-copy` and `bench`. A contract other tools rely on.
 import { runBench } from './bench';
 import { runEval } from './evaluate';
+import { runFitCopy } from './fitCopy';
 import { runSuggest } from './suggest';
 import { runTrain } from './train';
 
@@ -12,6 +13,8 @@ const USAGE = `usage: seq2seq <command> [options]
   train --corpus DIR [--corpus DIR ...] --out DIR [--from DIR] [--resume] [--minutes M] [--epochs E]
         [--steps N] [--hidden H] [--layers N] [--peephole] [--decoder-prime K] [--batch B] [--lr X] [--seed S] [--json]
   eval --model DIR --corpus DIR [--corpus DIR ...] [--baseline-corpus DIR ...] [--memory DIR ...] [--samples N] [--batches N] [--beam K] [--seed S]
+  fit-copy --model DIR --corpus DIR [--validation-of-training F] [--memory DIR ...] [--batches N] [--dry-run]
+      fits the copy prior's weight per match length to the model on held-out text and saves it in the folder.
   bench [--model DIR] [--quick]
 `;
 
@@ -24,6 +27,8 @@ async function main(): Promise<number> {
       return runTrain(args);
     case 'eval':
       return runEval(args);
+    case 'fit-copy':
+      return runFitCopy(args);
     case 'bench':
       return runBench(args);
     case undefined:

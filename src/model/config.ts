@@ -1,4 +1,5 @@
 // Hyperparameters in one place; each default carries the reason it was chosen.
+import { MAX_MATCH } from './copy';
 
 export interface ModelConfig {
   /** LSTM units per layer. 256 keeps a decoder step well under a millisecond on wasm (batch 1). */
@@ -20,6 +21,11 @@ export interface ModelConfig {
    * and completing a half-typed word needs them exactly. 0 is the plain seq2seq decoder that starts from START.
    */
   decoderPrime: number;
+  /**
+   * The copy prior's weight for each match length 0..MAX_MATCH (see copy.ts), fitted to this model on held-out
+   * text by `fit-copy`; absent, the rule len / (len + 4).
+   */
+  copyWeights?: number[];
 }
 
 export const DEFAULT_MODEL_CONFIG: ModelConfig = {
@@ -86,5 +92,9 @@ export function validateModelConfig(c: ModelConfig): void {
     throw new Error('config.decoderPrime must be an integer from 0 to minContextChars');
   }
   if (typeof c.peephole !== 'boolean') throw new Error('config.peephole must be true or false');
+  const w = c.copyWeights;
+  if (w !== undefined && !(Array.isArray(w) && w.length === MAX_MATCH + 1 && w.every((x) => typeof x === 'number' && x >= 0 && x < 1))) {
+    throw new Error(`config.copyWeights must hold ${MAX_MATCH + 1} numbers in [0, 1)`);
+  }
   if (c.minContextChars > c.maxContextChars) throw new Error('config.minContextChars must not exceed maxContextChars');
 }

@@ -46,14 +46,16 @@ export class MatchIndex {
 
   /**
    * Adds to `votes` the characters after the longest occurrences of `tail`'s suffix (latest first), if they are at
-   * least `atLeast` long; returns the longest length found (0 if none reaches `atLeast`).
+   * least `atLeast` long and their next character lies before `limit`; returns the longest length found (0 if none
+   * reaches `atLeast`).
    */
-  collect(tail: string, atLeast: number, votes: Map<string, number>): number {
+  collect(tail: string, atLeast: number, votes: Map<string, number>, limit = this.text.length): number {
     if (tail.length < MIN_MATCH) return 0;
     let best = 0;
     const found: { len: number; next: string }[] = [];
     let end = this.head[key(tail, tail.length, this.mask)] as number;
     for (let links = 0; end >= 0 && links < MAX_CHAIN; links++, end = this.prev[end] as number) {
+      if (end >= limit) continue; // fitting reads a whole file but may only copy from before the position
       let len = 0;
       const most = Math.min(MAX_MATCH, end, tail.length);
       while (len < most && this.text.charCodeAt(end - 1 - len) === tail.charCodeAt(tail.length - 1 - len)) len++;
@@ -71,6 +73,11 @@ export class MatchIndex {
   }
 }
 
+/** The weight before fitting (and for models without a fitted table): half the mass at COPY_HALF_WEIGHT_LENGTH. */
+export function ruleWeight(length: number): number {
+  return length < MIN_MATCH ? 0 : length / (length + COPY_HALF_WEIGHT_LENGTH);
+}
+
 /** What the copy prior offers after some context: the match length and the next characters' share of the votes. */
 export interface CopyGuess {
   length: number;
@@ -85,7 +92,12 @@ export interface CopyGuess {
 export class CopyPrior {
   private readonly tail: string;
 
-  constructor(private readonly vocab: Vocabulary, private readonly indexes: readonly MatchIndex[], before: string) {
+  constructor(
+    private readonly vocab: Vocabulary,
+    private readonly indexes: readonly MatchIndex[],
+    before: string,
+    private readonly weights?: readonly number[],
+  ) {
     this.tail = before.slice(-MAX_MATCH);
   }
 
@@ -99,9 +111,10 @@ export class CopyPrior {
     return { length, votes, total };
   }
 
-  /** The weight of the copy distribution for a match of this length. */
-  static weight(length: number): number {
-    return length < MIN_MATCH ? 0 : length / (length + COPY_HALF_WEIGHT_LENGTH);
+  /** The weight of the copy distribution for a match of this length: the model's fitted table, else the rule. */
+  weight(length: number): number {
+    if (length < MIN_MATCH) return 0;
+    return this.weights?.[Math.min(length, MAX_MATCH)] ?? ruleWeight(length);
   }
 
   /**
@@ -110,7 +123,7 @@ export class CopyPrior {
    */
   mixInto(logp: Float32Array, offset: number, generated: string): { length: number; weight: number } {
     const g = this.guess(generated);
-    const w = CopyPrior.weight(g.length);
+    const w = this.weight(g.length);
     if (w === 0 || g.total === 0) return { length: 0, weight: 0 };
     const keep = Math.log(1 - w);
     for (let id = 0; id < this.vocab.size; id++) logp[offset + id] = (logp[offset + id] as number) + keep;

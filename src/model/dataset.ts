@@ -101,6 +101,11 @@ export class WindowSampler {
     return this.ids[i] as Int32Array;
   }
 
+  /** The normalised text of file i: character k is id k of fileIds(i). */
+  fileText(i: number): string {
+    return this.texts[i] as string;
+  }
+
   private pickFile(rng: Rng): number {
     const x = rng.next() * this.totalChars;
     let lo = 0;

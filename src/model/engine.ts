@@ -96,7 +96,7 @@ export class CompletionEngine {
     if (request.copyFrom === false) return undefined;
     const before = Vocabulary.normalise(request.copyFrom ?? request.window?.text ?? request.prefix).slice(-COPY_CONTEXT_CHARS);
     const indexes = [new MatchIndex(before), ...(this.memory ? [this.memory] : [])];
-    return new CopyPrior(this.model.vocab, indexes, before);
+    return new CopyPrior(this.model.vocab, indexes, before, this.model.config.copyWeights);
   }
 
   /** The encoder's state and gates over the last `maxChars` tokens of the window (reads, never caches). */

@@ -6,6 +6,7 @@ import type { CompletionEngine } from './engine';
 import { Rng } from './rng';
 import type { CharNgram } from './ngram';
 import { Batch, Seq2SeqModel, targetLogProbs } from './seq2seq';
+import { tf } from './tf';
 import { advance, Phase, referenceCompletion, STOP } from './tokens';
 import { Vocabulary } from './vocab';
 
@@ -72,9 +73,7 @@ export function modelBitsPerChar(model: Seq2SeqModel, sample: TargetSample): { b
   let nats = 0;
   let chars = 0;
   for (const batch of sample.batches) {
-    const logp = targetLogProbs(model, batch);
-    const values = logp.dataSync();
-    logp.dispose();
+    const values = tf.tidy(() => targetLogProbs(model, batch).dataSync()); // tidy: the graph's intermediates too
     const V = model.vocab.size;
     forEachTarget(sample, batch, (r, t) => {
       nats -= values[(t * batch.batchSize + r) * V + (batch.targets[r * batch.targetLength + t] as number)] as number;

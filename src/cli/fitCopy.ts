@@ -1,0 +1,66 @@
+// `fit-copy`: fits the copy prior's weight per match length to a model on held-out text (copyFit.ts) and writes
+// them into the model folder's config. For the base model: the training corpus's validation files, which it
+// never trained on (`--validation-of-training`).
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import { MatchIndex, MAX_MATCH, MIN_MATCH, ruleWeight } from '../model/copy';
+import { splitByFile } from '../model/dataset';
+import { copyObservations, fitCopyWeights } from '../model/copyFit';
+import { sampleTargets } from '../model/evaluation';
+import { Seq2SeqModel } from '../model/seq2seq';
+import { METADATA_FILE, modelToArtifacts } from '../model/serialize';
+import { Vocabulary } from '../model/vocab';
+import { initBackend } from '../node/backend';
+import { readCorpus } from '../node/corpus';
+import { loadModelDir } from '../node/modelFiles';
+import { backendOption, numberOption, parse, requireString } from './options';
+
+export async function runFitCopy(args: string[]): Promise<number> {
+  const values = parse(args, {
+    model: { type: 'string' },
+    corpus: { type: 'string', multiple: true },
+    memory: { type: 'string', multiple: true },
+    'validation-of-training': { type: 'string' },
+    batches: { type: 'string' },
+    seed: { type: 'string' },
+    'dry-run': { type: 'boolean' },
+  });
+  const modelDir = requireString(values, 'model');
+  const corpora = (values.corpus as string[] | undefined) ?? [];
+  if (corpora.length === 0) throw new Error('--corpus is required');
+  await initBackend(backendOption(values));
+  const { model, metadata } = await loadModelDir(modelDir);
+  let { files } = await readCorpus(corpora);
+  // The files the training run held out for validation: the same split (fraction and seed) as `train` made.
+  const fraction = values['validation-of-training'] as string | undefined;
+  if (fraction !== undefined) files = splitByFile(files, Number(fraction), metadata.training.seed).validation;
+  if (files.length === 0) throw new Error('no files to fit on');
+  const memoryCorpora = (values.memory as string[] | undefined) ?? [];
+  const memory = memoryCorpora.length ? new MatchIndex(Vocabulary.normalise((await readCorpus(memoryCorpora)).files.map((f) => f.text).join('\n'))) : null;
+  const sample = sampleTargets(model, files, numberOption(values, 'batches', 32, 1), 16, numberOption(values, 'seed', 11, 0));
+  if (!sample) throw new Error('no text to fit on');
+  const t0 = Date.now();
+  const fit = fitCopyWeights(copyObservations(model, sample, memory));
+  const print = (line: string): void => void process.stdout.write(`${line}\n`);
+  print(`$ node dist/cli.js fit-copy ${args.join(' ')}`);
+  print(`${files.length} files, ${fit.counts.reduce((a, b) => a + b, 0)} characters scored in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  print('match length | characters | fitted weight | rule len/(len+4)');
+  for (let length = MIN_MATCH; length <= MAX_MATCH; length++) {
+    print(`${String(length).padStart(12)} | ${String(fit.counts[length]).padStart(10)} | ${(fit.weights[length] as number).toFixed(3).padStart(13)} | ${ruleWeight(length).toFixed(3)}`);
+  }
+  print(`characters with no match of ${MIN_MATCH}+: ${fit.counts.slice(0, MIN_MATCH).reduce((a, b) => a + b, 0)}`);
+  const b = fit.bitsPerChar;
+  print(`bits/char on these characters: LSTM alone ${b.lstm.toFixed(3)}, with the rule ${b.rule.toFixed(3)}, with the fitted weights ${b.fitted.toFixed(3)}`);
+  if (values['dry-run'] !== true) {
+    // Only the metadata changes (the folder may hold other files, like the base model's CORPUS.md): written beside
+    // it, then renamed over it.
+    const fitted = new Seq2SeqModel({ ...model.config, copyWeights: fit.weights.map((w) => Number(w.toFixed(4))) }, model.vocab, model.weights);
+    const { metadataJson } = modelToArtifacts(fitted, metadata.training, metadata.name);
+    const target = join(modelDir, METADATA_FILE);
+    await fs.writeFile(`${target}.tmp`, metadataJson);
+    await fs.rename(`${target}.tmp`, target);
+    print(`wrote the weights into ${target}`);
+  }
+  model.dispose();
+  return 0;
+}
