@@ -15,9 +15,9 @@ export function encoderWindow(
 ): { window: string; atFileStart: boolean; copyFrom: string } {
   const offset = document.offsetAt(anchor);
   const start = Math.min(offset, windowStart(offset + extra.length, info));
-  const window = document.getText(new vscode.Range(document.positionAt(start), anchor)) + extra;
-  // The copy prior searches further back than the encoder reads: the names defined earlier in the file.
+  // The copy prior searches further back than the encoder reads (the names defined earlier in the file): one read
+  // of the document covers both, and the window is its end.
   const copyStart = Math.min(start, Math.max(0, offset + extra.length - COPY_CONTEXT_CHARS));
-  const copyFrom = document.getText(new vscode.Range(document.positionAt(copyStart), document.positionAt(start))) + window;
-  return { window, atFileStart: start === 0, copyFrom };
+  const copyFrom = document.getText(new vscode.Range(document.positionAt(copyStart), anchor)) + extra;
+  return { window: copyFrom.slice(start - copyStart), atFileStart: start === 0, copyFrom };
 }

@@ -52,7 +52,7 @@ export class MatchIndex {
   collect(tail: string, atLeast: number, votes: Map<string, number>, limit = this.text.length): number {
     if (tail.length < MIN_MATCH) return 0;
     let best = 0;
-    const found: { len: number; next: string }[] = [];
+    const found: string[] = []; // the next characters of the occurrences at the best length
     let end = this.head[key(tail, tail.length, this.mask)] as number;
     for (let links = 0; end >= 0 && links < MAX_CHAIN; links++, end = this.prev[end] as number) {
       if (end >= limit) continue; // fitting reads a whole file but may only copy from before the position
@@ -64,11 +64,11 @@ export class MatchIndex {
         best = len;
         found.length = 0;
       }
-      if (found.length < MAX_VOTES) found.push({ len, next: this.text[end] as string });
+      if (found.length < MAX_VOTES) found.push(this.text[end] as string);
     }
     if (best === 0) return 0;
     if (best > atLeast) votes.clear(); // a longer match elsewhere outranks what earlier indexes offered
-    for (const f of found) votes.set(f.next, (votes.get(f.next) ?? 0) + 1);
+    for (const next of found) votes.set(next, (votes.get(next) ?? 0) + 1);
     return best;
   }
 }
@@ -85,30 +85,42 @@ export interface CopyGuess {
   total: number;
 }
 
+/** A text to copy from, and where in it copying must stop (its end, unless fitting reads a whole file). */
+export interface CopySource {
+  index: MatchIndex;
+  limit?: number;
+}
+
+/** The votes of the longest occurrences of `tail`'s suffix over all sources; equal lengths pool their votes. */
+export function copyGuess(tail: string, sources: readonly CopySource[]): CopyGuess {
+  const votes = new Map<string, number>();
+  let length = 0;
+  for (const { index, limit } of sources) length = Math.max(length, index.collect(tail, length, votes, limit));
+  let total = 0;
+  for (const n of votes.values()) total += n;
+  return { length, votes, total };
+}
+
 /**
  * The texts a suggestion may copy from (the document before the cursor first, then the workspace memory) and
  * the last characters before the cursor, to which the decoder's own characters are appended.
  */
 export class CopyPrior {
   private readonly tail: string;
+  private readonly sources: CopySource[];
 
   constructor(
     private readonly vocab: Vocabulary,
-    private readonly indexes: readonly MatchIndex[],
+    indexes: readonly MatchIndex[],
     before: string,
     private readonly weights?: readonly number[],
   ) {
     this.tail = before.slice(-MAX_MATCH);
+    this.sources = indexes.map((index) => ({ index }));
   }
 
   guess(generated: string): CopyGuess {
-    const tail = (this.tail + generated).slice(-MAX_MATCH);
-    const votes = new Map<string, number>();
-    let length = 0;
-    for (const index of this.indexes) length = Math.max(length, index.collect(tail, length, votes));
-    let total = 0;
-    for (const n of votes.values()) total += n;
-    return { length, votes, total };
+    return copyGuess((this.tail + generated).slice(-MAX_MATCH), this.sources);
   }
 
   /** The weight of the copy distribution for a match of this length: the model's fitted table, else the rule. */

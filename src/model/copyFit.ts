@@ -2,7 +2,7 @@
 // likeliest under (1 − w)·p_lstm + w·p_copy, found by expectation-maximisation (the classic way to set the
 // weights of an interpolated language model). A better LSTM, or a longer match, earns a different w; the rule
 // len / (len + 4) is only where fitting starts and what thin buckets are pulled towards.
-import { MatchIndex, MAX_MATCH, MIN_MATCH, ruleWeight } from './copy';
+import { copyGuess, MatchIndex, MAX_MATCH, MIN_MATCH, ruleWeight } from './copy';
 import type { TargetSample } from './evaluation';
 import { Seq2SeqModel, targetLogProbs } from './seq2seq';
 import { tf } from './tf';
@@ -34,11 +34,7 @@ export function copyObservations(model: Seq2SeqModel, sample: TargetSample, memo
       for (let t = 0; t < batch.targetLength && p + t < text.length; t++) {
         const at = p + t;
         const tail = text.slice(Math.max(0, at - MAX_MATCH), at);
-        const votes = new Map<string, number>();
-        let length = index.collect(tail, 0, votes, at);
-        if (memory) length = Math.max(length, memory.collect(tail, length, votes));
-        let total = 0;
-        for (const n of votes.values()) total += n;
+        const { length, votes, total } = copyGuess(tail, [{ index, limit: at }, ...(memory ? [{ index: memory }] : [])]);
         const target = batch.targets[r * batch.targetLength + t] as number;
         out.push({
           length,
