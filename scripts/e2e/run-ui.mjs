@@ -11,9 +11,11 @@ import {
 } from './common.mjs';
 
 const fileName = process.env.SEQ2SEQ_UI_FILE ?? 'sample.ts';
-// "\n" in the variable means Enter, so a prefix can start a fresh line.
-const prefix = (process.env.SEQ2SEQ_UI_PREFIX ?? '\\nexport function sub').replaceAll('\\n', '\n');
-/** Extra user settings as JSON, e.g. '{"seq2seq.confidenceThreshold":0}' so that a weak model still suggests. */
+// "\n" in the variable means Enter, so a prefix can start a fresh line. The default runs at the shipped settings:
+// the file above defines add(a: number, b: number), so the shipped model is sure of "ber" here (p = 0.98, well
+// over the 0.4 threshold), as a user would see it.
+const prefix = (process.env.SEQ2SEQ_UI_PREFIX ?? '\\nexport function sub(a: number, b: num').replaceAll('\\n', '\n');
+/** Extra user settings as JSON, for trying other prefixes or models by hand; the test itself uses none. */
 const extraSettings = JSON.parse(process.env.SEQ2SEQ_UI_SETTINGS ?? '{}');
 const ghostTimeoutMs = 15_000;
 const stepTimeoutMs = 60_000; // a single workbench step; the whole run is bounded by SEQ2SEQ_E2E_TIMEOUT
