@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { languageEnabled, Settings } from './completion/settings';
 import { EncoderPanel, EncoderPanelApi, registerEncoderPanel } from './extension/encoderPanel';
 import { EngineController, EngineState } from './extension/engineController';
-import { LatencyLog, Seq2SeqInlineProvider } from './extension/inlineProvider';
+import { LatencyLog, RequestRecord, Seq2SeqInlineProvider } from './extension/inlineProvider';
 import { FineTuneCommand } from './extension/fineTune';
 import { readFineTuneSettings, readSettings, SECTION } from './extension/settings';
 import { WorkspaceModel } from './extension/workspaceModel';
@@ -43,7 +43,10 @@ export function activate(context: vscode.ExtensionContext): Seq2SeqApi {
   const latency = new LatencyLog();
   const refresh = (): void => status.update({ enabled: settings.enabled, snoozedUntil, engine: engine.state });
   const isActive = (languageId: string): boolean => settings.enabled && snoozedUntil === null && languageEnabled(settings, languageId);
-  const provider = new Seq2SeqInlineProvider({ engine, settings: () => settings, isActive, log, latency });
+  // SEQ2SEQ_REQUEST_CONSOLE=1 (set by the UI test) prints each provider call on the console with its epoch time,
+  // so keydown-to-ghost-text figures can be split into VS Code's share and ours. Nothing is printed otherwise.
+  const requestLog = process.env.SEQ2SEQ_REQUEST_CONSOLE === '1' ? (r: RequestRecord): void => console.log(`[seq2seq] request ${JSON.stringify(r)}`) : undefined;
+  const provider = new Seq2SeqInlineProvider({ engine, settings: () => settings, isActive, log, latency, requestLog });
 
   const setEnabled = async (enabled: boolean): Promise<void> => {
     await vscode.workspace.getConfiguration(SECTION).update('enabled', enabled, vscode.ConfigurationTarget.Global);

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { AdaptiveDebounce, sleep } from '../src/completion/debounce';
 import { keepConfident, midLineAllowed, trimOverlap } from '../src/completion/filters';
 import { DEFAULT_SETTINGS, languageEnabled, sanitizeSettings } from '../src/completion/settings';
 import { SuggestionCache } from '../src/completion/suggestionCache';
@@ -32,29 +31,6 @@ test('typing through a cached suggestion returns its rest; other text misses', (
   assert.equal(cache.get('doc#1', 'const result'), null); // fully typed: nothing left to suggest
   assert.equal(cache.get('doc#1', 'const rex'), null);
   assert.equal(cache.get('doc#2', 'const resu'), null);
-});
-
-test('the debounce grows with typing speed and falls back to the base when typing is slow', () => {
-  let t = 0;
-  const d = new AdaptiveDebounce(20, 150, () => t);
-  for (let i = 0; i < 6; i++) {
-    t += 100;
-    d.next();
-  }
-  assert.equal(d.next(), 60); // 0.6 x the median gap of 100 ms
-  for (let i = 0; i < 9; i++) {
-    t += 30;
-    d.next();
-  }
-  assert.equal(d.next(), 20); // 0.6 x 30 is below the base
-});
-
-test('sleep resolves false at once when aborted', async () => {
-  const abort = new AbortController();
-  const p = sleep(10_000, abort.signal);
-  abort.abort();
-  assert.equal(await p, false);
-  assert.equal(await sleep(1), true);
 });
 
 test('settings are sanitised: bad values fall back to defaults', () => {

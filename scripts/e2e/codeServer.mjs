@@ -211,7 +211,8 @@ export async function openFile(page, fileName, timeoutMs) {
   await page.keyboard.press('Control+P');
   await page.waitForSelector('.quick-input-widget input', { state: 'visible', timeout: timeoutMs });
   await page.keyboard.type(fileName);
-  await page.waitForSelector('.quick-input-list .monaco-list-row', { timeout: timeoutMs });
+  // A row naming the file: the list shows recently opened files at once, before the search has answered.
+  await page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label*="${fileName}"]`, { timeout: timeoutMs });
   await page.keyboard.press('Enter');
   await page.waitForSelector(`.tabs-container .tab.active[aria-label*="${fileName}"]`, { timeout: timeoutMs });
 }

@@ -1,11 +1,12 @@
 // Route A: installs the packaged VSIX into a fresh code-server and drives the workbench like a user:
 // open sample.ts, type a prefix, wait for ghost text, accept it with Tab, save, and check the file on disk.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { openFile, openWorkbenchPage } from './codeServer.mjs';
+import { analyseTrace, installProbes, requestsFrom, takeProbes, TRACE_FILE, typeTrace, writeTraceFile } from './latencyTrace.mjs';
 import {
   copyWorkspace, createCleanup, ensureArtifactsDir, extensionDir, isRepoExtension, repoRoot, runTimeoutMs, withTimeout,
 } from './common.mjs';
@@ -60,6 +61,11 @@ async function main(cleanup) {
   cleanup.add(remove);
   const filePath = join(workspace, fileName);
   if (!existsSync(filePath)) throw new Error(`${fileName} is not in the fixture workspace`);
+  // Two copies of the latency trace's file, one per debounce rule, so that neither run copies from the other's text.
+  const traceFiles = RULES.map((r) => TRACE_FILE.replace('.ts', `-${r.name}.ts`));
+  for (const f of traceFiles) writeTraceFile(join(workspace, f));
+  // The extension host prints each provider call (see src/extension.ts) for the latency figures.
+  process.env.SEQ2SEQ_REQUEST_CONSOLE = '1';
 
   const { server, page, pageConsole } = await openWorkbenchPage({
     workspace, vsix, settings: extraSettings, artifacts, name: 'ui', viewport: { width: 1400, height: 900 }, cleanup, timeoutMs: stepTimeoutMs,
@@ -112,12 +118,51 @@ async function main(cleanup) {
   const savedOk = await pollFile(filePath, expected, 10_000);
   mark('saved');
   await page.screenshot({ path: join(artifacts, 'ui-accepted.png') });
-  mark('total');
-
-  console.log(JSON.stringify({ ghostText, expected, savedOk, ms }));
   if (!ghostText.trim()) throw new Error('the ghost text was empty');
   if (!savedOk) throw new Error(`${fileName} on disk never contained ${JSON.stringify(expected)} after Tab and Control+S`);
+
+  const latency = {};
+  if (isRepoExtension && process.env.SEQ2SEQ_UI_LATENCY !== '0') {
+    for (const [i, rule] of RULES.entries()) {
+      latency[rule.name] = await traceLatency(page, pageConsole, workspace, traceFiles[i], rule.settings);
+      say(`latency trace, ${rule.name} rule: ${JSON.stringify(latency[rule.name])}`);
+      mark(`trace-${rule.name}`);
+    }
+    writeFileSync(join(artifacts, 'ui-latency.json'), JSON.stringify(latency, null, 2) + '\n');
+  }
+  mark('total');
+  console.log(JSON.stringify({ ghostText, expected, savedOk, latency, ms }));
+  const [now, before] = [latency.rhythm, latency.medianGap];
+  if (now && before) {
+    // Loose checks only (a shared 2-core machine is noisy): the figures themselves go to docs/figures.md.
+    if (now.newAfterPauseMs.n < 10) throw new Error(`only ${now.newAfterPauseMs.n} pauses showed ghost text`);
+    if (!(now.newAfterPauseMs.p50 < before.newAfterPauseMs.p50)) throw new Error('the debounce rule is no faster after a pause than the rule before');
+    if (!(now.typingThroughMs.p50 <= 50)) throw new Error(`typing through a suggestion took ${now.typingThroughMs.p50} ms (p50)`);
+  }
   return 0;
+}
+
+// The shipped rule, then the rule before 0.2 with its old 20 ms base: measured in the same run, in this order so
+// that the shipped one gets no warm-up advantage.
+const RULES = [
+  { name: 'rhythm', settings: {} },
+  { name: 'medianGap', settings: { 'seq2seq.debounceRule': 'medianGap', 'seq2seq.debounceMs': 20 } },
+];
+
+/** Switches the debounce rule through the workspace settings, types the trace into its own file and times it. */
+async function traceLatency(page, pageConsole, workspace, file, settings) {
+  mkdirSync(join(workspace, '.vscode'), { recursive: true });
+  writeFileSync(join(workspace, '.vscode/settings.json'), JSON.stringify(settings));
+  await new Promise((r) => setTimeout(r, 1500)); // the workspace settings watcher picks the change up
+  await openFile(page, file, stepTimeoutMs);
+  await page.click('.editor-instance .monaco-editor .view-lines');
+  await page.keyboard.press('Control+End');
+  await page.keyboard.press('Enter');
+  await installProbes(page);
+  const since = Date.now();
+  await typeTrace(page);
+  const probes = await takeProbes(page);
+  return analyseTrace(probes, requestsFrom(pageConsole.lines, since));
 }
 
 async function pollFile(path, expected, timeoutMs) {
@@ -132,7 +177,8 @@ async function pollFile(path, expected, timeoutMs) {
 const cleanup = createCleanup();
 let code = 1;
 try {
-  code = await withTimeout(main(cleanup), runTimeoutMs, 'for the UI test to finish');
+  // The latency traces take about two minutes of typing on top of the accept test.
+  code = await withTimeout(main(cleanup), runTimeoutMs + 180_000, 'for the UI test to finish');
   say('UI test passed; screenshots in .test-artifacts/ui-ghost-text.png and ui-accepted.png');
 } catch (error) {
   console.error(`[e2e] UI test failed: ${error.message}`);

@@ -1,7 +1,7 @@
 // Inline completions: thin glue between the editor and the engine worker. It checks cancellation before and
 // after every await, cuts the encoder window from the document, and filters what the engine proposes.
 import * as vscode from 'vscode';
-import { AdaptiveDebounce, sleep } from '../completion/debounce';
+import { Debounce, keyKind, MedianGapDebounce, sleep, TypingRhythm } from '../completion/debounce';
 import { keepConfident, midLineAllowed, trimOverlap } from '../completion/filters';
 import type { Settings } from '../completion/settings';
 import { SuggestionCache } from '../completion/suggestionCache';
@@ -37,14 +37,31 @@ export interface ProviderDeps {
   isActive(languageId: string): boolean;
   log: vscode.LogOutputChannel;
   latency: LatencyLog;
+  /** Called once per provider call with what it did; the UI test's latency figures read it (see extension.ts). */
+  requestLog?: (record: RequestRecord) => void;
+}
+
+/** One provider call: when VS Code called it (epoch ms), how long it waited, what the engine did, what it showed. */
+export interface RequestRecord {
+  enteredAt: number;
+  /** The debounce it waited out, or null when it never asked the engine (cache hit, filtered, cancelled early). */
+  delayMs: number | null;
+  /** The engine's own time, or null when the engine was not asked or the request was cancelled. */
+  engineMs: number | null;
+  shown: number;
+  /** From entry to the items returned, waiting included. */
+  totalMs: number;
 }
 
 export class Seq2SeqInlineProvider implements vscode.InlineCompletionItemProvider {
   private readonly cache = new SuggestionCache<CandidateMessage>();
-  private readonly debounce: AdaptiveDebounce;
+  private debounce: Debounce;
+  private debounceRule: Settings['debounceRule'];
 
   constructor(private readonly deps: ProviderDeps) {
-    this.debounce = new AdaptiveDebounce(deps.settings().debounceMs);
+    const settings = deps.settings();
+    this.debounceRule = settings.debounceRule;
+    this.debounce = newDebounce(settings);
   }
 
   clearCache(): void {
@@ -56,6 +73,22 @@ export class Seq2SeqInlineProvider implements vscode.InlineCompletionItemProvide
     position: vscode.Position,
     context: vscode.InlineCompletionContext,
     token: vscode.CancellationToken,
+  ): Promise<vscode.InlineCompletionItem[] | undefined> {
+    const record: RequestRecord = { enteredAt: Date.now(), delayMs: null, engineMs: null, shown: 0, totalMs: 0 };
+    try {
+      return await this.provide(document, position, context, token, record);
+    } finally {
+      record.totalMs = Date.now() - record.enteredAt;
+      this.deps.requestLog?.(record);
+    }
+  }
+
+  private async provide(
+    document: vscode.TextDocument,
+    position: vscode.Position,
+    context: vscode.InlineCompletionContext,
+    token: vscode.CancellationToken,
+    record: RequestRecord,
   ): Promise<vscode.InlineCompletionItem[] | undefined> {
     const entered = performance.now();
     const { engine, log } = this.deps;
@@ -79,14 +112,21 @@ export class Seq2SeqInlineProvider implements vscode.InlineCompletionItemProvide
     let candidates = this.cache.get(key, before);
     let source = 'cache';
     let engineMs: number | null = null;
+    if (settings.debounceRule !== this.debounceRule) {
+      this.debounceRule = settings.debounceRule;
+      this.debounce = newDebounce(settings);
+    }
+    this.debounce.setBase(settings.debounceMs);
+    // Every call is timed, cache hits too: they are keystrokes of the same rhythm.
+    const planned = this.debounce.next(keyKind(before), candidates !== null);
     if (!candidates) {
       const abort = new AbortController();
       const subscription = token.onCancellationRequested(() => abort.abort());
       try {
-        this.debounce.setBase(settings.debounceMs);
         // An explicit request (Alt+\ or the trigger command) is answered at once; typing is debounced.
         const explicit = context.triggerKind === vscode.InlineCompletionTriggerKind.Invoke;
-        const delay = explicit ? 0 : this.debounce.next();
+        const delay = explicit ? 0 : planned;
+        record.delayMs = delay;
         const t = performance.now();
         if (!(await sleep(delay, abort.signal)) || token.isCancellationRequested) return undefined;
         waited = performance.now() - t;
@@ -98,6 +138,7 @@ export class Seq2SeqInlineProvider implements vscode.InlineCompletionItemProvide
         candidates = answer.candidates;
         this.cache.put(key, before, candidates);
         engineMs = answer.engineMs;
+        record.engineMs = engineMs;
         source = `engine ${answer.engineMs.toFixed(1)} ms, ${answer.encoderSteps} encoder steps`;
       } catch (e) {
         log.error(`[provider] ${(e as Error).message}`);
@@ -111,10 +152,15 @@ export class Seq2SeqInlineProvider implements vscode.InlineCompletionItemProvide
       settings.confidenceThreshold,
     );
     const items = shown.map((c) => new vscode.InlineCompletionItem(extra + c.text, replace));
+    record.shown = items.length;
     const ms = performance.now() - entered - waited;
     this.deps.latency.record(ms, engineMs);
     // Per-keystroke detail: the string is built only when someone reads the log at trace level.
     if (log.logLevel === vscode.LogLevel.Trace) log.trace(`[provider] ${items.length} item(s) in ${ms.toFixed(1)} ms (${source})${shown[0] ? `: ${JSON.stringify(shown[0].text)} p=${shown[0].confidence.toFixed(2)}` : ''}`);
     return items;
   }
+}
+
+function newDebounce(settings: Settings): Debounce {
+  return settings.debounceRule === 'medianGap' ? new MedianGapDebounce(settings.debounceMs) : new TypingRhythm(settings.debounceMs);
 }
