@@ -26,6 +26,13 @@ test('only the extension layer and the composition root import vscode', () => {
   }
 });
 
+test('the host reaches the engine only through src/shared/: no import of the model core, node/ or worker/', () => {
+  const host = ['extension', 'completion', 'workspace', 'shared'].flatMap((d) => files(join(ROOT, 'src', d))).concat(join(ROOT, 'src', 'extension.ts'));
+  for (const f of host) {
+    for (const m of imports(f)) assert.ok(!/(^|\/)(model|node|worker)(\/|$)/.test(m), `${relative(ROOT, f)} imports ${m}`);
+  }
+});
+
 test('the extension host bundle carries no TensorFlow.js: model work happens in the worker', () => {
   const bundle = readFileSync(join(ROOT, 'dist', 'extension.js'), 'utf8');
   assert.ok(!bundle.includes('@tensorflow'), 'dist/extension.js contains TensorFlow.js');

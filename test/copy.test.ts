@@ -68,7 +68,7 @@ test('the engine completes a name defined earlier in the document or in its work
   const engine = new CompletionEngine(model);
   const prefix = 'const invoiceTotal = items.length;\nconsole.log(invoiceT';
   assert.equal(engine.suggest({ prefix, language: 'typescript', beamWidth: 3 }).candidates[0]?.text, 'otal');
-  assert.notEqual(engine.suggest({ prefix, language: 'typescript', beamWidth: 3, copyFrom: false }).candidates[0]?.text, 'otal');
+  assert.notEqual(engine.suggest({ prefix, language: 'typescript', beamWidth: 3, copy: false }).candidates[0]?.text, 'otal');
 
   const elsewhere = 'return renderShoppingCart(';
   assert.notEqual(engine.suggest({ prefix: elsewhere.slice(0, -10), language: 'typescript' }).candidates[0]?.text, 'ppingCart');

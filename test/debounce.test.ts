@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { EDITOR_DEBOUNCE_MS, keyKind, MedianGapDebounce, sleep, TypingRhythm } from '../src/completion/debounce';
+import { EDITOR_DEBOUNCE_MS, keyKind, MedianGapDebounce, OVERDUE, sleep, TypingRhythm } from '../src/completion/debounce';
 
 // Types `keys` keys of one kind `gap` ms apart and returns the delay planned for the last one.
 function typeAt(d: { next(kind: 'word' | 'other', cached: boolean): number }, clock: { t: number }, gap: number, keys: number, kind: 'word' | 'other' = 'word'): number {
@@ -33,13 +33,15 @@ test('a slow or pausing typist is answered at once: no wait of our own', () => {
 test('inside a fast burst it waits until the next key is overdue, so a replaced key costs no engine call', () => {
   const clock = { t: 1 };
   const d = new TypingRhythm(0, 150, () => clock.t);
-  // 10 keys/s: VS Code asks 50 ms after the key; the next key is overdue at 1.1 x 100 ms.
-  assert.equal(typeAt(d, clock, 100, 10), 110 - EDITOR_DEBOUNCE_MS);
+  // 10 keys/s: VS Code asks 50 ms after the key; the next key is overdue at OVERDUE x 100 ms.
+  const overdue = Math.round(OVERDUE * 100);
+  assert.equal(typeAt(d, clock, 100, 10), overdue - EDITOR_DEBOUNCE_MS);
   // Faster than VS Code's own wait: nothing to add beyond the base.
   assert.equal(typeAt(d, clock, 40, 10), 0);
-  // The same as the rule before at 10 keys/s, so as many engine calls per keystroke.
+  // At least as long as the rule before at 10 keys/s (110 ms after the key), so no more engine calls inside names.
   const before = new MedianGapDebounce(20, 150, () => clock.t);
   assert.equal(EDITOR_DEBOUNCE_MS + typeAt(before, clock, 100, 10), 110);
+  assert.ok(overdue >= 110);
 });
 
 test('bursts are learnt per kind of key: a typist who pauses after symbols is answered there at once', () => {
@@ -69,7 +71,7 @@ test('cache hits wait for nothing but still count as keystrokes of the rhythm', 
     assert.equal(d.next('word', true), 0);
   }
   clock.t += 100;
-  assert.equal(d.next('word', false), 110 - EDITOR_DEBOUNCE_MS);
+  assert.equal(d.next('word', false), Math.round(OVERDUE * 100) - EDITOR_DEBOUNCE_MS);
 });
 
 test('the base is a floor, and a thinking pause is not a typing speed', () => {

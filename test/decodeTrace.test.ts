@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { DEFAULT_TRAIN_CONFIG } from '../src/model/config';
-import { windowStart } from '../src/model/context';
 import { WindowSampler } from '../src/model/dataset';
 import { topProbabilities, tokenLabel, traceGreedyDecode } from '../src/model/decodeTrace';
 import { CompletionEngine } from '../src/model/engine';
 import { InferenceNet } from '../src/model/inference';
 import { Seq2SeqLearner } from '../src/model/learner';
 import { Rng } from '../src/model/rng';
+import { windowStart } from '../src/shared/window';
 import { Seq2SeqModel } from '../src/model/seq2seq';
 import { tf } from '../src/model/tf';
 import { Vocabulary } from '../src/model/vocab';

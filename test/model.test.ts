@@ -149,7 +149,7 @@ test('no tensors leak from suggestions, traces or training steps', () => {
   const engine = new CompletionEngine(model);
   const withEngine = tf.memory().numTensors;
   for (let i = 0; i < 50; i++) engine.suggest({ prefix: SAMPLE_TS.slice(0, 10 + i), beamWidth: 1 + (i % 4) });
-  engine.trace(SAMPLE_TS, 'typescript', 16);
+  engine.trace({ prefix: SAMPLE_TS, language: 'typescript' }, 16);
   assert.equal(tf.memory().numTensors, withEngine);
   engine.dispose();
   learner.dispose();
@@ -159,10 +159,10 @@ test('no tensors leak from suggestions, traces or training steps', () => {
 test('the encoder trace has one entry per character, gates in [0, 1]', () => {
   const model = trained(1);
   const engine = new CompletionEngine(model);
-  const trace = engine.trace('const x = 1;', 'typescript', 8);
+  const trace = engine.trace({ prefix: 'const x = 1;', language: 'typescript' }, 8);
   assert.equal(trace.tokens.length, 8);
   assert.equal(trace.tokens.join(''), 't x = 1;');
-  assert.equal(engine.trace('ab', 'typescript', 8).tokens.length, 4); // marker, START, a, b
+  assert.equal(engine.trace({ prefix: 'ab', language: 'typescript' }, 8).tokens.length, 4); // marker, START, a, b
   for (const key of ['inputGate', 'forgetGate', 'outputGate'] as const) {
     for (const perChar of trace[key]) for (const v of perChar[0]!) assert.ok(v >= 0 && v <= 1);
   }

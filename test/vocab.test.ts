@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { familyOfLanguageId, familyOfPath } from '../src/model/language';
+import { familyOfLanguageId, familyOfPath } from '../src/shared/language';
 import { END, START, UNK, Vocabulary } from '../src/model/vocab';
 
 test('printable ASCII, tab and newline round-trip through ids', () => {

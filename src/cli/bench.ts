@@ -4,7 +4,6 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_MODEL_CONFIG, DEFAULT_TRAIN_CONFIG, ModelConfig } from '../model/config';
 import { batchChars, SourceFile, WindowSampler } from '../model/dataset';
-import { COPY_CONTEXT_CHARS } from '../model/copy';
 import { CompletionEngine } from '../model/engine';
 import { InferenceNet } from '../model/inference';
 import { Seq2SeqLearner } from '../model/learner';
@@ -12,6 +11,7 @@ import { Rng } from '../model/rng';
 import { Batch, encode, lstmCell, Seq2SeqModel } from '../model/seq2seq';
 import { tf, Tensor2D } from '../model/tf';
 import { Vocabulary } from '../model/vocab';
+import { COPY_CONTEXT_CHARS } from '../shared/window';
 import { DENSE_BIAS, DENSE_KERNEL } from '../model/weights';
 import { initBackend } from '../node/backend';
 import { readCorpus } from '../node/corpus';
@@ -176,7 +176,7 @@ export async function runBench(args: string[]): Promise<number> {
     const times: number[] = [];
     for (let k = 0; k <= reps; k++) {
       const t0 = now();
-      engine.suggest({ prefix: text.slice(0, deep + k), beamWidth: 3, maxChars: 20, ...(copy ? {} : { copyFrom: false as const }) });
+      engine.suggest({ prefix: text.slice(0, deep + k), beamWidth: 3, maxChars: 20, ...(copy ? {} : { copy: false }) });
       if (k > 0) times.push(now() - t0);
     }
     engine.dispose();

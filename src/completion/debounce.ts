@@ -11,7 +11,7 @@ export const EDITOR_DEBOUNCE_MS = 50;
 /** Typical gaps at or above this are not a burst: the answer (~5 ms) is read before the next key comes. */
 export const BURST_GAP_MS = 130;
 /** A key counts as overdue at this multiple of the typical gap after keys of its kind (a quarter more covers the spread of gaps inside a burst, so few replaced keys reach the engine). */
-const OVERDUE = 1.25;
+export const OVERDUE = 1.25;
 const HISTORY = 8;
 /** Gaps longer than this are thinking, not typing speed. */
 const THINKING_MS = 1000;

@@ -2,9 +2,8 @@
 // inline provider and the encoder-state panel both send it, so the panel shows the state the decoder starts from.
 // With it goes the text further back that the copy prior searches.
 import * as vscode from 'vscode';
-import { windowStart } from '../model/context';
-import { COPY_CONTEXT_CHARS } from '../model/copy';
-import type { ModelInfo } from '../shared/engineProtocol';
+import type { ModelInfo, WindowRequest } from '../shared/engineProtocol';
+import { COPY_CONTEXT_CHARS, windowStart } from '../shared/window';
 
 /** `extra` is text the user has not typed yet but that counts as typed (the suggest widget's selected item). */
 export function encoderWindow(
@@ -12,12 +11,12 @@ export function encoderWindow(
   anchor: vscode.Position,
   info: Pick<ModelInfo, 'minContextChars' | 'maxContextChars'>,
   extra = '',
-): { window: string; atFileStart: boolean; copyFrom: string } {
+): Pick<WindowRequest, 'before' | 'windowStart' | 'atFileStart'> {
   const offset = document.offsetAt(anchor);
   const start = Math.min(offset, windowStart(offset + extra.length, info));
   // The copy prior searches further back than the encoder reads (the names defined earlier in the file): one read
   // of the document covers both, and the window is its end.
   const copyStart = Math.min(start, Math.max(0, offset + extra.length - COPY_CONTEXT_CHARS));
-  const copyFrom = document.getText(new vscode.Range(document.positionAt(copyStart), anchor)) + extra;
-  return { window: copyFrom.slice(start - copyStart), atFileStart: start === 0, copyFrom };
+  const before = document.getText(new vscode.Range(document.positionAt(copyStart), anchor)) + extra;
+  return { before, windowStart: start - copyStart, atFileStart: start === 0 };
 }

@@ -1,7 +1,8 @@
 // What the encoder reads for a cursor: the language marker, START when the window begins at the file's start,
 // then the window's characters. The window's start snaps to a grid so it stays put while the user types.
+import type { LanguageFamily } from '../shared/language';
+import { windowStart } from '../shared/window';
 import type { ModelConfig } from './config';
-import type { LanguageFamily } from './language';
 import type { Vocabulary } from './vocab';
 
 export interface ContextWindow {
@@ -18,14 +19,6 @@ export interface ContextWindow {
 export function contextWindow(before: string, config: ModelConfig): ContextWindow {
   const start = windowStart(before.length, config);
   return { start, text: before.slice(start), atFileStart: start === 0 };
-}
-
-/** Where the window for a cursor at `offset` begins; the editor uses it to read only the window's text. */
-export function windowStart(offset: number, config: Pick<ModelConfig, 'minContextChars' | 'maxContextChars'>): number {
-  const { minContextChars: min, maxContextChars: max } = config;
-  if (offset <= max) return 0;
-  const stride = Math.max(1, max - min);
-  return Math.floor((offset - min) / stride) * stride;
 }
 
 export function encoderTokens(vocab: Vocabulary, family: LanguageFamily, text: string, atFileStart: boolean): number[] {

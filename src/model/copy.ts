@@ -15,8 +15,6 @@ export const COPY_HALF_WEIGHT_LENGTH = 4;
 const MAX_VOTES = 16;
 /** How many chain links a query follows at most, so a very common key costs bounded time. */
 const MAX_CHAIN = 256;
-/** How much of the document before the cursor is searched (and sent by the host): enough for a file's own names. */
-export const COPY_CONTEXT_CHARS = 64_000;
 
 function key(text: string, end: number, mask: number): number {
   let h = 0;

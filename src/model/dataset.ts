@@ -2,7 +2,7 @@
 // it. Files, never windows, are split between training and validation, so no validation text is ever trained on.
 import type { ModelConfig } from './config';
 import { decoderPrime, encoderTokens } from './context';
-import type { LanguageFamily } from './language';
+import type { LanguageFamily } from '../shared/language';
 import { hashString, Rng } from './rng';
 import type { Batch } from './seq2seq';
 import { Vocabulary } from './vocab';

@@ -1,31 +1,38 @@
 // The completion engine: text before the cursor in, ranked suggestions out. Owns the inference weights,
 // the encoder-state cache and the decoder for one loaded model.
-import { contextWindow, decoderPrime, encoderTokens } from './context';
-import { COPY_CONTEXT_CHARS, CopyPrior, MatchIndex } from './copy';
+import { COPY_CONTEXT_CHARS } from '../shared/window';
+import { ContextWindow, contextWindow, decoderPrime, encoderTokens } from './context';
+import { CopyPrior, MatchIndex } from './copy';
 import { Candidate, DecodeOptions, Decoder } from './decode';
 import { DecodeTrace, tokenLabel, traceGreedyDecode } from './decodeTrace';
 import { EncoderCache } from './encoderCache';
 import { InferenceNet } from './inference';
-import { familyOfLanguageId } from './language';
+import { familyOfLanguageId } from '../shared/language';
 import type { Seq2SeqModel } from './seq2seq';
 import type { StopAt } from './tokens';
 import { Vocabulary } from './vocab';
 
 export interface SuggestRequest {
-  /** Text before the cursor (any length; only the encoder window is read). Ignored when `window` is given. */
+  /**
+   * Text before the cursor: the whole file's, or (with `window`) a cut of the document that ends at the cursor.
+   * The encoder reads its window; the copy prior searches its last COPY_CONTEXT_CHARS.
+   */
   prefix: string;
-  /** The encoder window itself, when the caller has cut it (see contextWindow / windowStart). */
-  window?: { text: string; atFileStart: boolean };
+  /** Where the caller cut the encoder window in `prefix` (shared/window.ts); by default `prefix` starts the file. */
+  window?: { start: number; atFileStart: boolean };
   /** VS Code language id or family name; picks the language marker. */
   language?: string;
   beamWidth?: number;
   maxChars?: number;
   stopAt?: StopAt;
-  /**
-   * Text before the cursor that suggestions may copy from (the document, or its last COPY_CONTEXT_CHARS); by default
-   * the prefix, or the window when one is given. `false` turns copying off for this request.
-   */
-  copyFrom?: string | false;
+  /** false turns copying off for this request. */
+  copy?: boolean;
+}
+
+/** A request's text, normalised once: the encoder window and the text the copy prior searches. */
+interface CutText {
+  window: ContextWindow;
+  copyText: string;
 }
 
 export interface SuggestResult {
@@ -63,10 +70,20 @@ export class CompletionEngine {
     this.decoder = new Decoder(this.net, model.vocab);
   }
 
-  private inputsFor(prefix: string, language: string | undefined, given?: SuggestRequest['window']): { encoder: number[]; prime: number[] } {
-    const window = given
-      ? { text: Vocabulary.normalise(given.text), atFileStart: given.atFileStart }
-      : contextWindow(Vocabulary.normalise(prefix), this.model.config);
+  private cut(request: Pick<SuggestRequest, 'prefix' | 'window'>): CutText {
+    const { prefix, window } = request;
+    if (!window) {
+      const text = Vocabulary.normalise(prefix);
+      return { window: contextWindow(text, this.model.config), copyText: text.slice(-COPY_CONTEXT_CHARS) };
+    }
+    // Each half is normalised once; a CRLF split by the cut goes whole into the window.
+    const start = prefix[window.start - 1] === '\r' && prefix[window.start] === '\n' ? window.start - 1 : window.start;
+    const head = Vocabulary.normalise(prefix.slice(0, start));
+    const text = Vocabulary.normalise(prefix.slice(start));
+    return { window: { start: head.length, text, atFileStart: window.atFileStart }, copyText: (head + text).slice(-COPY_CONTEXT_CHARS) };
+  }
+
+  private inputsFor(window: ContextWindow, language: string | undefined): { encoder: number[]; prime: number[] } {
     return {
       encoder: encoderTokens(this.model.vocab, familyOfLanguageId(language), window.text, window.atFileStart),
       prime: decoderPrime(this.model.vocab, window.text, this.model.config.decoderPrime),
@@ -87,21 +104,21 @@ export class CompletionEngine {
   }
 
   suggest(request: SuggestRequest): SuggestResult {
-    const inputs = this.inputsFor(request.prefix, request.language, request.window);
+    const cut = this.cut(request);
+    const inputs = this.inputsFor(cut.window, request.language);
     const { state, stepsRun } = this.cache.encode(inputs.encoder);
-    return { candidates: this.decoder.decode(state, inputs.prime, decodeOptions(request), this.copyPrior(request)), encoderSteps: stepsRun };
+    return { candidates: this.decoder.decode(state, inputs.prime, decodeOptions(request), this.copyPrior(request, cut)), encoderSteps: stepsRun };
   }
 
-  private copyPrior(request: SuggestRequest): CopyPrior | undefined {
-    if (request.copyFrom === false) return undefined;
-    const before = Vocabulary.normalise(request.copyFrom ?? request.window?.text ?? request.prefix).slice(-COPY_CONTEXT_CHARS);
-    const indexes = [new MatchIndex(before), ...(this.memory ? [this.memory] : [])];
-    return new CopyPrior(this.model.vocab, indexes, before, this.model.config.copyWeights);
+  private copyPrior(request: SuggestRequest, cut: CutText): CopyPrior | undefined {
+    if (request.copy === false) return undefined;
+    const indexes = [new MatchIndex(cut.copyText), ...(this.memory ? [this.memory] : [])];
+    return new CopyPrior(this.model.vocab, indexes, cut.copyText, this.model.config.copyWeights);
   }
 
   /** The encoder's state and gates over the last `maxChars` tokens of the window (reads, never caches). */
-  trace(prefix: string, language: string | undefined, maxChars = 64, window?: SuggestRequest['window']): EncoderTrace {
-    return this.traceTokens(this.inputsFor(prefix, language, window).encoder, maxChars);
+  trace(request: Pick<SuggestRequest, 'prefix' | 'window' | 'language'>, maxChars = 64): EncoderTrace {
+    return this.traceTokens(this.inputsFor(this.cut(request).window, request.language).encoder, maxChars);
   }
 
   private traceTokens(tokens: number[], maxChars: number): EncoderTrace {
@@ -124,11 +141,12 @@ export class CompletionEngine {
 
   /** The trace over the last `traceChars` tokens, the greedy decode with the top-k per step, and the ranked candidates. */
   explain(request: SuggestRequest & { traceChars: number; topK: number }): Explanation {
-    const inputs = this.inputsFor(request.prefix, request.language, request.window);
+    const cut = this.cut(request);
+    const inputs = this.inputsFor(cut.window, request.language);
     const trace = this.traceTokens(inputs.encoder, request.traceChars);
     const { state } = this.cache.encode(inputs.encoder);
     const options = decodeOptions(request);
-    const copy = this.copyPrior(request);
+    const copy = this.copyPrior(request, cut);
     const greedy = traceGreedyDecode(this.net, this.model.vocab, state, inputs.prime, { maxChars: options.maxChars, topK: request.topK, stopAt: options.stopAt, ...(copy ? { copy } : {}) });
     return { trace, greedy, candidates: this.decoder.decode(state, inputs.prime, options, copy) };
   }

@@ -1,7 +1,8 @@
 // Held-out quality figures: bits per character (teacher-forced over sampled windows) and next-token exact
 // match (the suggestion at a sampled cursor equals the rest of the real token), per language family.
 import { SourceFile, WindowSampler } from './dataset';
-import { COPY_CONTEXT_CHARS, CopyPrior, MatchIndex } from './copy';
+import { COPY_CONTEXT_CHARS } from '../shared/window';
+import { CopyPrior, MatchIndex } from './copy';
 import type { CompletionEngine } from './engine';
 import { Rng } from './rng';
 import type { CharNgram } from './ngram';
@@ -115,7 +116,7 @@ export interface Judged {
 export function judge(engine: CompletionEngine, cursors: CursorSample[], beamWidth = 1, copy = true): Judged[] {
   return cursors.map((c) => {
     const prefix = c.file.text.slice(0, c.offset);
-    const best = engine.suggest({ prefix, language: c.file.family, beamWidth, ...(copy ? {} : { copyFrom: false as const }) }).candidates[0];
+    const best = engine.suggest({ prefix, language: c.file.family, beamWidth, ...(copy ? {} : { copy: false }) }).candidates[0];
     const text = best?.text ?? '';
     return { confidence: best?.confidence ?? 0, shown: text !== '', correct: text === c.reference };
   });

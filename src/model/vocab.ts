@@ -1,6 +1,6 @@
 // Character vocabulary: printable ASCII, tab and newline, reserved START / END / UNK, and one marker per
 // language family. Serialised as plain JSON beside the weights so a model file says what it can read.
-import { LANGUAGE_FAMILIES, LanguageFamily } from './language';
+import { LANGUAGE_FAMILIES, LanguageFamily } from '../shared/language';
 
 export interface VocabularyJson {
   chars: string[];

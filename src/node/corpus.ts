@@ -3,7 +3,7 @@
 import { promises as fs } from 'node:fs';
 import { extname, join } from 'node:path';
 import type { SourceFile } from '../model/dataset';
-import { familyOfPath } from '../model/language';
+import { familyOfPath } from '../shared/language';
 
 export const SOURCE_EXTENSIONS = new Set(['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs', '.py', '.pyi']);
 const SKIPPED_DIRS = new Set(['node_modules', '.git', 'dist', 'build', 'out', 'coverage', '__pycache__', '.venv', 'venv']);

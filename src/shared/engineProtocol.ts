@@ -21,12 +21,16 @@ export interface CandidateMessage {
   confidence: number;
 }
 
-/** An encoder window cut by the host (see windowStart in src/model/context.ts) and how to decode from it. */
+/**
+ * The text before the cursor, cut by the host (src/shared/window.ts), and how to decode from it. The text crosses
+ * the thread once: the copy prior searches all of it, the encoder reads it from `windowStart` on.
+ */
 export interface WindowRequest {
-  window: string;
+  /** The document before the cursor: its last COPY_CONTEXT_CHARS or more, always the whole encoder window. */
+  before: string;
+  /** Where the encoder window begins in `before`. */
+  windowStart: number;
   atFileStart: boolean;
-  /** The document before the cursor (its last COPY_CONTEXT_CHARS, ending like `window`), for the copy prior. */
-  copyFrom: string;
   language: string;
   beamWidth: number;
   maxChars: number;
@@ -73,8 +77,8 @@ const isString = (v: unknown): v is string => typeof v === 'string';
 const BACKENDS: readonly string[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
 
 const isWindowRequest = (m: Record<string, unknown>): boolean =>
-  isString(m.window) && typeof m.atFileStart === 'boolean' && isString(m.copyFrom) && m.copyFrom.endsWith(m.window) &&
-  isString(m.language) && isInt(m.beamWidth) && isInt(m.maxChars);
+  isString(m.before) && isInt(m.windowStart) && m.windowStart >= 0 && m.windowStart <= m.before.length &&
+  typeof m.atFileStart === 'boolean' && isString(m.language) && isInt(m.beamWidth) && isInt(m.maxChars);
 
 export function isHostToWorker(m: unknown): m is HostToWorker {
   if (!isObject(m) || !isInt(m.requestId)) return false;

@@ -1,11 +1,12 @@
 // Messages between the extension host and the fine-tune worker (one worker per run). Defined once for both
 // sides; incoming messages are checked by the guards before an exhaustive switch handles them.
 import type { BackendName } from './engineProtocol';
+import type { LanguageFamily } from './language';
 
 export interface TrainFile {
   path: string;
   text: string;
-  family: 'ts-js' | 'python' | 'other';
+  family: LanguageFamily;
 }
 
 export interface FineTuneOptions {

@@ -98,7 +98,7 @@ class LatestOnly<T extends { requestId: number }> {
 
 const suggestions = new LatestOnly<SuggestMessage>((m, e) => {
   const t0 = performance.now();
-  const r = e.suggest({ prefix: '', window: { text: m.window, atFileStart: m.atFileStart }, copyFrom: m.copyFrom, language: m.language, beamWidth: m.beamWidth, maxChars: m.maxChars });
+  const r = e.suggest({ prefix: m.before, window: { start: m.windowStart, atFileStart: m.atFileStart }, language: m.language, beamWidth: m.beamWidth, maxChars: m.maxChars });
   return {
     kind: 'suggestion',
     requestId: m.requestId,
@@ -111,9 +111,8 @@ const suggestions = new LatestOnly<SuggestMessage>((m, e) => {
 const traces = new LatestOnly<TraceMessage>((m, e) => {
   const t0 = performance.now();
   const explanation = e.explain({
-    prefix: '',
-    window: { text: m.window, atFileStart: m.atFileStart },
-    copyFrom: m.copyFrom,
+    prefix: m.before,
+    window: { start: m.windowStart, atFileStart: m.atFileStart },
     language: m.language,
     beamWidth: m.beamWidth,
     maxChars: m.maxChars,

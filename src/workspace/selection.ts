@@ -2,7 +2,7 @@
 // maintained `ignore` package), lock files, secrets, binary, minified or generated text, size and corpus caps.
 // Pure: the editor layer lists and reads the files; this decides.
 import ignore, { Ignore } from 'ignore';
-import { familyOfPath, LanguageFamily } from '../model/language';
+import { familyOfPath, LanguageFamily } from '../shared/language';
 
 export type SkipReason =
   | 'ignored by .gitignore'

@@ -1,0 +1,22 @@
+// The cut between the editor and the engine: how much text before the cursor the host sends, and where the
+// encoder window in it begins. The host cuts, the engine reads the same cut; both import it from here.
+
+/** How far back before the cursor the copy prior searches the document (the encoder reads far less). */
+export const COPY_CONTEXT_CHARS = 64_000;
+
+export interface WindowBounds {
+  minContextChars: number;
+  maxContextChars: number;
+}
+
+/**
+ * Where the encoder window for a cursor at `offset` begins: 0 while the text is short, otherwise a multiple of
+ * (max - min), so that the window's length stays within [min, max) and typing only appends to it (the encoder's
+ * cached state then advances one step per keystroke).
+ */
+export function windowStart(offset: number, bounds: WindowBounds): number {
+  const { minContextChars: min, maxContextChars: max } = bounds;
+  if (offset <= max) return 0;
+  const stride = Math.max(1, max - min);
+  return Math.floor((offset - min) / stride) * stride;
+}
