@@ -23,7 +23,7 @@ export default tseslint.config(
   {
     files: ['src/model/**/*.ts'],
     rules: {
-      'no-restricted-imports': restrict(['vscode', 'fs', 'node:fs', 'path', 'node:path', 'worker_threads', 'node:worker_threads', '../node/*', '../extension/*', '../worker/*'], 'src/model is the pure core: TensorFlow.js and its siblings only.'),
+      'no-restricted-imports': restrict(['vscode', 'fs', 'node:fs', 'path', 'node:path', 'worker_threads', 'node:worker_threads', '**/node/*', '**/extension/*', '**/worker/*'], 'src/model is the pure core: TensorFlow.js and its siblings only.'),
     },
   },
   {

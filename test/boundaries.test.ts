@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { test } from 'node:test';
+import { REPO } from './helpers';
 
 // Layering and privacy rules that matter, checked on the sources and the built bundles.
-const ROOT = join(__dirname, '..');
+const ROOT = REPO;
 const files = (dir: string): string[] =>
   readdirSync(dir).flatMap((f) => {
     const p = join(dir, f);

@@ -1,6 +1,10 @@
 // Shared fixtures for unit tests: the backend under test and tiny model sizes that train in seconds.
-import type { ModelConfig } from '../src/model/config';
+import type { ModelConfig } from '../src/model/graph/config';
+import { join } from 'node:path';
 import { BackendPreference, initBackend } from '../src/node/backend';
+
+/** The repository's root, for dist/ and test/fixtures/ from test files at any depth. */
+export const REPO = join(__dirname, '..');
 
 /** Tests run on wasm unless SEQ2SEQ_TEST_BACKEND says otherwise (cpu is the fallback path). */
 export async function useTestBackend(): Promise<string> {

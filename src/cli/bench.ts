@@ -2,17 +2,17 @@
 // in the same run (re-encoding per keystroke; op-by-op tfjs inference; a tfjs-layers seq2seq; raw matmul).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_MODEL_CONFIG, DEFAULT_TRAIN_CONFIG, ModelConfig } from '../model/config';
-import { batchChars, SourceFile, WindowSampler } from '../model/dataset';
-import { CompletionEngine } from '../model/engine';
-import { InferenceNet } from '../model/inference';
-import { Seq2SeqLearner } from '../model/learner';
-import { Rng } from '../model/rng';
-import { Batch, encode, lstmCell, Seq2SeqModel } from '../model/seq2seq';
-import { tf, Tensor2D } from '../model/tf';
-import { Vocabulary } from '../model/vocab';
+import { DEFAULT_MODEL_CONFIG, DEFAULT_TRAIN_CONFIG, ModelConfig } from '../model/graph/config';
+import { batchChars, SourceFile, WindowSampler } from '../model/training/dataset';
+import { CompletionEngine } from '../model/inference/engine';
+import { InferenceNet } from '../model/inference/inference';
+import { Seq2SeqLearner } from '../model/training/learner';
+import { Rng } from '../model/graph/rng';
+import { Batch, encode, lstmCell, Seq2SeqModel } from '../model/graph/seq2seq';
+import { tf, Tensor2D } from '../model/graph/tf';
+import { Vocabulary } from '../model/graph/vocab';
 import { COPY_CONTEXT_CHARS } from '../shared/window';
-import { DENSE_BIAS, DENSE_KERNEL } from '../model/weights';
+import { DENSE_BIAS, DENSE_KERNEL } from '../model/graph/weights';
 import { initBackend } from '../node/backend';
 import { readCorpus } from '../node/corpus';
 import { loadModelDir } from '../node/modelFiles';

@@ -1,9 +1,9 @@
 // `eval`: held-out figures of a model on a corpus, as one JSON object; with --baseline-corpus, the same figures
 // for a PPM-style character n-gram trained on that corpus, on exactly the same targets and cursors.
-import { CompletionEngine } from '../model/engine';
-import { byLanguage, calibration, copyOnlyExactMatch, exactMatch, FamilyFigures, judge, Judged, modelBitsPerChar, ngramBitsPerChar, ngramExactMatch, pickThreshold, sampleCursors, sampleTargets } from '../model/evaluation';
-import { CharNgram } from '../model/ngram';
-import { hashString, Rng } from '../model/rng';
+import { CompletionEngine } from '../model/inference/engine';
+import { byLanguage, calibration, copyOnlyExactMatch, exactMatch, FamilyFigures, judge, Judged, modelBitsPerChar, ngramBitsPerChar, ngramExactMatch, pickThreshold, sampleCursors, sampleTargets } from '../model/evaluation/evaluation';
+import { CharNgram } from '../model/evaluation/ngram';
+import { hashString, Rng } from '../model/graph/rng';
 import { initBackend } from '../node/backend';
 import { readCorpus } from '../node/corpus';
 import { loadModelDir, readMemory } from '../node/modelFiles';

@@ -3,13 +3,13 @@
 // never trained on (`--validation-of-training`).
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { MatchIndex, MAX_MATCH, MIN_MATCH, ruleWeight } from '../model/copy';
-import { splitByFile } from '../model/dataset';
-import { copyObservations, fitCopyWeights } from '../model/copyFit';
-import { sampleTargets } from '../model/evaluation';
-import { Seq2SeqModel } from '../model/seq2seq';
-import { METADATA_FILE, modelToArtifacts } from '../model/serialize';
-import { Vocabulary } from '../model/vocab';
+import { MatchIndex, MAX_MATCH, MIN_MATCH, ruleWeight } from '../model/inference/copy';
+import { splitByFile } from '../model/training/dataset';
+import { copyObservations, fitCopyWeights } from '../model/evaluation/copyFit';
+import { sampleTargets } from '../model/evaluation/evaluation';
+import { Seq2SeqModel } from '../model/graph/seq2seq';
+import { METADATA_FILE, modelToArtifacts } from '../model/graph/serialize';
+import { Vocabulary } from '../model/graph/vocab';
 import { initBackend } from '../node/backend';
 import { readCorpus } from '../node/corpus';
 import { loadModelDir } from '../node/modelFiles';

@@ -1,10 +1,10 @@
 // The reference trainer for `bench`: a straightforward tfjs-layers seq2seq (encoder LSTM whose final state
 // starts a decoder LSTM, softmax dense), one-hot inputs, short targets per window, trained with fit-per-batch.
 import * as tfl from '@tensorflow/tfjs-layers';
-import { SourceFile, WindowSampler } from '../model/dataset';
-import { Rng } from '../model/rng';
-import { tf } from '../model/tf';
-import type { Vocabulary } from '../model/vocab';
+import { SourceFile, WindowSampler } from '../model/training/dataset';
+import { Rng } from '../model/graph/rng';
+import { tf } from '../model/graph/tf';
+import type { Vocabulary } from '../model/graph/vocab';
 
 export async function naiveLayersTrainingRate(
   files: SourceFile[],

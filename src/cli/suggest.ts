@@ -1,6 +1,6 @@
 // `suggest`: loads a model once, then answers one JSON line per request line, in order, flushed at once.
 import { createInterface } from 'node:readline';
-import { CompletionEngine } from '../model/engine';
+import { CompletionEngine } from '../model/inference/engine';
 import { initBackend } from '../node/backend';
 import { loadModelDir, readMemory } from '../node/modelFiles';
 import { backendOption, numberOption, parse, requireString } from './options';

@@ -2,14 +2,14 @@
 // model by validation loss to --out after each evaluation (atomically, with the optimiser state for resume).
 import { cpSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_MODEL_CONFIG, DEFAULT_TRAIN_CONFIG, FINE_TUNE_TRAIN_CONFIG, ModelConfig, TrainConfig, validateModelConfig } from '../model/config';
-import { batchChars, splitByFile, WindowSampler } from '../model/dataset';
-import { Seq2SeqLearner } from '../model/learner';
-import { Rng } from '../model/rng';
-import { Batch, Seq2SeqModel } from '../model/seq2seq';
-import { assertCompatible, MODEL_FILE, TrainingState } from '../model/serialize';
-import { trainLoop, TrainProgress } from '../model/trainer';
-import { Vocabulary } from '../model/vocab';
+import { DEFAULT_MODEL_CONFIG, DEFAULT_TRAIN_CONFIG, FINE_TUNE_TRAIN_CONFIG, ModelConfig, TrainConfig, validateModelConfig } from '../model/graph/config';
+import { batchChars, splitByFile, WindowSampler } from '../model/training/dataset';
+import { Seq2SeqLearner } from '../model/training/learner';
+import { Rng } from '../model/graph/rng';
+import { Batch, Seq2SeqModel } from '../model/graph/seq2seq';
+import { assertCompatible, MODEL_FILE, TrainingState } from '../model/graph/serialize';
+import { trainLoop, TrainProgress } from '../model/training/trainer';
+import { Vocabulary } from '../model/graph/vocab';
 import { initBackend } from '../node/backend';
 import { readCorpus } from '../node/corpus';
 import { loadModelDir, loadOptimizerState, saveModelDir } from '../node/modelFiles';

@@ -5,8 +5,8 @@ import { dirname, join } from 'node:path';
 import * as tfCore from '@tensorflow/tfjs-core';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { Tf, tf, useTf } from '../model/tf';
-import { installWasmKernelFixes } from '../model/wasmKernels';
+import { Tf, tf, useTf } from '../model/graph/tf';
+import { installWasmKernelFixes } from '../model/graph/wasmKernels';
 
 export type BackendPreference = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 export const BACKEND_PREFERENCES: readonly BackendPreference[] = ['auto', 'tensorflow', 'wasm', 'cpu'];

@@ -2,7 +2,7 @@
 // dependencies, build output, binary, minified or generated files and oversized files.
 import { promises as fs } from 'node:fs';
 import { extname, join } from 'node:path';
-import type { SourceFile } from '../model/dataset';
+import type { SourceFile } from '../model/training/dataset';
 import { familyOfPath } from '../shared/language';
 
 export const SOURCE_EXTENSIONS = new Set(['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs', '.py', '.pyi']);

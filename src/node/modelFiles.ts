@@ -5,8 +5,8 @@ import { basename, dirname, join } from 'node:path';
 import {
   LoadedModel, METADATA_FILE, MODEL_FILE, ModelArtifacts, ModelFileError, modelFromArtifacts, modelToArtifacts,
   NamedArray, packArrays, parseJson, TrainingState, unpackArrays, WeightEntry, WEIGHTS_FILE,
-} from '../model/serialize';
-import type { Seq2SeqModel } from '../model/seq2seq';
+} from '../model/graph/serialize';
+import type { Seq2SeqModel } from '../model/graph/seq2seq';
 
 export const OPTIMIZER_MANIFEST = 'optimizer.json';
 export const OPTIMIZER_WEIGHTS = 'optimizer.bin';

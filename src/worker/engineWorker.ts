@@ -1,8 +1,8 @@
 // The engine worker: owns TensorFlow.js and the model so the extension host's main thread never runs a model
 // step. Suggest requests are answered newest first; older pending ones are superseded, not queued.
 import { parentPort } from 'node:worker_threads';
-import { CompletionEngine } from '../model/engine';
-import type { Seq2SeqModel } from '../model/seq2seq';
+import { CompletionEngine } from '../model/inference/engine';
+import type { Seq2SeqModel } from '../model/graph/seq2seq';
 import { BackendPreference, initBackend } from '../node/backend';
 import { loadModelDir, readMemory } from '../node/modelFiles';
 import { HostToWorker, isHostToWorker, WorkerToHost } from '../shared/engineProtocol';

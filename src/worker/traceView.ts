@@ -1,6 +1,6 @@
 // Turns the engine's explanation of a window into the plain-array view the panel draws: one layer per position,
 // every layer for the final state, numbers rounded so that a view posted every 150 ms stays a few hundred kB.
-import type { Explanation } from '../model/engine';
+import type { Explanation } from '../model/inference/engine';
 import { EncoderStateView, MAX_TRACE_CHARS } from '../shared/encoderStateView';
 
 /** Three decimals: finer than a colour step of the heatmap; rounding keeps [0, 1] and (-1, 1) values in range. */

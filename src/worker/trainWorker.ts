@@ -3,12 +3,12 @@
 // so a cancel or a crash leaves the previous model as it was.
 import { existsSync, promises as fs } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
-import { FINE_TUNE_TRAIN_CONFIG, TrainConfig } from '../model/config';
-import { batchChars, splitByFile, WindowSampler } from '../model/dataset';
-import { Seq2SeqLearner } from '../model/learner';
-import { Rng } from '../model/rng';
-import type { Batch } from '../model/seq2seq';
-import { trainLoop } from '../model/trainer';
+import { FINE_TUNE_TRAIN_CONFIG, TrainConfig } from '../model/graph/config';
+import { batchChars, splitByFile, WindowSampler } from '../model/training/dataset';
+import { Seq2SeqLearner } from '../model/training/learner';
+import { Rng } from '../model/graph/rng';
+import type { Batch } from '../model/graph/seq2seq';
+import { trainLoop } from '../model/training/trainer';
 import { BackendPreference, initBackend } from '../node/backend';
 import { loadModelDir, saveModelDir } from '../node/modelFiles';
 import { FineTuneOptions, isHostToTrainer, TrainerToHost, TrainFile } from '../shared/trainProtocol';

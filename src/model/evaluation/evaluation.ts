@@ -1,0 +1,192 @@
+// Held-out quality figures: bits per character (teacher-forced over sampled windows) and next-token exact
+// match (the suggestion at a sampled cursor equals the rest of the real token), per language family.
+import { SourceFile, WindowSampler } from '../training/dataset';
+import { COPY_CONTEXT_CHARS } from '../../shared/window';
+import { CopyPrior, MatchIndex } from '../inference/copy';
+import type { CompletionEngine } from '../inference/engine';
+import { Rng } from '../graph/rng';
+import type { CharNgram } from './ngram';
+import { Batch, Seq2SeqModel, targetLogProbs } from '../graph/seq2seq';
+import { tf } from '../graph/tf';
+import { advance, Phase, referenceCompletion, STOP } from '../inference/tokens';
+import { Vocabulary } from '../graph/vocab';
+
+export interface CursorSample {
+  file: SourceFile;
+  offset: number;
+  /** What a perfect suggestion would be at this cursor. */
+  reference: string;
+}
+
+/** Cursor positions drawn uniformly over characters, keeping those where a suggestion is due. */
+export function sampleCursors(files: SourceFile[], count: number, rng: Rng, maxChars = 32): CursorSample[] {
+  const texts = files.map((f) => Vocabulary.normalise(f.text));
+  const total = texts.reduce((n, t) => n + t.length, 0);
+  const out: CursorSample[] = [];
+  if (total === 0) return out;
+  for (let attempt = 0; out.length < count && attempt < count * 20; attempt++) {
+    let x = rng.int(0, total);
+    let f = 0;
+    while (x >= (texts[f] as string).length) x -= (texts[f++] as string).length;
+    const text = texts[f] as string;
+    const reference = referenceCompletion(text.slice(x, x + maxChars + 1), 'token', maxChars);
+    if (reference.trim() === '') continue;
+    out.push({ file: { ...(files[f] as SourceFile), text }, offset: x, reference });
+  }
+  return out;
+}
+
+export interface FamilyFigures {
+  bitsPerChar: number | null;
+  exactMatch: number | null;
+  cursors: number;
+  targetChars: number;
+  baseline?: { bitsPerChar: number | null; exactMatch: number | null };
+  /** Exact match of the LSTM without the copy prior, and of copying alone. */
+  lstmExactMatch?: number | null;
+  copyOnlyExactMatch?: number | null;
+}
+
+/** Sampled windows whose targets both the seq2seq model and the n-gram are scored on. */
+export interface TargetSample {
+  sampler: WindowSampler;
+  batches: Batch[];
+}
+
+export function sampleTargets(model: Seq2SeqModel, files: SourceFile[], batches: number, batchSize: number, seed: number): TargetSample | null {
+  const sampler = new WindowSampler(files, model.vocab, model.config);
+  if (sampler.isEmpty) return null;
+  return { sampler, batches: Array.from({ length: batches }, (_, i) => sampler.sample(Rng.derive(seed, i), batchSize)) };
+}
+
+/** Calls fn(row, t, fileIds, offset) for every target that lies inside its file (END padding is skipped). */
+function forEachTarget(sample: TargetSample, batch: Batch, fn: (row: number, t: number, ids: Int32Array, offset: number) => void): void {
+  const sources = batch.sources as Int32Array;
+  for (let r = 0; r < batch.batchSize; r++) {
+    const ids = sample.sampler.fileIds(sources[2 * r] as number);
+    const p = sources[2 * r + 1] as number;
+    for (let t = 0; t < batch.targetLength && p + t < ids.length; t++) fn(r, t, ids, p + t);
+  }
+}
+
+/** Teacher-forced bits per character of the model on the sampled targets. */
+export function modelBitsPerChar(model: Seq2SeqModel, sample: TargetSample): { bpc: number; chars: number } {
+  let nats = 0;
+  let chars = 0;
+  for (const batch of sample.batches) {
+    const values = tf.tidy(() => targetLogProbs(model, batch).dataSync()); // tidy: the graph's intermediates too
+    const V = model.vocab.size;
+    forEachTarget(sample, batch, (r, t) => {
+      nats -= values[(t * batch.batchSize + r) * V + (batch.targets[r * batch.targetLength + t] as number)] as number;
+      chars++;
+    });
+  }
+  return { bpc: nats / chars / Math.LN2, chars };
+}
+
+/** The n-gram's bits per character on exactly the same targets. */
+export function ngramBitsPerChar(ngram: CharNgram, sample: TargetSample): { bpc: number; chars: number } {
+  let bits = 0;
+  let chars = 0;
+  for (const batch of sample.batches) {
+    forEachTarget(sample, batch, (_r, _t, ids, at) => {
+      bits -= Math.log2(ngram.probability(ids, at, ids[at] as number));
+      chars++;
+    });
+  }
+  return { bpc: bits / chars, chars };
+}
+
+/** Share of cursors where the n-gram's greedy completion equals the reference. */
+export function ngramExactMatch(ngram: CharNgram, cursors: CursorSample[]): number | null {
+  if (cursors.length === 0) return null;
+  let hits = 0;
+  for (const c of cursors) if (ngram.complete(c.file.text.slice(0, c.offset)).text === c.reference) hits++;
+  return hits / cursors.length;
+}
+
+/** The top suggestion at each cursor: its confidence and whether it equals the reference. */
+export interface Judged {
+  confidence: number;
+  shown: boolean; // non-empty
+  correct: boolean;
+}
+
+/** The engine's top suggestion at each cursor; `copy: false` scores the LSTM alone, without the copy prior. */
+export function judge(engine: CompletionEngine, cursors: CursorSample[], beamWidth = 1, copy = true): Judged[] {
+  return cursors.map((c) => {
+    const prefix = c.file.text.slice(0, c.offset);
+    const best = engine.suggest({ prefix, language: c.file.family, beamWidth, ...(copy ? {} : { copy: false }) }).candidates[0];
+    const text = best?.text ?? '';
+    return { confidence: best?.confidence ?? 0, shown: text !== '', correct: text === c.reference };
+  });
+}
+
+export function exactMatch(engine: CompletionEngine, cursors: CursorSample[], beamWidth = 1, copy = true): number | null {
+  if (cursors.length === 0) return null;
+  return judge(engine, cursors, beamWidth, copy).filter((j) => j.correct).length / cursors.length;
+}
+
+/**
+ * Share of cursors where copying alone is right: the likeliest next character after the longest earlier
+ * occurrences, character by character, under the same stop rule. What the copy prior brings without the LSTM.
+ */
+export function copyOnlyExactMatch(vocab: Vocabulary, memory: MatchIndex | null, cursors: CursorSample[], maxChars = 32): number | null {
+  if (cursors.length === 0) return null;
+  let hits = 0;
+  for (const c of cursors) {
+    const before = c.file.text.slice(Math.max(0, c.offset - COPY_CONTEXT_CHARS), c.offset);
+    const prior = new CopyPrior(vocab, [new MatchIndex(before), ...(memory ? [memory] : [])], before);
+    let phase = Phase.Lead;
+    let text = '';
+    while (text.length < maxChars) {
+      const { votes } = prior.guess(text);
+      let next = '';
+      let most = 0;
+      for (const [ch, n] of votes) if (n > most) [next, most] = [ch, n];
+      const after: Phase | typeof STOP = next === '' ? STOP : advance(phase, next, 'token');
+      if (after === STOP) break;
+      phase = after;
+      text += next;
+    }
+    if ((phase === Phase.Lead ? '' : text) === c.reference) hits++;
+  }
+  return hits / cursors.length;
+}
+
+export interface CalibrationRow {
+  threshold: number;
+  /** Share of cursors where a suggestion is shown. */
+  coverage: number;
+  /** Share of shown suggestions that are exactly right. */
+  precision: number | null;
+}
+
+/** Precision of shown suggestions against coverage as the confidence threshold rises. */
+export function calibration(judged: Judged[], thresholds = Array.from({ length: 20 }, (_, i) => i / 20)): CalibrationRow[] {
+  return thresholds.map((threshold) => {
+    const shown = judged.filter((j) => j.shown && j.confidence >= threshold);
+    return {
+      threshold,
+      coverage: judged.length ? shown.length / judged.length : 0,
+      precision: shown.length ? shown.filter((j) => j.correct).length / shown.length : null,
+    };
+  });
+}
+
+/** The lowest threshold (highest coverage) whose precision reaches the target, or null if none does. */
+export function pickThreshold(rows: CalibrationRow[], targetPrecision = 0.7): number | null {
+  const ok = rows.filter((r) => r.precision !== null && r.precision >= targetPrecision && r.coverage > 0);
+  return ok.length ? Math.min(...ok.map((r) => r.threshold)) : null;
+}
+
+/** Reporting groups: TypeScript and JavaScript apart (they share one encoder marker), Python, other. */
+export function byLanguage(files: SourceFile[]): Map<string, SourceFile[]> {
+  const m = new Map<string, SourceFile[]>();
+  for (const f of files) {
+    const ext = f.path.slice(f.path.lastIndexOf('.') + 1).toLowerCase();
+    const language = /^[cm]?tsx?$/.test(ext) ? 'typescript' : /^[cm]?jsx?$/.test(ext) ? 'javascript' : f.family === 'python' ? 'python' : 'other';
+    m.set(language, [...(m.get(language) ?? []), f]);
+  }
+  return m;
+}

@@ -1,0 +1,166 @@
+// The completion engine: text before the cursor in, ranked suggestions out. Owns the inference weights,
+// the encoder-state cache and the decoder for one loaded model.
+import { COPY_CONTEXT_CHARS } from '../../shared/window';
+import { ContextWindow, contextWindow, decoderPrime, encoderTokens } from '../graph/context';
+import { CopyPrior, MatchIndex } from './copy';
+import { Candidate, DecodeOptions, Decoder } from './decode';
+import { DecodeTrace, tokenLabel, traceGreedyDecode } from './decodeTrace';
+import { EncoderCache } from './encoderCache';
+import { InferenceNet } from './inference';
+import { familyOfLanguageId } from '../../shared/language';
+import type { Seq2SeqModel } from '../graph/seq2seq';
+import type { StopAt } from './tokens';
+import { Vocabulary } from '../graph/vocab';
+
+export interface SuggestRequest {
+  /**
+   * Text before the cursor: the whole file's, or (with `window`) a cut of the document that ends at the cursor.
+   * The encoder reads its window; the copy prior searches its last COPY_CONTEXT_CHARS.
+   */
+  prefix: string;
+  /** Where the caller cut the encoder window in `prefix` (shared/window.ts); by default `prefix` starts the file. */
+  window?: { start: number; atFileStart: boolean };
+  /** VS Code language id or family name; picks the language marker. */
+  language?: string;
+  beamWidth?: number;
+  maxChars?: number;
+  stopAt?: StopAt;
+  /** false turns copying off for this request. */
+  copy?: boolean;
+}
+
+/** A request's text, normalised once: the encoder window and the text the copy prior searches. */
+interface CutText {
+  window: ContextWindow;
+  copyText: string;
+}
+
+export interface SuggestResult {
+  candidates: Candidate[];
+  /** Encoder steps this request ran (0 when the cache held the whole window). */
+  encoderSteps: number;
+}
+
+/** Per character of the window: what the encoder held after reading it (layer by layer). */
+export interface EncoderTrace {
+  tokens: string[];
+  hidden: number[][][]; // [position][layer][unit]
+  cell: number[][][];
+  inputGate: number[][][];
+  forgetGate: number[][][];
+  outputGate: number[][][];
+}
+
+/** What the encoder-state view shows for one window: the encoder's trace, the greedy decoder step by step, the beam. */
+export interface Explanation {
+  trace: EncoderTrace;
+  greedy: DecodeTrace;
+  candidates: Candidate[];
+}
+
+export class CompletionEngine {
+  private readonly net: InferenceNet;
+  private readonly cache: EncoderCache;
+  private readonly decoder: Decoder;
+  private memory: MatchIndex | null = null;
+
+  constructor(readonly model: Seq2SeqModel, options: { cache?: boolean } = {}) {
+    this.net = new InferenceNet(model);
+    this.cache = new EncoderCache(this.net, options.cache === false ? 0 : 4);
+    this.decoder = new Decoder(this.net, model.vocab);
+  }
+
+  private cut(request: Pick<SuggestRequest, 'prefix' | 'window'>): CutText {
+    const { prefix, window } = request;
+    if (!window) {
+      const text = Vocabulary.normalise(prefix);
+      return { window: contextWindow(text, this.model.config), copyText: text.slice(-COPY_CONTEXT_CHARS) };
+    }
+    // Each half is normalised once; a CRLF split by the cut goes whole into the window.
+    const start = prefix[window.start - 1] === '\r' && prefix[window.start] === '\n' ? window.start - 1 : window.start;
+    const head = Vocabulary.normalise(prefix.slice(0, start));
+    const text = Vocabulary.normalise(prefix.slice(start));
+    return { window: { start: head.length, text, atFileStart: window.atFileStart }, copyText: (head + text).slice(-COPY_CONTEXT_CHARS) };
+  }
+
+  private inputsFor(window: ContextWindow, language: string | undefined): { encoder: number[]; prime: number[] } {
+    return {
+      encoder: encoderTokens(this.model.vocab, familyOfLanguageId(language), window.text, window.atFileStart),
+      prime: decoderPrime(this.model.vocab, window.text, this.model.config.decoderPrime),
+    };
+  }
+
+  /** The workspace memory suggestions may copy from besides the document (the fine-tune's files); null for none. */
+  setMemory(text: string | null): void {
+    this.memory = text ? new MatchIndex(Vocabulary.normalise(text)) : null;
+  }
+
+  get memoryChars(): number {
+    return this.memory?.text.length ?? 0;
+  }
+
+  get memoryIndex(): MatchIndex | null {
+    return this.memory;
+  }
+
+  suggest(request: SuggestRequest): SuggestResult {
+    const cut = this.cut(request);
+    const inputs = this.inputsFor(cut.window, request.language);
+    const { state, stepsRun } = this.cache.encode(inputs.encoder);
+    return { candidates: this.decoder.decode(state, inputs.prime, decodeOptions(request), this.copyPrior(request, cut)), encoderSteps: stepsRun };
+  }
+
+  private copyPrior(request: SuggestRequest, cut: CutText): CopyPrior | undefined {
+    if (request.copy === false) return undefined;
+    const indexes = [new MatchIndex(cut.copyText), ...(this.memory ? [this.memory] : [])];
+    return new CopyPrior(this.model.vocab, indexes, cut.copyText, this.model.config.copyWeights);
+  }
+
+  /** The encoder's state and gates over the last `maxChars` tokens of the window (reads, never caches). */
+  trace(request: Pick<SuggestRequest, 'prefix' | 'window' | 'language'>, maxChars = 64): EncoderTrace {
+    return this.traceTokens(this.inputsFor(this.cut(request).window, request.language).encoder, maxChars);
+  }
+
+  private traceTokens(tokens: number[], maxChars: number): EncoderTrace {
+    const from = Math.max(0, tokens.length - maxChars);
+    const trace: EncoderTrace = { tokens: [], hidden: [], cell: [], inputGate: [], forgetGate: [], outputGate: [] };
+    const state = this.net.zeroState(1);
+    tokens.forEach((id, p) => {
+      const gates = { input: [], forget: [], output: [] } as { input: Float32Array[]; forget: Float32Array[]; output: Float32Array[] };
+      this.net.step('encoderLstm', [id], state, p >= from ? gates : undefined);
+      if (p < from) return;
+      trace.tokens.push(tokenLabel(this.model.vocab, id));
+      trace.hidden.push(state.h.map((a) => Array.from(a)));
+      trace.cell.push(state.c.map((a) => Array.from(a)));
+      trace.inputGate.push(gates.input.map((a) => Array.from(a)));
+      trace.forgetGate.push(gates.forget.map((a) => Array.from(a)));
+      trace.outputGate.push(gates.output.map((a) => Array.from(a)));
+    });
+    return trace;
+  }
+
+  /** The trace over the last `traceChars` tokens, the greedy decode with the top-k per step, and the ranked candidates. */
+  explain(request: SuggestRequest & { traceChars: number; topK: number }): Explanation {
+    const cut = this.cut(request);
+    const inputs = this.inputsFor(cut.window, request.language);
+    const trace = this.traceTokens(inputs.encoder, request.traceChars);
+    const { state } = this.cache.encode(inputs.encoder);
+    const options = decodeOptions(request);
+    const copy = this.copyPrior(request, cut);
+    const greedy = traceGreedyDecode(this.net, this.model.vocab, state, inputs.prime, { maxChars: options.maxChars, topK: request.topK, stopAt: options.stopAt, ...(copy ? { copy } : {}) });
+    return { trace, greedy, candidates: this.decoder.decode(state, inputs.prime, options, copy) };
+  }
+
+  dispose(): void {
+    this.net.dispose();
+  }
+}
+
+/** A request's decoding options with their defaults, clamped to what the decoder accepts. */
+function decodeOptions(request: SuggestRequest): DecodeOptions {
+  return {
+    beamWidth: Math.max(1, Math.floor(request.beamWidth ?? 1)),
+    maxChars: Math.max(1, Math.floor(request.maxChars ?? 32)),
+    stopAt: request.stopAt ?? 'token',
+  };
+}

@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { execFile, spawn } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { promisify } from 'node:util';
+import { SAMPLE_TS, REPO } from '../helpers';
+
+// The CLI is a contract other tools rely on: these tests drive the built bundle (npm test builds it first).
+const CLI = join(REPO, 'dist', 'cli.js');
+const run = promisify(execFile);
+let dir: string;
+let corpus: string;
+let model: string;
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'seq2seq-cli-'));
+  corpus = join(dir, 'corpus');
+  mkdirSync(join(corpus, 'pkg'), { recursive: true });
+  for (let i = 0; i < 6; i++) writeFileSync(join(corpus, 'pkg', `f${i}.ts`), SAMPLE_TS.repeat(3).replace(/add/g, `add${i}`));
+  writeFileSync(join(corpus, 'pkg', 'bundle.min.js'), 'x'.repeat(5000));
+  model = join(dir, 'model');
+  const { stdout } = await run('node', [CLI, 'train', '--corpus', corpus, '--out', model, '--steps', '4', '--eval-every', '2', '--hidden', '16', '--min-context', '8', '--max-context', '16', '--target-chars', '8', '--batch', '4', '--backend', 'wasm', '--json']);
+  const events = stdout.trim().split('\n').map((l) => JSON.parse(l) as { event: string; [k: string]: unknown });
+  assert.equal(events.at(-1)?.event, 'done');
+  assert.ok(events.some((e) => e.event === 'progress' && typeof e.charsPerSecond === 'number'));
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+test('suggest answers one JSON line per request, in order, and survives bad lines', async () => {
+  const child = spawn('node', [CLI, 'suggest', '--model', model, '--beam', '2', '--backend', 'wasm'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const lines: string[] = [];
+  let buffer = '';
+  child.stdout.on('data', (d: Buffer) => {
+    buffer += d.toString();
+    const parts = buffer.split('\n');
+    buffer = parts.pop() ?? '';
+    lines.push(...parts);
+  });
+  const requests = [
+    JSON.stringify({ id: 1, prefix: 'export function ad', suffix: '', language: 'typescript' }),
+    '{not json',
+    JSON.stringify({ id: 'x', suffix: 'no prefix' }),
+    JSON.stringify({ id: 3, prefix: 'def f(x):\n    ret', language: 'python' }),
+  ];
+  child.stdin.write(`${requests.join('\n')}\n`);
+  child.stdin.end();
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  assert.equal(code, 0);
+  const replies = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+  assert.equal(replies.length, 4);
+  assert.equal(replies[0]!.id, 1);
+  assert.equal(typeof replies[0]!.suggestion, 'string');
+  assert.ok((replies[0]!.confidence as number) >= 0 && (replies[0]!.confidence as number) <= 1);
+  assert.ok((replies[0]!.ms as number) >= 0);
+  assert.match(replies[1]!.error as string, /not JSON/);
+  assert.equal(replies[2]!.id, 'x');
+  assert.match(replies[2]!.error as string, /"prefix" must be a string/);
+  assert.equal(replies[3]!.id, 3);
+});
+
+test('eval prints bits per character and exact match as JSON', async () => {
+  const { stdout } = await run('node', [CLI, 'eval', '--model', model, '--corpus', corpus, '--samples', '20', '--batches', '1', '--backend', 'wasm']);
+  const figures = JSON.parse(stdout) as { bitsPerChar: number; exactMatch: number; byLanguage: Record<string, unknown> };
+  assert.ok(figures.bitsPerChar > 0 && figures.bitsPerChar < 10);
+  assert.ok(figures.exactMatch >= 0 && figures.exactMatch <= 1);
+  assert.ok('typescript' in figures.byLanguage);
+});
+
+test('fine-tuning refuses a base model of another shape, and a missing model is named', async () => {
+  await assert.rejects(
+    run('node', [CLI, 'train', '--corpus', corpus, '--out', join(dir, 'ft'), '--from', model, '--hidden', '32', '--steps', '1', '--backend', 'wasm']),
+    (e: { stderr: string }) => /hiddenSize=16, but 32 was requested/.test(e.stderr),
+  );
+  await assert.rejects(
+    run('node', [CLI, 'suggest', '--model', join(dir, 'nowhere'), '--backend', 'wasm']),
+    (e: { stderr: string }) => /nowhere\/(model|metadata|weights)\.(json|bin): is missing/.test(e.stderr),
+  );
+});
+
+test('train --from keeps the text it learned from as the model memory; fit-copy writes weights the model loads with', async () => {
+  const tuned = join(dir, 'tuned');
+  await run('node', [CLI, 'train', '--corpus', corpus, '--out', tuned, '--from', model, '--steps', '2', '--eval-every', '1', '--backend', 'wasm']);
+  const memory = readFileSync(join(tuned, 'memory.txt'), 'utf8');
+  assert.ok(memory.includes('add5(') && !memory.includes('xxxxx'), 'the memory holds the usable files, not the skipped bundle');
+
+  const other = join(dir, 'fitted');
+  cpSync(model, other, { recursive: true });
+  writeFileSync(join(other, 'NOTES.md'), 'kept');
+  const { stdout } = await run('node', [CLI, 'fit-copy', '--model', other, '--corpus', corpus, '--batches', '2', '--backend', 'wasm']);
+  assert.match(stdout, /bits\/char on these characters: LSTM alone [\d.]+, with the rule [\d.]+, with the fitted weights [\d.]+/);
+  const { config } = JSON.parse(readFileSync(join(other, 'metadata.json'), 'utf8')) as { config: { copyWeights?: number[] } };
+  assert.equal(config.copyWeights?.length, 33);
+  assert.equal(readFileSync(join(other, 'NOTES.md'), 'utf8'), 'kept', 'only the metadata is rewritten');
+  const evaluated = await run('node', [CLI, 'eval', '--model', other, '--corpus', corpus, '--samples', '20', '--batches', '1', '--backend', 'wasm']);
+  assert.ok((JSON.parse(evaluated.stdout) as { exactMatch: number }).exactMatch >= 0);
+});

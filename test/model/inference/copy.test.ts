@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import { before, test } from 'node:test';
+import { CopyPrior, MatchIndex, MIN_MATCH, ruleWeight } from '../../../src/model/inference/copy';
+import { fitCopyWeights } from '../../../src/model/evaluation/copyFit';
+import { CompletionEngine } from '../../../src/model/inference/engine';
+import { Rng } from '../../../src/model/graph/rng';
+import { Seq2SeqModel } from '../../../src/model/graph/seq2seq';
+import { Vocabulary } from '../../../src/model/graph/vocab';
+import { TINY, useTestBackend } from '../../helpers';
+
+before(async () => {
+  await useTestBackend();
+});
+
+const vocab = Vocabulary.createDefault();
+
+test('the match index finds the longest earlier occurrences and votes on what followed them', () => {
+  const text = 'let total = 0;\ntotal += price;\nlet totals = [];\ntot';
+  const index = new MatchIndex(text);
+  const votes = new Map<string, number>();
+  // "\ntot" occurs once before the end; "let tot" twice, both followed by "a".
+  assert.equal(index.collect('\ntot', 0, votes), 4);
+  assert.deepEqual([...votes], [['a', 1]]);
+  votes.clear();
+  assert.equal(index.collect('let tot', 0, votes), 7);
+  assert.deepEqual([...votes], [['a', 2]]);
+  votes.clear();
+  assert.equal(index.collect('zzz', 0, votes), 0, 'no occurrence');
+  assert.equal(index.collect('ot', 0, votes), 0, `shorter than ${MIN_MATCH} characters`);
+  assert.equal(votes.size, 0);
+});
+
+test('the occurrence that ends at the cursor itself is never offered', () => {
+  const text = 'abcdef';
+  assert.equal(new MatchIndex(text).collect(text, 0, new Map()), 0);
+});
+
+test('a longer match in a later index outranks the votes of a shorter one', () => {
+  const doc = new MatchIndex('xx fooQ\n');
+  const memory = new MatchIndex('const a.foo = fooBar;\n');
+  const prior = new CopyPrior(vocab, [doc, memory], 'y = a.foo');
+  const g = prior.guess('');
+  assert.equal(g.length, 6, '" a.foo" in the memory beats " foo" in the document');
+  assert.deepEqual([...g.votes], [[' ', 1]]);
+  // The decoder's own characters extend the context that is matched.
+  assert.deepEqual([...prior.guess(' = f').votes], [['o', 1]]);
+});
+
+test('mixing keeps a distribution and moves mass to the copied character, more for a longer match', () => {
+  const V = vocab.size;
+  const uniform = () => new Float32Array(V).fill(-Math.log(V));
+  const short = uniform();
+  const long = uniform();
+  new CopyPrior(vocab, [new MatchIndex('abc = 1; abd')], 'x abc').mixInto(short, 0, '');
+  new CopyPrior(vocab, [new MatchIndex('value.abcdefgh = 1; ')], 'value.abcdefgh').mixInto(long, 0, '');
+  for (const logp of [short, long]) {
+    const total = logp.reduce((s, x) => s + Math.exp(x), 0);
+    assert.ok(Math.abs(total - 1) < 1e-5, `sums to ${total}`);
+  }
+  const pShort = Math.exp(short[vocab.idOf(' ')] as number);
+  const pLong = Math.exp(long[vocab.idOf(' ')] as number);
+  assert.ok(pShort > 0.3 && pLong > pShort, `${pShort} < ${pLong}`);
+  assert.ok(Math.abs(ruleWeight(4) - 0.5) < 1e-9 && ruleWeight(MIN_MATCH - 1) === 0);
+});
+
+test('the engine completes a name defined earlier in the document or in its workspace memory; copying can be turned off', () => {
+  const model = Seq2SeqModel.create(TINY, vocab, 3); // untrained: what it suggests comes from copying
+  const engine = new CompletionEngine(model);
+  const prefix = 'const invoiceTotal = items.length;\nconsole.log(invoiceT';
+  assert.equal(engine.suggest({ prefix, language: 'typescript', beamWidth: 3 }).candidates[0]?.text, 'otal');
+  assert.notEqual(engine.suggest({ prefix, language: 'typescript', beamWidth: 3, copy: false }).candidates[0]?.text, 'otal');
+
+  const elsewhere = 'return renderShoppingCart(';
+  assert.notEqual(engine.suggest({ prefix: elsewhere.slice(0, -10), language: 'typescript' }).candidates[0]?.text, 'ppingCart');
+  engine.setMemory('export function renderShoppingCart(cart) {}\n');
+  assert.equal(engine.memoryChars, 44);
+  assert.equal(engine.suggest({ prefix: elsewhere.slice(0, -10), language: 'typescript' }).candidates[0]?.text, 'ppingCart');
+  engine.setMemory(null);
+  assert.equal(engine.memoryChars, 0);
+  engine.dispose();
+  model.dispose();
+});
+
+test('copying from a whole file may be limited to what lies before a position', () => {
+  const index = new MatchIndex('call(alpha); call(beta); call(');
+  const votes = new Map<string, number>();
+  assert.equal(index.collect('call(', 0, votes), 5);
+  assert.deepEqual([...votes].sort(), [['a', 1], ['b', 1]]);
+  votes.clear();
+  assert.equal(index.collect('call(', 0, votes, 12), 5, 'only the first call lies before position 12');
+  assert.deepEqual([...votes], [['a', 1]]);
+});
+
+test('fitting recovers the mixture weight that generated the data, per match length', () => {
+  // Characters drawn from 0.8 copy + 0.2 LSTM at length 10 and 0.3 copy + 0.7 LSTM at length 5, where copying
+  // puts all its mass on one character and the LSTM spreads it: EM should find 0.8 and 0.3.
+  const rng = new Rng(4);
+  const observations = [];
+  for (const [length, w] of [[10, 0.8], [5, 0.3]] as const) {
+    for (let i = 0; i < 4000; i++) {
+      const copied = rng.next() < w || rng.next() < 0.1; // the LSTM also lands on the copied character 10 % of the time
+      observations.push({ length, lstm: copied ? 0.1 : 0.05, copy: copied ? 1 : 0 });
+    }
+  }
+  const fit = fitCopyWeights(observations, 0);
+  assert.ok(Math.abs((fit.weights[10] as number) - 0.8) < 0.03, `${fit.weights[10]}`);
+  assert.ok(Math.abs((fit.weights[5] as number) - 0.3) < 0.03, `${fit.weights[5]}`);
+  assert.equal(fit.counts[10], 4000);
+  assert.ok(fit.bitsPerChar.fitted <= fit.bitsPerChar.rule + 1e-9 && fit.bitsPerChar.fitted < fit.bitsPerChar.lstm);
+  assert.equal(fit.weights[MIN_MATCH - 1], 0);
+});

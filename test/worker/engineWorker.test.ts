@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { EngineClient } from '../../src/completion/engineClient';
+import { isHostToWorker, isWorkerToHost } from '../../src/shared/engineProtocol';
+import { REPO } from '../helpers';
+
+// Drives the real worker bundle (dist/worker.js, built by npm test) with the memorised fixture model.
+const WORKER = join(REPO, 'dist', 'worker.js');
+const MODEL = join(REPO, 'test', 'fixtures', 'models', 'memorized');
+const logs: string[] = [];
+let client: EngineClient;
+
+before(async () => {
+  client = new EngineClient(WORKER, (level, message) => logs.push(`${level} ${message}`));
+});
+after(async () => {
+  await client.dispose();
+});
+
+const params = (window: string) => ({ before: window, windowStart: 0, atFileStart: true, language: 'typescript', beamWidth: 2, maxChars: 16 });
+
+test('the worker loads a model and answers suggestions', async () => {
+  const info = await client.load(MODEL, 'wasm');
+  assert.equal(info.name, 'memorized-fixture');
+  assert.equal(info.backend, 'wasm');
+  const answer = await client.suggest(params('function gre'));
+  assert.equal(answer?.candidates[0]?.text, 'et');
+});
+
+test('a burst of requests leaves no backlog: superseded ones are cancelled, the newest is answered', async () => {
+  const text = 'function greet(name: string): string {\n  return "Hello, " + name;\n}\n';
+  const replies = await Promise.all(Array.from({ length: 200 }, (_, k) => client.suggest(params(text.slice(0, 1 + (k % text.length))))));
+  assert.ok(replies.at(-1) !== null, 'the newest request must be answered');
+  const answered = replies.filter((r) => r !== null).length;
+  assert.ok(answered < 50, `${answered} of 200 were computed`);
+  assert.equal(client.pendingRequests, 0);
+});
+
+test('an aborted request resolves null and does not disturb the next one', async () => {
+  const abort = new AbortController();
+  const p = client.suggest(params('function fare'), abort.signal);
+  abort.abort();
+  const q = client.suggest(params('function gre'));
+  assert.equal(await p, null);
+  assert.equal((await q)?.candidates[0]?.text, 'et');
+  assert.equal(await client.suggest(params('x'), AbortSignal.abort()), null);
+});
+
+test('a corrupt model is reported with the file name; the worker keeps serving the old model', async () => {
+  await assert.rejects(client.load(join(REPO, 'test', 'fixtures', 'nowhere'), 'wasm'), /nowhere\/(model|metadata|weights)\.(json|bin): is missing/);
+  assert.equal((await client.suggest(params('function gre')))?.candidates[0]?.text, 'et');
+});
+
+test('message guards accept the protocol and refuse anything else', () => {
+  assert.ok(isHostToWorker({ kind: 'cancel', requestId: 3 }));
+  assert.ok(isHostToWorker({ kind: 'load', requestId: 1, modelDir: '/m', backend: 'wasm' }));
+  assert.ok(!isHostToWorker({ kind: 'load', requestId: 1, modelDir: '/m', backend: 'gpu' }));
+  assert.ok(!isHostToWorker({ kind: 'suggest', requestId: 1, window: 'x' }));
+  assert.ok(!isHostToWorker({ kind: 'train', requestId: 1 }));
+  assert.ok(!isHostToWorker(null));
+  assert.ok(isWorkerToHost({ kind: 'suggestion', requestId: 1, candidates: [{ text: 'a', confidence: 0.5 }], engineMs: 1, encoderSteps: 0 }));
+  assert.ok(!isWorkerToHost({ kind: 'suggestion', requestId: 1, candidates: [{ text: 1 }], engineMs: 1 }));
+  assert.ok(isWorkerToHost({ kind: 'error', requestId: null, message: 'x' }));
+  assert.ok(!isWorkerToHost({ kind: 'log', level: 'loud', message: 'x' }));
+});

@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { EngineClient } from '../../src/completion/engineClient';
+import { FineTuneRun } from '../../src/completion/fineTuneClient';
+import type { TrainFile, TrainPoint } from '../../src/shared/trainProtocol';
+import { REPO } from '../helpers';
+
+// Drives the real fine-tune worker bundle (dist/trainWorker.js) from the memorised fixture model: it knows
+// "function gre" -> "et"; the workspace here says greetZorblax, so a fine-tune should learn that name.
+const DIST = join(REPO, 'dist');
+const FIXTURE = join(REPO, 'test', 'fixtures', 'models', 'memorized');
+let dir: string;
+
+const workspaceFiles = (): TrainFile[] =>
+  Array.from({ length: 6 }, (_, i) => ({
+    path: `src/part${i}.ts`,
+    family: 'ts-js' as const,
+    text: `function greetZorblax(name: string): string {\n  return "Hello, " + name;\n}\n\nexport const v${i} = greetZorblax("Ada");\n`.repeat(3),
+  }));
+
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'seq2seq-finetune-'));
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const logs: string[] = [];
+const callbacks = (points: TrainPoint[]) => ({ onProgress: (p: TrainPoint) => points.push(p), log: (_l: string, m: string) => logs.push(m) });
+
+test('a fine-tune saves an improved model atomically, and it suggests the workspace\'s names', async () => {
+  const out = join(dir, 'workspace-model');
+  const points: TrainPoint[] = [];
+  const run = new FineTuneRun(join(DIST, 'trainWorker.js'), workspaceFiles(), { baseModelDir: FIXTURE, outDir: out, outName: 'fixture (fine-tuned)', minutes: 0.3, backend: 'wasm', seed: 1 }, callbacks(points));
+  const result = await run.done;
+  assert.equal(result.outcome, 'saved', JSON.stringify(result));
+  assert.ok(result.bestValidationBpc! < result.baseValidationBpc!, JSON.stringify(result));
+  assert.ok(points.length > 0 && points.every((p) => p.fraction >= 0 && p.fraction <= 1));
+  assert.ok(existsSync(join(out, 'model.json')) && !existsSync(`${out}.staging`) && !existsSync(`${out}.old`));
+  const engine = new EngineClient(join(DIST, 'worker.js'), () => undefined);
+  const info = await engine.load(out, 'wasm');
+  assert.equal(info.name, 'fixture (fine-tuned)');
+  const answer = await engine.suggest({ before: 'export const x = greetZor', windowStart: 0, atFileStart: true, language: 'typescript', beamWidth: 1, maxChars: 16 });
+  assert.equal(answer?.candidates[0]?.text, 'blax');
+  await engine.dispose();
+});
+
+test('a cancelled fine-tune stops within a second and leaves the previous model byte for byte', async () => {
+  const out = join(dir, 'keep');
+  cpSync(FIXTURE, out, { recursive: true });
+  const before = readFileSync(join(out, 'weights.bin'));
+  const run = new FineTuneRun(join(DIST, 'trainWorker.js'), workspaceFiles(), { baseModelDir: out, outDir: out, outName: 'x', minutes: 5, backend: 'wasm', seed: 2 }, callbacks([]));
+  await new Promise((r) => setTimeout(r, 1500));
+  const asked = Date.now();
+  run.cancel();
+  const result = await run.done;
+  const stopMs = Date.now() - asked;
+  assert.equal(result.outcome, 'cancelled');
+  assert.ok(stopMs < 1000, `stopped ${stopMs} ms after cancel`);
+  assert.deepEqual(readFileSync(join(out, 'weights.bin')), before);
+  assert.ok(!existsSync(`${out}.staging`));
+});
+
+test('a corrupt base model fails with a message naming the file, and nothing is written', async () => {
+  const out = join(dir, 'never');
+  const run = new FineTuneRun(join(DIST, 'trainWorker.js'), workspaceFiles(), { baseModelDir: join(dir, 'missing'), outDir: out, outName: 'x', minutes: 1, backend: 'wasm', seed: 3 }, callbacks([]));
+  await assert.rejects(run.done, /missing\/(model|metadata|weights)\.(json|bin): is missing/);
+  assert.ok(!existsSync(out));
+});
