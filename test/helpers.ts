@@ -1,5 +1,10 @@
 // Shared fixtures for unit tests: the backend under test and tiny model sizes that train in seconds.
-import type { ModelConfig } from '../src/model/graph/config';
+import { DEFAULT_TRAIN_CONFIG, ModelConfig } from '../src/model/graph/config';
+import { Rng } from '../src/model/graph/rng';
+import { Seq2SeqModel } from '../src/model/graph/seq2seq';
+import { Vocabulary } from '../src/model/graph/vocab';
+import { WindowSampler } from '../src/model/training/dataset';
+import { Seq2SeqLearner } from '../src/model/training/learner';
 import { join } from 'node:path';
 import { BackendPreference, initBackend } from '../src/node/backend';
 
@@ -30,3 +35,14 @@ export function subtract(a: number, b: number): number {
   return a - b;
 }
 `;
+
+/** A TINY model trained `steps` steps on `text` (by default SAMPLE_TS repeated), always the same for the same call. */
+export function trainedTiny(steps: number, text = SAMPLE_TS.repeat(8)): Seq2SeqModel {
+  const vocab = Vocabulary.createDefault();
+  const model = Seq2SeqModel.create(TINY, vocab, 11);
+  const learner = new Seq2SeqLearner(model, { ...DEFAULT_TRAIN_CONFIG, learningRate: 2e-2 });
+  const sampler = new WindowSampler([{ path: 'a.ts', text, family: 'ts-js' }], vocab, TINY);
+  for (let s = 0; s < steps; s++) learner.trainStep(sampler.sample(Rng.derive(1, s), 16));
+  learner.dispose();
+  return model;
+}

@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { CopyPrior, MatchIndex, MIN_MATCH, ruleWeight } from '../../../src/model/inference/copy';
-import { fitCopyWeights } from '../../../src/model/evaluation/copyFit';
 import { CompletionEngine } from '../../../src/model/inference/engine';
-import { Rng } from '../../../src/model/graph/rng';
 import { Seq2SeqModel } from '../../../src/model/graph/seq2seq';
 import { Vocabulary } from '../../../src/model/graph/vocab';
 import { TINY, useTestBackend } from '../../helpers';
@@ -89,23 +87,4 @@ test('copying from a whole file may be limited to what lies before a position', 
   votes.clear();
   assert.equal(index.collect('call(', 0, votes, 12), 5, 'only the first call lies before position 12');
   assert.deepEqual([...votes], [['a', 1]]);
-});
-
-test('fitting recovers the mixture weight that generated the data, per match length', () => {
-  // Characters drawn from 0.8 copy + 0.2 LSTM at length 10 and 0.3 copy + 0.7 LSTM at length 5, where copying
-  // puts all its mass on one character and the LSTM spreads it: EM should find 0.8 and 0.3.
-  const rng = new Rng(4);
-  const observations = [];
-  for (const [length, w] of [[10, 0.8], [5, 0.3]] as const) {
-    for (let i = 0; i < 4000; i++) {
-      const copied = rng.next() < w || rng.next() < 0.1; // the LSTM also lands on the copied character 10 % of the time
-      observations.push({ length, lstm: copied ? 0.1 : 0.05, copy: copied ? 1 : 0 });
-    }
-  }
-  const fit = fitCopyWeights(observations, 0);
-  assert.ok(Math.abs((fit.weights[10] as number) - 0.8) < 0.03, `${fit.weights[10]}`);
-  assert.ok(Math.abs((fit.weights[5] as number) - 0.3) < 0.03, `${fit.weights[5]}`);
-  assert.equal(fit.counts[10], 4000);
-  assert.ok(fit.bitsPerChar.fitted <= fit.bitsPerChar.rule + 1e-9 && fit.bitsPerChar.fitted < fit.bitsPerChar.lstm);
-  assert.equal(fit.weights[MIN_MATCH - 1], 0);
 });

@@ -1,0 +1,17 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { DEFAULT_SETTINGS, languageEnabled, sanitizeSettings } from '../../src/completion/settings';
+
+test('settings are sanitised: bad values fall back to defaults', () => {
+  const raw: Record<string, unknown> = { enabled: 'yes', languages: ['python', 3], maxSuggestionChars: 10_000, beamWidth: 2.6, confidenceThreshold: 2, backend: 'gpu', modelPath: '  /m  ' };
+  const s = sanitizeSettings((k) => raw[k] as never);
+  assert.equal(s.enabled, true);
+  assert.deepEqual(s.languages, DEFAULT_SETTINGS.languages);
+  assert.equal(s.maxSuggestionChars, 200);
+  assert.equal(s.beamWidth, 3);
+  assert.equal(s.confidenceThreshold, DEFAULT_SETTINGS.confidenceThreshold);
+  assert.equal(s.backend, 'auto');
+  assert.equal(s.modelPath, '/m');
+  assert.ok(languageEnabled(s, 'rust'));
+  assert.ok(!languageEnabled({ ...s, languages: ['python'] }, 'rust'));
+});

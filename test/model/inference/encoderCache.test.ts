@@ -1,0 +1,62 @@
+// The encoder cache: the same states as reading from scratch, for a fraction of the steps.
+import assert from 'node:assert/strict';
+import { before, test } from 'node:test';
+import { Vocabulary } from '../../../src/model/graph/vocab';
+import { encoderTokens } from '../../../src/model/graph/context';
+import { EncoderCache } from '../../../src/model/inference/encoderCache';
+import { CompletionEngine } from '../../../src/model/inference/engine';
+import { InferenceNet } from '../../../src/model/inference/inference';
+import { SAMPLE_TS, TINY, trainedTiny, useTestBackend } from '../../helpers';
+
+before(async () => {
+  await useTestBackend();
+});
+
+const vocab = Vocabulary.createDefault();
+
+test('the encoder cache changes nothing but the time: typing, backspace and jumps give the same suggestions', () => {
+  const model = trainedTiny(10);
+  const cached = new CompletionEngine(model);
+  const plain = new CompletionEngine(model, { cache: false });
+  const long = SAMPLE_TS.repeat(3);
+  const prefixes = [40, 41, 42, 43, 42, 41, 90, 91, 20, 43, 150, 151, 152].map((n) => long.slice(0, n));
+  let stepsRun = 0;
+  for (const prefix of prefixes) {
+    const a = cached.suggest({ prefix, beamWidth: 2 });
+    const b = plain.suggest({ prefix, beamWidth: 2 });
+    stepsRun += a.encoderSteps;
+    assert.deepEqual(a.candidates.map((c) => c.text), b.candidates.map((c) => c.text));
+    a.candidates.forEach((c, k) => assert.ok(Math.abs(c.logProb - b.candidates[k]!.logProb) < 1e-9));
+  }
+  assert.ok(stepsRun < prefixes.length * TINY.minContextChars, `cache ran ${stepsRun} encoder steps`);
+  cached.dispose();
+  plain.dispose();
+  model.dispose();
+});
+
+test('the cache itself: appending costs one step, backspace none, a jump back to other text hits its branch', () => {
+  const model = trainedTiny(5);
+  const net = new InferenceNet(model);
+  const cache = new EncoderCache(net, 4);
+  const tokens = (text: string): number[] => encoderTokens(vocab, 'ts-js', text, true);
+  const fresh = (text: string): Float32Array[] => {
+    const state = net.zeroState(1);
+    for (const id of tokens(text)) net.step('encoderLstm', [id], state);
+    return state.h;
+  };
+  const read = (text: string): { steps: number; h: Float32Array[] } => {
+    const r = cache.encode(tokens(text));
+    return { steps: r.stepsRun, h: r.state.h };
+  };
+  assert.equal(read('const a').steps, tokens('const a').length, 'cold: every token');
+  assert.equal(read('const ab').steps, 1, 'one character typed');
+  assert.equal(read('const a').steps, 0, 'backspace');
+  assert.equal(read('const x').steps, 1, 'a branch from the shared prefix');
+  assert.equal(read('const ab').steps, 0, 'the first branch is still there');
+  for (const text of ['const ab', 'const x', 'let y']) {
+    const got = read(text).h;
+    fresh(text).forEach((layer, l) => layer.forEach((v, i) => assert.ok(Math.abs(v - got[l]![i]!) < 1e-6, `${text} layer ${l} unit ${i}`)));
+  }
+  net.dispose();
+  model.dispose();
+});
