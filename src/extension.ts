@@ -7,7 +7,7 @@ import { EngineController, EngineState } from './extension/engineController';
 import { LatencyLog, RequestRecord, Seq2SeqInlineProvider } from './extension/inlineProvider';
 import { FineTuneCommand } from './extension/fineTune';
 import { readFineTuneSettings, readSettings, SECTION } from './extension/settings';
-import { WorkspaceModel } from './extension/workspaceModel';
+import { ActiveModel } from './extension/activeModel';
 import { StatusBar } from './extension/statusBar';
 import type { ModelInfo } from './shared/engineProtocol';
 
@@ -37,8 +37,9 @@ export function activate(context: vscode.ExtensionContext): Seq2SeqApi {
   let snoozedUntil: number | null = null;
   let snoozeTimer: NodeJS.Timeout | undefined;
 
-  const workspaceModel = new WorkspaceModel(context);
-  const engine = new EngineController(context.extensionPath, log, () => workspaceModel.active);
+  const activeModel = new ActiveModel(context, () => settings);
+  // Every model switch goes through engine.load(), which clears the provider's suggestions of the old model.
+  const engine = new EngineController(context.extensionPath, log, activeModel, () => provider.clearCache());
   const status = new StatusBar();
   const latency = new LatencyLog();
   const refresh = (): void => status.update({ enabled: settings.enabled, snoozedUntil, engine: engine.state });
@@ -48,6 +49,8 @@ export function activate(context: vscode.ExtensionContext): Seq2SeqApi {
   const requestLog = process.env.SEQ2SEQ_REQUEST_CONSOLE === '1' ? (r: RequestRecord): void => console.log(`[seq2seq] request ${JSON.stringify(r)}`) : undefined;
   const provider = new Seq2SeqInlineProvider({ engine, settings: () => settings, isActive, log, latency, requestLog });
 
+  const overriddenBySetting = (): string =>
+    settings.modelPath ? ` The seq2seq.modelPath setting (${settings.modelPath}) still decides which model suggests; clear it to use this one.` : '';
   const setEnabled = async (enabled: boolean): Promise<void> => {
     await vscode.workspace.getConfiguration(SECTION).update('enabled', enabled, vscode.ConfigurationTarget.Global);
   };
@@ -67,7 +70,7 @@ export function activate(context: vscode.ExtensionContext): Seq2SeqApi {
     refresh();
   };
 
-  const fineTune = new FineTuneCommand(context.extensionPath, engine, workspaceModel, () => settings, readFineTuneSettings, log);
+  const fineTune = new FineTuneCommand(context.extensionPath, engine, activeModel, () => settings, readFineTuneSettings, log);
   // The encoder-state panel draws the fine-tune's loss curve live.
   context.subscriptions.push(
     fineTune.onProgress((p) => EncoderPanel.showTraining({ step: p.step, trainBpc: p.trainBpc, validationBpc: p.validationBpc })),
@@ -77,20 +80,21 @@ export function activate(context: vscode.ExtensionContext): Seq2SeqApi {
     vscode.commands.registerCommand('seq2seq.fineTune', () => fineTune.run()),
     vscode.commands.registerCommand('seq2seq.cancelFineTune', () => fineTune.cancel()),
     vscode.commands.registerCommand('seq2seq.useBaseModel', async () => {
-      workspaceModel.useIt(false);
-      await engine.ensureLoaded(settings);
-      void vscode.window.showInformationMessage('Seq2Seq: using the base model in this workspace (the fine-tuned one is kept).');
+      await activeModel.useWorkspaceModel(false);
+      await engine.load(settings);
+      void vscode.window.showInformationMessage(`Seq2Seq: this workspace uses the base model (the fine-tuned one is kept).${overriddenBySetting()}`);
     }),
     vscode.commands.registerCommand('seq2seq.useWorkspaceModel', async () => {
-      if (!workspaceModel.exists) return void vscode.window.showWarningMessage('Seq2Seq: this workspace has no fine-tuned model yet.');
-      workspaceModel.useIt(true);
-      await engine.ensureLoaded(settings);
+      if (!activeModel.hasWorkspaceModel) return void vscode.window.showWarningMessage('Seq2Seq: this workspace has no fine-tuned model yet.');
+      await activeModel.useWorkspaceModel(true);
+      await engine.load(settings);
+      void vscode.window.showInformationMessage(`Seq2Seq: this workspace uses its fine-tuned model.${overriddenBySetting()}`);
     }),
     vscode.commands.registerCommand('seq2seq.deleteWorkspaceModel', async () => {
       if (fineTune.isRunning) return void vscode.window.showWarningMessage('Seq2Seq: a fine-tune is running; cancel it first.');
-      await workspaceModel.delete();
-      await engine.ensureLoaded(settings);
-      void vscode.window.showInformationMessage('Seq2Seq: the workspace model was deleted; using the base model.');
+      await activeModel.deleteWorkspaceModel();
+      await engine.load(settings);
+      void vscode.window.showInformationMessage(`Seq2Seq: the workspace model was deleted.${overriddenBySetting()}`);
     }),
   );
 
@@ -103,9 +107,10 @@ export function activate(context: vscode.ExtensionContext): Seq2SeqApi {
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration(SECTION)) return;
       settings = readSettings();
+      // Other settings (threshold, beam, length) change what the cached suggestions would be.
       provider.clearCache();
       log.info(`[settings] ${JSON.stringify(settings)}`);
-      void engine.ensureLoaded(settings);
+      void engine.load(settings);
       refresh();
     }),
     vscode.commands.registerCommand('seq2seq.toggle', () => setEnabled(!settings.enabled || snoozedUntil !== null).then(resume)),
@@ -130,7 +135,7 @@ export function activate(context: vscode.ExtensionContext): Seq2SeqApi {
   context.subscriptions.push(registerEncoderPanel({ extensionUri: context.extensionUri, engine, settings: () => settings, isActive, log }));
 
   refresh();
-  void engine.ensureLoaded(settings);
+  void engine.load(settings);
   const activationMs = performance.now() - started;
   log.info(`[activate] in ${activationMs.toFixed(1)} ms`);
   console.log('[seq2seq] activated');
@@ -157,7 +162,7 @@ export function activate(context: vscode.ExtensionContext): Seq2SeqApi {
     pendingRequests: () => engine.pendingRequests,
     provider,
     encoderPanel: EncoderPanel.api,
-    workspaceModelDir: () => workspaceModel.dir,
+    workspaceModelDir: () => activeModel.workspaceDir,
   };
 }
 

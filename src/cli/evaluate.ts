@@ -7,7 +7,7 @@ import { hashString, Rng } from '../model/graph/rng';
 import { initBackend } from '../node/backend';
 import { readCorpus } from '../node/corpus';
 import { loadModelDir, readMemory } from '../node/modelFiles';
-import { backendOption, numberOption, parse, requireString } from './options';
+import { backendOption, countOption, parse, requireString } from './options';
 
 export async function runEval(args: string[]): Promise<number> {
   const values = parse(args, {
@@ -24,11 +24,11 @@ export async function runEval(args: string[]): Promise<number> {
   const modelDir = requireString(values, 'model');
   const corpora = (values.corpus as string[] | undefined) ?? [];
   if (corpora.length === 0) throw new Error('--corpus is required');
-  const samples = numberOption(values, 'samples', 300, 1);
-  const batches = numberOption(values, 'batches', 8, 1);
-  const seed = numberOption(values, 'seed', 7, 0);
+  const samples = countOption(values, 'samples', 300, 1, 1_000_000);
+  const batches = countOption(values, 'batches', 8, 1, 10_000);
+  const seed = countOption(values, 'seed', 7, 0, 2 ** 31 - 1);
   // The extension shows the best of a width-3 beam by default (seq2seq.beamWidth); score what users would see.
-  const beamWidth = numberOption(values, 'beam', 3, 1);
+  const beamWidth = countOption(values, 'beam', 3, 1, 8);
   const backend = await initBackend(backendOption(values));
   const { model, metadata } = await loadModelDir(modelDir);
   const { files, skipped } = await readCorpus(corpora);
@@ -39,7 +39,7 @@ export async function runEval(args: string[]): Promise<number> {
   let ngramSeconds = 0;
   if (baselineCorpora.length > 0) {
     const t = Date.now();
-    ngram = new CharNgram(model.vocab, numberOption(values, 'order', 8, 0));
+    ngram = new CharNgram(model.vocab, countOption(values, 'order', 8, 1, 16));
     for (const f of (await readCorpus(baselineCorpora)).files) ngram.train(f.text);
     ngramSeconds = (Date.now() - t) / 1000;
   }

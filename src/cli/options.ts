@@ -15,6 +15,15 @@ export function numberOption(values: Record<string, unknown>, name: string, fall
   return n;
 }
 
+/** A count: an integer within [min, max] (a fraction or an absurd size is refused, not rounded or tried). */
+export function countOption(values: Record<string, unknown>, name: string, fallback: number, min: number, max: number): number {
+  const raw = values[name];
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`--${name} must be a whole number from ${min} to ${max}, got ${String(raw)}`);
+  return n;
+}
+
 export function backendOption(values: Record<string, unknown>): BackendPreference {
   const raw = (values.backend as string | undefined) ?? process.env.SEQ2SEQ_BACKEND ?? 'auto';
   if (!(BACKEND_PREFERENCES as readonly string[]).includes(raw)) {

@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline';
 import { CompletionEngine } from '../model/inference/engine';
 import { initBackend } from '../node/backend';
 import { loadModelDir, readMemory } from '../node/modelFiles';
-import { backendOption, numberOption, parse, requireString } from './options';
+import { backendOption, countOption, parse, requireString } from './options';
 
 export interface SuggestLine {
   id: unknown;
@@ -22,6 +22,9 @@ export function parseRequest(line: string): { request: SuggestLine } | { id: unk
   }
   if (!value || typeof value !== 'object' || Array.isArray(value)) return { id: null, error: 'a request must be a JSON object' };
   const r = value as Record<string, unknown>;
+  // An id is echoed back as it came, so it must be one that always serialises: anything else is answered as null.
+  const idOk = r.id === undefined || r.id === null || typeof r.id === 'string' || typeof r.id === 'number' || typeof r.id === 'boolean';
+  if (!idOk) return { id: null, error: '"id" must be a string, a number, a boolean or null' };
   const id = r.id ?? null;
   if (typeof r.prefix !== 'string') return { id, error: '"prefix" must be a string' };
   if (r.suffix !== undefined && typeof r.suffix !== 'string') return { id, error: '"suffix" must be a string' };
@@ -32,15 +35,28 @@ export function parseRequest(line: string): { request: SuggestLine } | { id: unk
 export async function runSuggest(args: string[]): Promise<number> {
   const values = parse(args, { model: { type: 'string' }, beam: { type: 'string' }, 'max-chars': { type: 'string' } });
   const modelDir = requireString(values, 'model');
-  const beamWidth = numberOption(values, 'beam', 1, 1);
-  const maxChars = numberOption(values, 'max-chars', 32, 1);
+  // The editor's own limits (seq2seq.beamWidth, seq2seq.maxSuggestionChars): beyond them a request takes seconds.
+  const beamWidth = countOption(values, 'beam', 1, 1, 8);
+  const maxChars = countOption(values, 'max-chars', 32, 1, 200);
   const backend = await initBackend(backendOption(values));
   const { model, metadata } = await loadModelDir(modelDir);
   process.stderr.write(`seq2seq: ${metadata.name ?? modelDir} on ${backend.name} ready\n`);
   const engine = new CompletionEngine(model);
   engine.setMemory(await readMemory(modelDir));
-  const write = (obj: unknown): void => {
-    process.stdout.write(`${JSON.stringify(obj)}\n`);
+  // A reader that went away (`suggest | head -1`) ends the server quietly: nobody is left to answer.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    process.stderr.write(`seq2seq: stdout: ${e.message}\n`);
+    process.exit(1);
+  });
+  const write = (obj: { id: unknown; [key: string]: unknown }): void => {
+    let line: string;
+    try {
+      line = JSON.stringify(obj);
+    } catch (e) {
+      line = JSON.stringify({ id: null, error: `the answer could not be written: ${(e as Error).message}` });
+    }
+    process.stdout.write(`${line}\n`);
   };
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
   for await (const line of lines) {

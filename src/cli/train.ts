@@ -1,19 +1,28 @@
-// `train`: trains a new model, fine-tunes one (--from) or resumes a checkpoint (--resume), saving the best
-// model by validation loss to --out after each evaluation (atomically, with the optimiser state for resume).
+// `train`: trains a new model or resumes a checkpoint (--resume), saving the best model by validation loss to
+// --out after each evaluation with the optimiser state; or fine-tunes one (--from) with the extension's one
+// recipe (src/model/training/fineTune.ts). Either way --out is written by one process at a time, atomically, and
+// only with a model that beat what it started from.
 import { cpSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_MODEL_CONFIG, DEFAULT_TRAIN_CONFIG, FINE_TUNE_TRAIN_CONFIG, ModelConfig, TrainConfig, validateModelConfig } from '../model/graph/config';
-import { batchChars, splitByFile, WindowSampler } from '../model/training/dataset';
-import { Seq2SeqLearner } from '../model/training/learner';
 import { Rng } from '../model/graph/rng';
 import { Batch, Seq2SeqModel } from '../model/graph/seq2seq';
 import { assertCompatible, MODEL_FILE, TrainingState } from '../model/graph/serialize';
-import { trainLoop, TrainProgress } from '../model/training/trainer';
 import { Vocabulary } from '../model/graph/vocab';
+import { batchChars, splitByFile, WindowSampler } from '../model/training/dataset';
+import { runFineTune } from '../model/training/fineTune';
+import { Seq2SeqLearner } from '../model/training/learner';
+import { trainLoop, TrainProgress } from '../model/training/trainer';
 import { initBackend } from '../node/backend';
 import { readCorpus } from '../node/corpus';
-import { loadModelDir, loadOptimizerState, saveModelDir } from '../node/modelFiles';
-import { backendOption, numberOption, parse, requireString } from './options';
+import { loadModelDir, loadOptimizerState, lockModelDir, recoverInterruptedSwap, saveModelDir } from '../node/modelFiles';
+import { FINE_TUNE_MAX_FILE_BYTES } from '../workspace/selection';
+import { backendOption, countOption, numberOption, parse, requireString } from './options';
+
+type Values = Record<string, unknown>;
+type Log = (line: string, obj?: unknown) => void;
+
+const bpc = (nats: number | null): string => (nats === null ? 'n/a' : `${(nats / Math.LN2).toFixed(3)} bpc`);
 
 export async function runTrain(args: string[]): Promise<number> {
   const values = parse(args, {
@@ -45,71 +54,184 @@ export async function runTrain(args: string[]): Promise<number> {
   const corpora = (values.corpus as string[] | undefined) ?? [];
   if (corpora.length === 0) throw new Error('--corpus is required (repeat it for several folders)');
   const out = requireString(values, 'out');
+  if (values.from !== undefined && values.resume === true) throw new Error('--from fine-tunes a model and --resume continues the checkpoint in --out: use one of them');
   const json = values.json === true;
-  const log = (line: string, obj?: unknown): void => {
-    process.stdout.write(json && obj !== undefined ? `${JSON.stringify(obj)}\n` : `${line}\n`);
-  };
+  const writeOut = stdoutWriter();
+  const log: Log = (line, obj) => writeOut(json && obj !== undefined ? JSON.stringify(obj) : line);
 
-  const backend = await initBackend(backendOption(values));
-  log(`backend: ${backend.name}${backend.notes.length ? ` (${backend.notes.join('; ')})` : ''}`, { event: 'backend', ...backend });
+  // The lock comes first: it also proves --out can be written before any training is spent.
+  const release = await lockModelDir(out);
+  try {
+    const backend = await initBackend(backendOption(values));
+    log(`backend: ${backend.name}${backend.notes.length ? ` (${backend.notes.join('; ')})` : ''}`, { event: 'backend', ...backend });
+    return values.from !== undefined ? await fineTune(values, corpora, out, log) : await trainOrResume(values, corpora, out, log);
+  } finally {
+    await release();
+  }
+}
 
-  // --from fine-tunes with the extension's fine-tune settings unless told otherwise.
-  const defaults = values.from !== undefined ? FINE_TUNE_TRAIN_CONFIG : DEFAULT_TRAIN_CONFIG;
-  const train: TrainConfig = {
+/** Options shared by both paths, over the defaults of the one they run. */
+function trainConfig<T extends TrainConfig>(values: Values, defaults: T): T {
+  const config = {
     ...defaults,
-    batchSize: numberOption(values, 'batch', defaults.batchSize, 1),
+    batchSize: countOption(values, 'batch', defaults.batchSize, 1, 4096),
     learningRate: numberOption(values, 'lr', defaults.learningRate, 0),
-    seed: numberOption(values, 'seed', defaults.seed, 0),
-    evalEvery: numberOption(values, 'eval-every', defaults.evalEvery, 1),
+    seed: countOption(values, 'seed', defaults.seed, 0, 2 ** 31 - 1),
+    evalEvery: countOption(values, 'eval-every', defaults.evalEvery, 1, 1e9),
     validationFraction: numberOption(values, 'validation-fraction', defaults.validationFraction, 0),
   };
-  if (train.validationFraction >= 1) throw new Error('--validation-fraction must be below 1');
+  if (config.validationFraction >= 1) throw new Error('--validation-fraction must be below 1');
+  return config;
+}
+
+/** Stops the run on Ctrl+C or SIGTERM (the model saved so far stays); returns the signal and its removal. */
+function stopOnSignal(): { signal: AbortSignal; off: () => void } {
+  const abort = new AbortController();
+  const onSignal = (): void => abort.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  return { signal: abort.signal, off: () => { process.off('SIGINT', onSignal); process.off('SIGTERM', onSignal); } };
+}
+
+/** Snapshots: the best model so far, copied at every snapshot-minutes mark (a curve of gain against time from one run). */
+function snapshotter(values: Values, out: string, fallback: string | undefined, log: Log, step: () => number): (final: boolean) => void {
+  const dir = values['snapshot-dir'] as string | undefined;
+  const minutes = numberOption(values, 'snapshot-minutes', 1, 0.01);
+  const started = Date.now();
+  let taken = 0;
+  return (final) => {
+    if (!dir) return;
+    const elapsed = (Date.now() - started) / 60_000;
+    while ((taken + 1) * minutes <= elapsed + (final ? minutes * 0.05 : 0)) {
+      taken++;
+      const best = existsSync(join(out, MODEL_FILE)) ? out : fallback;
+      if (!best) return;
+      const dest = join(dir, `min-${+(taken * minutes).toFixed(2)}`);
+      cpSync(best, dest, { recursive: true });
+      log(`snapshot of the best model at ${(taken * minutes).toFixed(2)} min: ${dest}`, { event: 'snapshot', minutes: taken * minutes, dir: dest, step: step() });
+    }
+  };
+}
+
+function budget(values: Values, startStep: number, charsPerEpoch: number, targetsPerStep: number): { maxSteps: number; deadline: number | undefined } {
+  const epochs = numberOption(values, 'epochs', values.minutes === undefined && values.steps === undefined ? 1 : Infinity, 0);
+  const stepsFromEpochs = Number.isFinite(epochs) ? Math.ceil((epochs * charsPerEpoch) / targetsPerStep) : Infinity;
+  const maxSteps = startStep + Math.min(stepsFromEpochs, countOption(values, 'steps', Infinity, 1, Infinity));
+  const minutes = numberOption(values, 'minutes', Infinity, 0);
+  return { maxSteps, deadline: Number.isFinite(minutes) ? Date.now() + minutes * 60_000 : undefined };
+}
+
+const progressLine = (p: TrainProgress): string => {
+  const val = p.validationLoss === null ? '' : `  val ${bpc(p.validationLoss)}`;
+  return `step ${p.step}  train ${bpc(p.trainLoss)}${val}  ${Math.round(p.charsPerSecond)} chars/s (${Math.round(p.targetCharsPerSecond)} targets/s)  ${(p.elapsedMs / 1000).toFixed(0)} s`;
+};
+
+/** --from: the extension's fine-tune recipe and file policy; --out gets the model only once it beats --from. */
+async function fineTune(values: Values, corpora: string[], out: string, log: Log): Promise<number> {
+  const from = values.from as string;
+  const loaded = await loadModelDir(from);
+  let model = loaded.model;
+  const explicitShape = ['hidden', 'layers', 'peephole'].some((k) => values[k] !== undefined);
+  assertCompatible(model, explicitShape ? { ...model.config, hiddenSize: countOption(values, 'hidden', model.config.hiddenSize, 1, 4096), layers: countOption(values, 'layers', model.config.layers, 1, 8), peephole: values.peephole === true } : model.config, Vocabulary.createDefault());
+  if (values['decoder-prime'] !== undefined) {
+    // The prime changes what the decoder reads, not the weights' shapes, so a model can be fine-tuned to use one.
+    const config = { ...model.config, decoderPrime: countOption(values, 'decoder-prime', 0, 0, 1e9) };
+    validateModelConfig(config);
+    model = new Seq2SeqModel(config, model.vocab, model.weights);
+  }
+  log(`fine-tuning from ${from} (step ${loaded.metadata.training.step})`, { event: 'start', from, resume: false });
+  const config = trainConfig(values, FINE_TUNE_TRAIN_CONFIG);
+  const { files, skipped } = await readCorpus(corpora, { maxFileBytes: FINE_TUNE_MAX_FILE_BYTES, maxTotalChars: numberOption(values, 'max-corpus-chars', Infinity, 1) });
+  logCorpus(log, files.length, skipped);
+  const chars = files.reduce((n, f) => n + f.text.length, 0);
+  const { maxSteps, deadline } = budget(values, 0, chars * (1 - config.validationFraction), config.batchSize * model.config.targetChars);
+  const stop = stopOnSignal();
+  let step = 0;
+  let saved: { step: number; loss: number } | null = null;
+  const snapshot = snapshotter(values, out, from, log, () => step);
+  const memoryText = files.map((f) => f.text).join('\n');
+  const report = await runFineTune(model, files, config, {
+    signal: stop.signal,
+    deadline,
+    maxSteps,
+    onProgress: (p) => {
+      step = p.step;
+      if (p.validationLoss !== null || p.step % 10 === 0) log(progressLine(p), { event: 'progress', ...p });
+    },
+    onEvaluation: async (p, improved) => {
+      if (improved && p.validationLoss !== null) {
+        const training = { ...loaded.metadata.training, step: p.step, bestValidationLoss: p.validationLoss, validationBitsPerChar: p.validationLoss / Math.LN2, fineTunedFrom: loaded.metadata.name ?? from, seed: config.seed };
+        await saveModelDir(out, model, { training, name: values.name as string | undefined, memory: memoryText });
+        saved = { step: p.step, loss: p.validationLoss };
+      }
+      snapshot(false);
+    },
+  });
+  snapshot(true);
+  stop.off();
+  const peakRssMB = Math.round(process.resourceUsage().maxRSS / 1024);
+  const on = report.validatedOn === 'training files' ? ' (no file could be held out: measured on the training files)' : '';
+  const best = saved as { step: number; loss: number } | null;
+  const verdict = best
+    ? `saved to ${out}: validation ${bpc(report.startLoss)} -> ${bpc(best.loss)}${on} at step ${best.step}`
+    : `nothing saved (${report.outcome === 'diverged' ? 'training diverged' : report.outcome === 'cancelled' ? 'stopped before any gain' : `no evaluation beat ${from}'s ${bpc(report.startLoss)}${on}`}); ${out} is unchanged`;
+  log(`stopped (${report.outcome}) at step ${report.steps}; ${verdict}; peak RSS ${peakRssMB} MB`, {
+    event: 'done', stopReason: report.outcome, step: report.steps, startValidationLoss: report.startLoss, bestValidationLoss: best?.loss ?? null, saved: best !== null, validatedOn: report.validatedOn, peakRssMB,
+  });
+  model.dispose();
+  return 0;
+}
+
+function logCorpus(log: Log, files: number, skipped: { path: string; reason: string }[]): void {
+  const reasons = new Map<string, number>();
+  for (const s of skipped) reasons.set(s.reason, (reasons.get(s.reason) ?? 0) + 1);
+  const why = [...reasons].map(([r, n]) => `${n} ${r}`).join(', ');
+  log(`corpus: ${files} files read, ${skipped.length} skipped${why ? ` (${why})` : ''}`, { event: 'files', files, skipped: skipped.length, reasons: Object.fromEntries(reasons) });
+}
+
+/** A new model, or --resume of the checkpoint in --out (never a silent fresh start when a resume was asked for). */
+async function trainOrResume(values: Values, corpora: string[], out: string, log: Log): Promise<number> {
+  const train = trainConfig(values, DEFAULT_TRAIN_CONFIG);
   const requested: ModelConfig = {
-    hiddenSize: numberOption(values, 'hidden', DEFAULT_MODEL_CONFIG.hiddenSize, 1),
-    layers: numberOption(values, 'layers', DEFAULT_MODEL_CONFIG.layers, 1),
+    hiddenSize: countOption(values, 'hidden', DEFAULT_MODEL_CONFIG.hiddenSize, 1, 4096),
+    layers: countOption(values, 'layers', DEFAULT_MODEL_CONFIG.layers, 1, 8),
     peephole: values.peephole === true,
-    minContextChars: numberOption(values, 'min-context', DEFAULT_MODEL_CONFIG.minContextChars, 1),
-    maxContextChars: numberOption(values, 'max-context', DEFAULT_MODEL_CONFIG.maxContextChars, 1),
-    targetChars: numberOption(values, 'target-chars', DEFAULT_MODEL_CONFIG.targetChars, 1),
+    minContextChars: countOption(values, 'min-context', DEFAULT_MODEL_CONFIG.minContextChars, 1, 1e6),
+    maxContextChars: countOption(values, 'max-context', DEFAULT_MODEL_CONFIG.maxContextChars, 1, 1e6),
+    targetChars: countOption(values, 'target-chars', DEFAULT_MODEL_CONFIG.targetChars, 1, 1e6),
     decoderPrime: 0,
   };
   // A small window caps the default prime; an explicit one that does not fit is refused by validateModelConfig.
-  requested.decoderPrime = numberOption(values, 'decoder-prime', Math.min(DEFAULT_MODEL_CONFIG.decoderPrime, requested.minContextChars), 0);
+  requested.decoderPrime = countOption(values, 'decoder-prime', Math.min(DEFAULT_MODEL_CONFIG.decoderPrime, requested.minContextChars), 0, 1e6);
   validateModelConfig(requested);
 
   const vocab = Vocabulary.createDefault();
   let model: Seq2SeqModel;
   let state: TrainingState = { step: 0, bestValidationLoss: null, trainedChars: 0, seed: train.seed };
-  // --resume continues the checkpoint in --out when there is one, and starts afresh otherwise.
-  const resumeFrom = values.resume === true && existsSync(join(out, MODEL_FILE)) ? out : undefined;
-  const from = (values.from as string | undefined) ?? resumeFrom;
-  if (from) {
-    const loaded = await loadModelDir(from);
+  if (values.resume === true) {
+    await recoverInterruptedSwap(out);
+    if (!existsSync(join(out, MODEL_FILE))) throw new Error(`--resume: there is no checkpoint in ${out} (no ${MODEL_FILE}); drop --resume to train a new model there`);
+    const loaded = await loadModelDir(out);
     model = loaded.model;
     const explicitShape = ['hidden', 'layers', 'peephole'].some((k) => values[k] !== undefined);
     assertCompatible(model, explicitShape ? requested : model.config, vocab);
-    const primeChanged = values['decoder-prime'] !== undefined && requested.decoderPrime !== model.config.decoderPrime;
-    if (primeChanged) {
-      // The prime changes what the decoder reads, not the weights' shapes, so a model can be retrained to use one.
+    state = { ...loaded.metadata.training, seed: train.seed };
+    if (values['decoder-prime'] !== undefined && requested.decoderPrime !== model.config.decoderPrime) {
       const config = { ...model.config, decoderPrime: requested.decoderPrime };
       validateModelConfig(config);
       model = new Seq2SeqModel(config, model.vocab, model.weights);
+      // Validation losses with another prime measure something else: the next evaluation sets a new best.
+      state = { ...state, bestValidationLoss: null };
     }
-    if (resumeFrom) state = { ...loaded.metadata.training, seed: train.seed };
-    // Validation losses with another prime measure something else: the next evaluation sets a new best.
-    if (primeChanged) state = { ...state, bestValidationLoss: null };
-    log(`${resumeFrom ? 'resuming' : 'fine-tuning'} from ${from} (step ${loaded.metadata.training.step})`, { event: 'start', from, resume: !!resumeFrom });
+    log(`resuming from ${out} (step ${loaded.metadata.training.step})`, { event: 'start', from: out, resume: true });
   } else {
     model = Seq2SeqModel.create(requested, vocab, train.seed);
   }
   const config = model.config;
 
-  const { files, skipped } = await readCorpus(corpora, {
-    maxTotalChars: numberOption(values, 'max-corpus-chars', Infinity, 1),
-  });
+  const { files, skipped } = await readCorpus(corpora, { maxTotalChars: numberOption(values, 'max-corpus-chars', Infinity, 1) });
+  logCorpus(log, files.length, skipped);
   const split = splitByFile(files, train.validationFraction, train.seed);
-  // A fine-tuned model keeps the text it learned from, for its copy prior (as the extension's fine-tune does).
-  const memory = values.from !== undefined ? files.map((f) => f.text).join('\n') : undefined;
   const trainSampler = new WindowSampler(split.train, vocab, config);
   const validationSampler = new WindowSampler(split.validation, vocab, config);
   if (trainSampler.isEmpty) throw new Error(`no usable source files under ${corpora.join(', ')} (${skipped.length} skipped)`);
@@ -120,58 +242,27 @@ export async function runTrain(args: string[]): Promise<number> {
   log(`model: hidden ${config.hiddenSize}, layers ${config.layers}, peephole ${config.peephole}, decoder prime ${config.decoderPrime}, ${model.parameterCount} parameters`, { event: 'model', config, parameters: model.parameterCount });
 
   const learner = new Seq2SeqLearner(model, train);
-  if (resumeFrom) {
-    const optimizer = await loadOptimizerState(resumeFrom);
+  if (values.resume === true) {
+    const optimizer = await loadOptimizerState(out);
     if (optimizer) await learner.restoreOptimizerState(optimizer);
   }
   const validationBatches: Batch[] = validationSampler.isEmpty
     ? []
     : Array.from({ length: train.validationBatches }, (_, i) => validationSampler.sample(Rng.derive(train.seed ^ 0x5eed, i), train.batchSize));
-
-  const targetsPerStep = train.batchSize * config.targetChars;
-  const epochs = numberOption(values, 'epochs', values.minutes === undefined && values.steps === undefined ? 1 : Infinity, 0);
-  const stepsFromEpochs = Number.isFinite(epochs) ? Math.ceil((epochs * trainSampler.totalChars) / targetsPerStep) : Infinity;
-  const maxSteps = state.step + Math.min(stepsFromEpochs, numberOption(values, 'steps', Infinity, 1));
-  const minutes = numberOption(values, 'minutes', Infinity, 0);
-  const deadline = Number.isFinite(minutes) ? Date.now() + minutes * 60_000 : undefined;
-
-  const abort = new AbortController();
-  const onSignal = (): void => abort.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-
+  const { maxSteps, deadline } = budget(values, state.step, trainSampler.totalChars, train.batchSize * config.targetChars);
+  const stop = stopOnSignal();
   let trainedChars = state.trainedChars;
+  let saves = 0;
   const validate = (): number | null =>
     validationBatches.length === 0 ? null : validationBatches.reduce((s, b) => s + learner.score(b), 0) / validationBatches.length;
-  const save = async (p: TrainProgress): Promise<void> => {
-    state = { ...state, step: p.step, bestValidationLoss: p.bestValidationLoss, trainedChars, seed: train.seed };
-    await saveModelDir(out, model, { training: { ...state, validationBitsPerChar: p.bestValidationLoss === null ? null : p.bestValidationLoss / Math.LN2 }, name: values.name as string | undefined, optimizer: await learner.optimizerState(), ...(memory === undefined ? {} : { memory }) });
-  };
-  // Snapshots: the best model so far, copied at every snapshot-minutes mark, for a curve of gain against time
-  // from one uninterrupted run (what the extension's fine-tune would have saved had it stopped then).
-  const snapshotDir = values['snapshot-dir'] as string | undefined;
-  const snapshotMinutes = numberOption(values, 'snapshot-minutes', 1, 0.01);
-  const started = Date.now();
-  let snapshots = 0;
-  const snapshot = (final: boolean): void => {
-    if (!snapshotDir) return;
-    const elapsed = (Date.now() - started) / 60_000;
-    while ((snapshots + 1) * snapshotMinutes <= elapsed + (final ? snapshotMinutes * 0.05 : 0)) {
-      snapshots++;
-      const best = existsSync(join(out, MODEL_FILE)) ? out : from;
-      if (!best) return;
-      const dest = join(snapshotDir, `min-${+(snapshots * snapshotMinutes).toFixed(2)}`);
-      cpSync(best, dest, { recursive: true });
-      log(`snapshot of the best model at ${(snapshots * snapshotMinutes).toFixed(2)} min: ${dest}`, { event: 'snapshot', minutes: snapshots * snapshotMinutes, dir: dest, step: state.step });
-    }
-  };
+  const snapshot = snapshotter(values, out, undefined, log, () => state.step);
   const result = await trainLoop({
     startStep: state.step,
     bestValidationLoss: state.bestValidationLoss,
     maxSteps,
     deadline,
     evalEvery: train.evalEvery,
-    signal: abort.signal,
+    signal: stop.signal,
     step: (step) => {
       const batch = trainSampler.sample(Rng.derive(train.seed, step), train.batchSize);
       const loss = learner.trainStep(batch);
@@ -181,27 +272,52 @@ export async function runTrain(args: string[]): Promise<number> {
     },
     validate,
     onProgress: (p) => {
-      if (p.validationLoss === null && p.step % 10 !== 0) return;
-      const val = p.validationLoss === null ? '' : `  val ${(p.validationLoss / Math.LN2).toFixed(3)} bpc`;
-      log(
-        `step ${p.step}  train ${(p.trainLoss / Math.LN2).toFixed(3)} bpc${val}  ${Math.round(p.charsPerSecond)} chars/s (${Math.round(p.targetCharsPerSecond)} targets/s)  ${(p.elapsedMs / 1000).toFixed(0)} s`,
-        { event: 'progress', ...p },
-      );
+      if (p.validationLoss !== null || p.step % 10 === 0) log(progressLine(p), { event: 'progress', ...p });
     },
     onEvaluation: async (p, improved) => {
-      if (improved) await save(p);
+      // A loss that is not a finite number is never saved, whatever it is compared with.
+      if (improved && p.bestValidationLoss !== null && Number.isFinite(p.bestValidationLoss)) {
+        state = { ...state, step: p.step, bestValidationLoss: p.bestValidationLoss, trainedChars, seed: train.seed };
+        await saveModelDir(out, model, { training: { ...state, validationBitsPerChar: p.bestValidationLoss / Math.LN2 }, name: values.name as string | undefined, optimizer: await learner.optimizerState() });
+        saves++;
+      }
       snapshot(false);
     },
   });
   snapshot(true);
-  process.off('SIGINT', onSignal);
-  process.off('SIGTERM', onSignal);
+  stop.off();
   const peakRssMB = Math.round(process.resourceUsage().maxRSS / 1024);
+  const measure = validationBatches.length === 0 ? 'best training loss (no validation files)' : 'best validation';
+  const verdict = saves > 0 ? `saved to ${out}` : `nothing saved${result.stopReason === 'diverged' ? ' (training diverged)' : ''}; ${out} is unchanged`;
   log(
-    `stopped (${result.stopReason}) at step ${result.step}; best validation ${result.bestValidationLoss === null ? 'n/a' : (result.bestValidationLoss / Math.LN2).toFixed(3) + ' bpc'}; saved to ${out}; peak RSS ${peakRssMB} MB`,
-    { event: 'done', ...result, peakRssMB },
+    `stopped (${result.stopReason}) at step ${result.step}; ${measure} ${bpc(result.bestValidationLoss)}; ${verdict}; peak RSS ${peakRssMB} MB`,
+    { event: 'done', ...result, saved: saves > 0, peakRssMB },
   );
   learner.dispose();
   model.dispose();
   return 0;
+}
+
+/**
+ * A closed stdout (`train | head`) must not kill the run: training goes on and saves as before, and stderr says
+ * so once. Returns the line writer.
+ */
+function stdoutWriter(): (line: string) => void {
+  let closed = false;
+  const onClosed = (): void => {
+    if (!closed) process.stderr.write('seq2seq: stdout was closed; training goes on and saves to --out as before\n');
+    closed = true;
+  };
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') onClosed();
+    else process.stderr.write(`seq2seq: stdout: ${e.message}\n`);
+  });
+  return (line) => {
+    if (closed) return;
+    try {
+      process.stdout.write(`${line}\n`);
+    } catch {
+      onClosed();
+    }
+  };
 }

@@ -1,15 +1,19 @@
-// Keeps the engine worker loaded with the model and backend the settings ask for, and publishes its state.
+// Keeps the engine worker loaded with the active model (src/extension/activeModel.ts) and the backend the settings
+// ask for, and publishes its state. load() is the one way the model changes, and it clears what the old model
+// left behind (the provider's suggestion cache) in the same call.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { EngineClient, SuggestAnswer, SuggestParams, TraceParams } from '../completion/engineClient';
 import type { Settings } from '../completion/settings';
 import type { ModelInfo } from '../shared/engineProtocol';
 import type { EncoderStateView } from '../shared/encoderStateView';
+import type { ActiveModel, ActiveModelChoice, ModelSource } from './activeModel';
 
 export type EngineState =
   | { kind: 'idle' }
   | { kind: 'loading' }
-  | { kind: 'ready'; info: ModelInfo }
+  /** `source` says why this model is the one in use (see ActiveModel). */
+  | { kind: 'ready'; info: ModelInfo; source: ModelSource; dir: string }
   | { kind: 'error'; message: string };
 
 export class EngineController implements vscode.Disposable {
@@ -21,10 +25,11 @@ export class EngineController implements vscode.Disposable {
   readonly onDidChangeState = this.changed.event;
 
   constructor(
-    private readonly extensionPath: string,
+    extensionPath: string,
     private readonly log: vscode.LogOutputChannel,
-    /** The workspace's fine-tuned model folder when one exists and is in use. */
-    private readonly workspaceModelDir: () => string | null = () => null,
+    private readonly active: ActiveModel,
+    /** Called on every switch to another model or backend, before it loads (the provider clears its cache). */
+    private readonly onSwitch: () => void,
   ) {
     this.client = new EngineClient(path.join(extensionPath, 'dist', 'worker.js'), (level, message) => {
       if (level === 'trace') log.trace(`[worker] ${message}`);
@@ -41,25 +46,29 @@ export class EngineController implements vscode.Disposable {
     this.changed.fire(state);
   }
 
-  /** An explicit setting wins, then the workspace's fine-tuned model, then the shipped base model. */
-  modelDir(settings: Settings): string {
-    return settings.modelPath || this.workspaceModelDir() || path.join(this.extensionPath, 'models', 'base');
+  /** What the active model is now, as ActiveModel decides it. */
+  choice(): ActiveModelChoice {
+    return this.active.resolve();
   }
 
-  /** Loads (or reloads, when the model or backend setting changed) without blocking the caller. */
-  ensureLoaded(settings: Settings, force = false): Promise<void> {
-    const key = `${this.modelDir(settings)}|${settings.backend}`;
+  /**
+   * Loads the active model, or reloads it when the choice, the backend or (with force) the folder's content changed,
+   * without blocking the caller. Every switch clears the old model's suggestions first.
+   */
+  load(settings: Settings, force = false): Promise<void> {
+    const choice = this.active.resolve();
+    const key = `${choice.dir}|${settings.backend}`;
     if (!force && key === this.loadedKey && this.loading) return this.loading;
     this.loadedKey = key;
+    this.onSwitch();
     this.set({ kind: 'loading' });
-    const modelDir = this.modelDir(settings);
-    this.log.info(`[engine] loading ${modelDir} (backend ${settings.backend})`);
-    const run = this.client.load(modelDir, settings.backend).then(
+    this.log.info(`[engine] loading the ${choice.source} model ${choice.dir} (backend ${settings.backend})`);
+    const run = this.client.load(choice.dir, settings.backend).then(
       (info) => {
         if (this.loadedKey !== key) return;
-        this.log.info(`[engine] ready: ${info.name} on ${info.backend} in ${Math.round(info.loadMs)} ms${info.backendNotes.length ? ` (${info.backendNotes.join('; ')})` : ''}`);
+        this.log.info(`[engine] ready: ${info.name} (${choice.source} model) on ${info.backend} in ${Math.round(info.loadMs)} ms${info.backendNotes.length ? ` (${info.backendNotes.join('; ')})` : ''}`);
         console.log('[seq2seq] engine ready');
-        this.set({ kind: 'ready', info });
+        this.set({ kind: 'ready', info, source: choice.source, dir: choice.dir });
       },
       (e: Error) => {
         if (this.loadedKey !== key) return;

@@ -5,9 +5,9 @@ import * as vscode from 'vscode';
 import { FineTuneRun } from '../completion/fineTuneClient';
 import type { Settings } from '../completion/settings';
 import type { FineTuneResult, TrainPoint } from '../shared/trainProtocol';
-import { CandidateFile, GitignoreRules, selectFiles } from '../workspace/selection';
+import { CandidateFile, FINE_TUNE_MAX_FILE_BYTES, GitignoreRules, selectFiles } from '../workspace/selection';
 import type { EngineController } from './engineController';
-import type { WorkspaceModel } from './workspaceModel';
+import type { ActiveModel } from './activeModel';
 
 export interface FineTuneSettings {
   minutes: number;
@@ -28,8 +28,6 @@ export type FineTuneReport =
   | ({ outcome: 'no-files'; message: string } & SelectionSummary)
   | ({ outcome: FineTuneResult['outcome']; message: string } & FineTuneResult & SelectionSummary);
 
-const MAX_FILE_BYTES = 500_000;
-
 /** files.exclude and search.exclude (both honoured) plus the user's own exclude glob, as one glob. */
 function excludeGlob(extra: string): string | undefined {
   const patterns: string[] = [];
@@ -45,19 +43,21 @@ const formatEta = (s: number): string => `${Math.floor(s / 60)}:${String(Math.ro
 
 export class FineTuneCommand {
   private running: FineTuneRun | null = null;
+  /** Set from the first moment of a run (file discovery included) until it ends: one fine-tune at a time. */
+  private busy = false;
   private readonly progressListeners = new Set<(p: TrainPoint) => void>();
 
   constructor(
     private readonly extensionPath: string,
     private readonly engine: EngineController,
-    private readonly workspaceModel: WorkspaceModel,
+    private readonly activeModel: ActiveModel,
     private readonly settings: () => Settings,
     private readonly fineTuneSettings: () => FineTuneSettings,
     private readonly log: vscode.LogOutputChannel,
   ) {}
 
   get isRunning(): boolean {
-    return this.running !== null;
+    return this.busy;
   }
 
   /** For the encoder-state panel's loss curve. */
@@ -66,7 +66,11 @@ export class FineTuneCommand {
     return { dispose: () => this.progressListeners.delete(listener) };
   }
 
+  /** Aborts the run in progress, from its first moment (file discovery) to its last. */
+  private abort: AbortController | null = null;
+
   cancel(): void {
+    this.abort?.abort();
     this.running?.cancel();
   }
 
@@ -74,23 +78,40 @@ export class FineTuneCommand {
     if (!vscode.workspace.isTrusted) {
       return this.refuse('Fine-tuning reads and learns from this workspace\'s files, so it is disabled in Restricted Mode. Trust the workspace to use it.');
     }
-    if (this.running) {
+    if (this.busy) {
       // Not awaited: the command answers at once; the button stays available in the notification.
       void vscode.window.showWarningMessage('Seq2Seq: a fine-tune is already running.', 'Cancel It').then((choice) => {
         if (choice === 'Cancel It') this.cancel();
       });
       return { outcome: 'refused', message: 'a fine-tune is already running' };
     }
-    const storage = this.workspaceModel.dir;
+    this.busy = true;
+    this.abort = new AbortController();
+    try {
+      return await this.runExclusive(this.abort.signal);
+    } finally {
+      this.busy = false;
+      this.abort = null;
+    }
+  }
+
+  private async runExclusive(signal: AbortSignal): Promise<FineTuneReport> {
+    const storage = this.activeModel.workspaceDir;
     if (!storage || !vscode.workspace.workspaceFolders?.length) {
       return this.refuse('Open a folder first: fine-tuning learns from the files of the open workspace.');
     }
     const state = this.engine.state;
     if (state.kind !== 'ready') return this.refuse('The model is not loaded yet; try again in a moment.');
-    const baseModelDir = this.engine.modelDir(this.settings());
+    // The model in use now is the one fine-tuned, whichever source it comes from.
+    const from = this.engine.choice();
+    const baseModelDir = from.dir;
 
     const ft = this.fineTuneSettings();
-    const selection = await this.collect(ft);
+    const selection = await this.collect(ft, signal);
+    if (signal.aborted) {
+      void vscode.window.showInformationMessage('Seq2Seq: fine-tuning cancelled. The previous model is unchanged.');
+      return { outcome: 'refused', message: 'Fine-tuning cancelled before training started. The previous model is unchanged.' };
+    }
     const kept = selection.files.length;
     this.log.info(`[fine-tune] ${kept} file(s) selected: ${Object.entries(selection.chars).map(([f, n]) => `${f} ${n} chars`).join(', ') || 'none'}`);
     const reasons = new Map<string, string[]>();
@@ -152,19 +173,26 @@ export class FineTuneCommand {
   }
 
   private async finish(result: FineTuneResult): Promise<FineTuneResult & { message: string }> {
-    const figures = `validation ${result.baseValidationBpc?.toFixed(3)} → ${result.bestValidationBpc?.toFixed(3)} bits/char in ${Math.round(result.seconds)} s (${result.steps} steps, peak ${Math.round(result.peakRssMB)} MB)`;
+    const on = result.validatedOn === 'training files' ? ' (no file could be held out: measured on the training files)' : '';
+    const figures = `validation ${result.baseValidationBpc?.toFixed(3)} → ${result.bestValidationBpc?.toFixed(3)} bits/char${on} in ${Math.round(result.seconds)} s (${result.steps} steps, peak ${Math.round(result.peakRssMB)} MB)`;
     let message: string;
     switch (result.outcome) {
       case 'saved':
-        this.workspaceModel.useIt(true);
-        await this.engine.ensureLoaded(this.settings(), true);
-        message = `Fine-tuned on this workspace: ${figures}. Suggestions now use the workspace model.`;
+        await this.activeModel.useWorkspaceModel(true);
+        // The folder's content changed even where its path did not: force the reload.
+        await this.engine.load(this.settings(), true);
+        message = this.engine.choice().source === 'workspace'
+          ? `Fine-tuned on this workspace: ${figures}. Suggestions now use the workspace model.`
+          : `Fine-tuned on this workspace: ${figures}. The workspace model is saved, but suggestions keep using the seq2seq.modelPath setting (${this.settings().modelPath}); clear that setting to use the workspace model.`;
         break;
       case 'cancelled':
         message = 'Fine-tuning cancelled. The previous model is unchanged.';
         break;
       case 'no-improvement':
         message = `Fine-tuning did not improve on the current model (${figures}); it was kept.`;
+        break;
+      case 'diverged':
+        message = `Fine-tuning diverged (the loss stopped being a number after ${result.steps} steps); the current model was kept.`;
         break;
     }
     this.log.info(`[fine-tune] ${result.outcome}: ${figures}`);
@@ -177,19 +205,26 @@ export class FineTuneCommand {
     return { outcome: 'refused', message };
   }
 
-  private async collect(ft: FineTuneSettings): ReturnType<typeof selectFiles> {
+  private async collect(ft: FineTuneSettings, signal: AbortSignal): ReturnType<typeof selectFiles> {
     const exclude = excludeGlob(ft.exclude);
     const [uris, gitignoreUris] = await Promise.all([
       vscode.workspace.findFiles(ft.include, exclude, 20_000),
       vscode.workspace.findFiles('**/.gitignore', exclude, 1000),
     ]);
-    const root = vscode.workspace.workspaceFolders?.[0]?.uri;
-    const rel = (uri: vscode.Uri): string => (root ? path.posix.relative(root.path, uri.path) : uri.path);
+    // Paths are relative to each file's own workspace folder, under the folder's name when there are several, so
+    // each folder's files meet only that folder's .gitignore rules.
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    const rel = (uri: vscode.Uri): string => {
+      const folder = vscode.workspace.getWorkspaceFolder(uri);
+      if (!folder) return uri.path;
+      const inFolder = path.posix.relative(folder.uri.path, uri.path);
+      return folders.length > 1 ? `${folder.index}-${folder.name}/${inFolder}` : inFolder;
+    };
     const decoder = new TextDecoder();
     const gitignores = await Promise.all(gitignoreUris.map(async (u) => ({ path: rel(u), content: decoder.decode(await vscode.workspace.fs.readFile(u)) })));
     const candidates: CandidateFile[] = await Promise.all(
       uris.map(async (u) => ({ path: rel(u), bytes: (await vscode.workspace.fs.stat(u)).size, read: () => Promise.resolve(vscode.workspace.fs.readFile(u)) })),
     );
-    return selectFiles(candidates, new GitignoreRules(gitignores), { maxFileBytes: MAX_FILE_BYTES, maxTotalChars: ft.maxCorpusChars });
+    return selectFiles(candidates, new GitignoreRules(gitignores), { maxFileBytes: FINE_TUNE_MAX_FILE_BYTES, maxTotalChars: ft.maxCorpusChars }, signal);
   }
 }

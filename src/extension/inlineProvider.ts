@@ -64,8 +64,12 @@ export class Seq2SeqInlineProvider implements vscode.InlineCompletionItemProvide
     this.debounce = newDebounce(settings);
   }
 
+  /** Bumped by every cache clear: an answer to a request made before it belongs to the old model and is dropped. */
+  private generation = 0;
+
   clearCache(): void {
     this.cache.clear();
+    this.generation++;
   }
 
   async provideInlineCompletionItems(
@@ -130,11 +134,12 @@ export class Seq2SeqInlineProvider implements vscode.InlineCompletionItemProvide
         const t = performance.now();
         if (!(await sleep(delay, abort.signal)) || token.isCancellationRequested) return undefined;
         waited = performance.now() - t;
+        const generation = this.generation;
         const answer = await engine.suggest(
           { ...encoderWindow(document, anchor, state.info, extra), language: document.languageId, beamWidth: settings.beamWidth, maxChars: settings.maxSuggestionChars },
           abort.signal,
         );
-        if (!answer || token.isCancellationRequested) return undefined;
+        if (!answer || token.isCancellationRequested || generation !== this.generation) return undefined;
         candidates = answer.candidates;
         this.cache.put(key, before, candidates);
         engineMs = answer.engineMs;

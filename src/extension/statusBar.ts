@@ -42,9 +42,10 @@ export function describe(view: StatusView): { text: string; tooltip: string } {
     return { text: `$(clock) Seq2Seq ${minutes}m`, tooltip: `Seq2Seq Complete is snoozed for ${minutes} more minute(s). Click to disable; run "Seq2Seq: Resume" to resume now.` };
   }
   if (view.engine.kind === 'ready') {
-    const { info } = view.engine;
-    const workspace = info.name.endsWith('(fine-tuned)');
-    return { text: workspace ? '$(sparkle) Seq2Seq: workspace model' : '$(sparkle) Seq2Seq', tooltip: `Seq2Seq Complete: ${info.name} on ${info.backend} (${info.hiddenSize} units x ${info.layers} layer(s)). Click to disable.` };
+    const { info, source } = view.engine;
+    const label = { workspace: ': workspace model', setting: ': model from settings', base: '' }[source];
+    const why = { workspace: "this workspace's fine-tuned model", setting: 'the seq2seq.modelPath setting', base: 'the shipped base model' }[source];
+    return { text: `$(sparkle) Seq2Seq${label}`, tooltip: `Seq2Seq Complete: ${info.name} (${why}) on ${info.backend} (${info.hiddenSize} units x ${info.layers} layer(s)). Click to disable.` };
   }
   return { text: '$(loading~spin) Seq2Seq', tooltip: 'Seq2Seq Complete: loading the model…' };
 }

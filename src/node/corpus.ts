@@ -1,66 +1,71 @@
-// Reads source files from folders for training and evaluation, skipping what would teach the model noise:
-// dependencies, build output, binary, minified or generated files and oversized files.
+// Reads source files from folders for training and evaluation with the one file policy the extension's fine-tune
+// uses (src/workspace/selection.ts): .gitignore rules, lock files, secrets by name and by content, binary,
+// minified or generated text, size (checked before a file is read) and a corpus cap. Dependencies and build
+// output are not walked at all.
 import { promises as fs } from 'node:fs';
-import { extname, join } from 'node:path';
+import { extname, join, relative, sep } from 'node:path';
 import type { SourceFile } from '../model/training/dataset';
-import { familyOfPath } from '../shared/language';
+import { CandidateFile, GitignoreRules, SelectedFile, selectFiles, SkipReason as PolicyReason } from '../workspace/selection';
 
 export const SOURCE_EXTENSIONS = new Set(['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs', '.py', '.pyi']);
 const SKIPPED_DIRS = new Set(['node_modules', '.git', 'dist', 'build', 'out', 'coverage', '__pycache__', '.venv', 'venv']);
 
 export interface CorpusOptions {
+  /** Largest file read, in bytes; larger ones are skipped without being read. */
   maxFileBytes?: number;
   maxTotalChars?: number;
 }
 
 export interface SkipReason {
   path: string;
-  reason: string;
+  reason: PolicyReason | 'not a regular file';
 }
 
-/** Why a file's text is unfit for training, or null when it is fine. */
-export function unfitReason(path: string, text: string, maxFileBytes: number): string | null {
-  if (text.length > maxFileBytes) return `larger than ${maxFileBytes} bytes`;
-  if (text.includes('\u0000')) return 'binary';
-  if (/\.min\.[cm]?js$/.test(path) || /\.d\.ts$/.test(path)) return 'generated (by name)';
-  const lines = text.split('\n');
-  const longest = lines.reduce((m, l) => Math.max(m, l.length), 0);
-  if (longest > 1000) return `minified or generated (a line of ${longest} characters)`;
-  const letters = (text.match(/[A-Za-z]/g) ?? []).length;
-  if (text.length > 200 && letters / text.length < 0.25) return 'mostly non-letters (data or generated)';
-  return null;
-}
-
-export async function readCorpus(
-  roots: string[],
-  options: CorpusOptions = {},
-): Promise<{ files: SourceFile[]; skipped: SkipReason[] }> {
-  const maxFileBytes = options.maxFileBytes ?? 200_000;
-  const maxTotal = options.maxTotalChars ?? Infinity;
+/** Every source file under `roots` that the file policy lets a model learn from, in path order, and the rest with why. */
+export async function readCorpus(roots: string[], options: CorpusOptions = {}): Promise<{ files: SourceFile[]; skipped: SkipReason[] }> {
+  const limits = { maxFileBytes: options.maxFileBytes ?? 200_000, maxTotalChars: options.maxTotalChars ?? Infinity };
   const files: SourceFile[] = [];
   const skipped: SkipReason[] = [];
   let total = 0;
   for (const root of roots) {
-    const paths: string[] = [];
-    const walk = async (dir: string): Promise<void> => {
-      const entries = await fs.readdir(dir, { withFileTypes: true });
-      entries.sort((a, b) => (a.name < b.name ? -1 : 1));
-      for (const e of entries) {
-        const p = join(dir, e.name);
-        if (e.isDirectory()) {
-          if (!SKIPPED_DIRS.has(e.name) && !e.name.startsWith('.')) await walk(p);
-        } else if (e.isFile() && SOURCE_EXTENSIONS.has(extname(e.name))) paths.push(p);
-      }
-    };
-    await walk(root);
-    for (const p of paths) {
-      const text = (await fs.readFile(p, 'utf8')).replace(/\r\n?/g, '\n');
-      const why = unfitReason(p, text, maxFileBytes);
-      if (why) { skipped.push({ path: p, reason: why }); continue; }
-      if (total + text.length > maxTotal) { skipped.push({ path: p, reason: 'corpus size cap reached' }); continue; }
-      total += text.length;
-      files.push({ path: p, text, family: familyOfPath(p) });
+    const { candidates, gitignores, odd } = await walk(root);
+    skipped.push(...odd);
+    // Each root is matched against its own .gitignore files, with paths relative to it.
+    const selection = await selectFiles(candidates, new GitignoreRules(gitignores), { ...limits, maxTotalChars: limits.maxTotalChars - total });
+    for (const f of selection.files) {
+      files.push(toSource(root, f));
+      total += f.text.length;
     }
+    skipped.push(...selection.skipped.map((s) => ({ path: join(root, s.path), reason: s.reason })));
   }
   return { files, skipped };
+}
+
+const toSource = (root: string, f: SelectedFile): SourceFile => ({ path: join(root, f.path), text: f.text, family: f.family });
+const posix = (p: string): string => p.split(sep).join('/');
+
+async function walk(root: string): Promise<{ candidates: CandidateFile[]; gitignores: { path: string; content: string }[]; odd: SkipReason[] }> {
+  const candidates: CandidateFile[] = [];
+  const gitignores: { path: string; content: string }[] = [];
+  const odd: SkipReason[] = [];
+  const visit = async (dir: string): Promise<void> => {
+    const entries = await fs.readdir(dir, { withFileTypes: true });
+    entries.sort((a, b) => (a.name < b.name ? -1 : 1));
+    for (const e of entries) {
+      const p = join(dir, e.name);
+      const rel = posix(relative(root, p));
+      if (e.isDirectory()) {
+        if (!SKIPPED_DIRS.has(e.name) && !e.name.startsWith('.')) await visit(p);
+      } else if (e.name === '.gitignore' && e.isFile()) {
+        gitignores.push({ path: rel, content: await fs.readFile(p, 'utf8') });
+      } else if (SOURCE_EXTENSIONS.has(extname(e.name))) {
+        // A link, a FIFO or a device under a source name is never opened: it could hang or never end.
+        if (!e.isFile()) { odd.push({ path: p, reason: 'not a regular file' }); continue; }
+        const bytes = (await fs.stat(p)).size;
+        candidates.push({ path: rel, bytes, read: () => fs.readFile(p) });
+      }
+    }
+  };
+  await visit(root);
+  return { candidates, gitignores, odd };
 }

@@ -31,10 +31,13 @@ export interface TrainPoint {
   rssMB: number;
 }
 
-export type FineTuneOutcome = 'saved' | 'cancelled' | 'no-improvement';
+/** diverged: the loss stopped being a number before any gain (nothing is saved, as for no-improvement). */
+export type FineTuneOutcome = 'saved' | 'cancelled' | 'no-improvement' | 'diverged';
 
 export interface FineTuneResult {
   outcome: FineTuneOutcome;
+  /** What the validation figures were measured on: held-out files, or the training files when none were held out. */
+  validatedOn: 'held-out files' | 'training files';
   modelDir: string | null;
   baseValidationBpc: number | null;
   bestValidationBpc: number | null;

@@ -1,8 +1,12 @@
-// Which workspace files a fine-tune may learn from, and why the others are skipped: .gitignore rules (with the
-// maintained `ignore` package), lock files, secrets, binary, minified or generated text, size and corpus caps.
-// Pure: the editor layer lists and reads the files; this decides.
+// Which files a model may learn from, and why the others are skipped: .gitignore rules (with the maintained
+// `ignore` package), lock files, secrets (by name and by content), binary, minified or generated text, size and
+// corpus caps. The one file policy: the extension's fine-tune and the CLI's corpus reader both apply it. Pure:
+// the caller lists and reads the files; this decides.
 import ignore, { Ignore } from 'ignore';
 import { familyOfPath, LanguageFamily } from '../shared/language';
+
+/** The fine-tune's file size cap (the extension's command and `train --from`): larger files are skipped unread. */
+export const FINE_TUNE_MAX_FILE_BYTES = 500_000;
 
 export type SkipReason =
   | 'ignored by .gitignore'
@@ -69,6 +73,38 @@ export function skipByName(path: string, bytes: number, limits: SelectionLimits)
   return null;
 }
 
+// Content that marks a secret whatever the file is called: key blocks, and credentials with a known shape.
+const SECRET_CONTENT = [
+  /-----BEGIN [A-Z ]*PRIVATE KEY( BLOCK)?-----/,
+  /\b(AKIA|ASIA)[0-9A-Z]{16}\b/, // AWS access key id
+  /\bgh[pousr]_[A-Za-z0-9]{36,}\b/, // GitHub token
+  /\bxox[abprs]-[A-Za-z0-9-]{10,}/, // Slack token
+  /\bAIza[0-9A-Za-z_-]{35}\b/, // Google API key
+  /\bsk-[A-Za-z0-9_-]{20,}\b/, // API secret keys of the "sk-" shape
+];
+/** A quoted run this long of letters, digits and +/_- with this much entropy per character is taken for a token. */
+const TOKEN = /["'`]([A-Za-z0-9+/_=-]{32,})["'`]/g;
+const TOKEN_MIN_BITS = 4.2;
+
+function entropyBits(s: string): number {
+  const counts = new Map<string, number>();
+  for (const ch of s) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  let bits = 0;
+  for (const n of counts.values()) bits -= (n / s.length) * Math.log2(n / s.length);
+  return bits;
+}
+
+/** Why the text looks like it holds a secret (a key block, a known credential, a random-looking token), or null. */
+export function secretInContent(text: string): string | null {
+  for (const pattern of SECRET_CONTENT) if (pattern.test(text)) return 'a key or credential';
+  for (const m of text.matchAll(TOKEN)) {
+    const token = m[1] as string;
+    // Hex digests and names have few symbols or one case; random tokens mix letters of both cases and digits.
+    if (/[a-z]/.test(token) && /[A-Z]/.test(token) && /[0-9]/.test(token) && entropyBits(token) >= TOKEN_MIN_BITS) return 'a random-looking token';
+  }
+  return null;
+}
+
 /** Decodes a file as UTF-8 text, or returns a reason it is not source code a model should learn. */
 export function readableText(bytes: Uint8Array): { text: string } | { reason: SkipReason } {
   const head = bytes.subarray(0, 8192);
@@ -87,6 +123,7 @@ export function readableText(bytes: Uint8Array): { text: string } | { reason: Sk
   if (longest > 1000 || text.length / lines.length > 200 || (text.length > 500 && letters / text.length < 0.25)) {
     return { reason: 'minified or generated' };
   }
+  if (secretInContent(text)) return { reason: 'may hold secrets' };
   return { text };
 }
 
@@ -110,8 +147,10 @@ export async function selectFiles(
   for (const c of ordered) {
     if (signal?.aborted) break;
     const byName = gitignore.ignores(c.path) ? 'ignored by .gitignore' : skipByName(c.path, c.bytes, limits);
-    if (byName) {
-      selection.skipped.push({ path: c.path, reason: byName });
+    // Once the cap is reached nothing more is read.
+    const capped = total >= limits.maxTotalChars ? 'corpus size cap reached' : null;
+    if (byName || capped) {
+      selection.skipped.push({ path: c.path, reason: (byName ?? capped) as SkipReason });
       continue;
     }
     const read = readableText(await c.read());

@@ -47,11 +47,18 @@ suite('Fine-tune on the workspace', () => {
     const dir = report.modelDir!;
     assert.ok(existsSync(path.join(dir, 'model.json')));
     assert.ok(!dir.startsWith(vscode.workspace.workspaceFolders![0]!.uri.fsPath), 'the model must not land in the repository');
-    // The explicit modelPath setting wins; clearing it brings in the workspace model without a reload.
+    // The explicit modelPath setting wins, and the command says so instead of claiming the workspace model is in use.
+    assert.match(report.message, /keep using the seq2seq\.modelPath setting/, report.message);
+    await waitFor("the setting's model, still", () => {
+      const s = api.engineState();
+      return s.kind === 'ready' && s.source === 'setting';
+    });
+    assert.equal(api.statusText(), '$(sparkle) Seq2Seq: model from settings');
+    // Clearing it brings in the workspace model without a reload.
     await setting('modelPath', undefined);
     await waitFor('workspace model', () => {
       const s = api.engineState();
-      return s.kind === 'ready' && s.info.name.endsWith('(fine-tuned)');
+      return s.kind === 'ready' && s.source === 'workspace';
     });
     assert.equal(api.statusText(), '$(sparkle) Seq2Seq: workspace model');
     // The provider's items for a prefix of the workspace's own name: the base model never saw "greetZorblax".
@@ -71,17 +78,18 @@ suite('Fine-tune on the workspace', () => {
     await setting('fineTune.minutes', 5);
     const weights = path.join(await workspaceModelDir(), 'weights.bin');
     const before = statSync(weights).mtimeMs;
+    // Two at once, the second before the first has even listed the files: the second is refused.
     const running = fineTune();
-    await sleep(1500);
     const second = await fineTune();
     assert.equal(second.outcome, 'refused');
     assert.match(second.message, /already running/);
+    await sleep(1500);
     await vscode.commands.executeCommand('seq2seq.cancelFineTune');
     const report = await running;
     assert.equal(report.outcome, 'cancelled', report.message);
     assert.equal(statSync(weights).mtimeMs, before);
     const s = api.engineState();
-    assert.ok(s.kind === 'ready' && s.info.name.endsWith('(fine-tuned)'));
+    assert.ok(s.kind === 'ready' && s.source === 'workspace');
     await setting('fineTune.minutes', 0.5);
   });
 
@@ -93,25 +101,45 @@ suite('Fine-tune on the workspace', () => {
     await setting('fineTune.include', undefined);
   });
 
-  test('use-base and delete return to the base model', async () => {
+  test('use-base and delete return to the base model, and every switch drops the suggestions of the old model', async () => {
+    const editor = await newEditor('export const x = greetZor');
+    // Asked twice on the workspace model: the second answer comes from the suggestion cache.
+    assert.equal(await askedTheEngine(editor), true);
+    assert.equal(await askedTheEngine(editor), false, 'the same line again: from the cache');
     await vscode.commands.executeCommand('seq2seq.useBaseModel');
     await waitFor('base model', () => {
       const s = api.engineState();
-      return s.kind === 'ready' && !s.info.name.endsWith('(fine-tuned)');
+      return s.kind === 'ready' && s.source === 'base';
     });
+    assert.equal(await askedTheEngine(editor), true, 'after use-base the workspace model\'s cached suggestion must not be shown');
     await vscode.commands.executeCommand('seq2seq.useWorkspaceModel');
     await waitFor('workspace model again', () => {
       const s = api.engineState();
-      return s.kind === 'ready' && s.info.name.endsWith('(fine-tuned)');
+      return s.kind === 'ready' && s.source === 'workspace';
     });
+    assert.equal(await askedTheEngine(editor), true, 'after use-workspace');
     const dir = await workspaceModelDir();
     await vscode.commands.executeCommand('seq2seq.deleteWorkspaceModel');
     assert.ok(!existsSync(dir));
     await waitFor('base model after delete', () => {
       const s = api.engineState();
-      return s.kind === 'ready' && !s.info.name.endsWith('(fine-tuned)');
+      return s.kind === 'ready' && s.source === 'base';
     });
+    assert.equal(await askedTheEngine(editor), true, 'after delete');
   });
+
+  /** Asks the provider at the end of the editor's text; true when the engine answered, false for the cache. */
+  async function askedTheEngine(editor: vscode.TextEditor): Promise<boolean> {
+    api.takeLatencies();
+    const position = editor.document.positionAt(editor.document.getText().length);
+    await api.provider.provideInlineCompletionItems(
+      editor.document,
+      position,
+      { triggerKind: vscode.InlineCompletionTriggerKind.Invoke, selectedCompletionInfo: undefined },
+      new vscode.CancellationTokenSource().token,
+    );
+    return api.takeLatencies().engine.length > 0;
+  }
 
   async function workspaceModelDir(): Promise<string> {
     return api.workspaceModelDir() ?? assert.fail('no workspace storage');

@@ -53,6 +53,11 @@ export interface TrainConfig {
   validationBatches: number;
 }
 
+export interface FineTuneConfig extends TrainConfig {
+  /** Evaluations without improvement before stopping early. */
+  patience: number;
+}
+
 export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   batchSize: 64,
   learningRate: 2e-3,
@@ -70,12 +75,14 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
  * exact match) and tied on requests (1.897 vs 1.884, 27.7 % both). A fifth of the files validate, since a small
  * workspace leaves a tenth with one file or none.
  */
-export const FINE_TUNE_TRAIN_CONFIG: TrainConfig = {
+export const FINE_TUNE_TRAIN_CONFIG: FineTuneConfig = {
   ...DEFAULT_TRAIN_CONFIG,
   batchSize: 16,
   learningRate: 1e-3,
   evalEvery: 20,
   validationFraction: 0.2,
+  // Six evaluations (120 steps) without a gain: a small workspace has stopped teaching anything new.
+  patience: 6,
 };
 
 export function validateModelConfig(c: ModelConfig): void {

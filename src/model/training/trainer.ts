@@ -37,7 +37,8 @@ export interface TrainLoopOptions {
   patience?: number;
 }
 
-export type StopReason = 'steps' | 'deadline' | 'aborted' | 'early-stopping';
+/** diverged: a training step's loss was not a finite number (a learning rate far too high, say). */
+export type StopReason = 'steps' | 'deadline' | 'aborted' | 'early-stopping' | 'diverged';
 
 export interface TrainLoopResult {
   step: number;
@@ -91,6 +92,7 @@ export async function trainLoop(o: TrainLoopOptions): Promise<TrainLoopResult> {
     }
     const r = o.step(step);
     step++;
+    if (!Number.isFinite(r.loss)) { stopReason = 'diverged'; break; }
     processed += r.processedChars;
     targets += r.targetChars;
     smoothed = smoothed === null ? r.loss : 0.9 * smoothed + 0.1 * r.loss;

@@ -1,0 +1,53 @@
+// Which model is active, owned here and nowhere else: the `seq2seq.modelPath` setting when it is set, else this
+// workspace's fine-tuned model when one exists and is in use, else the shipped base model. resolve() says what it
+// decided and why ({dir, source}); everyone else asks it. The workspace model lives in the extension's
+// workspace storage, never in the user's repository.
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { Settings } from '../completion/settings';
+import { modelFolderCandidates, removeModelFolder } from '../shared/modelFolder';
+
+const USE_KEY = 'seq2seq.useWorkspaceModel';
+
+/** setting: seq2seq.modelPath; workspace: this workspace's fine-tuned model; base: the shipped one. */
+export type ModelSource = 'setting' | 'workspace' | 'base';
+
+export interface ActiveModelChoice {
+  dir: string;
+  source: ModelSource;
+}
+
+export class ActiveModel {
+  constructor(private readonly context: vscode.ExtensionContext, private readonly settings: () => Settings) {}
+
+  resolve(): ActiveModelChoice {
+    const setting = this.settings().modelPath;
+    if (setting) return { dir: setting, source: 'setting' };
+    const workspace = this.workspaceDir;
+    if (workspace && this.hasWorkspaceModel && this.context.workspaceState.get<boolean>(USE_KEY) !== false) return { dir: workspace, source: 'workspace' };
+    return { dir: path.join(this.context.extensionPath, 'models', 'base'), source: 'base' };
+  }
+
+  /** Where a fine-tune writes this workspace's model, or undefined without a workspace. */
+  get workspaceDir(): string | undefined {
+    return this.context.storageUri ? vscode.Uri.joinPath(this.context.storageUri, 'model').fsPath : undefined;
+  }
+
+  /** A saved workspace model, or the previous one an interrupted save left (the engine's load recovers it). */
+  get hasWorkspaceModel(): boolean {
+    const dir = this.workspaceDir;
+    return dir !== undefined && modelFolderCandidates(dir).some((d) => existsSync(path.join(d, 'model.json')));
+  }
+
+  /** Records whether this workspace uses its fine-tuned model; the caller then switches the engine. */
+  async useWorkspaceModel(on: boolean): Promise<void> {
+    await this.context.workspaceState.update(USE_KEY, on);
+  }
+
+  /** Removes the workspace model with everything an interrupted save left beside it. */
+  async deleteWorkspaceModel(): Promise<void> {
+    const dir = this.workspaceDir;
+    if (dir) await removeModelFolder(dir);
+  }
+}

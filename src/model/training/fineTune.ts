@@ -1,0 +1,114 @@
+// The one fine-tune recipe, run by the extension's fine-tune worker and by `train --from`: split the files,
+// validate on the held-out ones (on the training files when none are held out, and say so), train until the
+// deadline, early stopping or a cancel, and keep the best weights. It saves nothing: it leaves the model holding
+// its best weights and says whether they beat the model it started from; the caller saves only then.
+import type { FineTuneConfig } from '../graph/config';
+import { Rng } from '../graph/rng';
+import type { Batch, Seq2SeqModel } from '../graph/seq2seq';
+import { tf } from '../graph/tf';
+import { batchChars, SourceFile, splitByFile, WindowSampler } from './dataset';
+import { Seq2SeqLearner } from './learner';
+import { trainLoop, TrainProgress } from './trainer';
+
+export interface FineTuneHooks {
+  signal?: AbortSignal;
+  /** Date.now() value at which to stop. */
+  deadline?: number;
+  maxSteps?: number;
+  onProgress?(p: TrainProgress): void;
+  /** After each validation, with whether it beat every earlier one (and the model it started from). */
+  onEvaluation?(p: TrainProgress, improved: boolean): void | Promise<void>;
+}
+
+/**
+ * improved: the model now holds weights that validate better than it did at the start; the only outcome to save.
+ * diverged: the training loss stopped being a finite number before any gain. The model leaves with its best
+ * weights, or as it came in when nothing beat its start.
+ */
+export type FineTuneOutcome = 'improved' | 'cancelled' | 'no-improvement' | 'diverged';
+
+export interface FineTuneReport {
+  outcome: FineTuneOutcome;
+  /** Whether the model now holds weights better than its start: true for improved, and for a cancel after a gain. */
+  improved: boolean;
+  /** Validation loss (nats per character) of the model as it came in, and of its best weights. */
+  startLoss: number;
+  bestLoss: number;
+  steps: number;
+  trainFiles: number;
+  validationFiles: number;
+  /** Which text the validation loss was measured on: held-out files, or the training files when none were held out. */
+  validatedOn: 'held-out files' | 'training files';
+  /** The text of every file, validation ones too: a fine-tuned model's workspace memory for the copy prior. */
+  memory: string;
+}
+
+export async function runFineTune(model: Seq2SeqModel, files: SourceFile[], config: FineTuneConfig, hooks: FineTuneHooks = {}): Promise<FineTuneReport> {
+  const split = splitByFile(files, config.validationFraction, config.seed);
+  const train = new WindowSampler(split.train, model.vocab, model.config);
+  if (train.isEmpty) throw new Error('the selected files hold no text to learn from');
+  const heldOut = new WindowSampler(split.validation, model.vocab, model.config);
+  const validatedOn = heldOut.isEmpty ? 'training files' : 'held-out files';
+  const validation = heldOut.isEmpty ? train : heldOut;
+  const validationBatches: Batch[] = Array.from({ length: config.validationBatches }, (_, i) => validation.sample(Rng.derive(config.seed ^ 0x5eed, i), config.batchSize));
+  const learner = new Seq2SeqLearner(model, config);
+  try {
+    const validate = (): number => validationBatches.reduce((s, b) => s + learner.score(b), 0) / validationBatches.length;
+    const startLoss = validate();
+    if (!Number.isFinite(startLoss)) throw new Error(`the model to fine-tune scores ${startLoss} on these files`);
+    const start = snapshot(model);
+    let best: Map<string, Float32Array> | null = null;
+    const result = await trainLoop({
+      startStep: 0,
+      bestValidationLoss: startLoss,
+      maxSteps: hooks.maxSteps ?? Number.MAX_SAFE_INTEGER,
+      deadline: hooks.deadline,
+      evalEvery: config.evalEvery,
+      signal: hooks.signal,
+      patience: config.patience,
+      step: (step) => {
+        const batch = train.sample(Rng.derive(config.seed, step), config.batchSize);
+        const loss = learner.trainStep(batch);
+        const chars = batchChars(batch);
+        return { loss, processedChars: chars.processed, targetChars: chars.targets };
+      },
+      // A loss that is not a finite number never counts as an improvement (NaN < best is false).
+      validate,
+      onProgress: hooks.onProgress,
+      onEvaluation: async (p, improved) => {
+        const better = improved && p.validationLoss !== null && Number.isFinite(p.validationLoss);
+        if (better) best = snapshot(model);
+        await hooks.onEvaluation?.(p, better);
+      },
+    });
+    const bestWeights = best as Map<string, Float32Array> | null;
+    // The model leaves with its best weights, or as it came in.
+    restore(model, bestWeights ?? start);
+    const outcome: FineTuneOutcome =
+      result.stopReason === 'aborted' ? 'cancelled' : bestWeights ? 'improved' : result.stopReason === 'diverged' ? 'diverged' : 'no-improvement';
+    return {
+      outcome,
+      improved: bestWeights !== null,
+      startLoss,
+      bestLoss: bestWeights ? (result.bestValidationLoss ?? startLoss) : startLoss,
+      steps: result.step,
+      trainFiles: split.train.length,
+      validationFiles: split.validation.length,
+      validatedOn,
+      memory: files.map((f) => f.text).join('\n'),
+    };
+  } finally {
+    learner.dispose();
+  }
+}
+
+function snapshot(model: Seq2SeqModel): Map<string, Float32Array> {
+  return new Map([...model.weights].map(([name, v]) => [name, v.dataSync().slice() as Float32Array]));
+}
+
+function restore(model: Seq2SeqModel, weights: Map<string, Float32Array>): void {
+  for (const [name, values] of weights) {
+    const v = model.weights.get(name);
+    if (v) tf.tidy(() => v.assign(tf.tensor(values, v.shape)));
+  }
+}
