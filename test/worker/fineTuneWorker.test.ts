@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { EngineClient } from '../../src/completion/engineClient';
 import { FineTuneRun } from '../../src/completion/fineTuneClient';
+import { stagingFolders, swapOldFolder } from '../../src/shared/modelFolder';
 import type { TrainFile, TrainPoint } from '../../src/shared/trainProtocol';
 import { REPO } from '../helpers';
 
@@ -37,7 +38,8 @@ test('a fine-tune saves an improved model atomically, and it suggests the worksp
   assert.equal(result.outcome, 'saved', JSON.stringify(result));
   assert.ok(result.bestValidationBpc! < result.baseValidationBpc!, JSON.stringify(result));
   assert.ok(points.length > 0 && points.every((p) => p.fraction >= 0 && p.fraction <= 1));
-  assert.ok(existsSync(join(out, 'model.json')) && !existsSync(`${out}.staging`) && !existsSync(`${out}.old`));
+  assert.ok(existsSync(join(out, 'model.json')) && !existsSync(swapOldFolder(out)));
+  assert.deepEqual(await stagingFolders(out), [], 'no staging folder is left behind');
   const engine = new EngineClient(join(DIST, 'worker.js'), () => undefined);
   const info = await engine.load(out, 'wasm');
   assert.equal(info.name, 'fixture (fine-tuned)');
@@ -59,7 +61,7 @@ test('a cancelled fine-tune stops within a second and leaves the previous model 
   assert.equal(result.outcome, 'cancelled');
   assert.ok(stopMs < 1000, `stopped ${stopMs} ms after cancel`);
   assert.deepEqual(readFileSync(join(out, 'weights.bin')), before);
-  assert.ok(!existsSync(`${out}.staging`));
+  assert.deepEqual(await stagingFolders(out), []);
 });
 
 test('a corrupt base model fails with a message naming the file, and nothing is written', async () => {

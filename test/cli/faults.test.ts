@@ -1,0 +1,120 @@
+// Faults and hostile input against the CLI: each case lost data, leaked a secret or killed a process before.
+import assert from 'node:assert/strict';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { promisify } from 'node:util';
+import { REPO, SAMPLE_TS } from '../helpers';
+
+const CLI = join(REPO, 'dist', 'cli.js');
+const run = promisify(execFile);
+let dir: string;
+let corpus: string;
+let model: string;
+const TINY_ARGS = ['--hidden', '16', '--min-context', '8', '--max-context', '16', '--target-chars', '8', '--batch', '4', '--backend', 'wasm'];
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'seq2seq-faults-'));
+  corpus = join(dir, 'corpus');
+  mkdirSync(corpus, { recursive: true });
+  for (let i = 0; i < 6; i++) writeFileSync(join(corpus, `f${i}.ts`), SAMPLE_TS.repeat(3).replace(/add/g, `add${i}`));
+  // Fake secrets, by name and by content.
+  writeFileSync(join(corpus, '.env.js'), 'module.exports = { aws: "AKIAIOSFODNN7EXAMPLE" };\n');
+  writeFileSync(join(corpus, 'secrets.py'), 'AWS_KEY = "AKIAIOSFODNN7EXAMPLE"\n');
+  writeFileSync(join(corpus, 'config.ts'), `${SAMPLE_TS}export const key = "AKIAIOSFODNN7EXAMPLE";\n`);
+  model = join(dir, 'model');
+  await run('node', [CLI, 'train', '--corpus', corpus, '--out', model, '--steps', '4', '--eval-every', '2', ...TINY_ARGS]);
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Runs `suggest` over the given lines and returns its replies and exit code. */
+async function suggest(lines: string[], args: string[] = []): Promise<{ replies: Record<string, unknown>[]; code: number | null; stderr: string }> {
+  const child = spawn('node', [CLI, 'suggest', '--model', model, '--backend', 'wasm', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stdin.end(`${lines.join('\n')}\n`);
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  return { replies: out.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>), code, stderr };
+}
+
+test('suggest: an id nested thousands deep is answered as null, and the server goes on serving', async () => {
+  const nested = `{"id": ${'['.repeat(5000)}${']'.repeat(5000)}, "prefix": "export function ad"}`;
+  const { replies, code } = await suggest([nested, JSON.stringify({ id: 2, prefix: 'export function ad' })]);
+  assert.equal(code, 0);
+  assert.equal(replies.length, 2);
+  assert.equal(replies[0]!.id, null);
+  assert.match(replies[0]!.error as string, /"id" must be/);
+  assert.equal(replies[1]!.id, 2);
+  assert.equal(typeof replies[1]!.suggestion, 'string');
+});
+
+test('suggest: a count option rejects fractions and absurd sizes before loading anything', async () => {
+  for (const beam of ['2.5', '1e6']) {
+    await assert.rejects(run('node', [CLI, 'suggest', '--model', model, '--beam', beam]), (e: { stderr: string }) => /--beam must be a whole number from 1 to 8/.test(e.stderr));
+  }
+});
+
+test('suggest | head -1: a closed pipe ends the server quietly, with no stack trace', async () => {
+  const child = spawn('node', [CLI, 'suggest', '--model', model, '--backend', 'wasm'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stdout.once('data', () => child.stdout.destroy());
+  for (let i = 0; i < 50; i++) child.stdin.write(`${JSON.stringify({ id: i, prefix: 'export function ad' })}\n`);
+  child.stdin.end();
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  assert.equal(code, 0, stderr);
+  assert.ok(!/EPIPE|at .*\(/.test(stderr), stderr);
+});
+
+test('train --from never learns or copies a secret: no key in memory.txt, none suggested', async () => {
+  const tuned = join(dir, 'tuned');
+  const { stdout } = await run('node', [CLI, 'train', '--corpus', corpus, '--out', tuned, '--from', model, '--steps', '4', '--eval-every', '2', '--backend', 'wasm']);
+  assert.match(stdout, /3 may hold secrets/);
+  if (existsSync(join(tuned, 'memory.txt'))) assert.ok(!readFileSync(join(tuned, 'memory.txt'), 'utf8').includes('AKIA'));
+  const { replies } = await suggest([JSON.stringify({ id: 1, prefix: `${SAMPLE_TS}const k = "AKIA` })]);
+  assert.ok(!String(replies[0]!.suggestion).startsWith('IOSFODNN'), JSON.stringify(replies[0]));
+});
+
+test('train --from with a learning rate that diverges saves nothing and says so; a good --out stays as it was', async () => {
+  const out = join(dir, 'diverged');
+  const { stdout } = await run('node', [CLI, 'train', '--corpus', corpus, '--out', out, '--from', model, '--lr', '1e6', '--steps', '6', '--eval-every', '2', '--backend', 'wasm']);
+  assert.match(stdout, /nothing saved/);
+  assert.doesNotMatch(stdout, /saved to/);
+  assert.ok(!existsSync(join(out, 'model.json')));
+});
+
+test('train --resume without a checkpoint refuses instead of starting a random model', async () => {
+  await assert.rejects(
+    run('node', [CLI, 'train', '--corpus', corpus, '--out', join(dir, 'empty'), '--resume', '--steps', '2', ...TINY_ARGS]),
+    (e: { stderr: string }) => /--resume: there is no checkpoint in .*empty/.test(e.stderr),
+  );
+});
+
+test('two train processes to one --out: the second is refused and names the first', async () => {
+  const out = join(dir, 'contended');
+  const first = spawn('node', [CLI, 'train', '--corpus', corpus, '--out', out, '--minutes', '0.2', ...TINY_ARGS], { stdio: 'ignore' });
+  await new Promise((r) => setTimeout(r, 1500));
+  await assert.rejects(
+    run('node', [CLI, 'train', '--corpus', corpus, '--out', out, '--steps', '2', ...TINY_ARGS]),
+    (e: { stderr: string }) => new RegExp(`another process \\(pid ${first.pid}\\) is writing the model`).test(e.stderr),
+  );
+  assert.equal(await new Promise((resolve) => first.on('close', resolve)), 0);
+});
+
+test('train | head: a closed stdout does not stop training or saving', async () => {
+  const out = join(dir, 'piped');
+  const child = spawn('node', [CLI, 'train', '--corpus', corpus, '--out', out, '--steps', '40', '--eval-every', '10', ...TINY_ARGS], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stdout.once('data', () => child.stdout.destroy());
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  assert.equal(code, 0, stderr);
+  assert.match(stderr, /stdout was closed; training goes on/);
+  assert.ok(statSync(join(out, 'model.json')).size > 0);
+  const { step } = (JSON.parse(readFileSync(join(out, 'metadata.json'), 'utf8')) as { training: { step: number } }).training;
+  assert.ok(step >= 30, `saved at step ${step}`);
+});
