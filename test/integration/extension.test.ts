@@ -78,7 +78,8 @@ suite('Seq2Seq Complete in a real extension host', () => {
     await type('r');
     assert.equal(await acceptSuggestion(editor, 1500), '');
     await setting('enabled', true);
-    assert.equal(api.statusText(), '$(sparkle) Seq2Seq');
+    // The status bar says where the model comes from: here the seq2seq.modelPath setting.
+    assert.equal(api.statusText(), '$(sparkle) Seq2Seq: model from settings');
     // VS Code keeps an answer per document version and position, so the user types on, as in real use.
     await type('e');
     assert.equal(await acceptSuggestion(editor), 'et');

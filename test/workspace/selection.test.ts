@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, before, test } from 'node:test';
-import { CandidateFile, GitignoreRules, selectFiles } from '../../src/workspace/selection';
+import { CandidateFile, GitignoreRules, secretInContent, selectFiles } from '../../src/workspace/selection';
 
 // A fixture tree on disk, made fresh per run: binary and secret files are not worth committing.
 let root: string;
@@ -82,4 +82,27 @@ test('the corpus cap stops adding files and says so', async () => {
 test('an empty workspace selects nothing', async () => {
   const sel = await selectFiles([], new GitignoreRules([]), { maxFileBytes: 1000, maxTotalChars: 1000 });
   assert.equal(sel.files.length, 0);
+});
+
+test('multi-root: each folder meets only its own .gitignore rules (paths under the folder, never ../other)', () => {
+  // The extension names paths "<index>-<folder>/<path>" when several folders are open.
+  const rules = new GitignoreRules([
+    { path: '0-app/.gitignore', content: 'gen/\n*.log\n' },
+    { path: '1-lib/sub/.gitignore', content: 'local.ts\n' },
+  ]);
+  assert.equal(rules.ignores('0-app/gen/out.ts'), true);
+  assert.equal(rules.ignores('0-app/debug.log'), true);
+  assert.equal(rules.ignores('1-lib/gen/out.ts'), false, "app's rules must not reach lib");
+  assert.equal(rules.ignores('1-lib/debug.log'), false);
+  assert.equal(rules.ignores('1-lib/sub/local.ts'), true);
+  assert.equal(rules.ignores('1-lib/local.ts'), false);
+});
+
+test('content marks a secret whatever the file is called; hex digests and ordinary strings do not', () => {
+  assert.equal(secretInContent('const k = "AKIAIOSFODNN7EXAMPLE";'), 'a key or credential');
+  assert.equal(secretInContent('-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n'), 'a key or credential');
+  assert.equal(secretInContent('token = "q8ZrT1vX9mLw2KcY7bNf4HsJ0dPaE6gU"'), 'a random-looking token');
+  assert.equal(secretInContent('sha = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"'), null);
+  assert.equal(secretInContent('msg = "this is a perfectly ordinary sentence in a string"'), null);
+  assert.equal(secretInContent('export const INITIAL_STATE_FOR_THE_COMPONENT_TREE = 1;'), null);
 });
