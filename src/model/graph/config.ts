@@ -85,16 +85,14 @@ export const FINE_TUNE_TRAIN_CONFIG: FineTuneConfig = {
   patience: 6,
 };
 
+/** Upper bounds far above any model worth running here: beyond them one request would take seconds or gigabytes. */
+const CONFIG_LIMITS = { hiddenSize: 4096, layers: 8, maxContextChars: 8192, minContextChars: 8192, targetChars: 4096 } as const;
+
 export function validateModelConfig(c: ModelConfig): void {
-  const positive = (name: keyof ModelConfig): void => {
+  for (const [name, max] of Object.entries(CONFIG_LIMITS) as [keyof typeof CONFIG_LIMITS, number][]) {
     const v = c[name];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) throw new Error(`config.${name} must be a positive integer`);
-  };
-  positive('hiddenSize');
-  positive('layers');
-  positive('maxContextChars');
-  positive('minContextChars');
-  positive('targetChars');
+    if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0 || v > max) throw new Error(`config.${name} must be a whole number from 1 to ${max}, got ${String(v)}`);
+  }
   if (typeof c.decoderPrime !== 'number' || !Number.isInteger(c.decoderPrime) || c.decoderPrime < 0 || c.decoderPrime > c.minContextChars) {
     throw new Error('config.decoderPrime must be an integer from 0 to minContextChars');
   }

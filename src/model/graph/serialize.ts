@@ -39,6 +39,23 @@ export interface Metadata {
   vocabulary: VocabularyJson;
   training: TrainingState;
   name?: string;
+  /** Of the weights (names, shapes, bytes) and the vocabulary, so that a file changed after the save is refused. */
+  checksum?: string;
+}
+
+/** FNV-1a, twice with different offsets (64 bits in all): cheap over a few megabytes, enough to catch any edit. */
+export function modelChecksum(entries: WeightEntry[], weights: ArrayBuffer, vocabulary: VocabularyJson): string {
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ 0x5bd1e995;
+  const mix = (byte: number): void => {
+    a = Math.imul(a ^ byte, 0x01000193);
+    b = Math.imul(b ^ byte, 0x01000193 + 2);
+  };
+  const text = JSON.stringify({ weights: entries.map((e) => [e.name, e.shape]), vocabulary });
+  for (let i = 0; i < text.length; i++) mix(text.charCodeAt(i) & 0xff);
+  const bytes = new Uint8Array(weights);
+  for (let i = 0; i < bytes.length; i++) mix(bytes[i] as number);
+  return `fnv1a64:${(a >>> 0).toString(16).padStart(8, '0')}${(b >>> 0).toString(16).padStart(8, '0')}`;
 }
 
 export interface ModelArtifacts {
@@ -107,12 +124,14 @@ export function modelToArtifacts(model: Seq2SeqModel, training: TrainingState, n
     formatVersion: 1,
     weightsManifest: [{ paths: [WEIGHTS_FILE], weights: entries }],
   };
+  const vocabulary = model.vocab.toJson();
   const metadata: Metadata = {
     format: MODEL_FORMAT,
     config: model.config,
-    vocabulary: model.vocab.toJson(),
+    vocabulary,
     training,
     ...(name ? { name } : {}),
+    checksum: modelChecksum(entries, data, vocabulary),
   };
   return {
     modelJson: JSON.stringify(modelJson, null, 1),
@@ -134,8 +153,9 @@ export function parseMetadata(text: string): Metadata {
   if (!m || typeof m !== 'object' || m.format !== MODEL_FORMAT) {
     throw new ModelFileError(METADATA_FILE, `is not a ${MODEL_FORMAT} metadata file`);
   }
+  if (!m.config || typeof m.config !== 'object') throw new ModelFileError(METADATA_FILE, 'has no "config": the model\'s shape cannot be known');
   // Models saved before the decoder re-read the context have no decoderPrime: theirs is 0, not today's default.
-  const config = { ...DEFAULT_MODEL_CONFIG, decoderPrime: 0, ...(m.config ?? {}) } as ModelConfig;
+  const config = { ...DEFAULT_MODEL_CONFIG, decoderPrime: 0, ...(m.config as Partial<ModelConfig>) } as ModelConfig;
   try {
     validateModelConfig(config);
     Vocabulary.fromJson(m.vocabulary);
@@ -143,7 +163,11 @@ export function parseMetadata(text: string): Metadata {
     throw new ModelFileError(METADATA_FILE, (e as Error).message);
   }
   const training = m.training ?? { step: 0, bestValidationLoss: null, trainedChars: 0, seed: 0 };
-  return { format: MODEL_FORMAT, config, vocabulary: m.vocabulary as VocabularyJson, training, ...(m.name ? { name: m.name } : {}) };
+  if (m.checksum !== undefined && typeof m.checksum !== 'string') throw new ModelFileError(METADATA_FILE, '"checksum" must be a string');
+  return {
+    format: MODEL_FORMAT, config, vocabulary: m.vocabulary as VocabularyJson, training,
+    ...(m.name ? { name: m.name } : {}), ...(m.checksum ? { checksum: m.checksum } : {}),
+  };
 }
 
 export function parseModelJson(text: string): WeightEntry[] {
@@ -173,6 +197,10 @@ export function modelFromArtifacts(artifacts: ModelArtifacts): LoadedModel {
   const mismatch = shapeMismatch(metadata.config, vocab.size, new Map(entries.map((e) => [e.name, e.shape])));
   if (mismatch) throw new ModelFileError(MODEL_FILE, `does not match its metadata: ${mismatch}`);
   const arrays = unpackArrays(entries, artifacts.weights, WEIGHTS_FILE);
+  // Models saved before checksums have none; every model saved since carries one.
+  if (metadata.checksum && metadata.checksum !== modelChecksum(entries, artifacts.weights, metadata.vocabulary)) {
+    throw new ModelFileError(WEIGHTS_FILE, 'does not match the checksum in metadata.json: the weights, their order or the vocabulary changed after the model was saved');
+  }
   const weights: WeightMap = new Map();
   const scope = variableScope();
   for (const a of arrays) weights.set(a.name, toVariable(a.values, a.shape, `${scope}/${a.name}`));
