@@ -39,6 +39,10 @@ function excludeGlob(extra: string): string | undefined {
   return patterns.length ? `{${patterns.join(',')}}` : undefined;
 }
 
+/** Discovery caps: beyond them the command says what it left out (files) or refuses (ignore rules). */
+const MAX_FILES = 20_000;
+const MAX_GITIGNORES = 5_000;
+
 const formatEta = (s: number): string => `${Math.floor(s / 60)}:${String(Math.round(s % 60)).padStart(2, '0')}`;
 
 export class FineTuneCommand {
@@ -108,6 +112,7 @@ export class FineTuneCommand {
 
     const ft = this.fineTuneSettings();
     const selection = await this.collect(ft, signal);
+    if ('refused' in selection) return this.refuse(selection.refused);
     if (signal.aborted) {
       void vscode.window.showInformationMessage('Seq2Seq: fine-tuning cancelled. The previous model is unchanged.');
       return { outcome: 'refused', message: 'Fine-tuning cancelled before training started. The previous model is unchanged.' };
@@ -205,12 +210,31 @@ export class FineTuneCommand {
     return { outcome: 'refused', message };
   }
 
-  private async collect(ft: FineTuneSettings, signal: AbortSignal): ReturnType<typeof selectFiles> {
+  private async collect(ft: FineTuneSettings, signal: AbortSignal): Promise<Awaited<ReturnType<typeof selectFiles>> | { refused: string }> {
     const exclude = excludeGlob(ft.exclude);
-    const [uris, gitignoreUris] = await Promise.all([
-      vscode.workspace.findFiles(ft.include, exclude, 20_000),
-      vscode.workspace.findFiles('**/.gitignore', exclude, 1000),
-    ]);
+    // Discovery itself honours Cancel: the token stops the search.
+    const source = new vscode.CancellationTokenSource();
+    const onAbort = (): void => source.cancel();
+    signal.addEventListener('abort', onAbort, { once: true });
+    let uris: vscode.Uri[];
+    let gitignoreUris: vscode.Uri[];
+    try {
+      [uris, gitignoreUris] = await Promise.all([
+        vscode.workspace.findFiles(ft.include, exclude, MAX_FILES, source.token),
+        vscode.workspace.findFiles('**/.gitignore', exclude, MAX_GITIGNORES + 1, source.token),
+      ]);
+    } catch (e) {
+      if (signal.aborted) return { files: [], skipped: [], chars: {} };
+      throw e;
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      source.dispose();
+    }
+    // A rule that was never read could let an ignored (private) file in: past the cap, refuse rather than guess.
+    if (gitignoreUris.length > MAX_GITIGNORES) {
+      return { refused: `This workspace has more than ${MAX_GITIGNORES.toLocaleString('en')} .gitignore files; fine-tuning honours every one of them, so it stops here. Narrow seq2seq.fineTune.include to the folders to learn from.` };
+    }
+    if (uris.length >= MAX_FILES) this.log.warn(`[fine-tune] file discovery stopped at ${MAX_FILES.toLocaleString('en')} files; the rest of the workspace is not used (narrow seq2seq.fineTune.include to choose)`);
     // Paths are relative to each file's own workspace folder, under the folder's name when there are several, so
     // each folder's files meet only that folder's .gitignore rules.
     const folders = vscode.workspace.workspaceFolders ?? [];
