@@ -20,7 +20,11 @@ export async function runEval(args: string[]): Promise<number> {
     batches: { type: 'string' },
     beam: { type: 'string' },
     memory: { type: 'string', multiple: true },
+    below: { type: 'boolean' },
   });
+  // --below: the copy prior also searches the file below the cursor's line, as the editor does; the figure without
+  // it is reported beside it, on the same cursors.
+  const withBelow = values.below === true;
   const modelDir = requireString(values, 'model');
   const corpora = (values.corpus as string[] | undefined) ?? [];
   if (corpora.length === 0) throw new Error('--corpus is required');
@@ -59,11 +63,12 @@ export async function runEval(args: string[]): Promise<number> {
     const cursors = sampleCursors(group, Math.max(20, Math.round(samples * share)), Rng.derive(seed, hashString(language)));
     const targets = sampleTargets(model, group, batches, 16, seed);
     const bpc = targets ? modelBitsPerChar(model, targets) : null;
-    const judged = judge(engine, cursors, beamWidth);
+    const judged = judge(engine, cursors, beamWidth, true, withBelow);
     allJudged.push(...judged);
     families[language] = {
       bitsPerChar: bpc?.bpc ?? null,
       exactMatch: judged.length ? judged.filter((j) => j.correct).length / judged.length : null,
+      ...(withBelow ? { exactMatchAboveOnly: exactMatch(engine, cursors, beamWidth) } : {}),
       lstmExactMatch: exactMatch(engine, cursors, beamWidth, false),
       copyOnlyExactMatch: copyOnlyExactMatch(model.vocab, memoryIndex, cursors),
       cursors: cursors.length,
@@ -91,6 +96,7 @@ export async function runEval(args: string[]): Promise<number> {
         skipped: skipped.length,
         bitsPerChar: weighted((f) => f.bitsPerChar, 'targetChars'),
         exactMatch: weighted((f) => f.exactMatch, 'cursors'),
+        ...(withBelow ? { copiesFromBelow: true, exactMatchAboveOnly: weighted((f) => f.exactMatchAboveOnly, 'cursors') } : {}),
         lstmExactMatch: weighted((f) => f.lstmExactMatch, 'cursors'),
         copyOnlyExactMatch: weighted((f) => f.copyOnlyExactMatch, 'cursors'),
         memoryChars: engine.memoryChars,

@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline';
 import { CompletionEngine } from '../model/inference/engine';
 import { initBackend } from '../node/backend';
 import { loadModelDir, readMemory } from '../node/modelFiles';
+import { textBelow } from '../shared/window';
 import { backendOption, countOption, parse, requireString } from './options';
 
 export interface SuggestLine {
@@ -69,7 +70,9 @@ export async function runSuggest(args: string[]): Promise<number> {
     const { request } = parsed;
     try {
       const t0 = performance.now();
-      const { candidates } = engine.suggest({ prefix: request.prefix, language: request.language, beamWidth, maxChars });
+      // The text after the cursor: suggestions may copy from the file below the cursor's line, as in the editor.
+      const below = request.suffix ? textBelow(request.suffix) : undefined;
+      const { candidates } = engine.suggest({ prefix: request.prefix, language: request.language, beamWidth, maxChars, ...(below ? { below } : {}) });
       const ms = performance.now() - t0;
       const best = candidates[0];
       write({

@@ -175,8 +175,8 @@ async function fineTune(values: Values, corpora: string[], out: string, log: Log
   const verdict = best
     ? `saved to ${out}: validation ${bpc(report.startLoss)} -> ${bpc(best.loss)}${on} at step ${best.step}`
     : `nothing saved (${report.outcome === 'diverged' ? 'training diverged' : report.outcome === 'cancelled' ? 'stopped before any gain' : `no evaluation beat ${from}'s ${bpc(report.startLoss)}${on}`}); ${out} is unchanged`;
-  log(`stopped (${report.outcome}) at step ${report.steps}; ${verdict}; peak RSS ${peakRssMB} MB`, {
-    event: 'done', stopReason: report.outcome, step: report.steps, startValidationLoss: report.startLoss, bestValidationLoss: best?.loss ?? null, saved: best !== null, validatedOn: report.validatedOn, peakRssMB,
+  log(`stopped (${report.stopReason}) at step ${report.steps}: ${report.outcome}; ${verdict}; peak RSS ${peakRssMB} MB`, {
+    event: 'done', stopReason: report.stopReason, outcome: report.outcome, step: report.steps, startValidationLoss: report.startLoss, bestValidationLoss: best?.loss ?? null, saved: best !== null, validatedOn: report.validatedOn, peakRssMB,
   });
   model.dispose();
   return 0;

@@ -31,6 +31,8 @@ export interface WindowRequest {
   /** Where the encoder window begins in `before`. */
   windowStart: number;
   atFileStart: boolean;
+  /** The document below the cursor's line (textBelow in src/shared/window.ts), which suggestions may copy from. */
+  below: string;
   language: string;
   beamWidth: number;
   maxChars: number;
@@ -78,7 +80,7 @@ const BACKENDS: readonly string[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
 
 const isWindowRequest = (m: Record<string, unknown>): boolean =>
   isString(m.before) && isInt(m.windowStart) && m.windowStart >= 0 && m.windowStart <= m.before.length &&
-  typeof m.atFileStart === 'boolean' && isString(m.language) && isInt(m.beamWidth) && isInt(m.maxChars);
+  typeof m.atFileStart === 'boolean' && isString(m.below) && isString(m.language) && isInt(m.beamWidth) && isInt(m.maxChars);
 
 export function isHostToWorker(m: unknown): m is HostToWorker {
   if (!isObject(m) || !isInt(m.requestId)) return false;

@@ -4,6 +4,19 @@
 /** How far back before the cursor the copy prior searches the document (the encoder reads far less). */
 export const COPY_CONTEXT_CHARS = 64_000;
 
+/**
+ * How much of the document below the cursor's line the copy prior also searches: names used further down. The
+ * rest of the cursor's own line is never searched: mid-line, the editor's own rules decide what may appear there,
+ * and in an evaluation it would be the very text being predicted.
+ */
+export const COPY_AFTER_CHARS = 64_000;
+
+/** The text the copy prior may search below the cursor: from the next line on, at most COPY_AFTER_CHARS. */
+export function textBelow(textAfterCursor: string): string {
+  const nextLine = textAfterCursor.indexOf('\n');
+  return nextLine < 0 ? '' : textAfterCursor.slice(nextLine + 1, nextLine + 1 + COPY_AFTER_CHARS);
+}
+
 export interface WindowBounds {
   minContextChars: number;
   maxContextChars: number;

@@ -98,7 +98,7 @@ class LatestOnly<T extends { requestId: number }> {
 
 const suggestions = new LatestOnly<SuggestMessage>((m, e) => {
   const t0 = performance.now();
-  const r = e.suggest({ prefix: m.before, window: { start: m.windowStart, atFileStart: m.atFileStart }, language: m.language, beamWidth: m.beamWidth, maxChars: m.maxChars });
+  const r = e.suggest({ prefix: m.before, window: { start: m.windowStart, atFileStart: m.atFileStart }, below: m.below, language: m.language, beamWidth: m.beamWidth, maxChars: m.maxChars });
   return {
     kind: 'suggestion',
     requestId: m.requestId,
@@ -113,6 +113,7 @@ const traces = new LatestOnly<TraceMessage>((m, e) => {
   const explanation = e.explain({
     prefix: m.before,
     window: { start: m.windowStart, atFileStart: m.atFileStart },
+    below: m.below,
     language: m.language,
     beamWidth: m.beamWidth,
     maxChars: m.maxChars,

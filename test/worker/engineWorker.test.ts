@@ -18,7 +18,7 @@ after(async () => {
   await client.dispose();
 });
 
-const params = (window: string) => ({ before: window, windowStart: 0, atFileStart: true, language: 'typescript', beamWidth: 2, maxChars: 16 });
+const params = (window: string) => ({ before: window, windowStart: 0, atFileStart: true, below: '', language: 'typescript', beamWidth: 2, maxChars: 16 });
 
 test('the worker loads a model and answers suggestions', async () => {
   const info = await client.load(MODEL, 'wasm');

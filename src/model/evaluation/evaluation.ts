@@ -1,7 +1,7 @@
 // Held-out quality figures: bits per character (teacher-forced over sampled windows) and next-token exact
 // match (the suggestion at a sampled cursor equals the rest of the real token), per language family.
 import { SourceFile, WindowSampler } from '../training/dataset';
-import { COPY_CONTEXT_CHARS } from '../../shared/window';
+import { COPY_CONTEXT_CHARS, textBelow } from '../../shared/window';
 import { CopyPrior, MatchIndex } from '../inference/copy';
 import type { CompletionEngine } from '../inference/engine';
 import { Rng } from '../graph/rng';
@@ -45,6 +45,8 @@ export interface FamilyFigures {
   /** Exact match of the LSTM without the copy prior, and of copying alone. */
   lstmExactMatch?: number | null;
   copyOnlyExactMatch?: number | null;
+  /** With --below: the exact match on the same cursors when copying only from above the cursor. */
+  exactMatchAboveOnly?: number | null;
 }
 
 /** Sampled windows whose targets both the seq2seq model and the n-gram are scored on. */
@@ -112,11 +114,15 @@ export interface Judged {
   correct: boolean;
 }
 
-/** The engine's top suggestion at each cursor; `copy: false` scores the LSTM alone, without the copy prior. */
-export function judge(engine: CompletionEngine, cursors: CursorSample[], beamWidth = 1, copy = true): Judged[] {
+/**
+ * The engine's top suggestion at each cursor; `copy: false` scores the LSTM alone, without the copy prior, and
+ * `below` lets it copy from the file below the cursor's line too, as the editor does.
+ */
+export function judge(engine: CompletionEngine, cursors: CursorSample[], beamWidth = 1, copy = true, below = false): Judged[] {
   return cursors.map((c) => {
     const prefix = c.file.text.slice(0, c.offset);
-    const best = engine.suggest({ prefix, language: c.file.family, beamWidth, ...(copy ? {} : { copy: false }) }).candidates[0];
+    const request = { prefix, language: c.file.family, beamWidth, ...(copy ? {} : { copy: false }), ...(below ? { below: textBelow(c.file.text.slice(c.offset)) } : {}) };
+    const best = engine.suggest(request).candidates[0];
     const text = best?.text ?? '';
     return { confidence: best?.confidence ?? 0, shown: text !== '', correct: text === c.reference };
   });

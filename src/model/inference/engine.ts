@@ -1,6 +1,6 @@
 // The completion engine: text before the cursor in, ranked suggestions out. Owns the inference weights,
 // the encoder-state cache and the decoder for one loaded model.
-import { COPY_CONTEXT_CHARS } from '../../shared/window';
+import { COPY_AFTER_CHARS, COPY_CONTEXT_CHARS } from '../../shared/window';
 import { ContextWindow, contextWindow, decoderPrime, encoderTokens } from '../graph/context';
 import { CopyPrior, MatchIndex } from './copy';
 import { Candidate, DecodeOptions, Decoder } from './decode';
@@ -25,6 +25,8 @@ export interface SuggestRequest {
   beamWidth?: number;
   maxChars?: number;
   stopAt?: StopAt;
+  /** The document below the cursor's line (textBelow in src/shared/window.ts): suggestions may copy from it too. */
+  below?: string;
   /** false turns copying off for this request. */
   copy?: boolean;
 }
@@ -112,7 +114,8 @@ export class CompletionEngine {
 
   private copyPrior(request: SuggestRequest, cut: CutText): CopyPrior | undefined {
     if (request.copy === false) return undefined;
-    const indexes = [new MatchIndex(cut.copyText), ...(this.memory ? [this.memory] : [])];
+    const below = request.below ? Vocabulary.normalise(request.below).slice(0, COPY_AFTER_CHARS) : '';
+    const indexes = [new MatchIndex(cut.copyText), ...(below ? [new MatchIndex(below)] : []), ...(this.memory ? [this.memory] : [])];
     return new CopyPrior(this.model.vocab, indexes, cut.copyText, this.model.config.copyWeights);
   }
 

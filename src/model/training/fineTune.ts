@@ -8,7 +8,7 @@ import type { Batch, Seq2SeqModel } from '../graph/seq2seq';
 import { tf } from '../graph/tf';
 import { batchChars, SourceFile, splitByFile, WindowSampler } from './dataset';
 import { Seq2SeqLearner } from './learner';
-import { trainLoop, TrainProgress } from './trainer';
+import { StopReason, trainLoop, TrainProgress } from './trainer';
 
 export interface FineTuneHooks {
   signal?: AbortSignal;
@@ -31,6 +31,8 @@ export interface FineTuneReport {
   outcome: FineTuneOutcome;
   /** Whether the model now holds weights better than its start: true for improved, and for a cancel after a gain. */
   improved: boolean;
+  /** Why training stopped: the deadline, the step budget, early stopping, a cancel, or divergence. */
+  stopReason: StopReason;
   /** Validation loss (nats per character) of the model as it came in, and of its best weights. */
   startLoss: number;
   bestLoss: number;
@@ -89,6 +91,7 @@ export async function runFineTune(model: Seq2SeqModel, files: SourceFile[], conf
     return {
       outcome,
       improved: bestWeights !== null,
+      stopReason: result.stopReason,
       startLoss,
       bestLoss: bestWeights ? (result.bestValidationLoss ?? startLoss) : startLoss,
       steps: result.step,

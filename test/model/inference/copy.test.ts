@@ -4,6 +4,7 @@ import { CopyPrior, MatchIndex, MIN_MATCH, ruleWeight } from '../../../src/model
 import { CompletionEngine } from '../../../src/model/inference/engine';
 import { Seq2SeqModel } from '../../../src/model/graph/seq2seq';
 import { Vocabulary } from '../../../src/model/graph/vocab';
+import { textBelow } from '../../../src/shared/window';
 import { TINY, useTestBackend } from '../../helpers';
 
 before(async () => {
@@ -75,6 +76,20 @@ test('the engine completes a name defined earlier in the document or in its work
   assert.equal(engine.suggest({ prefix: elsewhere.slice(0, -10), language: 'typescript' }).candidates[0]?.text, 'ppingCart');
   engine.setMemory(null);
   assert.equal(engine.memoryChars, 0);
+  engine.dispose();
+  model.dispose();
+});
+
+test('the engine copies a name used below the cursor\'s line, never from the rest of the cursor\'s own line', () => {
+  const model = Seq2SeqModel.create(TINY, vocab, 3);
+  const engine = new CompletionEngine(model);
+  const prefix = 'function main() {\n  return renderSho';
+  assert.notEqual(engine.suggest({ prefix, language: 'typescript' }).candidates[0]?.text, 'ppingCart');
+  const after = '(cart);\n}\n\nfunction renderShoppingCart(cart) {}\n';
+  assert.equal(textBelow(after), '}\n\nfunction renderShoppingCart(cart) {}\n');
+  assert.equal(engine.suggest({ prefix, language: 'typescript', below: textBelow(after) }).candidates[0]?.text, 'ppingCart');
+  // The name only on the cursor's own line, after the cursor: not offered.
+  assert.equal(textBelow('ppingCart(cart); }'), '');
   engine.dispose();
   model.dispose();
 });
