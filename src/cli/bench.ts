@@ -11,7 +11,7 @@ import { Rng } from '../model/graph/rng';
 import { Batch, encode, lstmCell, Seq2SeqModel } from '../model/graph/seq2seq';
 import { tf, Tensor2D } from '../model/graph/tf';
 import { Vocabulary } from '../model/graph/vocab';
-import { COPY_CONTEXT_CHARS } from '../shared/window';
+import { COPY_AFTER_CHARS, COPY_CONTEXT_CHARS, textBelow } from '../shared/window';
 import { DENSE_BIAS, DENSE_KERNEL } from '../model/graph/weights';
 import { initBackend } from '../node/backend';
 import { readCorpus } from '../node/corpus';
@@ -171,18 +171,21 @@ export async function runBench(args: string[]): Promise<number> {
   // The copy prior's cost where it is largest: deep in a long file, it indexes the 64,000 characters before the
   // cursor on every request. Same trace with copying off, in the same run, as the baseline.
   const deep = Math.min(text.length - reps - 1, COPY_CONTEXT_CHARS + 2000);
-  const copyRows = ([true, false] as const).map((copy) => {
+  // As the editor sends it: the document below the cursor's line too (up to COPY_AFTER_CHARS), then above only, then off.
+  const modes = [{ label: 'above and below', copy: true, below: true }, { label: 'above only', copy: true, below: false }, { label: 'off', copy: false, below: false }];
+  const copyRows = modes.map(({ label, copy, below }) => {
     const engine = new CompletionEngine(model);
     const times: number[] = [];
     for (let k = 0; k <= reps; k++) {
       const t0 = now();
-      engine.suggest({ prefix: text.slice(0, deep + k), beamWidth: 3, maxChars: 20, ...(copy ? {} : { copy: false }) });
+      const after = below ? textBelow(text.slice(deep + k)) : '';
+      engine.suggest({ prefix: text.slice(0, deep + k), beamWidth: 3, maxChars: 20, ...(copy ? {} : { copy: false }), ...(after ? { below: after } : {}) });
       if (k > 0) times.push(now() - t0);
     }
     engine.dispose();
-    return `${copy ? 'on' : 'off'} p50 ${fmt(median(times))} p95 ${fmt(percentile(times, 95))}`;
+    return `${label} p50 ${fmt(median(times))} p95 ${fmt(percentile(times, 95))}`;
   });
-  print(`  beam 3, typing trace ${deep} chars into the text, copy prior ${copyRows.join(' | ')}`);
+  print(`  beam 3, typing trace ${deep} chars into the text (${Math.min(COPY_AFTER_CHARS, text.length - deep)} after), copy prior ${copyRows.join(' | ')}`);
   const vocab = model.vocab;
   const refTokens = [vocab.markerId('ts-js'), ...vocab.encode(text.slice(0, 128))];
   opByOpRequest(model, refTokens, 20);
