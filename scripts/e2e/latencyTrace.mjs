@@ -166,7 +166,7 @@ export function analyseTrace({ keys, ghosts }, requests) {
     typingThroughMs: stats(through),
     providerEntryAfterKeyMs: stats(providerEntry),
     providerCalls: requests.length,
-    engineCallsPerKey: round((engineCalls.length / Math.max(1, keys.length)) * 100) / 100,
+    engineCallsPerKey: Math.round((engineCalls.length / Math.max(1, keys.length)) * 1000) / 1000,
     workerMs: round(engineCalls.reduce((s, r) => s + r.engineMs, 0)),
   };
 }

@@ -168,6 +168,29 @@ export async function runBench(args: string[]): Promise<number> {
     rows.push(`  beam ${beamWidth}: typing trace p50 ${fmt(median(warmTimes))} p95 ${fmt(percentile(warmTimes, 95))} | re-encode every request p50 ${fmt(median(coldTimes))} p95 ${fmt(percentile(coldTimes, 95))} | mean suggestion ${fmt(decoded / (reps + 1))} chars`);
   }
   rows.forEach(print);
+  // Window slides: a longer trace crosses one every (max - min) characters. Between keystrokes the worker reads
+  // the next window ahead in chunks of 32 steps (prepareNextWindow); the same trace without it is the baseline.
+  const long = quick ? 150 : 640;
+  const slideRows = ([true, false] as const).map((ahead) => {
+    const engine = new CompletionEngine(model);
+    const start = Math.min(text.length - long - 1, 2000);
+    const times: number[] = [];
+    const chunks: number[] = [];
+    for (let k = 0; k <= long; k++) {
+      const t0 = now();
+      engine.suggest({ prefix: text.slice(0, start + k), beamWidth: 3, maxChars: 20 });
+      if (k > 0) times.push(now() - t0);
+      for (let more = ahead; more; ) {
+        const t1 = now();
+        more = engine.prepareNextWindow(32);
+        chunks.push(now() - t1);
+      }
+    }
+    engine.dispose();
+    const idle = ahead ? ` (idle read-ahead: chunk p50 ${fmt(median(chunks))}, max ${fmt(Math.max(...chunks))})` : '';
+    return `${ahead ? 'read ahead' : 'no read-ahead'} p50 ${fmt(median(times))} p95 ${fmt(percentile(times, 95))} max ${fmt(Math.max(...times))}${idle}`;
+  });
+  print(`  beam 3, typing trace of ${long} keys (${Math.floor(long / (c.maxContextChars - c.minContextChars))}+ window slides): ${slideRows.join(' | ')}`);
   // The copy prior's cost where it is largest: deep in a long file, it indexes the 64,000 characters before the
   // cursor on every request. Same trace with copying off, in the same run, as the baseline.
   const deep = Math.min(text.length - reps - 1, COPY_CONTEXT_CHARS + 2000);

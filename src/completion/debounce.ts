@@ -93,6 +93,19 @@ export class MedianGapDebounce implements Debounce {
   }
 }
 
+/** No rhythm at all: the base delay always (VS Code's own 50 ms wait only). Measured beside the others. */
+export class FixedDebounce implements Debounce {
+  constructor(private baseMs: number) {}
+
+  setBase(ms: number): void {
+    this.baseMs = ms;
+  }
+
+  next(_kind: KeyKind, cached: boolean): number {
+    return cached ? 0 : this.baseMs;
+  }
+}
+
 /** Resolves true after ms, or false at once when the signal aborts. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<boolean> {
   if (signal?.aborted) return Promise.resolve(false);

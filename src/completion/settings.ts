@@ -10,8 +10,8 @@ export interface Settings {
   beamWidth: number;
   /** Least wait in ms before asking the model after a keystroke; it grows only inside fast bursts (see TypingRhythm). */
   debounceMs: number;
-  /** Undocumented: "medianGap" restores the rule before 0.2, for measuring both in one run (the UI test). */
-  debounceRule: 'rhythm' | 'medianGap';
+  /** Undocumented, for measuring the rules side by side (the UI test): "medianGap" is the rule before 0.2, "none" waits for nothing. */
+  debounceRule: 'rhythm' | 'medianGap' | 'none';
   /** Suggestions the model gives less probability than this are not shown. */
   confidenceThreshold: number;
   backend: BackendName;
@@ -48,7 +48,7 @@ export function sanitizeSettings(get: <T>(key: keyof Settings) => T | undefined)
     maxSuggestionChars: clampInt(get('maxSuggestionChars'), 1, 200, d.maxSuggestionChars),
     beamWidth: clampInt(get('beamWidth'), 1, 8, d.beamWidth),
     debounceMs: clampInt(get('debounceMs'), 0, 1000, d.debounceMs),
-    debounceRule: get<unknown>('debounceRule') === 'medianGap' ? 'medianGap' : d.debounceRule,
+    debounceRule: (['rhythm', 'medianGap', 'none'] as const).find((r) => r === get<unknown>('debounceRule')) ?? d.debounceRule,
     confidenceThreshold: typeof threshold === 'number' && threshold >= 0 && threshold <= 1 ? threshold : d.confidenceThreshold,
     backend: backend === 'auto' || backend === 'tensorflow' || backend === 'wasm' || backend === 'cpu' ? backend : d.backend,
     modelPath: typeof modelPath === 'string' ? modelPath.trim() : d.modelPath,

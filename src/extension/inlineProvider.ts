@@ -1,7 +1,7 @@
 // Inline completions: thin glue between the editor and the engine worker. It checks cancellation before and
 // after every await, cuts the encoder window from the document, and filters what the engine proposes.
 import * as vscode from 'vscode';
-import { Debounce, keyKind, MedianGapDebounce, sleep, TypingRhythm } from '../completion/debounce';
+import { Debounce, FixedDebounce, keyKind, MedianGapDebounce, sleep, TypingRhythm } from '../completion/debounce';
 import { keepConfident, midLineAllowed, trimOverlap } from '../completion/filters';
 import type { Settings } from '../completion/settings';
 import { SuggestionCache } from '../completion/suggestionCache';
@@ -167,5 +167,12 @@ export class Seq2SeqInlineProvider implements vscode.InlineCompletionItemProvide
 }
 
 function newDebounce(settings: Settings): Debounce {
-  return settings.debounceRule === 'medianGap' ? new MedianGapDebounce(settings.debounceMs) : new TypingRhythm(settings.debounceMs);
+  switch (settings.debounceRule) {
+    case 'medianGap':
+      return new MedianGapDebounce(settings.debounceMs);
+    case 'none':
+      return new FixedDebounce(settings.debounceMs);
+    case 'rhythm':
+      return new TypingRhythm(settings.debounceMs);
+  }
 }

@@ -79,6 +79,10 @@ class LatestOnly<T extends { requestId: number }> {
     post({ kind: 'cancelled', requestId });
   }
 
+  get waiting(): boolean {
+    return this.pending !== null;
+  }
+
   private flush(): void {
     this.scheduled = false;
     const m = this.pending;
@@ -93,7 +97,17 @@ class LatestOnly<T extends { requestId: number }> {
     } catch (e) {
       post({ kind: 'error', requestId: m.requestId, message: (e as Error).message });
     }
+    setImmediate(prepareWhenIdle);
   }
+}
+
+/**
+ * Idle time between keystrokes reads ahead the window the next slide will start (CompletionEngine.prepareNextWindow),
+ * in chunks of a few milliseconds, stopping as soon as a request is waiting.
+ */
+function prepareWhenIdle(): void {
+  if (!engine || suggestions.waiting || traces.waiting) return;
+  if (engine.prepareNextWindow(32)) setImmediate(prepareWhenIdle);
 }
 
 const suggestions = new LatestOnly<SuggestMessage>((m, e) => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { EDITOR_DEBOUNCE_MS, keyKind, MedianGapDebounce, OVERDUE, sleep, TypingRhythm } from '../../src/completion/debounce';
+import { EDITOR_DEBOUNCE_MS, FixedDebounce, keyKind, MedianGapDebounce, OVERDUE, sleep, TypingRhythm } from '../../src/completion/debounce';
 
 // Types `keys` keys of one kind `gap` ms apart and returns the delay planned for the last one.
 function typeAt(d: { next(kind: 'word' | 'other', cached: boolean): number }, clock: { t: number }, gap: number, keys: number, kind: 'word' | 'other' = 'word'): number {
@@ -87,4 +87,10 @@ test('sleep resolves false at once when aborted', async () => {
   abort.abort();
   assert.equal(await p, false);
   assert.equal(await sleep(1), true);
+});
+
+test('the fixed rule waits its base and nothing for a cache hit', () => {
+  const d = new FixedDebounce(15);
+  assert.equal(d.next('word', false), 15);
+  assert.equal(d.next('other', true), 0);
 });

@@ -37,6 +37,11 @@ export class EncoderCache {
     return { state, stepsRun: tokens.length - shared };
   }
 
+  /** How many leading tokens of `tokens` some entry already holds the state for. */
+  cachedLength(tokens: readonly number[]): number {
+    return this.lookup(tokens).shared;
+  }
+
   private lookup(tokens: readonly number[]): { best: Entry | null; shared: number } {
     let best: Entry | null = null;
     let shared = 0;

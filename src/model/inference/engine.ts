@@ -60,15 +60,21 @@ export interface Explanation {
   candidates: Candidate[];
 }
 
+/** How many characters before a slide the next window starts to be read ahead: keystrokes of margin. */
+const SLIDE_LOOKAHEAD = 64;
+
 export class CompletionEngine {
   private readonly net: InferenceNet;
   private readonly cache: EncoderCache;
   private readonly decoder: Decoder;
   private memory: MatchIndex | null = null;
+  /** The window that begins one stride after the last request's, still to be read ahead (see prepareNextWindow). */
+  private nextWindow: { tokens: number[] } | null = null;
 
   constructor(readonly model: Seq2SeqModel, options: { cache?: boolean } = {}) {
     this.net = new InferenceNet(model);
-    this.cache = new EncoderCache(this.net, options.cache === false ? 0 : 4);
+    // Six windows: the one being typed in, the one its next slide starts (read ahead), and a few to jump back to.
+    this.cache = new EncoderCache(this.net, options.cache === false ? 0 : 6);
     this.decoder = new Decoder(this.net, model.vocab);
   }
 
@@ -109,6 +115,7 @@ export class CompletionEngine {
     const cut = this.cut(request);
     const inputs = this.inputsFor(cut.window, request.language);
     const { state, stepsRun } = this.cache.encode(inputs.encoder);
+    this.planNextWindow(cut.window, request.language);
     return { candidates: this.decoder.decode(state, inputs.prime, decodeOptions(request), this.copyPrior(request, cut)), encoderSteps: stepsRun };
   }
 
@@ -117,6 +124,34 @@ export class CompletionEngine {
     const below = request.below ? Vocabulary.normalise(request.below).slice(0, COPY_AFTER_CHARS) : '';
     const indexes = [new MatchIndex(cut.copyText), ...(below ? [new MatchIndex(below)] : []), ...(this.memory ? [this.memory] : [])];
     return new CopyPrior(this.model.vocab, indexes, cut.copyText, this.model.config.copyWeights);
+  }
+
+  /**
+   * When the window is close to sliding (its start moves one stride on once it reaches maxContextChars), the window
+   * it will slide to is the current text from one stride on: remember it, so that idle time can read it ahead.
+   */
+  private planNextWindow(window: ContextWindow, language: string | undefined): void {
+    const { minContextChars: min, maxContextChars: max } = this.model.config;
+    const stride = Math.max(1, max - min);
+    this.nextWindow = null;
+    if (window.text.length < max - SLIDE_LOOKAHEAD || window.text.length <= stride) return;
+    this.nextWindow = { tokens: encoderTokens(this.model.vocab, familyOfLanguageId(language), window.text.slice(stride), false) };
+  }
+
+  /**
+   * Reads up to `steps` tokens of the window the next slide will start, into the encoder cache; true while more
+   * remains. The worker calls it between requests, so the keystroke that slides the window finds that window's
+   * state cached up to the last character and pays one step, not a full re-encode.
+   */
+  prepareNextWindow(steps = 32): boolean {
+    const next = this.nextWindow;
+    if (!next) return false;
+    // Usually all but the last keystroke's character is cached already: only the rest is read.
+    const have = this.cache.cachedLength(next.tokens);
+    if (have < next.tokens.length) this.cache.encode(next.tokens.slice(0, Math.min(next.tokens.length, have + steps)));
+    if (this.cache.cachedLength(next.tokens) < next.tokens.length) return true;
+    this.nextWindow = null;
+    return false;
   }
 
   /** The encoder's state and gates over the last `maxChars` tokens of the window (reads, never caches). */

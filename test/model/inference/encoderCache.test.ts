@@ -60,3 +60,30 @@ test('the cache itself: appending costs one step, backspace none, a jump back to
   net.dispose();
   model.dispose();
 });
+
+test('reading the next window ahead: the keystroke that slides the window pays a step, not a re-encode', () => {
+  const model = trainedTiny(5);
+  const ahead = new CompletionEngine(model);
+  const plain = new CompletionEngine(model);
+  const text = SAMPLE_TS.repeat(2);
+  let slidesAhead = 0;
+  let worstAhead = 0;
+  let worstPlain = 0;
+  for (let n = 30; n < 120; n++) {
+    const prefix = text.slice(0, n);
+    const a = ahead.suggest({ prefix, beamWidth: 2 });
+    while (ahead.prepareNextWindow(4));
+    const b = plain.suggest({ prefix, beamWidth: 2 });
+    assert.deepEqual(a.candidates.map((c) => c.text), b.candidates.map((c) => c.text), `same suggestions at ${n}`);
+    if (n === 30) continue; // the first request reads its whole window either way
+    if (b.encoderSteps > 2) slidesAhead++;
+    worstAhead = Math.max(worstAhead, a.encoderSteps);
+    worstPlain = Math.max(worstPlain, b.encoderSteps);
+  }
+  assert.ok(slidesAhead >= 5, `the trace crosses ${slidesAhead} slides`);
+  assert.ok(worstPlain >= TINY.minContextChars, `without read-ahead a slide re-reads the window (${worstPlain} steps)`);
+  assert.ok(worstAhead <= 2, `with read-ahead no keystroke runs more than 2 encoder steps (${worstAhead})`);
+  ahead.dispose();
+  plain.dispose();
+  model.dispose();
+});
