@@ -15,7 +15,13 @@ export interface DecodeStepView {
   /** Length of the earlier text the copy prior matched at this step (0: none) and the weight copying got. */
   copyMatch: number;
   copyWeight: number;
+  /** Where that text was (empty when nothing matched). */
+  copyFrom: CopyOrigin[];
 }
+
+/** Where copied text comes from: the document above the cursor, below the cursor's line, or the workspace memory. */
+export type CopyOrigin = 'above' | 'below' | 'memory';
+const COPY_ORIGINS: readonly string[] = ['above', 'below', 'memory'];
 
 export interface CandidateView {
   text: string;
@@ -77,7 +83,8 @@ function isDecodeStep(v: unknown): v is DecodeStepView {
     (v.chosen === null || typeof v.chosen === 'string') &&
     isProb(v.chosenProb) &&
     typeof v.copyMatch === 'number' && Number.isInteger(v.copyMatch) && v.copyMatch >= 0 &&
-    isProb(v.copyWeight)
+    isProb(v.copyWeight) &&
+    Array.isArray(v.copyFrom) && v.copyFrom.every((o) => COPY_ORIGINS.includes(o as string))
   );
 }
 

@@ -1,6 +1,6 @@
 // The decoder's side: for each character the greedy decoder generated, the k likeliest next tokens as bars; the
 // beam-search candidates with their scores; and the suggestion the editor shows for them.
-import type { EncoderStateView } from '../shared/encoderStateView';
+import type { CopyOrigin, EncoderStateView } from '../shared/encoderStateView';
 import { el } from './dom';
 import { tokenGlyph } from './quantities';
 
@@ -54,8 +54,8 @@ export class DecoderView {
           // Where earlier text matched, the bars are the mixture of the LSTM and what followed that text.
           el('div', {
             className: 'step-copy',
-            text: step.copyMatch > 0 ? `copy ${Math.round(step.copyWeight * 100)}%` : 'LSTM only',
-            attrs: { title: step.copyMatch > 0 ? `the last ${step.copyMatch} characters occurred earlier; what followed them got ${Math.round(step.copyWeight * 100)}% of the weight` : 'no earlier text matched: the LSTM alone' },
+            text: step.copyMatch > 0 ? `copy ${Math.round(step.copyWeight * 100)}% ${whence(step.copyFrom)}` : 'LSTM only',
+            attrs: { title: step.copyMatch > 0 ? `the last ${step.copyMatch} characters occurred ${whereLong(step.copyFrom)}; what followed them got ${Math.round(step.copyWeight * 100)}% of the weight` : 'no earlier text matched: the LSTM alone' },
           }),
           ...bars.map((b) => {
             const fill = el('span', { className: 'bar-fill' });
@@ -88,3 +88,9 @@ export class DecoderView {
     if (view.candidates.length === 0) this.candidates.replaceChildren(el('li', { text: 'no candidates' }));
   }
 }
+
+const ORIGIN_SHORT: Record<CopyOrigin, string> = { above: '↑', below: '↓', memory: 'ws' };
+const ORIGIN_LONG: Record<CopyOrigin, string> = { above: 'above the cursor', below: "below the cursor's line", memory: 'in the workspace memory' };
+/** Where a step's copy came from, in a few characters: ↑ above, ↓ below, ws the workspace memory. */
+const whence = (from: CopyOrigin[]): string => from.map((o) => ORIGIN_SHORT[o]).join('');
+const whereLong = (from: CopyOrigin[]): string => from.map((o) => ORIGIN_LONG[o]).join(' and ') || 'earlier';

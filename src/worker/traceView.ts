@@ -39,6 +39,7 @@ export function toEncoderStateView(e: Explanation, requestedLayer: number, engin
         chosenProb: precise(s.chosenProb),
         copyMatch: s.copyMatch,
         copyWeight: precise(s.copyWeight),
+        copyFrom: s.copyFrom,
       })),
       text: e.greedy.text,
       logProb: finiteLog(e.greedy.logProb),

@@ -19,7 +19,7 @@ const view: EncoderStateView = {
   outputGate: [[0.4, 0.6], [0.7, 0.3]],
   finalHidden: [[0.3, 0.9]],
   finalCell: [[0, 3]],
-  greedy: { prime: ['<start>', 'a', 'b'], steps: [{ top: [{ token: 'c', prob: 0.6 }], stopProb: 0.1, chosen: 'c', chosenProb: 0.6, copyMatch: 4, copyWeight: 0.5 }, { top: [], stopProb: 0.7, chosen: null, chosenProb: 0.7, copyMatch: 0, copyWeight: 0 }], text: 'c', logProb: -0.87, complete: true },
+  greedy: { prime: ['<start>', 'a', 'b'], steps: [{ top: [{ token: 'c', prob: 0.6 }], stopProb: 0.1, chosen: 'c', chosenProb: 0.6, copyMatch: 4, copyWeight: 0.5, copyFrom: ['above', 'below'] }, { top: [], stopProb: 0.7, chosen: null, chosenProb: 0.7, copyMatch: 0, copyWeight: 0, copyFrom: [] }], text: 'c', logProb: -0.87, complete: true },
   candidates: [{ text: 'c', logProb: -0.87, confidence: 0.42 }],
   engineMs: 3,
 };

@@ -4,6 +4,7 @@
 // MIN_MATCH-character keys, as LZ77 compressors use) and mixes the characters that followed them into the LSTM's
 // distribution, trusting them more the longer the match.
 import type { Vocabulary } from '../graph/vocab';
+import type { CopyOrigin } from '../../shared/encoderStateView';
 
 /** Shortest match worth copying from; also the length of the hash keys. 3 and 4 were tried (docs/figures.md). */
 export const MIN_MATCH = 3;
@@ -81,22 +82,33 @@ export interface CopyGuess {
   length: number;
   votes: Map<string, number>;
   total: number;
+  /** The sources whose occurrences voted (those at the winning length), in source order. */
+  from: CopyOrigin[];
 }
 
 /** A text to copy from, and where in it copying must stop (its end, unless fitting reads a whole file). */
 export interface CopySource {
   index: MatchIndex;
   limit?: number;
+  origin?: CopyOrigin;
 }
 
 /** The votes of the longest occurrences of `tail`'s suffix over all sources; equal lengths pool their votes. */
 export function copyGuess(tail: string, sources: readonly CopySource[]): CopyGuess {
   const votes = new Map<string, number>();
   let length = 0;
-  for (const { index, limit } of sources) length = Math.max(length, index.collect(tail, length, votes, limit));
+  let from: CopyOrigin[] = [];
+  for (const { index, limit, origin } of sources) {
+    const found = index.collect(tail, length, votes, limit);
+    if (found === 0) continue;
+    // A longer match replaces the votes so far (collect cleared them); an equal one adds to them.
+    if (found > length) from = [];
+    length = found;
+    if (origin && !from.includes(origin)) from.push(origin);
+  }
   let total = 0;
   for (const n of votes.values()) total += n;
-  return { length, votes, total };
+  return { length, votes, total, from };
 }
 
 /**
@@ -109,12 +121,12 @@ export class CopyPrior {
 
   constructor(
     private readonly vocab: Vocabulary,
-    indexes: readonly MatchIndex[],
+    indexes: readonly (MatchIndex | { index: MatchIndex; origin: CopyOrigin })[],
     before: string,
     private readonly weights?: readonly number[],
   ) {
     this.tail = before.slice(-MAX_MATCH);
-    this.sources = indexes.map((index) => ({ index }));
+    this.sources = indexes.map((i) => (i instanceof MatchIndex ? { index: i } : i));
   }
 
   guess(generated: string): CopyGuess {
@@ -131,10 +143,10 @@ export class CopyPrior {
    * Mixes the copy guess into logp[offset .. offset + V) in place: log((1 − w)·p_lstm + w·p_copy). Returns the
    * match length and the weight given to copying (0 when nothing matched).
    */
-  mixInto(logp: Float32Array, offset: number, generated: string): { length: number; weight: number } {
+  mixInto(logp: Float32Array, offset: number, generated: string): { length: number; weight: number; from: CopyOrigin[] } {
     const g = this.guess(generated);
     const w = this.weight(g.length);
-    if (w === 0 || g.total === 0) return { length: 0, weight: 0 };
+    if (w === 0 || g.total === 0) return { length: 0, weight: 0, from: [] };
     const keep = Math.log(1 - w);
     for (let id = 0; id < this.vocab.size; id++) logp[offset + id] = (logp[offset + id] as number) + keep;
     for (const [ch, n] of g.votes) {
@@ -142,6 +154,6 @@ export class CopyPrior {
       const p = Math.exp(logp[offset + id] as number) + (w * n) / g.total;
       logp[offset + id] = Math.log(p);
     }
-    return { length: g.length, weight: w };
+    return { length: g.length, weight: w, from: g.from };
   }
 }

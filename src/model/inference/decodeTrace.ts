@@ -1,6 +1,7 @@
 // Greedy decoding that records, at every step, the decoder's k likeliest next tokens: the decoder half of the
 // encoder-state view. It makes exactly the choices of Decoder's greedy search (decode.ts), so its text and
 // score are those of the greedy candidate.
+import type { CopyOrigin } from '../../shared/encoderStateView';
 import type { CopyPrior } from './copy';
 import { primeDecoder, splitAtStop } from './decode';
 import type { InferenceNet, NetState } from './inference';
@@ -26,6 +27,8 @@ export interface DecodeStep {
   /** Length of the earlier text the copy prior matched at this step (0: none), and the weight it got. */
   copyMatch: number;
   copyWeight: number;
+  /** Where the matched text was: above the cursor, below its line, the workspace memory (empty: no match). */
+  copyFrom: CopyOrigin[];
 }
 
 export interface DecodeTrace {
@@ -79,18 +82,18 @@ export function traceGreedyDecode(
   let complete = true;
   for (;;) {
     const logp = net.logProbs(net.step('decoderLstm', [input], state), 1); // [vocab]
-    const copied = options.copy ? options.copy.mixInto(logp, 0, vocab.decode(ids)) : { length: 0, weight: 0 };
+    const copied = options.copy ? options.copy.mixInto(logp, 0, vocab.decode(ids)) : { length: 0, weight: 0, from: [] };
     const row = next[phase] as Int8Array;
     const { stopMass, stopLogProb, bestId, best } = splitAtStop(logp, 0, row);
     const top = topProbabilities(logp, options.topK, vocab);
     const atLimit = ids.length >= options.maxChars;
     if (atLimit || bestId < 0 || stopLogProb >= best) {
-      steps.push({ top, stopProb: stopMass, chosen: null, chosenProb: stopMass, copyMatch: copied.length, copyWeight: copied.weight });
+      steps.push({ top, stopProb: stopMass, chosen: null, chosenProb: stopMass, copyMatch: copied.length, copyWeight: copied.weight, copyFrom: copied.from });
       if (atLimit) complete = false;
       else logProb += stopLogProb;
       break;
     }
-    steps.push({ top, stopProb: stopMass, chosen: vocab.charOf(bestId), chosenProb: Math.exp(best), copyMatch: copied.length, copyWeight: copied.weight });
+    steps.push({ top, stopProb: stopMass, chosen: vocab.charOf(bestId), chosenProb: Math.exp(best), copyMatch: copied.length, copyWeight: copied.weight, copyFrom: copied.from });
     ids.push(bestId);
     logProb += best;
     phase = row[bestId] as Phase;

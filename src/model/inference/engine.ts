@@ -122,7 +122,11 @@ export class CompletionEngine {
   private copyPrior(request: SuggestRequest, cut: CutText): CopyPrior | undefined {
     if (request.copy === false) return undefined;
     const below = request.below ? Vocabulary.normalise(request.below).slice(0, COPY_AFTER_CHARS) : '';
-    const indexes = [new MatchIndex(cut.copyText), ...(below ? [new MatchIndex(below)] : []), ...(this.memory ? [this.memory] : [])];
+    const indexes = [
+      { index: new MatchIndex(cut.copyText), origin: 'above' as const },
+      ...(below ? [{ index: new MatchIndex(below), origin: 'below' as const }] : []),
+      ...(this.memory ? [{ index: this.memory, origin: 'memory' as const }] : []),
+    ];
     return new CopyPrior(this.model.vocab, indexes, cut.copyText, this.model.config.copyWeights);
   }
 

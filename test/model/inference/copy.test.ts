@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { CopyPrior, MatchIndex, MIN_MATCH, ruleWeight } from '../../../src/model/inference/copy';
+import { copyGuess, CopyPrior, MatchIndex, MIN_MATCH, ruleWeight } from '../../../src/model/inference/copy';
 import { CompletionEngine } from '../../../src/model/inference/engine';
 import { Seq2SeqModel } from '../../../src/model/graph/seq2seq';
 import { Vocabulary } from '../../../src/model/graph/vocab';
@@ -32,6 +32,16 @@ test('the match index finds the longest earlier occurrences and votes on what fo
 test('the occurrence that ends at the cursor itself is never offered', () => {
   const text = 'abcdef';
   assert.equal(new MatchIndex(text).collect(text, 0, new Map()), 0);
+});
+
+test('the guess names the sources that voted: equal lengths pool, a longer one replaces', () => {
+  const above = { index: new MatchIndex('let total = 1; total'), origin: 'above' as const };
+  const below = { index: new MatchIndex('print(total)'), origin: 'below' as const };
+  const longer = { index: new MatchIndex('grand total;'), origin: 'memory' as const };
+  assert.deepEqual(copyGuess('= tota', [above, below]).from, ['above']);
+  assert.deepEqual(copyGuess('(tota', [above, below]).from, ['below']);
+  assert.deepEqual(copyGuess('tota', [above, below]).from, ['above', 'below']);
+  assert.deepEqual(copyGuess('and tota', [above, below, longer]).from, ['memory']);
 });
 
 test('a longer match in a later index outranks the votes of a shorter one', () => {
@@ -90,6 +100,10 @@ test('the engine copies a name used below the cursor\'s line, never from the res
   assert.equal(engine.suggest({ prefix, language: 'typescript', below: textBelow(after) }).candidates[0]?.text, 'ppingCart');
   // The name only on the cursor's own line, after the cursor: not offered.
   assert.equal(textBelow('ppingCart(cart); }'), '');
+  // The panel's trace says where each step copied from.
+  const steps = engine.explain({ prefix, language: 'typescript', below: textBelow(after), traceChars: 8, topK: 3 }).greedy.steps;
+  assert.deepEqual(steps[0]?.copyFrom, ['below']);
+  assert.ok(steps.every((st) => st.copyMatch === 0 || st.copyFrom.length > 0));
   engine.dispose();
   model.dispose();
 });
