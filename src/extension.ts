@@ -107,8 +107,8 @@ export function activate(context: vscode.ExtensionContext): Seq2SeqApi {
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration(SECTION)) return;
       settings = readSettings();
-      // Other settings (threshold, beam, length) change what the cached suggestions would be.
-      provider.clearCache();
+      // Other settings (threshold, beam, debounce) change what the provider would do.
+      provider.settingsChanged(settings);
       log.info(`[settings] ${JSON.stringify(settings)}`);
       void engine.load(settings);
       refresh();

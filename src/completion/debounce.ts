@@ -26,7 +26,6 @@ export function keyKind(textBeforeCursor: string): KeyKind {
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[values.length >> 1] as number;
 
 export interface Debounce {
-  setBase(ms: number): void;
   /**
    * Records a provider call (one per keystroke the editor asks about) and returns how long to wait before asking
    * the engine, in ms; `cached` says the answer is already in the suggestion cache (no wait is needed then).
@@ -40,11 +39,7 @@ export class TypingRhythm implements Debounce {
   private lastKind: KeyKind = 'other';
   private readonly gaps: Record<KeyKind, number[]> = { word: [], other: [] };
 
-  constructor(private baseMs: number, private readonly maxMs = 150, private readonly now: () => number = () => Date.now()) {}
-
-  setBase(ms: number): void {
-    this.baseMs = ms;
-  }
+  constructor(private readonly baseMs: number, private readonly maxMs = 150, private readonly now: () => number = () => Date.now()) {}
 
   next(kind: KeyKind, cached: boolean): number {
     const t = this.now();
@@ -73,11 +68,7 @@ export class MedianGapDebounce implements Debounce {
   private last = 0;
   private readonly intervals: number[] = [];
 
-  constructor(private baseMs: number, private readonly maxMs = 150, private readonly now: () => number = () => Date.now()) {}
-
-  setBase(ms: number): void {
-    this.baseMs = ms;
-  }
+  constructor(private readonly baseMs: number, private readonly maxMs = 150, private readonly now: () => number = () => Date.now()) {}
 
   next(_kind: KeyKind, cached: boolean): number {
     // As before: only requests that missed the suggestion cache were timed.
@@ -95,11 +86,7 @@ export class MedianGapDebounce implements Debounce {
 
 /** No rhythm at all: the base delay always (VS Code's own 50 ms wait only). Measured beside the others. */
 export class FixedDebounce implements Debounce {
-  constructor(private baseMs: number) {}
-
-  setBase(ms: number): void {
-    this.baseMs = ms;
-  }
+  constructor(private readonly baseMs: number) {}
 
   next(_kind: KeyKind, cached: boolean): number {
     return cached ? 0 : this.baseMs;

@@ -56,11 +56,14 @@ export interface RequestRecord {
 export class Seq2SeqInlineProvider implements vscode.InlineCompletionItemProvider {
   private readonly cache = new SuggestionCache<CandidateMessage>();
   private debounce: Debounce;
-  private debounceRule: Settings['debounceRule'];
 
   constructor(private readonly deps: ProviderDeps) {
-    const settings = deps.settings();
-    this.debounceRule = settings.debounceRule;
+    this.debounce = newDebounce(deps.settings());
+  }
+
+  /** A settings change: cached suggestions may no longer be what the settings ask for, and the debounce may differ. */
+  settingsChanged(settings: Settings): void {
+    this.clearCache();
     this.debounce = newDebounce(settings);
   }
 
@@ -116,11 +119,6 @@ export class Seq2SeqInlineProvider implements vscode.InlineCompletionItemProvide
     let candidates = this.cache.get(key, before);
     let source = 'cache';
     let engineMs: number | null = null;
-    if (settings.debounceRule !== this.debounceRule) {
-      this.debounceRule = settings.debounceRule;
-      this.debounce = newDebounce(settings);
-    }
-    this.debounce.setBase(settings.debounceMs);
     // Every call is timed, cache hits too: they are keystrokes of the same rhythm.
     const planned = this.debounce.next(keyKind(before), candidates !== null);
     if (!candidates) {
