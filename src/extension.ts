@@ -6,6 +6,7 @@ import { EncoderPanel, EncoderPanelApi, registerEncoderPanel } from './extension
 import { EngineController, EngineState } from './extension/engineController';
 import { LatencyLog, RequestRecord, Seq2SeqInlineProvider } from './extension/inlineProvider';
 import { FineTuneCommand } from './extension/fineTune';
+import { ContextFeed } from './extension/contextFeed';
 import { readFineTuneSettings, readSettings, SECTION } from './extension/settings';
 import { ActiveModel } from './extension/activeModel';
 import { StatusBar } from './extension/statusBar';
@@ -69,6 +70,15 @@ export function activate(context: vscode.ExtensionContext): Seq2SeqApi {
     snoozedUntil = null;
     refresh();
   };
+
+  // The user's other files, for the copy prior: sent on document events, again whenever a (re)started engine is ready.
+  const contextFeed = new ContextFeed(engine, log);
+  context.subscriptions.push(
+    contextFeed,
+    engine.onDidChangeState((s) => {
+      if (s.kind === 'ready') contextFeed.resend();
+    }),
+  );
 
   const fineTune = new FineTuneCommand(context.extensionPath, engine, activeModel, () => settings, readFineTuneSettings, log);
   // The encoder-state panel draws the fine-tune's loss curve live.

@@ -101,6 +101,54 @@ async function benchText(): Promise<SourceFile[]> {
   return [{ path: 'synthetic.ts', text, family: 'ts-js' }];
 }
 
+/**
+ * The whole context the editor gives a request: 64,000 characters on both sides of the cursor and up to 300 KB of
+ * other files (the bench corpus's files, put into the ring as the editor's document events would), indexed in idle
+ * slices between keystrokes. Typing-trace latency beside the same trace with the document only, the idle slices,
+ * and what the context holds in memory.
+ */
+function contextRow(model: Seq2SeqModel, files: SourceFile[], text: string, deep: number, reps: number): string {
+  const heapBefore = process.memoryUsage().heapUsed;
+  const engine = new CompletionEngine(model);
+  const t0 = now();
+  for (const f of files) engine.context.put(f.path, f.text);
+  const putMs = now() - t0;
+  const slices: number[] = [];
+  for (let more = true; more; ) {
+    const t1 = now();
+    more = engine.context.prepare();
+    slices.push(now() - t1);
+  }
+  const stats = engine.context.stats();
+  const trace = (withFiles: boolean): number[] => {
+    const times: number[] = [];
+    for (let k = 0; k <= reps; k++) {
+      const t1 = now();
+      engine.suggest({ prefix: text.slice(0, deep + k), below: textBelow(text.slice(deep + k)), beamWidth: 3, maxChars: 20, path: 'bench-document', files: withFiles });
+      if (k > 0) times.push(now() - t1);
+    }
+    return times;
+  };
+  const without = trace(false);
+  const withFiles = trace(true);
+  // Any request: a cursor somewhere else in the text each time (the document's indexes are rebuilt).
+  const rng = new Rng(5);
+  const jumps = Array.from({ length: reps }, () => {
+    const at = rng.int(1_000, text.length - 1);
+    const t1 = now();
+    engine.suggest({ prefix: text.slice(0, at), below: textBelow(text.slice(at)), beamWidth: 3, maxChars: 20, path: 'bench-document' });
+    return now() - t1;
+  });
+  const heapAfter = process.memoryUsage().heapUsed;
+  engine.dispose();
+  const mb = (bytes: number): string => (bytes / 1e6).toFixed(1);
+  return [
+    `  beam 3, whole context (${deep} chars above, ${Math.min(COPY_AFTER_CHARS, text.length - deep)} below, other files: ${stats.files} files, ${stats.chars} chars, ${stats.droppedChunks} duplicate chunks dropped):`,
+    `    typing trace with other files p50 ${fmt(median(withFiles))} p95 ${fmt(percentile(withFiles, 95))} | document only p50 ${fmt(median(without))} p95 ${fmt(percentile(without, 95))} | any request (cursor jumps) p50 ${fmt(median(jumps))} p95 ${fmt(percentile(jumps, 95))}`,
+    `    other files: put ${fmt(putMs)} ms on document events, indexed in ${slices.length} idle slices (p50 ${fmt(median(slices))}, max ${fmt(Math.max(...slices))} ms); resident ${mb(stats.residentBytes)} MB (heap grew ${mb(heapAfter - heapBefore)} MB over the whole row)`,
+  ].join('\n');
+}
+
 export async function runBench(args: string[]): Promise<number> {
   const values = parse(args, { model: { type: 'string' }, quick: { type: 'boolean' }, hidden: { type: 'string' }, layers: { type: 'string' } });
   const quick = values.quick === true;
@@ -209,6 +257,7 @@ export async function runBench(args: string[]): Promise<number> {
     return `${label} p50 ${fmt(median(times))} p95 ${fmt(percentile(times, 95))}`;
   });
   print(`  beam 3, typing trace ${deep} chars into the text (${Math.min(COPY_AFTER_CHARS, text.length - deep)} after), copy prior ${copyRows.join(' | ')}`);
+  print(contextRow(model, files, text, deep, reps));
   const vocab = model.vocab;
   const refTokens = [vocab.markerId('ts-js'), ...vocab.encode(text.slice(0, 128))];
   opByOpRequest(model, refTokens, 20);

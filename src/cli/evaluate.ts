@@ -1,7 +1,7 @@
 // `eval`: held-out figures of a model on a corpus, as one JSON object; with --baseline-corpus, the same figures
 // for a PPM-style character n-gram trained on that corpus, on exactly the same targets and cursors.
 import { CompletionEngine } from '../model/inference/engine';
-import { byLanguage, calibration, copyOnlyExactMatch, exactMatch, FamilyFigures, judge, Judged, modelBitsPerChar, ngramBitsPerChar, ngramExactMatch, pickThreshold, sampleCursors, sampleTargets } from '../model/evaluation/evaluation';
+import { byLanguage, calibration, copyOnlyExactMatch, exactMatch, FamilyFigures, judge, Judged, modelBitsPerChar, referenceFoundIn, ngramBitsPerChar, ngramExactMatch, pickThreshold, sampleCursors, sampleTargets } from '../model/evaluation/evaluation';
 import { CharNgram } from '../model/evaluation/ngram';
 import { hashString, Rng } from '../model/graph/rng';
 import { initBackend } from '../node/backend';
@@ -21,10 +21,13 @@ export async function runEval(args: string[]): Promise<number> {
     beam: { type: 'string' },
     memory: { type: 'string', multiple: true },
     below: { type: 'boolean' },
+    files: { type: 'string' },
   });
-  // --below: the copy prior also searches the file below the cursor's line, as the editor does; the figure without
-  // it is reported beside it, on the same cursors.
+  // --below: the copy prior also searches the file below the cursor's line, as the editor does; --files N: and the N
+  // files nearest to the cursor's file (the user's other open files). The figures with less context are reported
+  // beside it, on the same cursors.
   const withBelow = values.below === true;
+  const neighbours = countOption(values, 'files', 0, 0, 64);
   const modelDir = requireString(values, 'model');
   const corpora = (values.corpus as string[] | undefined) ?? [];
   if (corpora.length === 0) throw new Error('--corpus is required');
@@ -63,12 +66,15 @@ export async function runEval(args: string[]): Promise<number> {
     const cursors = sampleCursors(group, Math.max(20, Math.round(samples * share)), Rng.derive(seed, hashString(language)));
     const targets = sampleTargets(model, group, batches, 16, seed);
     const bpc = targets ? modelBitsPerChar(model, targets) : null;
-    const judged = judge(engine, cursors, beamWidth, true, withBelow);
+    const context = { below: withBelow, neighbours, corpus: files };
+    const judged = judge(engine, cursors, beamWidth, true, context);
     allJudged.push(...judged);
     families[language] = {
       bitsPerChar: bpc?.bpc ?? null,
       exactMatch: judged.length ? judged.filter((j) => j.correct).length / judged.length : null,
-      ...(withBelow ? { exactMatchAboveOnly: exactMatch(engine, cursors, beamWidth) } : {}),
+      ...(withBelow || neighbours > 0 ? { exactMatchAboveOnly: exactMatch(engine, cursors, beamWidth) } : {}),
+      ...(withBelow && neighbours > 0 ? { exactMatchWithBelow: exactMatch(engine, cursors, beamWidth, true, { below: true }) } : {}),
+      ...(withBelow || neighbours > 0 ? { referenceFoundIn: referenceFoundIn(cursors, context) } : {}),
       lstmExactMatch: exactMatch(engine, cursors, beamWidth, false),
       copyOnlyExactMatch: copyOnlyExactMatch(model.vocab, memoryIndex, cursors),
       cursors: cursors.length,
@@ -96,7 +102,16 @@ export async function runEval(args: string[]): Promise<number> {
         skipped: skipped.length,
         bitsPerChar: weighted((f) => f.bitsPerChar, 'targetChars'),
         exactMatch: weighted((f) => f.exactMatch, 'cursors'),
-        ...(withBelow ? { copiesFromBelow: true, exactMatchAboveOnly: weighted((f) => f.exactMatchAboveOnly, 'cursors') } : {}),
+        ...(withBelow || neighbours > 0
+          ? {
+              context: { below: withBelow, neighbourFiles: neighbours },
+              exactMatchAboveOnly: weighted((f) => f.exactMatchAboveOnly, 'cursors'),
+              ...(withBelow && neighbours > 0 ? { exactMatchWithBelow: weighted((f) => f.exactMatchWithBelow, 'cursors') } : {}),
+              referenceFoundIn: Object.fromEntries(
+                (['above', 'below', 'files', 'nowhere'] as const).map((k) => [k, weighted((f) => f.referenceFoundIn?.[k], 'cursors')]),
+              ),
+            }
+          : {}),
         lstmExactMatch: weighted((f) => f.lstmExactMatch, 'cursors'),
         copyOnlyExactMatch: weighted((f) => f.copyOnlyExactMatch, 'cursors'),
         memoryChars: engine.memoryChars,

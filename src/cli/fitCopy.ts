@@ -13,7 +13,8 @@ import { Vocabulary } from '../model/graph/vocab';
 import { initBackend } from '../node/backend';
 import { readCorpus } from '../node/corpus';
 import { loadModelDir } from '../node/modelFiles';
-import { backendOption, numberOption, parse, requireString } from './options';
+import { backendOption, countOption, numberOption, parse, requireString } from './options';
+import { COPY_ORIGINS, CopyOrigin } from '../shared/encoderStateView';
 
 export async function runFitCopy(args: string[]): Promise<number> {
   const values = parse(args, {
@@ -24,7 +25,16 @@ export async function runFitCopy(args: string[]): Promise<number> {
     batches: { type: 'string' },
     seed: { type: 'string' },
     'dry-run': { type: 'boolean' },
+    below: { type: 'boolean' },
+    files: { type: 'string' },
+    sources: { type: 'string' },
+    shared: { type: 'boolean' },
   });
+  // The context of the editor's requests: below the target's line, the N nearest files. What is written: a table
+  // per source for --sources (default: every source seen), and the one shared table only with --shared.
+  const context = { below: values.below === true, neighbours: countOption(values, 'files', 0, 0, 64) };
+  const wanted = typeof values.sources === 'string' ? values.sources.split(',').map((x) => x.trim()) : null;
+  for (const w of wanted ?? []) if (!COPY_ORIGINS.includes(w as CopyOrigin)) throw new Error(`--sources: unknown source "${w}" (one of ${COPY_ORIGINS.join(', ')})`);
   const modelDir = requireString(values, 'model');
   const corpora = (values.corpus as string[] | undefined) ?? [];
   if (corpora.length === 0) throw new Error('--corpus is required');
@@ -40,7 +50,7 @@ export async function runFitCopy(args: string[]): Promise<number> {
   const sample = sampleTargets(model, files, numberOption(values, 'batches', 32, 1), 16, numberOption(values, 'seed', 11, 0));
   if (!sample) throw new Error('no text to fit on');
   const t0 = Date.now();
-  const fit = fitCopyWeights(copyObservations(model, sample, memory));
+  const fit = fitCopyWeights(copyObservations(model, sample, memory, { ...context, corpus: files }));
   const print = (line: string): void => void process.stdout.write(`${line}\n`);
   print(`$ node dist/cli.js fit-copy ${args.join(' ')}`);
   print(`${files.length} files, ${fit.counts.reduce((a, b) => a + b, 0)} characters scored in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
@@ -50,11 +60,22 @@ export async function runFitCopy(args: string[]): Promise<number> {
   }
   print(`characters with no match of ${MIN_MATCH}+: ${fit.counts.slice(0, MIN_MATCH).reduce((a, b) => a + b, 0)}`);
   const b = fit.bitsPerChar;
-  print(`bits/char on these characters: LSTM alone ${b.lstm.toFixed(3)}, with the rule ${b.rule.toFixed(3)}, with the fitted weights ${b.fitted.toFixed(3)}`);
+  for (const [origin, table] of Object.entries(fit.bySource)) {
+    const rows = [];
+    for (let length = MIN_MATCH; length <= MAX_MATCH; length += 1) if ((table.counts[length] as number) > 0) rows.push(`${length}:${(table.weights[length] as number).toFixed(2)}(${table.counts[length]})`);
+    print(`source ${origin}: ${table.counts.reduce((a, c) => a + c, 0)} characters; length:weight(characters) ${rows.join(' ')}`);
+  }
+  print(`bits/char on these characters: LSTM alone ${b.lstm.toFixed(3)}, with the rule ${b.rule.toFixed(3)}, with the fitted weights ${b.fitted.toFixed(3)}, with a table per source ${b.fittedBySource.toFixed(3)}`);
   if (values['dry-run'] !== true) {
     // Only the metadata changes (the folder may hold other files, like the base model's CORPUS.md): written beside
     // it, then renamed over it.
-    const fitted = new Seq2SeqModel({ ...model.config, copyWeights: fit.weights.map((w) => Number(w.toFixed(4))) }, model.vocab, model.weights);
+    const round = (w: readonly number[]): number[] => w.map((x) => Number(x.toFixed(4)));
+    const bySource = Object.fromEntries(
+      Object.entries(fit.bySource).filter(([origin]) => wanted === null || wanted.includes(origin)).map(([origin, t]) => [origin, round(t.weights)]),
+    );
+    const { copyWeights: _oldShared, copySourceWeights: _oldBySource, ...rest } = model.config;
+    const config = { ...rest, ...(values.shared === true ? { copyWeights: round(fit.weights) } : {}), ...(Object.keys(bySource).length ? { copySourceWeights: bySource } : {}) };
+    const fitted = new Seq2SeqModel(config, model.vocab, model.weights);
     const { metadataJson } = modelToArtifacts(fitted, metadata.training, metadata.name);
     const target = join(modelDir, METADATA_FILE);
     await fs.writeFile(`${target}.tmp`, metadataJson);

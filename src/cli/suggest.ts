@@ -4,6 +4,7 @@ import { CompletionEngine } from '../model/inference/engine';
 import { initBackend } from '../node/backend';
 import { loadModelDir, readMemory } from '../node/modelFiles';
 import { textBelow } from '../shared/window';
+import { FINE_TUNE_MAX_FILE_BYTES, skipByName, textSkipReason } from '../workspace/selection';
 import { backendOption, countOption, parse, requireString } from './options';
 
 export interface SuggestLine {
@@ -11,6 +12,10 @@ export interface SuggestLine {
   prefix: string;
   suffix?: string;
   language?: string;
+  /** The document's own path, so that its copy among `files` is not searched twice. */
+  path?: string;
+  /** The user's other open documents: kept for later requests too (oldest out first), as the editor does. */
+  files?: { path: string; text: string }[];
 }
 
 /** Checks one request; returns an error message instead of throwing so the server keeps serving. */
@@ -30,7 +35,21 @@ export function parseRequest(line: string): { request: SuggestLine } | { id: unk
   if (typeof r.prefix !== 'string') return { id, error: '"prefix" must be a string' };
   if (r.suffix !== undefined && typeof r.suffix !== 'string') return { id, error: '"suffix" must be a string' };
   if (r.language !== undefined && typeof r.language !== 'string') return { id, error: '"language" must be a string' };
-  return { request: { id, prefix: r.prefix, suffix: r.suffix as string | undefined, language: r.language as string | undefined } };
+  if (r.path !== undefined && typeof r.path !== 'string') return { id, error: '"path" must be a string' };
+  const files = r.files;
+  if (files !== undefined && !(Array.isArray(files) && files.every((f) => f && typeof f === 'object' && typeof f.path === 'string' && typeof f.text === 'string'))) {
+    return { id, error: '"files" must be an array of {"path": string, "text": string}' };
+  }
+  return {
+    request: {
+      id,
+      prefix: r.prefix,
+      suffix: r.suffix as string | undefined,
+      language: r.language as string | undefined,
+      path: r.path as string | undefined,
+      files: files as SuggestLine['files'],
+    },
+  };
 }
 
 export async function runSuggest(args: string[]): Promise<number> {
@@ -72,7 +91,8 @@ export async function runSuggest(args: string[]): Promise<number> {
       const t0 = performance.now();
       // The text after the cursor: suggestions may copy from the file below the cursor's line, as in the editor.
       const below = request.suffix ? textBelow(request.suffix) : undefined;
-      const { candidates } = engine.suggest({ prefix: request.prefix, language: request.language, beamWidth, maxChars, ...(below ? { below } : {}) });
+      const skipped = addContextFiles(engine, request.files ?? []);
+      const { candidates } = engine.suggest({ prefix: request.prefix, language: request.language, beamWidth, maxChars, ...(below ? { below } : {}), ...(request.path ? { path: request.path } : {}) });
       const ms = performance.now() - t0;
       const best = candidates[0];
       write({
@@ -80,6 +100,7 @@ export async function runSuggest(args: string[]): Promise<number> {
         suggestion: best?.text ?? '',
         confidence: best ? Number(best.confidence.toFixed(4)) : 0,
         ms: Number(ms.toFixed(2)),
+        ...(skipped.length ? { skippedFiles: skipped } : {}),
         ...(beamWidth > 1 ? { alternatives: candidates.slice(1).map((c) => ({ text: c.text, confidence: Number(c.confidence.toFixed(4)) })) } : {}),
       });
     } catch (e) {
@@ -89,4 +110,23 @@ export async function runSuggest(args: string[]): Promise<number> {
   engine.dispose();
   model.dispose();
   return 0;
+}
+
+/**
+ * Puts a request's other files into the engine's context under the one file policy (what the fine-tune would
+ * refuse is never copied from) and indexes them; returns those left out, with why.
+ */
+function addContextFiles(engine: CompletionEngine, files: readonly { path: string; text: string }[]): { path: string; reason: string }[] {
+  const skipped: { path: string; reason: string }[] = [];
+  for (const f of files) {
+    const reason = skipByName(f.path, f.text.length, { maxFileBytes: FINE_TUNE_MAX_FILE_BYTES, maxTotalChars: Infinity }) ?? textSkipReason(f.text);
+    if (reason) {
+      skipped.push({ path: f.path, reason });
+      engine.context.remove(f.path);
+    } else {
+      engine.context.put(f.path, f.text);
+    }
+  }
+  engine.context.prepareAll();
+  return skipped;
 }

@@ -114,6 +114,11 @@ export class EngineClient {
     }
   }
 
+  /** One of the user's other files for the copy prior (null text: forget it); no reply is awaited. */
+  contextFile(path: string, text: string | null): void {
+    this.ensureWorker().postMessage({ kind: 'contextFile', requestId: this.nextId++, path, text } satisfies HostToWorker);
+  }
+
   /** Resolves null when the request was cancelled (by the signal) or superseded by a newer one. */
   async suggest(params: SuggestParams, signal?: AbortSignal): Promise<SuggestAnswer | null> {
     if (signal?.aborted) return null;

@@ -11,7 +11,7 @@ export function encoderWindow(
   anchor: vscode.Position,
   info: Pick<ModelInfo, 'minContextChars' | 'maxContextChars'>,
   extra = '',
-): Pick<WindowRequest, 'before' | 'windowStart' | 'atFileStart' | 'below'> {
+): Pick<WindowRequest, 'before' | 'windowStart' | 'atFileStart' | 'below' | 'path'> {
   const offset = document.offsetAt(anchor);
   const start = Math.min(offset, windowStart(offset + extra.length, info));
   // The copy prior searches further back than the encoder reads (the names defined earlier in the file): one read
@@ -24,5 +24,5 @@ export function encoderWindow(
     const from = new vscode.Position(anchor.line + 1, 0);
     below = document.getText(new vscode.Range(from, document.positionAt(document.offsetAt(from) + COPY_AFTER_CHARS)));
   }
-  return { before, windowStart: start - copyStart, atFileStart: start === 0, below };
+  return { before, windowStart: start - copyStart, atFileStart: start === 0, below, path: document.uri.toString() };
 }

@@ -84,6 +84,11 @@ export class EngineController implements vscode.Disposable {
     return this.client.suggest(params, signal);
   }
 
+  /** One of the user's other files for the copy prior, already allowed by the file policy (see ContextFeed). */
+  contextFile(uri: string, text: string | null): void {
+    this.client.contextFile(uri, text);
+  }
+
   /** For the encoder-state panel: the worker computes the view; the host never runs the model. */
   trace(params: TraceParams, signal?: AbortSignal): Promise<EncoderStateView | null> {
     return this.client.trace(params, signal);

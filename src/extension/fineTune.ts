@@ -5,7 +5,8 @@ import * as vscode from 'vscode';
 import { FineTuneRun } from '../completion/fineTuneClient';
 import type { Settings } from '../completion/settings';
 import type { FineTuneResult, TrainPoint } from '../shared/trainProtocol';
-import { CandidateFile, FINE_TUNE_MAX_FILE_BYTES, GitignoreRules, selectFiles } from '../workspace/selection';
+import { CandidateFile, FINE_TUNE_MAX_FILE_BYTES, selectFiles } from '../workspace/selection';
+import { excludeGlob, policyPath, readGitignoreRules } from './workspaceFiles';
 import type { EngineController } from './engineController';
 import type { ActiveModel } from './activeModel';
 
@@ -27,17 +28,6 @@ export type FineTuneReport =
   | { outcome: 'refused'; message: string }
   | ({ outcome: 'no-files'; message: string } & SelectionSummary)
   | ({ outcome: FineTuneResult['outcome']; message: string } & FineTuneResult & SelectionSummary);
-
-/** files.exclude and search.exclude (both honoured) plus the user's own exclude glob, as one glob. */
-function excludeGlob(extra: string): string | undefined {
-  const patterns: string[] = [];
-  for (const section of ['files', 'search']) {
-    const map = vscode.workspace.getConfiguration(section).get<Record<string, unknown>>('exclude') ?? {};
-    for (const [glob, on] of Object.entries(map)) if (on === true) patterns.push(glob);
-  }
-  if (extra.trim()) patterns.push(extra.trim());
-  return patterns.length ? `{${patterns.join(',')}}` : undefined;
-}
 
 /** Discovery caps: beyond them the command says what it left out (files) or refuses (ignore rules). */
 const MAX_FILES = 20_000;
@@ -235,20 +225,9 @@ export class FineTuneCommand {
       return { refused: `This workspace has more than ${MAX_GITIGNORES.toLocaleString('en')} .gitignore files; fine-tuning honours every one of them, so it stops here. Narrow seq2seq.fineTune.include to the folders to learn from.` };
     }
     if (uris.length >= MAX_FILES) this.log.warn(`[fine-tune] file discovery stopped at ${MAX_FILES.toLocaleString('en')} files; the rest of the workspace is not used (narrow seq2seq.fineTune.include to choose)`);
-    // Paths are relative to each file's own workspace folder, under the folder's name when there are several, so
-    // each folder's files meet only that folder's .gitignore rules.
-    const folders = vscode.workspace.workspaceFolders ?? [];
-    const rel = (uri: vscode.Uri): string => {
-      const folder = vscode.workspace.getWorkspaceFolder(uri);
-      if (!folder) return uri.path;
-      const inFolder = path.posix.relative(folder.uri.path, uri.path);
-      return folders.length > 1 ? `${folder.index}-${folder.name}/${inFolder}` : inFolder;
-    };
-    const decoder = new TextDecoder();
-    const gitignores = await Promise.all(gitignoreUris.map(async (u) => ({ path: rel(u), content: decoder.decode(await vscode.workspace.fs.readFile(u)) })));
     const candidates: CandidateFile[] = await Promise.all(
-      uris.map(async (u) => ({ path: rel(u), bytes: (await vscode.workspace.fs.stat(u)).size, read: () => Promise.resolve(vscode.workspace.fs.readFile(u)) })),
+      uris.map(async (u) => ({ path: policyPath(u) ?? u.path, bytes: (await vscode.workspace.fs.stat(u)).size, read: () => Promise.resolve(vscode.workspace.fs.readFile(u)) })),
     );
-    return selectFiles(candidates, new GitignoreRules(gitignores), { maxFileBytes: FINE_TUNE_MAX_FILE_BYTES, maxTotalChars: ft.maxCorpusChars }, signal);
+    return selectFiles(candidates, await readGitignoreRules(gitignoreUris), { maxFileBytes: FINE_TUNE_MAX_FILE_BYTES, maxTotalChars: ft.maxCorpusChars }, signal);
   }
 }

@@ -17,11 +17,16 @@ export interface DecodeStepView {
   copyWeight: number;
   /** Where that text was (empty when nothing matched). */
   copyFrom: CopyOrigin[];
+  /** With 'files' among them: which of the other files, by name. */
+  copyFiles: string[];
 }
 
-/** Where copied text comes from: the document above the cursor, below the cursor's line, or the workspace memory. */
-export type CopyOrigin = 'above' | 'below' | 'memory';
-const COPY_ORIGINS: readonly string[] = ['above', 'below', 'memory'];
+/**
+ * Where copied text comes from: the document above the cursor, below the cursor's line, the user's other files
+ * (open or recently edited), or the workspace memory (a fine-tuned model's files).
+ */
+export type CopyOrigin = 'above' | 'below' | 'files' | 'memory';
+export const COPY_ORIGINS: readonly CopyOrigin[] = ['above', 'below', 'files', 'memory'];
 
 export interface CandidateView {
   text: string;
@@ -84,7 +89,8 @@ function isDecodeStep(v: unknown): v is DecodeStepView {
     isProb(v.chosenProb) &&
     typeof v.copyMatch === 'number' && Number.isInteger(v.copyMatch) && v.copyMatch >= 0 &&
     isProb(v.copyWeight) &&
-    Array.isArray(v.copyFrom) && v.copyFrom.every((o) => COPY_ORIGINS.includes(o as string))
+    Array.isArray(v.copyFrom) && v.copyFrom.every((o) => COPY_ORIGINS.includes(o as CopyOrigin)) &&
+    Array.isArray(v.copyFiles) && v.copyFiles.every((f) => typeof f === 'string')
   );
 }
 

@@ -33,6 +33,8 @@ export interface WindowRequest {
   atFileStart: boolean;
   /** The document below the cursor's line (textBelow in src/shared/window.ts), which suggestions may copy from. */
   below: string;
+  /** The document's URI: its own older text among the other files (contextFile) is not searched. */
+  path: string;
   language: string;
   beamWidth: number;
   maxChars: number;
@@ -52,6 +54,11 @@ export type HostToWorker =
   | ({ kind: 'suggest'; requestId: number } & WindowRequest)
   /** Host, when the editor cancels a request (the user typed on, or moved away). */
   | { kind: 'cancel'; requestId: number }
+  /**
+   * Host, when a document the file policy allows is opened, saved or left after an edit: one of the user's other
+   * files that suggestions may copy from (null text: forget it). No reply; the worker indexes it in idle time.
+   */
+  | { kind: 'contextFile'; requestId: number; path: string; text: string | null }
   /**
    * Host, for the encoder-state panel (throttled, only while it is visible): the encoder's state over the last
    * `traceChars` characters of `window` (`layer` per position), the greedy decoder's `topK` per step and the beam.
@@ -80,7 +87,7 @@ const BACKENDS: readonly string[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
 
 const isWindowRequest = (m: Record<string, unknown>): boolean =>
   isString(m.before) && isInt(m.windowStart) && m.windowStart >= 0 && m.windowStart <= m.before.length &&
-  typeof m.atFileStart === 'boolean' && isString(m.below) && isString(m.language) && isInt(m.beamWidth) && isInt(m.maxChars);
+  typeof m.atFileStart === 'boolean' && isString(m.below) && isString(m.path) && isString(m.language) && isInt(m.beamWidth) && isInt(m.maxChars);
 
 export function isHostToWorker(m: unknown): m is HostToWorker {
   if (!isObject(m) || !isInt(m.requestId)) return false;
@@ -91,6 +98,8 @@ export function isHostToWorker(m: unknown): m is HostToWorker {
       return isWindowRequest(m);
     case 'cancel':
       return true;
+    case 'contextFile':
+      return isString(m.path) && (m.text === null || isString(m.text));
     case 'trace':
       return (
         isWindowRequest(m) &&

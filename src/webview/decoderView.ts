@@ -54,8 +54,8 @@ export class DecoderView {
           // Where earlier text matched, the bars are the mixture of the LSTM and what followed that text.
           el('div', {
             className: 'step-copy',
-            text: step.copyMatch > 0 ? `copy ${Math.round(step.copyWeight * 100)}% ${whence(step.copyFrom)}` : 'LSTM only',
-            attrs: { title: step.copyMatch > 0 ? `the last ${step.copyMatch} characters occurred ${whereLong(step.copyFrom)}; what followed them got ${Math.round(step.copyWeight * 100)}% of the weight` : 'no earlier text matched: the LSTM alone' },
+            text: step.copyMatch > 0 ? `copy ${Math.round(step.copyWeight * 100)}% ${whence(step.copyFrom, step.copyFiles)}` : 'LSTM only',
+            attrs: { title: step.copyMatch > 0 ? `the last ${step.copyMatch} characters occurred ${whereLong(step.copyFrom, step.copyFiles)}; what followed them got ${Math.round(step.copyWeight * 100)}% of the weight` : 'no earlier text matched: the LSTM alone' },
           }),
           ...bars.map((b) => {
             const fill = el('span', { className: 'bar-fill' });
@@ -89,8 +89,11 @@ export class DecoderView {
   }
 }
 
-const ORIGIN_SHORT: Record<CopyOrigin, string> = { above: '↑', below: '↓', memory: 'ws' };
-const ORIGIN_LONG: Record<CopyOrigin, string> = { above: 'above the cursor', below: "below the cursor's line", memory: 'in the workspace memory' };
-/** Where a step's copy came from, in a few characters: ↑ above, ↓ below, ws the workspace memory. */
-const whence = (from: CopyOrigin[]): string => from.map((o) => ORIGIN_SHORT[o]).join('');
-const whereLong = (from: CopyOrigin[]): string => from.map((o) => ORIGIN_LONG[o]).join(' and ') || 'earlier';
+const ORIGIN_SHORT: Record<CopyOrigin, string> = { above: '↑', below: '↓', files: '⇄', memory: 'ws' };
+const ORIGIN_LONG: Record<CopyOrigin, string> = { above: 'above the cursor', below: "below the cursor's line", files: 'in another file', memory: 'in the workspace memory' };
+const baseName = (path: string): string => path.slice(path.lastIndexOf('/') + 1);
+/** Where a step's copy came from, in a few characters: ↑ above, ↓ below, ⇄ another file (named), ws the workspace memory. */
+const whence = (from: CopyOrigin[], files: string[]): string =>
+  from.map((o) => (o === 'files' && files[0] ? `${ORIGIN_SHORT[o]} ${baseName(files[0])}${files.length > 1 ? ` +${files.length - 1}` : ''}` : ORIGIN_SHORT[o])).join(' ');
+const whereLong = (from: CopyOrigin[], files: string[]): string =>
+  from.map((o) => (o === 'files' && files.length ? `in ${files.join(', ')}` : ORIGIN_LONG[o])).join(' and ') || 'earlier';

@@ -2,6 +2,7 @@
 // step. Suggest requests are answered newest first; older pending ones are superseded, not queued.
 import { parentPort } from 'node:worker_threads';
 import { CompletionEngine } from '../model/inference/engine';
+import { ContextFiles } from '../model/inference/contextFiles';
 import type { Seq2SeqModel } from '../model/graph/seq2seq';
 import { BackendPreference, initBackend } from '../node/backend';
 import { loadModelDir, readMemory } from '../node/modelFiles';
@@ -16,6 +17,8 @@ if (!port) throw new Error('engineWorker must run in a worker thread');
 
 const post = (m: WorkerToHost): void => port.postMessage(m);
 let engine: CompletionEngine | null = null;
+/** The user's other files: the worker's, not a model's, so they stay in context across model switches. */
+const context = new ContextFiles();
 let model: Seq2SeqModel | null = null;
 
 async function load(m: Extract<HostToWorker, { kind: 'load' }>): Promise<void> {
@@ -26,7 +29,7 @@ async function load(m: Extract<HostToWorker, { kind: 'load' }>): Promise<void> {
     engine?.dispose();
     model?.dispose();
     model = loaded.model;
-    engine = new CompletionEngine(model);
+    engine = new CompletionEngine(model, { context });
     engine.setMemory(await readMemory(m.modelDir));
     const c = model.config;
     post({
@@ -106,13 +109,13 @@ class LatestOnly<T extends { requestId: number }> {
  * in chunks of a few milliseconds, stopping as soon as a request is waiting.
  */
 function prepareWhenIdle(): void {
-  if (!engine || suggestions.waiting || traces.waiting) return;
-  if (engine.prepareNextWindow(32)) setImmediate(prepareWhenIdle);
+  if (suggestions.waiting || traces.waiting) return;
+  if (engine ? engine.prepareIdle() : context.prepare()) setImmediate(prepareWhenIdle);
 }
 
 const suggestions = new LatestOnly<SuggestMessage>((m, e) => {
   const t0 = performance.now();
-  const r = e.suggest({ prefix: m.before, window: { start: m.windowStart, atFileStart: m.atFileStart }, below: m.below, language: m.language, beamWidth: m.beamWidth, maxChars: m.maxChars });
+  const r = e.suggest({ prefix: m.before, window: { start: m.windowStart, atFileStart: m.atFileStart }, below: m.below, path: m.path, language: m.language, beamWidth: m.beamWidth, maxChars: m.maxChars });
   return {
     kind: 'suggestion',
     requestId: m.requestId,
@@ -128,6 +131,7 @@ const traces = new LatestOnly<TraceMessage>((m, e) => {
     prefix: m.before,
     window: { start: m.windowStart, atFileStart: m.atFileStart },
     below: m.below,
+    path: m.path,
     language: m.language,
     beamWidth: m.beamWidth,
     maxChars: m.maxChars,
@@ -155,6 +159,11 @@ port.on('message', (m: unknown) => {
     case 'cancel':
       suggestions.cancel(m.requestId);
       traces.cancel(m.requestId);
+      return;
+    case 'contextFile':
+      if (m.text === null) context.remove(m.path);
+      else context.put(m.path, m.text);
+      setImmediate(prepareWhenIdle);
       return;
   }
 });

@@ -40,6 +40,7 @@ export function toEncoderStateView(e: Explanation, requestedLayer: number, engin
         copyMatch: s.copyMatch,
         copyWeight: precise(s.copyWeight),
         copyFrom: s.copyFrom,
+        copyFiles: s.copyFiles,
       })),
       text: e.greedy.text,
       logProb: finiteLog(e.greedy.logProb),

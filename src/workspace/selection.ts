@@ -116,15 +116,34 @@ export function readableText(bytes: Uint8Array): { text: string } | { reason: Sk
     return { reason: 'binary' };
   }
   text = text.replace(/\r\n?/g, '\n');
-  if (text.trim() === '') return { reason: 'empty' };
-  const lines = text.split('\n');
-  const longest = lines.reduce((m, l) => Math.max(m, l.length), 0);
-  const letters = (text.match(/[A-Za-z]/g) ?? []).length;
-  if (longest > 1000 || text.length / lines.length > 200 || (text.length > 500 && letters / text.length < 0.25)) {
-    return { reason: 'minified or generated' };
+  const reason = textSkipReason(text);
+  return reason ? { reason } : { text };
+}
+
+/** Why decoded text is not source code a model should learn or copy from (empty, minified, binary-like, secrets), or null. */
+export function textSkipReason(text: string): SkipReason | null {
+  if (text.includes('\0')) return 'binary';
+  if (text.trim() === '') return 'empty';
+  // One pass without building arrays: the editor runs this on the host when a document is opened or saved.
+  let lines = 1;
+  let longest = 0;
+  let lineStart = 0;
+  let letters = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i) | 32; // folds A-Z onto a-z
+    if (c >= 97 && c <= 122) letters++;
+    else if (text.charCodeAt(i) === 10) {
+      longest = Math.max(longest, i - lineStart);
+      lineStart = i + 1;
+      lines++;
+    }
   }
-  if (secretInContent(text)) return { reason: 'may hold secrets' };
-  return { text };
+  longest = Math.max(longest, text.length - lineStart);
+  if (longest > 1000 || text.length / lines > 200 || (text.length > 500 && letters / text.length < 0.25)) {
+    return 'minified or generated';
+  }
+  if (secretInContent(text)) return 'may hold secrets';
+  return null;
 }
 
 export interface CandidateFile {

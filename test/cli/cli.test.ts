@@ -60,12 +60,39 @@ test('suggest answers one JSON line per request, in order, and survives bad line
   assert.equal(replies[3]!.id, 3);
 });
 
-test('eval prints bits per character and exact match as JSON', async () => {
+test('suggest copies from the request\'s other files under the file policy, and from the suffix below the line', async () => {
+  const child = spawn('node', [CLI, 'suggest', '--model', model, '--backend', 'wasm'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  const cart = { path: 'src/cart.ts', text: 'export function renderShoppingCart(cart) {}\n' };
+  const secret = { path: 'src/keys.ts', text: 'export const key = "AKIAABCDEFGHIJKLMNOP";\nexport function renderSecretZone() {}\n' };
+  const requests = [
+    { id: 'files', prefix: 'return renderSho', language: 'typescript', path: 'src/main.ts', files: [cart, secret] },
+    { id: 'kept', prefix: 'return renderSho', language: 'typescript' },
+    { id: 'secret', prefix: 'return renderSecr', language: 'typescript' },
+    { id: 'below', prefix: 'total = computeGr', suffix: '(x)\nconst y = computeGrandTotalZ(1);\n', language: 'typescript' },
+    { id: 'bad', prefix: 'x', files: [{ path: 1 }] },
+  ];
+  child.stdin.end(`${requests.map((r) => JSON.stringify(r)).join('\n')}\n`);
+  assert.equal(await new Promise((resolve) => child.on('close', resolve)), 0);
+  const replies = Object.fromEntries(out.trim().split('\n').map((l) => JSON.parse(l) as { id: string; suggestion?: string; error?: string; skippedFiles?: { path: string; reason: string }[] }).map((r) => [r.id, r]));
+  assert.equal(replies.files?.suggestion, 'ppingCart');
+  assert.deepEqual(replies.files?.skippedFiles, [{ path: 'src/keys.ts', reason: 'may hold secrets' }]);
+  assert.equal(replies.kept?.suggestion, 'ppingCart', 'files stay in context for later requests, as open editors do');
+  assert.notEqual(replies.secret?.suggestion, 'etZone', 'a file with a secret is never copied from');
+  assert.equal(replies.below?.suggestion, 'andTotalZ');
+  assert.match(replies.bad?.error ?? '', /"files" must be an array/);
+});
+
+test('eval prints bits per character and exact match as JSON, and with context the figures with less of it', async () => {
   const { stdout } = await run('node', [CLI, 'eval', '--model', model, '--corpus', corpus, '--samples', '20', '--batches', '1', '--backend', 'wasm']);
   const figures = JSON.parse(stdout) as { bitsPerChar: number; exactMatch: number; byLanguage: Record<string, unknown> };
   assert.ok(figures.bitsPerChar > 0 && figures.bitsPerChar < 10);
   assert.ok(figures.exactMatch >= 0 && figures.exactMatch <= 1);
   assert.ok('typescript' in figures.byLanguage);
+  const withContext = JSON.parse((await run('node', [CLI, 'eval', '--model', model, '--corpus', corpus, '--samples', '20', '--batches', '1', '--below', '--files', '2', '--backend', 'wasm'])).stdout) as Record<string, unknown>;
+  assert.deepEqual(withContext.context, { below: true, neighbourFiles: 2 });
+  for (const k of ['exactMatch', 'exactMatchAboveOnly', 'exactMatchWithBelow']) assert.ok(typeof withContext[k] === 'number', k);
 });
 
 test('fine-tuning refuses a base model of another shape, and a missing model is named', async () => {
@@ -88,10 +115,17 @@ test('train --from keeps the text it learned from as the model memory; fit-copy 
   const other = join(dir, 'fitted');
   cpSync(model, other, { recursive: true });
   writeFileSync(join(other, 'NOTES.md'), 'kept');
-  const { stdout } = await run('node', [CLI, 'fit-copy', '--model', other, '--corpus', corpus, '--batches', '2', '--backend', 'wasm']);
-  assert.match(stdout, /bits\/char on these characters: LSTM alone [\d.]+, with the rule [\d.]+, with the fitted weights [\d.]+/);
-  const { config } = JSON.parse(readFileSync(join(other, 'metadata.json'), 'utf8')) as { config: { copyWeights?: number[] } };
+  const { stdout } = await run('node', [CLI, 'fit-copy', '--model', other, '--corpus', corpus, '--batches', '2', '--below', '--files', '2', '--shared', '--backend', 'wasm']);
+  assert.match(stdout, /bits\/char on these characters: LSTM alone [\d.]+, with the rule [\d.]+, with the fitted weights [\d.]+, with a table per source [\d.]+/);
+  assert.match(stdout, /source above: \d+ characters/);
+  const { config } = JSON.parse(readFileSync(join(other, 'metadata.json'), 'utf8')) as { config: { copyWeights?: number[]; copySourceWeights?: Record<string, number[]> } };
   assert.equal(config.copyWeights?.length, 33);
+  assert.equal(config.copySourceWeights?.above?.length, 33, 'a table per source that matched');
+  await run('node', [CLI, 'fit-copy', '--model', other, '--corpus', corpus, '--batches', '2', '--sources', 'above', '--backend', 'wasm']);
+  const refitted = (JSON.parse(readFileSync(join(other, 'metadata.json'), 'utf8')) as { config: { copyWeights?: number[]; copySourceWeights?: Record<string, number[]> } }).config;
+  assert.equal(refitted.copyWeights, undefined, 'without --shared the one table is not written');
+  assert.deepEqual(Object.keys(refitted.copySourceWeights ?? {}), ['above']);
+  await assert.rejects(run('node', [CLI, 'fit-copy', '--model', other, '--corpus', corpus, '--sources', 'sideways', '--backend', 'wasm']), /unknown source "sideways"/);
   assert.equal(readFileSync(join(other, 'NOTES.md'), 'utf8'), 'kept', 'only the metadata is rewritten');
   const evaluated = await run('node', [CLI, 'eval', '--model', other, '--corpus', corpus, '--samples', '20', '--batches', '1', '--backend', 'wasm']);
   assert.ok((JSON.parse(evaluated.stdout) as { exactMatch: number }).exactMatch >= 0);

@@ -19,13 +19,13 @@ const view: EncoderStateView = {
   outputGate: [[0.4, 0.6], [0.7, 0.3]],
   finalHidden: [[0.3, 0.9]],
   finalCell: [[0, 3]],
-  greedy: { prime: ['<start>', 'a', 'b'], steps: [{ top: [{ token: 'c', prob: 0.6 }], stopProb: 0.1, chosen: 'c', chosenProb: 0.6, copyMatch: 4, copyWeight: 0.5, copyFrom: ['above', 'below'] }, { top: [], stopProb: 0.7, chosen: null, chosenProb: 0.7, copyMatch: 0, copyWeight: 0, copyFrom: [] }], text: 'c', logProb: -0.87, complete: true },
+  greedy: { prime: ['<start>', 'a', 'b'], steps: [{ top: [{ token: 'c', prob: 0.6 }], stopProb: 0.1, chosen: 'c', chosenProb: 0.6, copyMatch: 4, copyWeight: 0.5, copyFrom: ['above', 'files'], copyFiles: ['src/other.ts'] }, { top: [], stopProb: 0.7, chosen: null, chosenProb: 0.7, copyMatch: 0, copyWeight: 0, copyFrom: [], copyFiles: [] }], text: 'c', logProb: -0.87, complete: true },
   candidates: [{ text: 'c', logProb: -0.87, confidence: 0.42 }],
   engineMs: 3,
 };
 
 test('worker protocol: a trace request and its answer pass; malformed ones do not', () => {
-  const trace = { kind: 'trace', requestId: 4, before: 'ab', windowStart: 0, atFileStart: true, below: '', language: 'typescript', beamWidth: 3, maxChars: 32, traceChars: 48, layer: 0, topK: 5 };
+  const trace = { kind: 'trace', requestId: 4, before: 'ab', windowStart: 0, atFileStart: true, below: '', path: 'file:///test.ts', language: 'typescript', beamWidth: 3, maxChars: 32, traceChars: 48, layer: 0, topK: 5 };
   assert.ok(isHostToWorker(trace));
   assert.ok(!isHostToWorker({ ...trace, traceChars: 0 }));
   assert.ok(!isHostToWorker({ ...trace, layer: -1 }));

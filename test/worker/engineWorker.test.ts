@@ -18,7 +18,7 @@ after(async () => {
   await client.dispose();
 });
 
-const params = (window: string) => ({ before: window, windowStart: 0, atFileStart: true, below: '', language: 'typescript', beamWidth: 2, maxChars: 16 });
+const params = (window: string) => ({ before: window, windowStart: 0, atFileStart: true, below: '', path: 'file:///test.ts', language: 'typescript', beamWidth: 2, maxChars: 16 });
 
 test('the worker loads a model and answers suggestions', async () => {
   const info = await client.load(MODEL, 'wasm');
@@ -52,7 +52,31 @@ test('a corrupt model is reported with the file name; the worker keeps serving t
   assert.equal((await client.suggest(params('function gre')))?.candidates[0]?.text, 'et');
 });
 
+test('other files sent as context are copied from, survive a model reload, and can be forgotten', async () => {
+  const prefix = 'const widget = makeZqxFlurb';
+  const other = 'file:///w/src/widgets.ts';
+  const before = (await client.suggest({ ...params(prefix), beamWidth: 1 }))?.candidates[0]?.text;
+  assert.notEqual(before, 'Gadget');
+  client.contextFile(other, 'export function makeZqxFlurbGadget(size: number) {\n  return size;\n}\n');
+  const copied = async (): Promise<string | undefined> => (await client.suggest({ ...params(prefix), beamWidth: 1 }))?.candidates[0]?.text;
+  // The worker indexes other files in idle time, never inside a request: a request right after may not see it yet.
+  const deadline = Date.now() + 5_000;
+  while ((await copied()) !== 'Gadget' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  assert.equal(await copied(), 'Gadget');
+  await client.load(MODEL, 'wasm');
+  assert.equal(await copied(), 'Gadget', 'the worker keeps the other files across a model switch');
+  // The document's own copy in the ring is not searched: with its path, the request sees nothing to copy.
+  assert.notEqual((await client.suggest({ ...params(prefix), beamWidth: 1, path: other }))?.candidates[0]?.text, 'Gadget');
+  client.contextFile(other, null);
+  await new Promise((r) => setTimeout(r, 100)); // the idle rebuild without it
+  assert.notEqual(await copied(), 'Gadget');
+});
+
 test('message guards accept the protocol and refuse anything else', () => {
+  assert.ok(isHostToWorker({ kind: 'contextFile', requestId: 9, path: 'file:///a.ts', text: 'x' }));
+  assert.ok(isHostToWorker({ kind: 'contextFile', requestId: 9, path: 'file:///a.ts', text: null }));
+  assert.ok(!isHostToWorker({ kind: 'contextFile', requestId: 9, path: 'file:///a.ts' }));
+  assert.ok(!isHostToWorker({ kind: 'suggest', requestId: 1, before: 'x', windowStart: 0, atFileStart: true, below: '', language: 'ts', beamWidth: 1, maxChars: 8 }), 'a suggest without the document path');
   assert.ok(isHostToWorker({ kind: 'cancel', requestId: 3 }));
   assert.ok(isHostToWorker({ kind: 'load', requestId: 1, modelDir: '/m', backend: 'wasm' }));
   assert.ok(!isHostToWorker({ kind: 'load', requestId: 1, modelDir: '/m', backend: 'gpu' }));

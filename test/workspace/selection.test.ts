@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, before, test } from 'node:test';
-import { CandidateFile, GitignoreRules, secretInContent, selectFiles } from '../../src/workspace/selection';
+import { CandidateFile, GitignoreRules, secretInContent, selectFiles, textSkipReason } from '../../src/workspace/selection';
 
 // A fixture tree on disk, made fresh per run: binary and secret files are not worth committing.
 let root: string;
@@ -105,4 +105,13 @@ test('content marks a secret whatever the file is called; hex digests and ordina
   assert.equal(secretInContent('sha = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"'), null);
   assert.equal(secretInContent('msg = "this is a perfectly ordinary sentence in a string"'), null);
   assert.equal(secretInContent('export const INITIAL_STATE_FOR_THE_COMPONENT_TREE = 1;'), null);
+});
+
+test('open documents meet the same content rules as files read from disk (textSkipReason)', () => {
+  assert.equal(textSkipReason('export function add(a: number, b: number) {\n  return a + b;\n}\n'), null);
+  assert.equal(textSkipReason(`var a=${'x+1,'.repeat(600)}0;`), 'minified or generated');
+  assert.equal(textSkipReason('const key = "AKIAABCDEFGHIJKLMNOP";\n'), 'may hold secrets');
+  assert.equal(textSkipReason('  \n\n'), 'empty');
+  assert.equal(textSkipReason('ok\0binary'), 'binary');
+  assert.equal(textSkipReason(`${'0123456789 '.repeat(100)}\n`), 'minified or generated', 'mostly not letters');
 });

@@ -45,8 +45,12 @@ export interface FamilyFigures {
   /** Exact match of the LSTM without the copy prior, and of copying alone. */
   lstmExactMatch?: number | null;
   copyOnlyExactMatch?: number | null;
-  /** With --below: the exact match on the same cursors when copying only from above the cursor. */
+  /** With --below or --files: the exact match on the same cursors when copying only from above the cursor. */
   exactMatchAboveOnly?: number | null;
+  /** With --below and --files: copying from the whole document but not from other files. */
+  exactMatchWithBelow?: number | null;
+  /** With --below or --files: where the answers could be copied from at all (referenceFoundIn). */
+  referenceFoundIn?: { above: number; below: number; files: number; nowhere: number };
 }
 
 /** Sampled windows whose targets both the seq2seq model and the n-gram are scored on. */
@@ -115,22 +119,105 @@ export interface Judged {
 }
 
 /**
- * The engine's top suggestion at each cursor; `copy: false` scores the LSTM alone, without the copy prior, and
- * `below` lets it copy from the file below the cursor's line too, as the editor does.
+ * What a suggestion may see besides the text before the cursor, as in the editor: the rest of the document below
+ * the cursor's line, and the N files nearest to the cursor's file (the other open files of a user at work there).
  */
-export function judge(engine: CompletionEngine, cursors: CursorSample[], beamWidth = 1, copy = true, below = false): Judged[] {
-  return cursors.map((c) => {
+export interface EvalContext {
+  below?: boolean;
+  neighbours?: number;
+  /** Every file of the corpus, where the neighbours are chosen from. */
+  corpus?: readonly SourceFile[];
+}
+
+/**
+ * The `n` files nearest to `file` in the corpus: those sharing the deepest folder first (the same project, then
+ * the same package), then the closest in path order; never the file itself.
+ */
+export function neighbourFiles(file: SourceFile, corpus: readonly SourceFile[], n: number): SourceFile[] {
+  if (n <= 0) return [];
+  const dirs = (p: string): string[] => p.split('/').slice(0, -1);
+  const mine = dirs(file.path);
+  const sorted = [...corpus].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const at = sorted.findIndex((f) => f.path === file.path);
+  const shared = (p: string): number => {
+    const d = dirs(p);
+    let k = 0;
+    while (k < d.length && k < mine.length && d[k] === mine[k]) k++;
+    return k;
+  };
+  return sorted
+    .map((f, i) => ({ f, depth: shared(f.path), distance: Math.abs(i - at) }))
+    .filter((x) => x.f.path !== file.path && x.depth > 0)
+    .sort((a, b) => b.depth - a.depth || a.distance - b.distance)
+    .slice(0, n)
+    .map((x) => x.f);
+}
+
+/** Runs `fn` over the cursors file by file, with the engine's other-files context set to each file's neighbours. */
+function withNeighbours<T>(engine: CompletionEngine, cursors: CursorSample[], context: EvalContext, fn: (c: CursorSample) => T): T[] {
+  const n = context.neighbours ?? 0;
+  engine.context.clear();
+  if (n <= 0 || !context.corpus) return cursors.map(fn);
+  const out = new Array<T>(cursors.length);
+  const byFile = new Map<string, number[]>();
+  cursors.forEach((c, i) => byFile.set(c.file.path, [...(byFile.get(c.file.path) ?? []), i]));
+  for (const [, indexes] of byFile) {
+    const file = (cursors[indexes[0] as number] as CursorSample).file;
+    engine.context.clear();
+    for (const f of neighbourFiles(file, context.corpus, n).reverse()) engine.context.put(f.path, f.text); // nearest newest
+    engine.context.prepareAll();
+    for (const i of indexes) out[i] = fn(cursors[i] as CursorSample);
+  }
+  engine.context.clear();
+  return out;
+}
+
+/**
+ * The engine's top suggestion at each cursor; `copy: false` scores the LSTM alone, without the copy prior; the
+ * context lets it copy from the file below the cursor's line and from neighbouring files too, as the editor does.
+ */
+export function judge(engine: CompletionEngine, cursors: CursorSample[], beamWidth = 1, copy = true, context: EvalContext = {}): Judged[] {
+  return withNeighbours(engine, cursors, context, (c) => {
     const prefix = c.file.text.slice(0, c.offset);
-    const request = { prefix, language: c.file.family, beamWidth, ...(copy ? {} : { copy: false }), ...(below ? { below: textBelow(c.file.text.slice(c.offset)) } : {}) };
+    const request = {
+      prefix,
+      language: c.file.family,
+      beamWidth,
+      path: c.file.path,
+      ...(copy ? {} : { copy: false }),
+      ...(context.below ? { below: textBelow(c.file.text.slice(c.offset)) } : {}),
+    };
     const best = engine.suggest(request).candidates[0];
     const text = best?.text ?? '';
     return { confidence: best?.confidence ?? 0, shown: text !== '', correct: text === c.reference };
   });
 }
 
-export function exactMatch(engine: CompletionEngine, cursors: CursorSample[], beamWidth = 1, copy = true): number | null {
+/** Characters before the cursor that must come with the reference for it to count as found somewhere. */
+const FOUND_CONTEXT = 6;
+
+/**
+ * Where copying could find each cursor's answer at all: the share of cursors whose reference, with the
+ * FOUND_CONTEXT characters before it, occurs above the cursor, else only below its line, else only in the
+ * neighbouring files, else nowhere. The ceiling of what each source can add.
+ */
+export function referenceFoundIn(cursors: CursorSample[], context: EvalContext): { above: number; below: number; files: number; nowhere: number } {
+  const found = { above: 0, below: 0, files: 0, nowhere: 0 };
+  for (const c of cursors) {
+    const t = c.file.text;
+    const key = t.slice(Math.max(0, c.offset - FOUND_CONTEXT), c.offset) + c.reference;
+    if (t.slice(0, c.offset).includes(key)) found.above++;
+    else if (context.below && textBelow(t.slice(c.offset)).includes(key)) found.below++;
+    else if (context.corpus && neighbourFiles(c.file, context.corpus, context.neighbours ?? 0).some((f) => Vocabulary.normalise(f.text).includes(key))) found.files++;
+    else found.nowhere++;
+  }
+  const n = Math.max(1, cursors.length);
+  return { above: found.above / n, below: found.below / n, files: found.files / n, nowhere: found.nowhere / n };
+}
+
+export function exactMatch(engine: CompletionEngine, cursors: CursorSample[], beamWidth = 1, copy = true, context: EvalContext = {}): number | null {
   if (cursors.length === 0) return null;
-  return judge(engine, cursors, beamWidth, copy).filter((j) => j.correct).length / cursors.length;
+  return judge(engine, cursors, beamWidth, copy, context).filter((j) => j.correct).length / cursors.length;
 }
 
 /**

@@ -1,5 +1,6 @@
 // Hyperparameters in one place; each default carries the reason it was chosen.
 import { MAX_MATCH } from '../inference/copy';
+import { COPY_ORIGINS, CopyOrigin } from '../../shared/encoderStateView';
 
 export interface ModelConfig {
   /** LSTM units per layer. 256 keeps a decoder step well under a millisecond on wasm (batch 1). */
@@ -26,6 +27,11 @@ export interface ModelConfig {
    * text by `fit-copy`; absent, the rule len / (len + 4).
    */
   copyWeights?: number[];
+  /**
+   * Per source of the copied text (above the cursor, below its line, other files, workspace memory), a table like
+   * copyWeights fitted by `fit-copy --by-source`; a source without one uses copyWeights, else the rule.
+   */
+  copySourceWeights?: Partial<Record<CopyOrigin, number[]>>;
 }
 
 export const DEFAULT_MODEL_CONFIG: ModelConfig = {
@@ -97,9 +103,15 @@ export function validateModelConfig(c: ModelConfig): void {
     throw new Error('config.decoderPrime must be an integer from 0 to minContextChars');
   }
   if (typeof c.peephole !== 'boolean') throw new Error('config.peephole must be true or false');
-  const w = c.copyWeights;
-  if (w !== undefined && !(Array.isArray(w) && w.length === MAX_MATCH + 1 && w.every((x) => typeof x === 'number' && x >= 0 && x < 1))) {
-    throw new Error(`config.copyWeights must hold ${MAX_MATCH + 1} numbers in [0, 1)`);
+  const isTable = (w: unknown): boolean => Array.isArray(w) && w.length === MAX_MATCH + 1 && w.every((x) => typeof x === 'number' && x >= 0 && x < 1);
+  if (c.copyWeights !== undefined && !isTable(c.copyWeights)) throw new Error(`config.copyWeights must hold ${MAX_MATCH + 1} numbers in [0, 1)`);
+  const bySource: unknown = c.copySourceWeights;
+  if (bySource !== undefined) {
+    if (typeof bySource !== 'object' || bySource === null || Array.isArray(bySource)) throw new Error('config.copySourceWeights must be an object');
+    for (const [origin, w] of Object.entries(bySource)) {
+      if (!COPY_ORIGINS.includes(origin as CopyOrigin)) throw new Error(`config.copySourceWeights has an unknown source "${origin}"`);
+      if (!isTable(w)) throw new Error(`config.copySourceWeights.${origin} must hold ${MAX_MATCH + 1} numbers in [0, 1)`);
+    }
   }
   if (c.minContextChars > c.maxContextChars) throw new Error('config.minContextChars must not exceed maxContextChars');
 }

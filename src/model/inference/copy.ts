@@ -23,20 +23,57 @@ function key(text: string, end: number, mask: number): number {
   return (h ^ (h >>> 15)) & mask;
 }
 
-/** One searchable text: every position that follows MIN_MATCH characters is chained under their hash. */
+/** Hash buckets of an index over `chars` characters: about one per position, between 2^10 and 2^20. */
+const bucketBits = (chars: number): number => Math.min(20, Math.max(10, Math.ceil(Math.log2(chars + 1))));
+
+/**
+ * One searchable text: every position that follows MIN_MATCH characters is chained under their hash. Text can be
+ * appended (typing at the end of a document, or a large text indexed a chunk at a time in idle time), and a floor
+ * hides the text before it, so a window that slides forward is searched without rebuilding.
+ */
 export class MatchIndex {
   private readonly head: Int32Array;
-  private readonly prev: Int32Array;
+  private prev: Int32Array;
   private readonly mask: number;
+  private chars = '';
+  /** Positions before the floor are not offered, nor compared: the index behaves as if its text began there. */
+  floor = 0;
 
-  constructor(readonly text: string) {
-    // About one bucket per position (between 2^10 and 2^20): a document's index is rebuilt per request.
-    const bits = Math.min(20, Math.max(10, Math.ceil(Math.log2(text.length + 1))));
-    this.mask = (1 << bits) - 1;
-    this.head = new Int32Array(1 << bits).fill(-1);
-    this.prev = new Int32Array(text.length);
+  /** `expectedChars` sizes the hash table (the text may grow past it); by default, the text's own length. */
+  constructor(text = '', expectedChars = text.length) {
+    this.mask = (1 << bucketBits(expectedChars)) - 1;
+    this.head = new Int32Array(this.mask + 1).fill(-1);
+    this.prev = new Int32Array(Math.max(16, text.length));
+    this.append(text);
+  }
+
+  get text(): string {
+    return this.chars;
+  }
+
+  /** The searchable length: from the floor to the end. */
+  get length(): number {
+    return this.chars.length - this.floor;
+  }
+
+  /** Bytes held: the two chain tables and the text (2 bytes a character at most). */
+  get residentBytes(): number {
+    return this.head.byteLength + this.prev.byteLength + 2 * this.chars.length;
+  }
+
+  /** Adds `more` at the end; costs O(more.length). */
+  append(more: string): void {
+    if (more === '') return;
+    const from = this.chars.length;
+    this.chars += more;
+    const text = this.chars;
+    if (this.prev.length < text.length) {
+      const grown = new Int32Array(Math.max(text.length, 2 * this.prev.length));
+      grown.set(this.prev);
+      this.prev = grown;
+    }
     // End positions run up to length - 1 so that every occurrence has a next character to offer.
-    for (let end = MIN_MATCH; end < text.length; end++) {
+    for (let end = Math.max(MIN_MATCH, from); end < text.length; end++) {
       const k = key(text, end, this.mask);
       this.prev[end] = this.head[k] as number;
       this.head[k] = end;
@@ -45,29 +82,34 @@ export class MatchIndex {
 
   /**
    * Adds to `votes` the characters after the longest occurrences of `tail`'s suffix (latest first), if they are at
-   * least `atLeast` long and their next character lies before `limit`; returns the longest length found (0 if none
-   * reaches `atLeast`).
+   * least `atLeast` long and their next character lies in [floor, limit) outside `skip`; returns the longest length
+   * found (0 if none reaches `atLeast`). `found` receives the positions of the next characters that voted.
    */
-  collect(tail: string, atLeast: number, votes: Map<string, number>, limit = this.text.length): number {
+  collect(tail: string, atLeast: number, votes: Map<string, number>, limit = this.chars.length, skip?: { from: number; to: number }, found: number[] = []): number {
     if (tail.length < MIN_MATCH) return 0;
+    const text = this.chars;
     let best = 0;
-    const found: string[] = []; // the next characters of the occurrences at the best length
+    found.length = 0; // the end positions of the occurrences at the best length
     let end = this.head[key(tail, tail.length, this.mask)] as number;
-    for (let links = 0; end >= 0 && links < MAX_CHAIN; links++, end = this.prev[end] as number) {
+    for (let links = 0; end >= this.floor && links < MAX_CHAIN; links++, end = this.prev[end] as number) {
       if (end >= limit) continue; // fitting reads a whole file but may only copy from before the position
+      if (skip && end >= skip.from && end - MIN_MATCH < skip.to) continue;
       let len = 0;
-      const most = Math.min(MAX_MATCH, end, tail.length);
-      while (len < most && this.text.charCodeAt(end - 1 - len) === tail.charCodeAt(tail.length - 1 - len)) len++;
+      const most = Math.min(MAX_MATCH, end - this.floor, tail.length);
+      while (len < most && text.charCodeAt(end - 1 - len) === tail.charCodeAt(tail.length - 1 - len)) len++;
       if (len < MIN_MATCH || len < atLeast || len < best) continue;
       if (len > best) {
         best = len;
         found.length = 0;
       }
-      if (found.length < MAX_VOTES) found.push(this.text[end] as string);
+      if (found.length < MAX_VOTES) found.push(end);
     }
     if (best === 0) return 0;
     if (best > atLeast) votes.clear(); // a longer match elsewhere outranks what earlier indexes offered
-    for (const next of found) votes.set(next, (votes.get(next) ?? 0) + 1);
+    for (const at of found) {
+      const next = text[at] as string;
+      votes.set(next, (votes.get(next) ?? 0) + 1);
+    }
     return best;
   }
 }
@@ -84,13 +126,19 @@ export interface CopyGuess {
   total: number;
   /** The sources whose occurrences voted (those at the winning length), in source order. */
   from: CopyOrigin[];
+  /** The other files whose occurrences voted, by name (only for sources that can name a position). */
+  files: string[];
 }
 
 /** A text to copy from, and where in it copying must stop (its end, unless fitting reads a whole file). */
 export interface CopySource {
   index: MatchIndex;
   limit?: number;
+  /** Next-character positions never offered: the document itself, where it also sits among the other files. */
+  skip?: { from: number; to: number };
   origin?: CopyOrigin;
+  /** The file a position of `index` belongs to, for sources that hold several files. */
+  nameAt?: (position: number) => string;
 }
 
 /** The votes of the longest occurrences of `tail`'s suffix over all sources; equal lengths pool their votes. */
@@ -98,22 +146,46 @@ export function copyGuess(tail: string, sources: readonly CopySource[]): CopyGue
   const votes = new Map<string, number>();
   let length = 0;
   let from: CopyOrigin[] = [];
-  for (const { index, limit, origin } of sources) {
-    const found = index.collect(tail, length, votes, limit);
+  let files: string[] = [];
+  const ends: number[] = [];
+  for (const { index, limit, skip, origin, nameAt } of sources) {
+    const found = index.collect(tail, length, votes, limit, skip, ends);
     if (found === 0) continue;
     // A longer match replaces the votes so far (collect cleared them); an equal one adds to them.
-    if (found > length) from = [];
+    if (found > length) {
+      from = [];
+      files = [];
+    }
     length = found;
     if (origin && !from.includes(origin)) from.push(origin);
+    if (nameAt) for (const end of ends) if (!files.includes(nameAt(end))) files.push(nameAt(end));
   }
   let total = 0;
   for (const n of votes.values()) total += n;
-  return { length, votes, total, from };
+  return { length, votes, total, from, files };
 }
 
 /**
- * The texts a suggestion may copy from (the document before the cursor first, then the workspace memory) and
- * the last characters before the cursor, to which the decoder's own characters are appended.
+ * The copy prior's weight per match length 0..MAX_MATCH, fitted on held-out text (`fit-copy`): one table for every
+ * source, and optionally one per source, since a match above the cursor, below it, in another file or in the
+ * workspace memory is not equally good evidence.
+ */
+export interface CopyWeights {
+  all?: readonly number[];
+  bySource?: Partial<Record<CopyOrigin, readonly number[]>>;
+}
+
+/** The weight for a match of `length` whose first (highest-priority) source is `origin`: fitted if fitted, else the rule. */
+export function copyWeight(weights: CopyWeights | undefined, length: number, origin: CopyOrigin | undefined): number {
+  if (length < MIN_MATCH) return 0;
+  const at = Math.min(length, MAX_MATCH);
+  return (origin ? weights?.bySource?.[origin]?.[at] : undefined) ?? weights?.all?.[at] ?? ruleWeight(length);
+}
+
+/**
+ * The texts a suggestion may copy from (in priority order: the document before the cursor, below its line, the
+ * other files, the workspace memory) and the last characters before the cursor, to which the decoder's own
+ * characters are appended.
  */
 export class CopyPrior {
   private readonly tail: string;
@@ -121,9 +193,9 @@ export class CopyPrior {
 
   constructor(
     private readonly vocab: Vocabulary,
-    indexes: readonly (MatchIndex | { index: MatchIndex; origin: CopyOrigin })[],
+    indexes: readonly (MatchIndex | CopySource)[],
     before: string,
-    private readonly weights?: readonly number[],
+    private readonly weights?: CopyWeights,
   ) {
     this.tail = before.slice(-MAX_MATCH);
     this.sources = indexes.map((i) => (i instanceof MatchIndex ? { index: i } : i));
@@ -133,20 +205,19 @@ export class CopyPrior {
     return copyGuess((this.tail + generated).slice(-MAX_MATCH), this.sources);
   }
 
-  /** The weight of the copy distribution for a match of this length: the model's fitted table, else the rule. */
-  weight(length: number): number {
-    if (length < MIN_MATCH) return 0;
-    return this.weights?.[Math.min(length, MAX_MATCH)] ?? ruleWeight(length);
+  /** The weight of the copy distribution for a guess: by its length and the source it came from first. */
+  weight(guess: Pick<CopyGuess, 'length' | 'from'>): number {
+    return copyWeight(this.weights, guess.length, guess.from[0]);
   }
 
   /**
    * Mixes the copy guess into logp[offset .. offset + V) in place: log((1 − w)·p_lstm + w·p_copy). Returns the
-   * match length and the weight given to copying (0 when nothing matched).
+   * match length, the weight given to copying (0 when nothing matched) and where the copied text was.
    */
-  mixInto(logp: Float32Array, offset: number, generated: string): { length: number; weight: number; from: CopyOrigin[] } {
+  mixInto(logp: Float32Array, offset: number, generated: string): { length: number; weight: number; from: CopyOrigin[]; files: string[] } {
     const g = this.guess(generated);
-    const w = this.weight(g.length);
-    if (w === 0 || g.total === 0) return { length: 0, weight: 0, from: [] };
+    const w = this.weight(g);
+    if (w === 0 || g.total === 0) return { length: 0, weight: 0, from: [], files: [] };
     const keep = Math.log(1 - w);
     for (let id = 0; id < this.vocab.size; id++) logp[offset + id] = (logp[offset + id] as number) + keep;
     for (const [ch, n] of g.votes) {
@@ -154,6 +225,6 @@ export class CopyPrior {
       const p = Math.exp(logp[offset + id] as number) + (w * n) / g.total;
       logp[offset + id] = Math.log(p);
     }
-    return { length: g.length, weight: w, from: g.from };
+    return { length: g.length, weight: w, from: g.from, files: g.files };
   }
 }

@@ -27,8 +27,10 @@ export interface DecodeStep {
   /** Length of the earlier text the copy prior matched at this step (0: none), and the weight it got. */
   copyMatch: number;
   copyWeight: number;
-  /** Where the matched text was: above the cursor, below its line, the workspace memory (empty: no match). */
+  /** Where the matched text was: above the cursor, below its line, other files, the workspace memory (empty: no match). */
   copyFrom: CopyOrigin[];
+  /** Which other files, by name, when copyFrom holds 'files'. */
+  copyFiles: string[];
 }
 
 export interface DecodeTrace {
@@ -82,18 +84,18 @@ export function traceGreedyDecode(
   let complete = true;
   for (;;) {
     const logp = net.logProbs(net.step('decoderLstm', [input], state), 1); // [vocab]
-    const copied = options.copy ? options.copy.mixInto(logp, 0, vocab.decode(ids)) : { length: 0, weight: 0, from: [] };
+    const copied = options.copy ? options.copy.mixInto(logp, 0, vocab.decode(ids)) : { length: 0, weight: 0, from: [], files: [] };
     const row = next[phase] as Int8Array;
     const { stopMass, stopLogProb, bestId, best } = splitAtStop(logp, 0, row);
     const top = topProbabilities(logp, options.topK, vocab);
     const atLimit = ids.length >= options.maxChars;
     if (atLimit || bestId < 0 || stopLogProb >= best) {
-      steps.push({ top, stopProb: stopMass, chosen: null, chosenProb: stopMass, copyMatch: copied.length, copyWeight: copied.weight, copyFrom: copied.from });
+      steps.push({ top, stopProb: stopMass, chosen: null, chosenProb: stopMass, copyMatch: copied.length, copyWeight: copied.weight, copyFrom: copied.from, copyFiles: copied.files });
       if (atLimit) complete = false;
       else logProb += stopLogProb;
       break;
     }
-    steps.push({ top, stopProb: stopMass, chosen: vocab.charOf(bestId), chosenProb: Math.exp(best), copyMatch: copied.length, copyWeight: copied.weight, copyFrom: copied.from });
+    steps.push({ top, stopProb: stopMass, chosen: vocab.charOf(bestId), chosenProb: Math.exp(best), copyMatch: copied.length, copyWeight: copied.weight, copyFrom: copied.from, copyFiles: copied.files });
     ids.push(bestId);
     logProb += best;
     phase = row[bestId] as Phase;

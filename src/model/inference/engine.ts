@@ -2,7 +2,9 @@
 // the encoder-state cache and the decoder for one loaded model.
 import { COPY_AFTER_CHARS, COPY_CONTEXT_CHARS } from '../../shared/window';
 import { ContextWindow, contextWindow, decoderPrime, encoderTokens } from '../graph/context';
-import { CopyPrior, MatchIndex } from './copy';
+import { CopyPrior, CopySource, CopyWeights, MatchIndex } from './copy';
+import { ContextFiles } from './contextFiles';
+import { DocumentIndexes } from './documentIndex';
 import { Candidate, DecodeOptions, Decoder } from './decode';
 import { DecodeTrace, tokenLabel, traceGreedyDecode } from './decodeTrace';
 import { EncoderCache } from './encoderCache';
@@ -27,6 +29,10 @@ export interface SuggestRequest {
   stopAt?: StopAt;
   /** The document below the cursor's line (textBelow in src/shared/window.ts): suggestions may copy from it too. */
   below?: string;
+  /** The document's path or URI: its own (older) text among the other files is not searched twice. */
+  path?: string;
+  /** false: do not copy from the other files (setContextFile) for this request. */
+  files?: boolean;
   /** false turns copying off for this request. */
   copy?: boolean;
 }
@@ -68,14 +74,22 @@ export class CompletionEngine {
   private readonly cache: EncoderCache;
   private readonly decoder: Decoder;
   private memory: MatchIndex | null = null;
+  /** The user's other files (open, recently edited or saved), searched by the copy prior after the document. */
+  readonly context: ContextFiles;
+  private readonly documentIndexes = new DocumentIndexes();
+  private readonly copyWeights: CopyWeights;
   /** The window that begins one stride after the last request's, still to be read ahead (see prepareNextWindow). */
   private nextWindow: { tokens: number[] } | null = null;
 
-  constructor(readonly model: Seq2SeqModel, options: { cache?: boolean } = {}) {
+  /** `context`: the other files, when their owner outlives this engine (the worker keeps them across model switches). */
+  constructor(readonly model: Seq2SeqModel, options: { cache?: boolean; context?: ContextFiles } = {}) {
+    this.context = options.context ?? new ContextFiles();
     this.net = new InferenceNet(model);
     // Six windows: the one being typed in, the one its next slide starts (read ahead), and a few to jump back to.
     this.cache = new EncoderCache(this.net, options.cache === false ? 0 : 6);
     this.decoder = new Decoder(this.net, model.vocab);
+    const c = model.config;
+    this.copyWeights = { ...(c.copyWeights ? { all: c.copyWeights } : {}), ...(c.copySourceWeights ? { bySource: c.copySourceWeights } : {}) };
   }
 
   private cut(request: Pick<SuggestRequest, 'prefix' | 'window'>): CutText {
@@ -119,15 +133,29 @@ export class CompletionEngine {
     return { candidates: this.decoder.decode(state, inputs.prime, decodeOptions(request), this.copyPrior(request, cut)), encoderSteps: stepsRun };
   }
 
+  /**
+   * The copy sources of a request, in priority order: the document above the cursor and below its line (indexes
+   * kept across requests, see DocumentIndexes), the other files, the workspace memory.
+   */
   private copyPrior(request: SuggestRequest, cut: CutText): CopyPrior | undefined {
     if (request.copy === false) return undefined;
     const below = request.below ? Vocabulary.normalise(request.below).slice(0, COPY_AFTER_CHARS) : '';
-    const indexes = [
-      { index: new MatchIndex(cut.copyText), origin: 'above' as const },
-      ...(below ? [{ index: new MatchIndex(below), origin: 'below' as const }] : []),
+    const files = request.files === false ? null : this.context.source(request.path);
+    const sources: CopySource[] = [
+      { index: this.documentIndexes.above(cut.copyText), origin: 'above' },
+      ...(below ? [{ index: this.documentIndexes.below(below), origin: 'below' as const }] : []),
+      ...(files ? [{ ...files, origin: 'files' as const }] : []),
       ...(this.memory ? [{ index: this.memory, origin: 'memory' as const }] : []),
     ];
-    return new CopyPrior(this.model.vocab, indexes, cut.copyText, this.model.config.copyWeights);
+    return new CopyPrior(this.model.vocab, sources, cut.copyText, this.copyWeights);
+  }
+
+  /**
+   * Idle work, a slice at a time (a few milliseconds): read ahead the window the next slide starts, then index the
+   * other files. True while more remains; the worker stops calling as soon as a request waits.
+   */
+  prepareIdle(): boolean {
+    return this.prepareNextWindow() || this.context.prepare();
   }
 
   /**

@@ -106,6 +106,11 @@ export class WindowSampler {
     return this.texts[i] as string;
   }
 
+  /** The path of file i, as the corpus gave it. */
+  filePath(i: number): string {
+    return (this.files[i] as SourceFile).path;
+  }
+
   private pickFile(rng: Rng): number {
     const x = rng.next() * this.totalChars;
     let lo = 0;

@@ -1,0 +1,98 @@
+// Feeds the engine the user's other files: documents they open, save, or leave after editing them. Each passes
+// the one file policy first (the fine-tune's: .gitignore, secrets, lock files, binary, minified, huge), so
+// nothing the fine-tune would refuse is ever copied from. Driven by document events only: no keystroke reads a
+// file, and the disk is searched once, for .gitignore files, when the first document comes in.
+import * as vscode from 'vscode';
+import { FINE_TUNE_MAX_FILE_BYTES, GitignoreRules, skipByName, textSkipReason } from '../workspace/selection';
+import type { EngineController } from './engineController';
+import { excludeGlob, policyPath, readGitignoreRules } from './workspaceFiles';
+
+/** Schemes whose documents are the user's files (not output panes, settings or git's old versions). */
+const SCHEMES = new Set(['file', 'untitled', 'vscode-remote', 'vscode-userdata']);
+/** The most .gitignore files read (as the fine-tune): past it, no workspace file is let in, since a rule could be missed. */
+const MAX_GITIGNORES = 5_000;
+
+export class ContextFeed implements vscode.Disposable {
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private rules: Promise<GitignoreRules | null> | null = null;
+  /** Documents edited since they were last sent: sent when the user leaves them or saves them. */
+  private readonly edited = new Set<string>();
+  private activeUri: string | null = null;
+  /** Why each document was last left out, so the log says it once, not on every event. */
+  private readonly refused = new Map<string, string>();
+
+  constructor(
+    private readonly engine: EngineController,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.subscriptions.push(
+      vscode.workspace.onDidOpenTextDocument((d) => void this.offer(d)),
+      vscode.workspace.onDidSaveTextDocument((d) => {
+        if (d.fileName.endsWith('.gitignore')) this.rules = null;
+        this.edited.delete(d.uri.toString());
+        void this.offer(d);
+      }),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.contentChanges.length > 0) this.edited.add(e.document.uri.toString());
+      }),
+      vscode.window.onDidChangeActiveTextEditor((editor) => this.switched(editor)),
+      vscode.workspace.onDidDeleteFiles((e) => e.files.forEach((uri) => this.engine.contextFile(uri.toString(), null))),
+    );
+    this.activeUri = vscode.window.activeTextEditor?.document.uri.toString() ?? null;
+  }
+
+  /** Sends every open document again (the worker starts empty after a restart); called once the engine is ready. */
+  resend(): void {
+    for (const d of vscode.workspace.textDocuments) void this.offer(d);
+  }
+
+  private switched(editor: vscode.TextEditor | undefined): void {
+    const left = this.activeUri;
+    this.activeUri = editor?.document.uri.toString() ?? null;
+    if (!left || !this.edited.has(left)) return;
+    this.edited.delete(left);
+    const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === left);
+    if (document) void this.offer(document);
+  }
+
+  private gitignore(): Promise<GitignoreRules | null> {
+    this.rules ??= (async () => {
+      const uris = await vscode.workspace.findFiles('**/.gitignore', excludeGlob(), MAX_GITIGNORES + 1);
+      return uris.length > MAX_GITIGNORES ? null : readGitignoreRules(uris);
+    })();
+    return this.rules;
+  }
+
+  /** Sends the document if the file policy allows it, else says why (once, at debug level). */
+  private async offer(document: vscode.TextDocument): Promise<void> {
+    const uri = document.uri.toString();
+    const reason = await this.verdict(document);
+    if (reason) {
+      if (this.refused.get(uri) !== reason) this.log.debug(`[context] not copying from ${vscode.workspace.asRelativePath(document.uri)}: ${reason}`);
+      this.refused.set(uri, reason);
+      this.engine.contextFile(uri, null);
+      return;
+    }
+    this.refused.delete(uri);
+    this.engine.contextFile(uri, document.getText());
+  }
+
+  private async verdict(document: vscode.TextDocument): Promise<string | null> {
+    if (!SCHEMES.has(document.uri.scheme)) return 'not a file of the workspace';
+    // The length is known without building the text: a huge document is refused before it is read.
+    const chars = document.offsetAt(document.lineAt(document.lineCount - 1).range.end);
+    const inWorkspace = document.uri.scheme === 'untitled' ? null : policyPath(document.uri);
+    const byName = skipByName(inWorkspace ?? document.uri.path, chars, { maxFileBytes: FINE_TUNE_MAX_FILE_BYTES, maxTotalChars: Infinity });
+    if (byName) return byName;
+    if (inWorkspace !== null) {
+      const rules = await this.gitignore();
+      if (!rules) return `more than ${MAX_GITIGNORES} .gitignore files: the rules could not all be read`;
+      if (rules.ignores(inWorkspace)) return 'ignored by .gitignore';
+    }
+    return textSkipReason(document.getText());
+  }
+
+  dispose(): void {
+    for (const s of this.subscriptions) s.dispose();
+  }
+}

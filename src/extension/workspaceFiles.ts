@@ -1,0 +1,35 @@
+// How the extension names workspace files for the file policy (src/workspace/selection.ts) and where it reads the
+// rules from: the workspace's exclude settings and .gitignore files. Used by the fine-tune's discovery and by the
+// other-files context, so both let in exactly the same files.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { GitignoreRules } from '../workspace/selection';
+
+/** files.exclude and search.exclude (both honoured) plus the user's own exclude glob, as one glob. */
+export function excludeGlob(extra = ''): string | undefined {
+  const patterns: string[] = [];
+  for (const section of ['files', 'search']) {
+    const map = vscode.workspace.getConfiguration(section).get<Record<string, unknown>>('exclude') ?? {};
+    for (const [glob, on] of Object.entries(map)) if (on === true) patterns.push(glob);
+  }
+  if (extra.trim()) patterns.push(extra.trim());
+  return patterns.length ? `{${patterns.join(',')}}` : undefined;
+}
+
+/**
+ * A file's path relative to its own workspace folder, under the folder's name when there are several, so each
+ * folder's files meet only that folder's .gitignore rules; null for a file outside every folder.
+ */
+export function policyPath(uri: vscode.Uri): string | null {
+  const folder = vscode.workspace.getWorkspaceFolder(uri);
+  if (!folder) return null;
+  const inFolder = path.posix.relative(folder.uri.path, uri.path);
+  return (vscode.workspace.workspaceFolders?.length ?? 0) > 1 ? `${folder.index}-${folder.name}/${inFolder}` : inFolder;
+}
+
+/** Reads the .gitignore files found by a search into rules keyed like policyPath. */
+export async function readGitignoreRules(uris: readonly vscode.Uri[]): Promise<GitignoreRules> {
+  const decoder = new TextDecoder();
+  const files = await Promise.all(uris.map(async (u) => ({ path: policyPath(u) ?? u.path, content: decoder.decode(await vscode.workspace.fs.readFile(u)) })));
+  return new GitignoreRules(files);
+}
