@@ -64,7 +64,8 @@ async function main(cleanup) {
   const payload = [
     ['extensionDevelopmentPath', remoteUri(authority, extensionDir)],
     ['extensionTestsPath', remoteUri(authority, extensionTestsPath)],
-    ['extensionEnvironment', JSON.stringify({ SEQ2SEQ_TEST_WORKSPACE: workspace, SEQ2SEQ_TEST_RESULTS: resultsPath })],
+    // SEQ2SEQ_TEST_GREP=<text> runs only the tests whose title holds it (while working on one).
+    ['extensionEnvironment', JSON.stringify({ SEQ2SEQ_TEST_WORKSPACE: workspace, SEQ2SEQ_TEST_RESULTS: resultsPath, SEQ2SEQ_TEST_GREP: process.env.SEQ2SEQ_TEST_GREP ?? '' })],
   ];
   const url = `${server.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
   say(`running ${relative(repoRoot, extensionTestsPath)} for ${relative(repoRoot, extensionDir) || '.'}`);

@@ -7,7 +7,12 @@ import { hashString, Rng } from '../model/graph/rng';
 import { initBackend } from '../node/backend';
 import { readCorpus } from '../node/corpus';
 import { loadModelDir, readMemory } from '../node/modelFiles';
-import { backendOption, countOption, parse, requireString } from './options';
+import { backendOption, countOption, numberOption, parse, requireString } from './options';
+import { DEFAULT_SETTINGS } from '../completion/settings';
+import { suggestionValue } from '../model/evaluation/suggestionValue';
+
+/** The extension thresholds the figures sweep: where a longer suggestion pays for itself. */
+const EXTEND_THRESHOLDS = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95];
 
 export async function runEval(args: string[]): Promise<number> {
   const values = parse(args, {
@@ -22,7 +27,12 @@ export async function runEval(args: string[]): Promise<number> {
     memory: { type: 'string', multiple: true },
     below: { type: 'boolean' },
     files: { type: 'string' },
+    threshold: { type: 'string' },
+    'max-chars': { type: 'string' },
   });
+  // The editor's defaults: suggestions are shown from this confidence on, and are at most this long.
+  const showThreshold = numberOption(values, 'threshold', DEFAULT_SETTINGS.confidenceThreshold, 0);
+  const maxChars = countOption(values, 'max-chars', DEFAULT_SETTINGS.maxSuggestionChars, 1, 200);
   // --below: the copy prior also searches the file below the cursor's line, as the editor does; --files N: and the N
   // files nearest to the cursor's file (the user's other open files). The figures with less context are reported
   // beside it, on the same cursors.
@@ -67,7 +77,7 @@ export async function runEval(args: string[]): Promise<number> {
     const targets = sampleTargets(model, group, batches, 16, seed);
     const bpc = targets ? modelBitsPerChar(model, targets) : null;
     const context = { below: withBelow, neighbours, corpus: files };
-    const judged = judge(engine, cursors, beamWidth, true, context);
+    const judged = judge(engine, cursors, beamWidth, true, context, maxChars);
     allJudged.push(...judged);
     families[language] = {
       bitsPerChar: bpc?.bpc ?? null,
@@ -129,6 +139,8 @@ export async function runEval(args: string[]): Promise<number> {
           : {}),
         byLanguage: families,
         calibration: calibration(allJudged),
+        // Token-length suggestions beside longer ones, shown at the same threshold, on the same cursors.
+        suggestionValue: { showThreshold, maxChars, ...suggestionValue(allJudged.map((j) => j.value), showThreshold, EXTEND_THRESHOLDS) },
         suggestedThreshold: pickThreshold(calibration(allJudged), 0.7),
         seconds: (Date.now() - t0) / 1000,
       },

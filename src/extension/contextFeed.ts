@@ -7,8 +7,8 @@ import { FINE_TUNE_MAX_FILE_BYTES, GitignoreRules, skipByName, textSkipReason } 
 import type { EngineController } from './engineController';
 import { excludeGlob, policyPath, readGitignoreRules } from './workspaceFiles';
 
-/** Schemes whose documents are the user's files (not output panes, settings or git's old versions). */
-const SCHEMES = new Set(['file', 'untitled', 'vscode-remote', 'vscode-userdata']);
+/** Schemes whose documents are the user's files (not output panes or git's old versions). */
+const SCHEMES = new Set(['file', 'untitled', 'vscode-remote']);
 /** The most .gitignore files read (as the fine-tune): past it, no workspace file is let in, since a rule could be missed. */
 const MAX_GITIGNORES = 5_000;
 
@@ -36,6 +36,13 @@ export class ContextFeed implements vscode.Disposable {
         if (e.contentChanges.length > 0) this.edited.add(e.document.uri.toString());
       }),
       vscode.window.onDidChangeActiveTextEditor((editor) => this.switched(editor)),
+      // Text the user threw away (an untitled document, or edits closed without saving) is not theirs to copy
+      // from any more; a saved file stays among the recently used.
+      vscode.workspace.onDidCloseTextDocument((d) => {
+        const uri = d.uri.toString();
+        this.edited.delete(uri);
+        if (d.uri.scheme === 'untitled' || d.isDirty) this.engine.contextFile(uri, null);
+      }),
       vscode.workspace.onDidDeleteFiles((e) => e.files.forEach((uri) => this.engine.contextFile(uri.toString(), null))),
     );
     this.activeUri = vscode.window.activeTextEditor?.document.uri.toString() ?? null;
@@ -81,7 +88,11 @@ export class ContextFeed implements vscode.Disposable {
     if (!SCHEMES.has(document.uri.scheme)) return 'not a file of the workspace';
     // The length is known without building the text: a huge document is refused before it is read.
     const chars = document.offsetAt(document.lineAt(document.lineCount - 1).range.end);
-    const inWorkspace = document.uri.scheme === 'untitled' ? null : policyPath(document.uri);
+    // The workspace's files and new untitled ones; not files elsewhere (VS Code opens settings.json and the like
+    // as documents without showing them).
+    const untitled = document.uri.scheme === 'untitled';
+    const inWorkspace = untitled ? null : policyPath(document.uri);
+    if (!untitled && inWorkspace === null) return 'outside the workspace';
     const byName = skipByName(inWorkspace ?? document.uri.path, chars, { maxFileBytes: FINE_TUNE_MAX_FILE_BYTES, maxTotalChars: Infinity });
     if (byName) return byName;
     if (inWorkspace !== null) {

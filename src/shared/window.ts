@@ -17,6 +17,13 @@ export function textBelow(textAfterCursor: string): string {
   return nextLine < 0 ? '' : textAfterCursor.slice(nextLine + 1, nextLine + 1 + COPY_AFTER_CHARS);
 }
 
+/**
+ * How long a suggestion is: 'token' ends it at the end of the current token; 'auto' goes on to further tokens of
+ * the line while the model is sure of each (src/model/inference/extend.ts). The editor's setting and the CLI's flag.
+ */
+export type SuggestionLength = 'token' | 'auto';
+export const SUGGESTION_LENGTHS: readonly SuggestionLength[] = ['token', 'auto'];
+
 export interface WindowBounds {
   minContextChars: number;
   maxContextChars: number;

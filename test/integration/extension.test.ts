@@ -58,23 +58,29 @@ suite('Seq2Seq Complete in a real extension host', () => {
     const root = vscode.workspace.workspaceFolders![0]!.uri;
     // Each name is unlike anything the model could produce alone: only copying from the other file gives its end.
     const files = [
-      { rel: 'src/quokkaCart.ts', text: 'export function renderQuokkaZqxShoppingCart(cart: unknown) {}\n' },
+      { rel: 'src/quokkaCart.ts', text: 'export function renderQuokkaZqxShoppingCart(cart: unknown) {}\nexport const view = renderQuokkaZqxShoppingCart(null);\n' },
       { rel: 'ignored/walrus.ts', text: 'export const walrusHiddenZqxRegistry = 1;\n' },
       { rel: 'src/secrets.ts', text: 'export const narwhalZqxSecretThing = 1;\n' },
     ];
-    for (const f of files) {
-      const uri = vscode.Uri.joinPath(root, f.rel);
-      await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(f.text));
-      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: false });
+    const uris = files.map((f) => vscode.Uri.joinPath(root, f.rel));
+    try {
+      for (const [k, f] of files.entries()) {
+        await vscode.workspace.fs.writeFile(uris[k]!, new TextEncoder().encode(f.text));
+        await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uris[k]!), { preview: false });
+      }
+      const editor = await newEditor('const view = renderQuokkaZqx');
+      assert.equal(await acceptSuggestion(editor, 8000), 'ShoppingCart');
+      await closeAll();
+      for (const [prefix, rest] of [['walrusHiddenZqx', 'Registry'], ['narwhalZqx', 'SecretThing']] as const) {
+        const other = await newEditor(`const x = ${prefix}`);
+        assert.notEqual(await acceptSuggestion(other, 1500), rest, `${prefix} must not be copied`);
+        await closeAll();
+      }
+    } finally {
+      await closeAll();
+      for (const uri of uris) await vscode.workspace.fs.delete(uri).then(undefined, () => undefined);
+      await setting('confidenceThreshold', undefined);
     }
-    const editor = await newEditor('const view = renderQuokkaZqx');
-    assert.equal(await acceptSuggestion(editor, 8000), 'ShoppingCart');
-    for (const [prefix, rest] of [['walrusHiddenZqx', 'Registry'], ['narwhalZqx', 'SecretThing']] as const) {
-      const other = await newEditor(`const x = ${prefix}`);
-      assert.notEqual(await acceptSuggestion(other, 1500), rest, `${prefix} must not be copied`);
-    }
-    for (const f of files) await vscode.workspace.fs.delete(vscode.Uri.joinPath(root, f.rel));
-    await setting('confidenceThreshold', undefined);
   });
 
   test('a suggestion appears for a prefix and is accepted (memorised fixture model)', async () => {

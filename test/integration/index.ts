@@ -5,6 +5,7 @@ import Mocha from 'mocha';
 
 export async function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 60_000, reporter: 'spec' });
+  if (process.env.SEQ2SEQ_TEST_GREP) mocha.grep(process.env.SEQ2SEQ_TEST_GREP);
   mocha.suite.emit('pre-require', globalThis, 'integration', mocha);
   require('./extension.test');
   require('./latency.test');

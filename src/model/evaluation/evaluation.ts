@@ -6,6 +6,7 @@ import { CopyPrior, MatchIndex } from '../inference/copy';
 import type { CompletionEngine } from '../inference/engine';
 import { Rng } from '../graph/rng';
 import type { CharNgram } from './ngram';
+import type { ValueSample } from './suggestionValue';
 import { Batch, Seq2SeqModel, targetLogProbs } from '../graph/seq2seq';
 import { tf } from '../graph/tf';
 import { advance, Phase, referenceCompletion, STOP } from '../inference/tokens';
@@ -116,6 +117,8 @@ export interface Judged {
   confidence: number;
   shown: boolean; // non-empty
   correct: boolean;
+  /** For the suggestion-value figures (suggestionValue.ts): the suggestion, what could follow it, the truth. */
+  value: ValueSample;
 }
 
 /**
@@ -176,20 +179,32 @@ function withNeighbours<T>(engine: CompletionEngine, cursors: CursorSample[], co
  * The engine's top suggestion at each cursor; `copy: false` scores the LSTM alone, without the copy prior; the
  * context lets it copy from the file below the cursor's line and from neighbouring files too, as the editor does.
  */
-export function judge(engine: CompletionEngine, cursors: CursorSample[], beamWidth = 1, copy = true, context: EvalContext = {}): Judged[] {
+export function judge(engine: CompletionEngine, cursors: CursorSample[], beamWidth = 1, copy = true, context: EvalContext = {}, maxChars = 32): Judged[] {
   return withNeighbours(engine, cursors, context, (c) => {
     const prefix = c.file.text.slice(0, c.offset);
+    const after = c.file.text.slice(c.offset);
     const request = {
       prefix,
       language: c.file.family,
       beamWidth,
+      maxChars,
       path: c.file.path,
+      // Every next token the decoder would add, none kept: the figures apply each extension threshold afterwards.
+      length: 'auto' as const,
+      extendThreshold: Infinity,
       ...(copy ? {} : { copy: false }),
-      ...(context.below ? { below: textBelow(c.file.text.slice(c.offset)) } : {}),
+      ...(context.below ? { below: textBelow(after) } : {}),
     };
-    const best = engine.suggest(request).candidates[0];
+    const result = engine.suggest(request);
+    const best = result.candidates[0];
     const text = best?.text ?? '';
-    return { confidence: best?.confidence ?? 0, shown: text !== '', correct: text === c.reference };
+    const lineEnd = after.indexOf('\n');
+    return {
+      confidence: best?.confidence ?? 0,
+      shown: text !== '',
+      correct: text === c.reference,
+      value: { token: text, confidence: best?.confidence ?? 0, nextTokens: result.nextTokens ?? [], restOfLine: lineEnd < 0 ? after : after.slice(0, lineEnd) },
+    };
   });
 }
 
@@ -256,7 +271,7 @@ export interface CalibrationRow {
 }
 
 /** Precision of shown suggestions against coverage as the confidence threshold rises. */
-export function calibration(judged: Judged[], thresholds = Array.from({ length: 20 }, (_, i) => i / 20)): CalibrationRow[] {
+export function calibration(judged: readonly Pick<Judged, 'confidence' | 'shown' | 'correct'>[], thresholds = Array.from({ length: 20 }, (_, i) => i / 20)): CalibrationRow[] {
   return thresholds.map((threshold) => {
     const shown = judged.filter((j) => j.shown && j.confidence >= threshold);
     return {

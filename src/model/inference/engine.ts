@@ -8,6 +8,8 @@ import { DocumentIndexes } from './documentIndex';
 import { Candidate, DecodeOptions, Decoder } from './decode';
 import { DecodeTrace, tokenLabel, traceGreedyDecode } from './decodeTrace';
 import { EncoderCache } from './encoderCache';
+import { EXTEND_THRESHOLD, ExtendRule, keptExtension, LineExtender, NextToken } from './extend';
+import type { SuggestionLength } from '../../shared/window';
 import { InferenceNet } from './inference';
 import { familyOfLanguageId } from '../../shared/language';
 import type { Seq2SeqModel } from '../graph/seq2seq';
@@ -31,8 +33,15 @@ export interface SuggestRequest {
   below?: string;
   /** The document's path or URI: its own (older) text among the other files is not searched twice. */
   path?: string;
-  /** false: do not copy from the other files (setContextFile) for this request. */
+  /** false: do not copy from the other files (the engine's context) for this request. */
   files?: boolean;
+  /**
+   * 'token' ends the best suggestion at the end of the current token; 'auto' goes on, token by token, while each
+   * next token has at least `extendThreshold` probability (extend.ts), never past the end of the line.
+   */
+  length?: SuggestionLength;
+  extendThreshold?: number;
+  extendRule?: ExtendRule;
   /** false turns copying off for this request. */
   copy?: boolean;
 }
@@ -44,7 +53,10 @@ interface CutText {
 }
 
 export interface SuggestResult {
+  /** Best first; with length 'auto' the first one may run past its token (its confidence is still the token's). */
   candidates: Candidate[];
+  /** With length 'auto': every next token the decoder proposed for the best candidate, kept or not (for `eval`). */
+  nextTokens?: NextToken[];
   /** Encoder steps this request ran (0 when the cache held the whole window). */
   encoderSteps: number;
 }
@@ -73,6 +85,7 @@ export class CompletionEngine {
   private readonly net: InferenceNet;
   private readonly cache: EncoderCache;
   private readonly decoder: Decoder;
+  private readonly extender: LineExtender;
   private memory: MatchIndex | null = null;
   /** The user's other files (open, recently edited or saved), searched by the copy prior after the document. */
   readonly context: ContextFiles;
@@ -88,6 +101,7 @@ export class CompletionEngine {
     // Six windows: the one being typed in, the one its next slide starts (read ahead), and a few to jump back to.
     this.cache = new EncoderCache(this.net, options.cache === false ? 0 : 6);
     this.decoder = new Decoder(this.net, model.vocab);
+    this.extender = new LineExtender(this.net, model.vocab);
     const c = model.config;
     this.copyWeights = { ...(c.copyWeights ? { all: c.copyWeights } : {}), ...(c.copySourceWeights ? { bySource: c.copySourceWeights } : {}) };
   }
@@ -130,7 +144,14 @@ export class CompletionEngine {
     const inputs = this.inputsFor(cut.window, request.language);
     const { state, stepsRun } = this.cache.encode(inputs.encoder);
     this.planNextWindow(cut.window, request.language);
-    return { candidates: this.decoder.decode(state, inputs.prime, decodeOptions(request), this.copyPrior(request, cut)), encoderSteps: stepsRun };
+    const options = decodeOptions(request);
+    const copy = this.copyPrior(request, cut);
+    const candidates = this.decoder.decode(state, inputs.prime, options, copy);
+    const best = candidates[0];
+    if (request.length !== 'auto' || !best || best.text === '' || !best.complete) return { candidates, encoderSteps: stepsRun };
+    const nextTokens = this.extender.nextTokens(state, inputs.prime, best.text, options.maxChars - best.text.length, copy);
+    const kept = keptExtension(nextTokens, request.extendThreshold ?? EXTEND_THRESHOLD, request.extendRule);
+    return { candidates: [{ ...best, text: best.text + kept }, ...candidates.slice(1)], nextTokens, encoderSteps: stepsRun };
   }
 
   /**

@@ -1,0 +1,98 @@
+// Suggestions longer than one token: after the beam has chosen the current token, the decoder goes on greedily
+// to the end of the line, token by token, and the suggestion keeps each next token only while the model gives it
+// at least a calibrated probability (`eval` reports precision and keystroke savings against that threshold). It
+// never crosses the end of the line.
+import type { CopyPrior } from './copy';
+import { primeDecoder, splitAtStop } from './decode';
+import type { InferenceNet, NetState } from './inference';
+import { advance, Phase, STOP, transitionTable, TransitionTable } from './tokens';
+import type { Vocabulary } from '../graph/vocab';
+
+/** One token after the suggestion's first: its text (leading blanks included) and how sure the model was of it. */
+export interface NextToken {
+  text: string;
+  /** The probability of the token's characters together (their product). */
+  prob: number;
+  /** The probability of its least likely character: a long copied name is not penalised for its length. */
+  minCharProb: number;
+}
+
+/** Which of a token's figures the threshold applies to. */
+export type ExtendRule = 'product' | 'min';
+
+/**
+ * The default: a further token is kept while its probability is at least this. Chosen from `eval`'s curve on
+ * held-out projects (docs/figures.md): the keystroke savings it buys at the precision the product promises.
+ */
+export const EXTEND_THRESHOLD = 0.8;
+export const EXTEND_RULE: ExtendRule = 'product';
+
+/** The tokens of `tokens` kept under `threshold`: the longest run from the start whose every token reaches it. */
+export function keptExtension(tokens: readonly NextToken[], threshold: number, rule: ExtendRule = EXTEND_RULE): string {
+  let text = '';
+  for (const t of tokens) {
+    if ((rule === 'min' ? t.minCharProb : t.prob) < threshold) break;
+    text += t.text;
+  }
+  return text;
+}
+
+export class LineExtender {
+  private readonly table: TransitionTable;
+
+  constructor(private readonly net: InferenceNet, private readonly vocab: Vocabulary) {
+    this.table = transitionTable(vocab, 'line');
+  }
+
+  /**
+   * The greedy continuation of `first` (the suggestion chosen so far) to the end of the line, split into tokens
+   * with their probabilities; at most `maxChars` characters, the last token dropped if the limit cuts it. The
+   * encoder state is not modified.
+   */
+  nextTokens(encoderState: NetState, prime: readonly number[], first: string, maxChars: number, copy?: CopyPrior): NextToken[] {
+    if (maxChars <= 0) return [];
+    const primed = primeDecoder(this.net, encoderState, prime);
+    const state = primed.state;
+    let input = primed.input;
+    // Teacher-force the first token: the decoder's state after it is where the continuation starts.
+    for (const ch of first) {
+      this.net.step('decoderLstm', [input], state);
+      input = this.vocab.idOf(ch);
+    }
+    const row = this.table.next[Phase.Lead] as Int8Array; // in line mode only the newline and END stop
+    const tokens: NextToken[] = [];
+    let generated = first;
+    let token = '';
+    let prob = 1;
+    let minCharProb = 1;
+    let phase = Phase.Lead;
+    for (let k = 0; k < maxChars; k++) {
+      const logp = this.net.logProbs(this.net.step('decoderLstm', [input], state), 1);
+      copy?.mixInto(logp, 0, generated);
+      const { stopLogProb, bestId, best } = splitAtStop(logp, 0, row);
+      if (bestId < 0 || stopLogProb >= best) {
+        // The line ends here: the token in progress is complete.
+        if (token) tokens.push({ text: token, prob, minCharProb });
+        return tokens;
+      }
+      const ch = this.vocab.charOf(bestId);
+      // A change of character class closes the token in progress (blanks lead the next one, as in tokens.ts).
+      const next = advance(phase, ch, 'token');
+      if (next === STOP) {
+        tokens.push({ text: token, prob, minCharProb });
+        token = '';
+        prob = 1;
+        minCharProb = 1;
+        phase = advance(Phase.Lead, ch, 'token') as Phase;
+      } else {
+        phase = next;
+      }
+      token += ch;
+      prob *= Math.exp(best);
+      minCharProb = Math.min(minCharProb, Math.exp(best));
+      generated += ch;
+      input = bestId;
+    }
+    return tokens; // the limit cut the last token: it is not offered
+  }
+}

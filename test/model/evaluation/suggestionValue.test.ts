@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { exactlyRight, suggestionValue } from '../../../src/model/evaluation/suggestionValue';
+
+test('a suggestion is exactly right when the line goes on with it and it ends where a token ends', () => {
+  assert.ok(exactlyRight('Cart', 'Cart(items);'));
+  assert.ok(exactlyRight('Cart(items', 'Cart(items);'));
+  assert.ok(exactlyRight('Cart(items);', 'Cart(items);'));
+  assert.ok(!exactlyRight('Car', 'Cart(items);'), 'half a word');
+  assert.ok(!exactlyRight('Cart(item', 'Cart(items);'));
+  assert.ok(!exactlyRight('Cart(x', 'Cart(items);'));
+  assert.ok(!exactlyRight('', 'Cart'));
+  assert.ok(exactlyRight(')', ');'), 'punctuation may end anywhere');
+});
+
+test('precision, coverage and keystroke savings of token-length and longer suggestions on the same cursors', () => {
+  const samples = [
+    // Right first token, right next tokens.
+    { token: 'Cart', confidence: 0.9, nextTokens: [{ text: '(', prob: 0.9, minCharProb: 0.9 }, { text: 'items', prob: 0.8, minCharProb: 0.9 }, { text: ');', prob: 0.5, minCharProb: 0.6 }], restOfLine: 'Cart(items);' },
+    // Right first token, a wrong next token: extending too far loses the whole suggestion.
+    { token: 'total', confidence: 0.8, nextTokens: [{ text: ' +', prob: 0.6, minCharProb: 0.6 }], restOfLine: 'total -= 1' },
+    // Not shown (below the threshold).
+    { token: 'zzz', confidence: 0.1, nextTokens: [], restOfLine: 'abc' },
+  ];
+  const { token, auto } = suggestionValue(samples, 0.4, [0.7, 0.55]);
+  const all = 12 + 10 + 3;
+  assert.deepEqual({ ...token }, { extendThreshold: null, precision: 1, coverage: 2 / 3, keystrokeSavings: (4 + 5) / all, meanShownChars: 4.5 });
+  assert.equal(auto[0]?.precision, 1);
+  assert.equal(auto[0]?.keystrokeSavings, ('Cart(items'.length + 5) / all);
+  assert.equal(auto[1]?.precision, 0.5, 'at 0.55 the wrong " +" is kept');
+  assert.equal(auto[1]?.keystrokeSavings, 'Cart(items'.length / all);
+  assert.equal(auto.length, 4, 'each threshold under both rules');
+  assert.equal(auto[2]?.rule, 'min');
+  assert.equal(auto[3]?.keystrokeSavings, 'Cart(items);'.length / all, 'at 0.55 by the least likely character, ");" is kept too');
+});

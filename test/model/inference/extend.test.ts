@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict';
+import { before, test } from 'node:test';
+import { keptExtension } from '../../../src/model/inference/extend';
+import { CompletionEngine } from '../../../src/model/inference/engine';
+import { Seq2SeqModel } from '../../../src/model/graph/seq2seq';
+import { Vocabulary } from '../../../src/model/graph/vocab';
+import { TINY, useTestBackend } from '../../helpers';
+
+before(async () => {
+  await useTestBackend();
+});
+
+test('an extension keeps next tokens while each reaches the threshold, and stops at the first that does not', () => {
+  const tokens = [{ text: '(', prob: 0.9, minCharProb: 0.9 }, { text: 'cart', prob: 0.5, minCharProb: 0.8 }, { text: ')', prob: 0.4, minCharProb: 0.4 }, { text: ';', prob: 0.99, minCharProb: 0.99 }];
+  assert.equal(keptExtension(tokens, 0.45, 'product'), '(cart');
+  assert.equal(keptExtension(tokens, 0.7, 'product'), '(');
+  assert.equal(keptExtension(tokens, 0.7, 'min'), '(cart', 'a long token is judged by its least likely character');
+  assert.equal(keptExtension(tokens, 0.3, 'product'), '(cart);');
+  assert.equal(keptExtension(tokens, 0.95, 'min'), '');
+  assert.equal(keptExtension([], 0.1), '');
+});
+
+test('with length auto, a line written before is suggested past the current token, never past the end of the line', () => {
+  const model = Seq2SeqModel.create(TINY, Vocabulary.createDefault(), 3); // untrained: what it suggests comes from copying
+  const engine = new CompletionEngine(model);
+  const line = 'renderShoppingCart(cartItems, customerProfile);';
+  const prefix = `${line}\nconsole.log(1);\n${line.slice(0, 8)}`;
+  const token = engine.suggest({ prefix, language: 'typescript' });
+  assert.equal(token.candidates[0]?.text, 'oppingCart');
+  assert.equal(token.nextTokens, undefined);
+  // Copying from an untrained model: each character has the copy weight of its match (about 0.85), so a long
+  // name's product is low and its least likely character is not.
+  const auto = engine.suggest({ prefix, language: 'typescript', length: 'auto', maxChars: 80, extendThreshold: 0.5, extendRule: 'min' });
+  const text = auto.candidates[0]?.text ?? '';
+  assert.ok(text.startsWith('oppingCart(cart'), JSON.stringify(text));
+  assert.ok(line.slice(8).startsWith(text), `${JSON.stringify(text)} is a prefix of the line's rest`);
+  assert.ok(!text.includes('\n'));
+  assert.equal(auto.candidates[0]?.confidence, token.candidates[0]?.confidence, 'the confidence stays the first token\'s');
+  assert.ok((auto.nextTokens ?? []).length >= 3);
+  // The threshold decides how far: nothing past the token at 1.0 (no token is that sure), more at lower thresholds.
+  assert.equal(engine.suggest({ prefix, language: 'typescript', length: 'auto', maxChars: 80, extendThreshold: 1.01 }).candidates[0]?.text, 'oppingCart');
+  // maxChars bounds the whole suggestion, and a token cut by it is not offered.
+  const short = engine.suggest({ prefix, language: 'typescript', length: 'auto', maxChars: 14, extendThreshold: 0.5, extendRule: 'min' }).candidates[0]?.text ?? '';
+  assert.ok(short.length <= 14 && ['oppingCart', 'oppingCart('].includes(short), JSON.stringify(short));
+  engine.dispose();
+  model.dispose();
+});
