@@ -3,9 +3,11 @@ import { createInterface } from 'node:readline';
 import { CompletionEngine } from '../model/inference/engine';
 import { initBackend } from '../node/backend';
 import { loadModelDir, readMemory } from '../node/modelFiles';
-import { textBelow } from '../shared/window';
+import { SUGGESTION_LENGTHS, textBelow } from '../shared/window';
 import { FINE_TUNE_MAX_FILE_BYTES, skipByName, textSkipReason } from '../workspace/selection';
-import { backendOption, countOption, parse, requireString } from './options';
+import { backendOption, countOption, numberOption, parse, requireString } from './options';
+import { DEFAULT_SETTINGS } from '../completion/settings';
+import { keepConfident, midLineAllowed, trimOverlap } from '../completion/filters';
 
 export interface SuggestLine {
   id: unknown;
@@ -53,11 +55,23 @@ export function parseRequest(line: string): { request: SuggestLine } | { id: unk
 }
 
 export async function runSuggest(args: string[]): Promise<number> {
-  const values = parse(args, { model: { type: 'string' }, beam: { type: 'string' }, 'max-chars': { type: 'string' } });
+  const values = parse(args, {
+    model: { type: 'string' },
+    beam: { type: 'string' },
+    'max-chars': { type: 'string' },
+    threshold: { type: 'string' },
+    length: { type: 'string' },
+  });
   const modelDir = requireString(values, 'model');
-  // The editor's own limits (seq2seq.beamWidth, seq2seq.maxSuggestionChars): beyond them a request takes seconds.
-  const beamWidth = countOption(values, 'beam', 1, 1, 8);
-  const maxChars = countOption(values, 'max-chars', 32, 1, 200);
+  // By default, what the editor shows with its default settings; the flags change them as the settings do, within
+  // the settings' own limits (beyond them a request takes seconds).
+  const d = DEFAULT_SETTINGS;
+  const beamWidth = countOption(values, 'beam', d.beamWidth, 1, 8);
+  const maxChars = countOption(values, 'max-chars', d.maxSuggestionChars, 1, 200);
+  const threshold = numberOption(values, 'threshold', d.confidenceThreshold, 0);
+  if (threshold > 1) throw new Error('--threshold must be a probability from 0 to 1');
+  const length = values.length === undefined ? d.suggestionLength : SUGGESTION_LENGTHS.find((l) => l === values.length);
+  if (!length) throw new Error(`--length must be one of ${SUGGESTION_LENGTHS.join(', ')}`);
   const backend = await initBackend(backendOption(values));
   const { model, metadata } = await loadModelDir(modelDir);
   process.stderr.write(`seq2seq: ${metadata.name ?? modelDir} on ${backend.name} ready\n`);
@@ -92,16 +106,27 @@ export async function runSuggest(args: string[]): Promise<number> {
       // The text after the cursor: suggestions may copy from the file below the cursor's line, as in the editor.
       const below = request.suffix ? textBelow(request.suffix) : undefined;
       const skipped = addContextFiles(engine, request.files ?? []);
-      const { candidates } = engine.suggest({ prefix: request.prefix, language: request.language, beamWidth, maxChars, ...(below ? { below } : {}), ...(request.path ? { path: request.path } : {}) });
+      // The editor's rules on what it shows: mid-line only before closing punctuation, never repeating what already
+      // follows the cursor, only from the confidence threshold on.
+      const restOfLine = (request.suffix ?? '').split('\n', 1)[0] as string;
+      const allowed = midLineAllowed(restOfLine);
+      const { candidates } = allowed
+        ? engine.suggest({ prefix: request.prefix, language: request.language, beamWidth, maxChars, length, ...(below ? { below } : {}), ...(request.path ? { path: request.path } : {}) })
+        : { candidates: [] };
+      const shown = keepConfident(candidates.map((c) => ({ ...c, text: trimOverlap(c.text, restOfLine) })), threshold);
       const ms = performance.now() - t0;
       const best = candidates[0];
+      const round = (p: number): number => Number(p.toFixed(4));
       write({
         id: request.id,
-        suggestion: best?.text ?? '',
-        confidence: best ? Number(best.confidence.toFixed(4)) : 0,
+        suggestion: shown[0]?.text ?? '',
+        confidence: round(shown[0]?.confidence ?? best?.confidence ?? 0),
+        ...(shown.length === 0
+          ? { hidden: !allowed ? 'mid-line, before text that is not closing punctuation' : best && best.text.trim() !== '' ? `below the confidence threshold ${threshold}` : 'the model proposes nothing here' }
+          : {}),
         ms: Number(ms.toFixed(2)),
         ...(skipped.length ? { skippedFiles: skipped } : {}),
-        ...(beamWidth > 1 ? { alternatives: candidates.slice(1).map((c) => ({ text: c.text, confidence: Number(c.confidence.toFixed(4)) })) } : {}),
+        ...(beamWidth > 1 ? { alternatives: shown.slice(1).map((c) => ({ text: c.text, confidence: round(c.confidence) })) } : {}),
       });
     } catch (e) {
       write({ id: request.id, error: (e as Error).message });

@@ -1,12 +1,15 @@
 // The extension's settings as a plain, sanitised object: read in one place (src/extension/settings.ts),
 // checked here so a bad value in settings.json falls back to its default instead of breaking suggestions.
 import type { BackendName } from '../shared/engineProtocol';
+import { SUGGESTION_LENGTHS, SuggestionLength } from '../shared/window';
 
 export interface Settings {
   enabled: boolean;
   /** Language ids to suggest in; "*" means all. */
   languages: string[];
   maxSuggestionChars: number;
+  /** 'token' ends a suggestion with the current token; 'auto' goes on while the model is sure of each next token. */
+  suggestionLength: SuggestionLength;
   beamWidth: number;
   /** Least wait in ms before asking the model after a keystroke; it grows only inside fast bursts (see TypingRhythm). */
   debounceMs: number;
@@ -23,6 +26,8 @@ export const DEFAULT_SETTINGS: Settings = {
   enabled: true,
   languages: ['*'],
   maxSuggestionChars: 32,
+  // Longer suggestions saved more keystrokes but cost more precision than the product promises (docs/figures.md).
+  suggestionLength: 'token',
   beamWidth: 3,
   // VS Code already waits 50 ms before asking; a request costs 2-5 ms (docs/figures.md).
   debounceMs: 0,
@@ -46,6 +51,7 @@ export function sanitizeSettings(get: <T>(key: keyof Settings) => T | undefined)
     enabled: typeof get<unknown>('enabled') === 'boolean' ? (get<boolean>('enabled') as boolean) : d.enabled,
     languages: Array.isArray(languages) && languages.every((l) => typeof l === 'string') ? (languages as string[]) : d.languages,
     maxSuggestionChars: clampInt(get('maxSuggestionChars'), 1, 200, d.maxSuggestionChars),
+    suggestionLength: SUGGESTION_LENGTHS.find((l) => l === get<unknown>('suggestionLength')) ?? d.suggestionLength,
     beamWidth: clampInt(get('beamWidth'), 1, 8, d.beamWidth),
     debounceMs: clampInt(get('debounceMs'), 0, 1000, d.debounceMs),
     debounceRule: (['rhythm', 'medianGap', 'none'] as const).find((r) => r === get<unknown>('debounceRule')) ?? d.debounceRule,

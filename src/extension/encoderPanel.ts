@@ -203,6 +203,7 @@ export class EncoderPanel {
           language: doc.languageId,
           beamWidth: settings.beamWidth,
           maxChars: settings.maxSuggestionChars,
+          length: settings.suggestionLength,
           traceChars: this.options.chars,
           layer: this.options.layer,
           topK: TOP_K,

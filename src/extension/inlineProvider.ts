@@ -134,7 +134,7 @@ export class Seq2SeqInlineProvider implements vscode.InlineCompletionItemProvide
         waited = performance.now() - t;
         const generation = this.generation;
         const answer = await engine.suggest(
-          { ...encoderWindow(document, anchor, state.info, extra), language: document.languageId, beamWidth: settings.beamWidth, maxChars: settings.maxSuggestionChars },
+          { ...encoderWindow(document, anchor, state.info, extra), language: document.languageId, beamWidth: settings.beamWidth, maxChars: settings.maxSuggestionChars, length: settings.suggestionLength },
           abort.signal,
         );
         if (!answer || token.isCancellationRequested || generation !== this.generation) return undefined;

@@ -1,6 +1,7 @@
 // Messages between the extension host and the engine worker. Defined once, used by both sides; every
 // incoming message is checked by a guard before an exhaustive switch handles it.
 import { EncoderStateView, isEncoderStateView } from './encoderStateView';
+import { SUGGESTION_LENGTHS, SuggestionLength } from './window';
 
 export type BackendName = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 
@@ -38,6 +39,8 @@ export interface WindowRequest {
   language: string;
   beamWidth: number;
   maxChars: number;
+  /** Where the best suggestion ends (src/shared/window.ts). */
+  length: SuggestionLength;
 }
 
 /** What the encoder-state panel wants besides the window: how much of the trace, which layer, how many bars. */
@@ -87,7 +90,8 @@ const BACKENDS: readonly string[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
 
 const isWindowRequest = (m: Record<string, unknown>): boolean =>
   isString(m.before) && isInt(m.windowStart) && m.windowStart >= 0 && m.windowStart <= m.before.length &&
-  typeof m.atFileStart === 'boolean' && isString(m.below) && isString(m.path) && isString(m.language) && isInt(m.beamWidth) && isInt(m.maxChars);
+  typeof m.atFileStart === 'boolean' && isString(m.below) && isString(m.path) && isString(m.language) && isInt(m.beamWidth) && isInt(m.maxChars) &&
+  SUGGESTION_LENGTHS.includes(m.length as SuggestionLength);
 
 export function isHostToWorker(m: unknown): m is HostToWorker {
   if (!isObject(m) || !isInt(m.requestId)) return false;

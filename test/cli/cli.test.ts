@@ -61,7 +61,8 @@ test('suggest answers one JSON line per request, in order, and survives bad line
 });
 
 test('suggest copies from the request\'s other files under the file policy, and from the suffix below the line', async () => {
-  const child = spawn('node', [CLI, 'suggest', '--model', model, '--backend', 'wasm'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  // Threshold 0: the tiny model here is sure of nothing; this is about what may be copied, not what is shown.
+  const child = spawn('node', [CLI, 'suggest', '--model', model, '--threshold', '0', '--backend', 'wasm'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   const cart = { path: 'src/cart.ts', text: 'export function renderShoppingCart(cart) {}\n' };
@@ -70,7 +71,7 @@ test('suggest copies from the request\'s other files under the file policy, and 
     { id: 'files', prefix: 'return renderSho', language: 'typescript', path: 'src/main.ts', files: [cart, secret] },
     { id: 'kept', prefix: 'return renderSho', language: 'typescript' },
     { id: 'secret', prefix: 'return renderSecr', language: 'typescript' },
-    { id: 'below', prefix: 'total = computeGr', suffix: '(x)\nconst y = computeGrandTotalZ(1);\n', language: 'typescript' },
+    { id: 'below', prefix: 'total = computeGr', suffix: ')\nconst y = computeGrandTotalZ(1);\n', language: 'typescript' },
     { id: 'bad', prefix: 'x', files: [{ path: 1 }] },
   ];
   child.stdin.end(`${requests.map((r) => JSON.stringify(r)).join('\n')}\n`);
@@ -82,6 +83,38 @@ test('suggest copies from the request\'s other files under the file policy, and 
   assert.notEqual(replies.secret?.suggestion, 'etZone', 'a file with a secret is never copied from');
   assert.equal(replies.below?.suggestion, 'andTotalZ');
   assert.match(replies.bad?.error ?? '', /"files" must be an array/);
+});
+
+test('suggest answers what the editor would show: the threshold, the mid-line rule, and longer suggestions on request', async () => {
+  const ask = async (flags: string[], requests: object[]): Promise<Record<string, { suggestion: string; confidence: number; hidden?: string; error?: string }>> => {
+    const child = spawn('node', [CLI, 'suggest', '--model', model, '--backend', 'wasm', ...flags], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.stdin.end(`${requests.map((r) => JSON.stringify(r)).join('\n')}\n`);
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    assert.equal(code, 0, err);
+    return Object.fromEntries(out.trim().split('\n').map((l) => JSON.parse(l) as { id: string }).map((r) => [r.id, r])) as never;
+  };
+  const line = 'renderShoppingCart(cartItems, customerProfile);';
+  const requests = [
+    { id: 'copy', prefix: `${line}\nx();\nrenderSho`, language: 'typescript' },
+    { id: 'midline', prefix: `${line}\nx();\nrenderSho`, suffix: 'pping(x)', language: 'typescript' },
+    { id: 'overlap', prefix: `${line}\nx();\nrenderSho`, suffix: ')', language: 'typescript' },
+  ];
+  const shown = await ask(['--threshold', '0'], requests);
+  assert.equal(shown.copy?.suggestion, 'ppingCart');
+  assert.equal(shown.midline?.suggestion, '');
+  assert.match(shown.midline?.hidden ?? '', /mid-line/);
+  assert.equal(shown.overlap?.suggestion, 'ppingCart');
+  // The default threshold is the editor's: the tiny model's guess falls below it, and the answer says so.
+  const strict = await ask(['--threshold', '0.999999'], requests.slice(0, 1));
+  assert.equal(strict.copy?.suggestion, '');
+  assert.match(strict.copy?.hidden ?? '', /below the confidence threshold/);
+  const long = await ask(['--threshold', '0', '--length', 'auto', '--max-chars', '80'], requests.slice(0, 1));
+  assert.ok((long.copy?.suggestion ?? '').startsWith('ppingCart') && line.includes(long.copy?.suggestion ?? '?'), JSON.stringify(long.copy));
+  await assert.rejects(run('node', [CLI, 'suggest', '--model', model, '--length', 'page']), /--length must be one of token, auto/);
 });
 
 test('eval prints bits per character and exact match as JSON, and with context the figures with less of it', async () => {

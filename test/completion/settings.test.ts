@@ -15,3 +15,15 @@ test('settings are sanitised: bad values fall back to defaults', () => {
   assert.ok(languageEnabled(s, 'rust'));
   assert.ok(!languageEnabled({ ...s, languages: ['python'] }, 'rust'));
 });
+
+test('the suggestion length is token or auto, and the contributed defaults are the code\'s defaults', async () => {
+  assert.equal(sanitizeSettings((k) => ({ suggestionLength: 'auto' })[k as string] as never).suggestionLength, 'auto');
+  assert.equal(sanitizeSettings((k) => ({ suggestionLength: 'page' })[k as string] as never).suggestionLength, DEFAULT_SETTINGS.suggestionLength);
+  const { readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { REPO } = await import('../helpers');
+  const props = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { contributes: { configuration: { properties: Record<string, { default: unknown }> } } }).contributes.configuration.properties;
+  for (const key of ['suggestionLength', 'maxSuggestionChars', 'confidenceThreshold', 'beamWidth'] as const) {
+    assert.deepEqual(props[`seq2seq.${key}`]?.default, DEFAULT_SETTINGS[key], key);
+  }
+});

@@ -25,12 +25,13 @@ const view: EncoderStateView = {
 };
 
 test('worker protocol: a trace request and its answer pass; malformed ones do not', () => {
-  const trace = { kind: 'trace', requestId: 4, before: 'ab', windowStart: 0, atFileStart: true, below: '', path: 'file:///test.ts', language: 'typescript', beamWidth: 3, maxChars: 32, traceChars: 48, layer: 0, topK: 5 };
+  const trace = { kind: 'trace', requestId: 4, before: 'ab', windowStart: 0, atFileStart: true, below: '', path: 'file:///test.ts', language: 'typescript', beamWidth: 3, maxChars: 32, length: 'token', traceChars: 48, layer: 0, topK: 5 };
   assert.ok(isHostToWorker(trace));
   assert.ok(!isHostToWorker({ ...trace, traceChars: 0 }));
   assert.ok(!isHostToWorker({ ...trace, layer: -1 }));
   assert.ok(!isHostToWorker({ ...trace, topK: 'five' }));
   assert.ok(!isHostToWorker({ ...trace, windowStart: 3 }), 'the window must begin inside the text');
+  assert.ok(!isHostToWorker({ ...trace, length: 'paragraph' }), 'a suggestion length the engine does not know');
   assert.ok(isWorkerToHost({ kind: 'traced', requestId: 4, view }));
   assert.ok(!isWorkerToHost({ kind: 'traced', requestId: 4, view: { ...view, hiddenSize: 3 } }));
   assert.ok(!isWorkerToHost({ kind: 'traced', requestId: 4.5, view }));

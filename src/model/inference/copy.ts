@@ -17,9 +17,10 @@ const MAX_VOTES = 16;
 /** How many chain links a query follows at most, so a very common key costs bounded time. */
 const MAX_CHAIN = 256;
 
-function key(text: string, end: number, mask: number): number {
+/** The hash of the MIN_MATCH characters before `end`, read by `at`: a query's string or an index's code units. */
+function key(at: (i: number) => number, end: number, mask: number): number {
   let h = 0;
-  for (let i = end - MIN_MATCH; i < end; i++) h = (Math.imul(h, 0x2f0b3) + text.charCodeAt(i)) | 0;
+  for (let i = end - MIN_MATCH; i < end; i++) h = (Math.imul(h, 0x2f0b3) + at(i)) | 0;
   return (h ^ (h >>> 15)) & mask;
 }
 
@@ -36,6 +37,11 @@ export class MatchIndex {
   private prev: Int32Array;
   private readonly mask: number;
   private chars = '';
+  /**
+   * The text's UTF-16 code units, grown by doubling: appending to a string makes V8 re-flatten all of it at the next
+   * character read, which made indexing a 300,000-character ring a slice at a time quadratic.
+   */
+  private codes: Uint16Array;
   /** Positions before the floor are not offered, nor compared: the index behaves as if its text began there. */
   floor = 0;
 
@@ -44,6 +50,7 @@ export class MatchIndex {
     this.mask = (1 << bucketBits(expectedChars)) - 1;
     this.head = new Int32Array(this.mask + 1).fill(-1);
     this.prev = new Int32Array(Math.max(16, text.length));
+    this.codes = new Uint16Array(Math.max(16, text.length));
     this.append(text);
   }
 
@@ -58,7 +65,7 @@ export class MatchIndex {
 
   /** Bytes held: the two chain tables and the text (2 bytes a character at most). */
   get residentBytes(): number {
-    return this.head.byteLength + this.prev.byteLength + 2 * this.chars.length;
+    return this.head.byteLength + this.prev.byteLength + this.codes.byteLength + 2 * this.chars.length;
   }
 
   /** Adds `more` at the end; costs O(more.length). */
@@ -66,15 +73,22 @@ export class MatchIndex {
     if (more === '') return;
     const from = this.chars.length;
     this.chars += more;
-    const text = this.chars;
-    if (this.prev.length < text.length) {
-      const grown = new Int32Array(Math.max(text.length, 2 * this.prev.length));
-      grown.set(this.prev);
-      this.prev = grown;
+    const length = this.chars.length;
+    if (this.prev.length < length) {
+      const size = Math.max(length, 2 * this.prev.length);
+      const prev = new Int32Array(size);
+      prev.set(this.prev);
+      this.prev = prev;
+      const codes = new Uint16Array(size);
+      codes.set(this.codes);
+      this.codes = codes;
     }
+    const codes = this.codes;
+    for (let i = 0; i < more.length; i++) codes[from + i] = more.charCodeAt(i);
+    const at = (i: number): number => codes[i] as number;
     // End positions run up to length - 1 so that every occurrence has a next character to offer.
-    for (let end = Math.max(MIN_MATCH, from); end < text.length; end++) {
-      const k = key(text, end, this.mask);
+    for (let end = Math.max(MIN_MATCH, from); end < length; end++) {
+      const k = key(at, end, this.mask);
       this.prev[end] = this.head[k] as number;
       this.head[k] = end;
     }
@@ -87,16 +101,16 @@ export class MatchIndex {
    */
   collect(tail: string, atLeast: number, votes: Map<string, number>, limit = this.chars.length, skip?: { from: number; to: number }, found: number[] = []): number {
     if (tail.length < MIN_MATCH) return 0;
-    const text = this.chars;
+    const codes = this.codes;
     let best = 0;
     found.length = 0; // the end positions of the occurrences at the best length
-    let end = this.head[key(tail, tail.length, this.mask)] as number;
+    let end = this.head[key((i) => tail.charCodeAt(i), tail.length, this.mask)] as number;
     for (let links = 0; end >= this.floor && links < MAX_CHAIN; links++, end = this.prev[end] as number) {
       if (end >= limit) continue; // fitting reads a whole file but may only copy from before the position
       if (skip && end >= skip.from && end - MIN_MATCH < skip.to) continue;
       let len = 0;
       const most = Math.min(MAX_MATCH, end - this.floor, tail.length);
-      while (len < most && text.charCodeAt(end - 1 - len) === tail.charCodeAt(tail.length - 1 - len)) len++;
+      while (len < most && codes[end - 1 - len] === tail.charCodeAt(tail.length - 1 - len)) len++;
       if (len < MIN_MATCH || len < atLeast || len < best) continue;
       if (len > best) {
         best = len;
@@ -107,7 +121,7 @@ export class MatchIndex {
     if (best === 0) return 0;
     if (best > atLeast) votes.clear(); // a longer match elsewhere outranks what earlier indexes offered
     for (const at of found) {
-      const next = text[at] as string;
+      const next = String.fromCharCode(codes[at] as number);
       votes.set(next, (votes.get(next) ?? 0) + 1);
     }
     return best;
