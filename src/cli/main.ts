@@ -1,20 +1,26 @@
 #!/usr/bin/env node
-// Headless entry point: `suggest` (JSON lines), `train`, `eval`, `fit-copy` and `bench`. A contract other tools rely on.
+// Headless entry point: `suggest` (JSON lines), `train`, `eval`, `fit-copy`, `fit-length` and `bench`. A contract other tools rely on.
 import { runBench } from './bench';
 import { runEval } from './evaluate';
 import { runFitCopy } from './fitCopy';
+import { runFitLength } from './fitLength';
 import { runSuggest } from './suggest';
 import { runTrain } from './train';
 
 const USAGE = `usage: seq2seq <command> [options]
 
-  suggest --model DIR [--beam K] [--max-chars N] [--backend auto|tensorflow|wasm|cpu]
-      JSON lines on stdin ({"id", "prefix", "suffix", "language"}), one JSON line out per request.
+  suggest --model DIR [--beam K] [--max-chars N] [--threshold P] [--length token|auto] [--backend auto|tensorflow|wasm|cpu]
+      JSON lines on stdin ({"id", "prefix", "suffix", "language", "path", "files"}), one JSON line out per request:
+      what the editor would show with these settings (the defaults are the editor's).
   train --corpus DIR [--corpus DIR ...] --out DIR [--from DIR] [--resume] [--minutes M] [--epochs E]
         [--steps N] [--hidden H] [--layers N] [--peephole] [--decoder-prime K] [--batch B] [--lr X] [--seed S] [--json]
   eval --model DIR --corpus DIR [--corpus DIR ...] [--baseline-corpus DIR ...] [--memory DIR ...] [--samples N] [--batches N] [--beam K] [--seed S]
-  fit-copy --model DIR --corpus DIR [--validation-of-training F] [--memory DIR ...] [--batches N] [--dry-run]
-      fits the copy prior's weight per match length to the model on held-out text and saves it in the folder.
+       [--below] [--files N] [--threshold P] [--max-chars N]
+  fit-copy --model DIR --corpus DIR [--validation-of-training F] [--memory DIR ...] [--batches N] [--below] [--files N]
+           [--sources above,below,files,memory] [--shared] [--dry-run]
+      fits the copy prior's weights per match length (and per source) to the model on held-out text and saves them.
+  fit-length --model DIR --corpus DIR [--samples N] [--seed S] [--below] [--files N] [--max-chars N] [--dry-run]
+      fits the calibrator that decides how far a suggestion goes past its token, on held-out cursors, and saves it.
   bench [--model DIR] [--quick]
 `;
 
@@ -29,6 +35,8 @@ async function main(): Promise<number> {
       return runEval(args);
     case 'fit-copy':
       return runFitCopy(args);
+    case 'fit-length':
+      return runFitLength(args);
     case 'bench':
       return runBench(args);
     case undefined:

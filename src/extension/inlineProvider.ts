@@ -99,13 +99,19 @@ export class Seq2SeqInlineProvider implements vscode.InlineCompletionItemProvide
   ): Promise<vscode.InlineCompletionItem[] | undefined> {
     const entered = performance.now();
     const { engine, log } = this.deps;
-    if (!this.deps.isActive(document.languageId)) return undefined;
+    // "Why no suggestion here" (the top complaint in peers' trackers), at debug level: the reason is logged only
+    // when someone reads the log at that level, so a keystroke never pays for the string.
+    const none = (why: () => string): undefined => {
+      if (log.logLevel !== vscode.LogLevel.Off && log.logLevel <= vscode.LogLevel.Debug) log.debug(`[provider] no suggestion at ${document.fileName}:${position.line + 1}:${position.character + 1}: ${why()}`);
+      return undefined;
+    };
+    if (!this.deps.isActive(document.languageId)) return none(() => `suggestions are off for ${document.languageId} (disabled, snoozed, or not in seq2seq.languages)`);
     const state = engine.state;
-    if (state.kind !== 'ready') return undefined;
+    if (state.kind !== 'ready') return none(() => `the model is ${state.kind === 'error' ? `not loaded: ${state.message}` : 'still loading'}`);
     const settings = this.deps.settings();
     const line = document.lineAt(position.line).text;
     const rest = line.slice(position.character);
-    if (!midLineAllowed(rest)) return undefined;
+    if (!midLineAllowed(rest)) return none(() => `mid-line before ${JSON.stringify(rest.slice(0, 20))}: only closing brackets, quotes or punctuation may follow a suggestion`);
 
     // With the suggest widget open, extend its selected item (or say nothing): the two must agree.
     const selected = context.selectedCompletionInfo;
@@ -130,14 +136,14 @@ export class Seq2SeqInlineProvider implements vscode.InlineCompletionItemProvide
         const delay = explicit ? 0 : planned;
         record.delayMs = delay;
         const t = performance.now();
-        if (!(await sleep(delay, abort.signal)) || token.isCancellationRequested) return undefined;
+        if (!(await sleep(delay, abort.signal)) || token.isCancellationRequested) return none(() => 'the user typed on before the request was sent');
         waited = performance.now() - t;
         const generation = this.generation;
         const answer = await engine.suggest(
           { ...encoderWindow(document, anchor, state.info, extra), language: document.languageId, beamWidth: settings.beamWidth, maxChars: settings.maxSuggestionChars, length: settings.suggestionLength },
           abort.signal,
         );
-        if (!answer || token.isCancellationRequested || generation !== this.generation) return undefined;
+        if (!answer || token.isCancellationRequested || generation !== this.generation) return none(() => (generation !== this.generation ? 'the model or settings changed meanwhile' : 'superseded by a newer keystroke'));
         candidates = answer.candidates;
         this.cache.put(key, before, candidates);
         engineMs = answer.engineMs;
@@ -145,7 +151,7 @@ export class Seq2SeqInlineProvider implements vscode.InlineCompletionItemProvide
         source = `engine ${answer.engineMs.toFixed(1)} ms, ${answer.encoderSteps} encoder steps`;
       } catch (e) {
         log.error(`[provider] ${(e as Error).message}`);
-        return undefined;
+        return none(() => `the engine failed: ${(e as Error).message}`);
       } finally {
         subscription.dispose();
       }
@@ -154,6 +160,10 @@ export class Seq2SeqInlineProvider implements vscode.InlineCompletionItemProvide
       candidates.map((c) => ({ ...c, text: trimOverlap(c.text, rest) })),
       settings.confidenceThreshold,
     );
+    if (shown.length === 0) {
+      const best = candidates[0];
+      none(() => (best && best.text.trim() !== '' ? `the best guess ${JSON.stringify(best.text)} has p = ${best.confidence.toFixed(2)}, below seq2seq.confidenceThreshold ${settings.confidenceThreshold}` : 'the model proposes nothing here'));
+    }
     const items = shown.map((c) => new vscode.InlineCompletionItem(extra + c.text, replace));
     record.shown = items.length;
     const ms = performance.now() - entered - waited;

@@ -128,6 +128,20 @@ test('eval prints bits per character and exact match as JSON, and with context t
   for (const k of ['exactMatch', 'exactMatchAboveOnly', 'exactMatchWithBelow']) assert.ok(typeof withContext[k] === 'number', k);
 });
 
+test('fit-length writes a calibrator the model loads with, and eval then reports its curve and the ceiling', async () => {
+  const calibrated = join(dir, 'calibrated');
+  cpSync(model, calibrated, { recursive: true });
+  const { stdout } = await run('node', [CLI, 'fit-length', '--model', calibrated, '--corpus', corpus, '--samples', '30', '--below', '--backend', 'wasm']);
+  assert.match(stdout, /log-loss on these tokens: base rate [\d.]+ bits, calibrator [\d.]+ bits/);
+  const { config } = JSON.parse(readFileSync(join(calibrated, 'metadata.json'), 'utf8')) as { config: { extendCalibration?: number[] } };
+  assert.equal(config.extendCalibration?.length, 7);
+  const figures = JSON.parse((await run('node', [CLI, 'eval', '--model', calibrated, '--corpus', corpus, '--samples', '20', '--batches', '1', '--backend', 'wasm'])).stdout) as {
+    suggestionValue: { token: { precision: number | null }; auto: { rule: string }[]; ceiling: { keystrokeSavings: number } };
+  };
+  assert.ok(figures.suggestionValue.auto.some((r) => r.rule === 'calibrated'));
+  assert.ok(figures.suggestionValue.ceiling.keystrokeSavings >= 0);
+});
+
 test('fine-tuning refuses a base model of another shape, and a missing model is named', async () => {
   await assert.rejects(
     run('node', [CLI, 'train', '--corpus', corpus, '--out', join(dir, 'ft'), '--from', model, '--hidden', '32', '--steps', '1', '--backend', 'wasm']),

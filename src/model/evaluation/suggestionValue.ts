@@ -69,11 +69,25 @@ function row(samples: readonly ValueSample[], showThreshold: number, extendThres
 
 /**
  * One-token suggestions, then suggestions extended under each threshold (applied to each next token's probability,
- * then to its least likely character), all shown under `showThreshold`.
+ * to its least likely character, and to the calibrator's probability where the model has one), all shown under
+ * `showThreshold`; and the ceiling of any rule on these continuations: every right next token kept, none wrong.
  */
-export function suggestionValue(samples: readonly ValueSample[], showThreshold: number, extendThresholds: readonly number[]): { token: ValueRow; auto: ValueRow[] } {
+export function suggestionValue(samples: readonly ValueSample[], showThreshold: number, extendThresholds: readonly number[]): { token: ValueRow; auto: ValueRow[]; ceiling: ValueRow } {
+  const calibrated = samples.some((s) => s.nextTokens.some((t) => t.calibrated !== undefined));
+  const rules: ExtendRule[] = calibrated ? ['product', 'min', 'calibrated'] : ['product', 'min'];
+  const oracle = samples.map((s) => {
+    let text = s.token;
+    let kept = '';
+    for (const t of s.nextTokens) {
+      if (!exactlyRight(text + t.text, s.restOfLine)) break;
+      text += t.text;
+      kept = text.slice(s.token.length);
+    }
+    return { ...s, nextTokens: kept ? [{ text: kept, prob: 1, minCharProb: 1, copyMatch: 0 }] : [] };
+  });
   return {
     token: row(samples, showThreshold, null),
-    auto: (['product', 'min'] as const).flatMap((rule) => extendThresholds.map((t) => row(samples, showThreshold, t, rule))),
+    auto: rules.flatMap((rule) => extendThresholds.map((t) => row(samples, showThreshold, t, rule))),
+    ceiling: { ...row(oracle, showThreshold, 1, 'product'), extendThreshold: null, rule: undefined },
   };
 }

@@ -1,5 +1,6 @@
 // Hyperparameters in one place; each default carries the reason it was chosen.
 import { MAX_MATCH } from '../inference/copy';
+import { EXTEND_FEATURES } from '../inference/extend';
 import { COPY_ORIGINS, CopyOrigin } from '../../shared/encoderStateView';
 
 export interface ModelConfig {
@@ -32,6 +33,12 @@ export interface ModelConfig {
    * copyWeights fitted by `fit-copy --by-source`; a source without one uses copyWeights, else the rule.
    */
   copySourceWeights?: Partial<Record<CopyOrigin, number[]>>;
+  /**
+   * Weights of the calibrator that decides how far a suggestion goes past its token (extend.ts: logistic regression
+   * on extendFeatures), fitted by `fit-length` on held-out cursors; absent, a plain threshold on each token's
+   * probability.
+   */
+  extendCalibration?: number[];
 }
 
 export const DEFAULT_MODEL_CONFIG: ModelConfig = {
@@ -105,6 +112,10 @@ export function validateModelConfig(c: ModelConfig): void {
   if (typeof c.peephole !== 'boolean') throw new Error('config.peephole must be true or false');
   const isTable = (w: unknown): boolean => Array.isArray(w) && w.length === MAX_MATCH + 1 && w.every((x) => typeof x === 'number' && x >= 0 && x < 1);
   if (c.copyWeights !== undefined && !isTable(c.copyWeights)) throw new Error(`config.copyWeights must hold ${MAX_MATCH + 1} numbers in [0, 1)`);
+  const calibration: unknown = c.extendCalibration;
+  if (calibration !== undefined && !(Array.isArray(calibration) && calibration.length === EXTEND_FEATURES && calibration.every((x) => typeof x === 'number' && Number.isFinite(x)))) {
+    throw new Error(`config.extendCalibration must hold ${EXTEND_FEATURES} finite numbers`);
+  }
   const bySource: unknown = c.copySourceWeights;
   if (bySource !== undefined) {
     if (typeof bySource !== 'object' || bySource === null || Array.isArray(bySource)) throw new Error('config.copySourceWeights must be an object');

@@ -8,7 +8,7 @@ import { DocumentIndexes } from './documentIndex';
 import { Candidate, DecodeOptions, Decoder } from './decode';
 import { DecodeTrace, tokenLabel, traceGreedyDecode } from './decodeTrace';
 import { EncoderCache } from './encoderCache';
-import { EXTEND_THRESHOLD, ExtendRule, keptExtension, LineExtender, NextToken } from './extend';
+import { CALIBRATED_EXTEND_THRESHOLD, calibratedProb, EXTEND_RULE, EXTEND_THRESHOLD, ExtendRule, keptExtension, LineExtender, NextToken } from './extend';
 import type { SuggestionLength } from '../../shared/window';
 import { InferenceNet } from './inference';
 import { familyOfLanguageId } from '../../shared/language';
@@ -150,7 +150,12 @@ export class CompletionEngine {
     const best = candidates[0];
     if (request.length !== 'auto' || !best || best.text === '' || !best.complete) return { candidates, encoderSteps: stepsRun };
     const nextTokens = this.extender.nextTokens(state, inputs.prime, best.text, options.maxChars - best.text.length, copy);
-    const kept = keptExtension(nextTokens, request.extendThreshold ?? EXTEND_THRESHOLD, request.extendRule);
+    // A model with a fitted calibrator decides by it (unless the request names another rule); others by the plain rule.
+    const calibration = this.model.config.extendCalibration;
+    if (calibration) nextTokens.forEach((t, k) => (t.calibrated = calibratedProb(calibration, t, k)));
+    const rule = request.extendRule ?? (calibration ? 'calibrated' : EXTEND_RULE);
+    const threshold = request.extendThreshold ?? (rule === 'calibrated' ? CALIBRATED_EXTEND_THRESHOLD : EXTEND_THRESHOLD);
+    const kept = keptExtension(nextTokens, threshold, rule);
     return { candidates: [{ ...best, text: best.text + kept }, ...candidates.slice(1)], nextTokens, encoderSteps: stepsRun };
   }
 

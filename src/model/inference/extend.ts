@@ -15,10 +15,37 @@ export interface NextToken {
   prob: number;
   /** The probability of its least likely character: a long copied name is not penalised for its length. */
   minCharProb: number;
+  /** The shortest earlier text the copy prior matched over the token's characters (0: some character had none). */
+  copyMatch: number;
+  /** With a fitted calibrator (extendCalibration): its probability that this token is right. */
+  calibrated?: number;
 }
 
 /** Which of a token's figures the threshold applies to. */
-export type ExtendRule = 'product' | 'min';
+export type ExtendRule = 'product' | 'min' | 'calibrated';
+
+/** The calibrator's inputs for a token: index is its place after the first token (0 for the next one). */
+export function extendFeatures(t: NextToken, index: number): number[] {
+  const floor = 1e-6;
+  return [
+    1,
+    Math.log(Math.max(t.prob, floor)),
+    Math.log(Math.max(t.minCharProb, floor)),
+    Math.min(t.copyMatch, 32) / 32,
+    t.copyMatch > 0 ? 1 : 0,
+    /[A-Za-z0-9_$]/.test(t.text.trim()[0] ?? '') ? 1 : 0,
+    Math.min(index, 8) / 8,
+  ];
+}
+export const EXTEND_FEATURES = 7;
+
+/** The calibrator's probability that a token is right: logistic regression on extendFeatures. */
+export function calibratedProb(weights: readonly number[], t: NextToken, index: number): number {
+  const x = extendFeatures(t, index);
+  let z = 0;
+  for (let i = 0; i < x.length; i++) z += (weights[i] ?? 0) * (x[i] as number);
+  return 1 / (1 + Math.exp(-z));
+}
 
 /**
  * The default: a further token is kept while its probability is at least this. Chosen from `eval`'s curve on
@@ -26,12 +53,21 @@ export type ExtendRule = 'product' | 'min';
  */
 export const EXTEND_THRESHOLD = 0.8;
 export const EXTEND_RULE: ExtendRule = 'product';
+/** With a fitted calibrator: a next token is kept while its calibrated probability reaches this (docs/figures.md). */
+export const CALIBRATED_EXTEND_THRESHOLD = 0.8;
 
-/** The tokens of `tokens` kept under `threshold`: the longest run from the start whose every token reaches it. */
+/**
+ * The tokens of `tokens` kept under `threshold`: the longest run from the start whose every token reaches it. With
+ * the calibrator, the threshold applies to the probability that the whole run is right (the product of the
+ * calibrated probabilities), so it bounds what the extension may cost in precision.
+ */
 export function keptExtension(tokens: readonly NextToken[], threshold: number, rule: ExtendRule = EXTEND_RULE): string {
   let text = '';
+  let joint = 1;
   for (const t of tokens) {
-    if ((rule === 'min' ? t.minCharProb : t.prob) < threshold) break;
+    if (rule === 'calibrated') joint *= t.calibrated ?? 0;
+    const sure = rule === 'min' ? t.minCharProb : rule === 'calibrated' ? joint : t.prob;
+    if (sure < threshold) break;
     text += t.text;
   }
   return text;
@@ -65,24 +101,26 @@ export class LineExtender {
     let token = '';
     let prob = 1;
     let minCharProb = 1;
+    let copyMatch = Infinity;
     let phase = Phase.Lead;
     for (let k = 0; k < maxChars; k++) {
       const logp = this.net.logProbs(this.net.step('decoderLstm', [input], state), 1);
-      copy?.mixInto(logp, 0, generated);
+      const copied = copy?.mixInto(logp, 0, generated);
       const { stopLogProb, bestId, best } = splitAtStop(logp, 0, row);
       if (bestId < 0 || stopLogProb >= best) {
         // The line ends here: the token in progress is complete.
-        if (token) tokens.push({ text: token, prob, minCharProb });
+        if (token) tokens.push({ text: token, prob, minCharProb, copyMatch });
         return tokens;
       }
       const ch = this.vocab.charOf(bestId);
       // A change of character class closes the token in progress (blanks lead the next one, as in tokens.ts).
       const next = advance(phase, ch, 'token');
       if (next === STOP) {
-        tokens.push({ text: token, prob, minCharProb });
+        tokens.push({ text: token, prob, minCharProb, copyMatch });
         token = '';
         prob = 1;
         minCharProb = 1;
+        copyMatch = Infinity;
         phase = advance(Phase.Lead, ch, 'token') as Phase;
       } else {
         phase = next;
@@ -90,6 +128,7 @@ export class LineExtender {
       token += ch;
       prob *= Math.exp(best);
       minCharProb = Math.min(minCharProb, Math.exp(best));
+      copyMatch = Math.min(copyMatch, copied?.length ?? 0);
       generated += ch;
       input = bestId;
     }
