@@ -7,6 +7,10 @@ import { EngineController, EngineState } from './extension/engineController';
 import { LatencyLog, RequestRecord, Seq2SeqInlineProvider } from './extension/inlineProvider';
 import { FineTuneCommand } from './extension/fineTune';
 import { ContextFeed } from './extension/contextFeed';
+import { StatisticsStore } from './extension/statisticsStore';
+import { registerStatisticsView } from './extension/statisticsView';
+import { ACCEPTED_COMMAND } from './extension/inlineProvider';
+import type { StatsFile } from './completion/statistics';
 import { readFineTuneSettings, readSettings, SECTION } from './extension/settings';
 import { ActiveModel } from './extension/activeModel';
 import { StatusBar } from './extension/statusBar';
@@ -29,6 +33,8 @@ export interface Seq2SeqApi {
   encoderPanel: EncoderPanelApi;
   /** Where this workspace's fine-tuned model is kept (the extension's workspace storage). */
   workspaceModelDir(): string | undefined;
+  /** The local statistics as counted so far. */
+  statistics(): StatsFile;
 }
 
 export function activate(context: vscode.ExtensionContext): Seq2SeqApi {
@@ -43,12 +49,22 @@ export function activate(context: vscode.ExtensionContext): Seq2SeqApi {
   const engine = new EngineController(context.extensionPath, log, activeModel, () => provider.clearCache());
   const status = new StatusBar();
   const latency = new LatencyLog();
-  const refresh = (): void => status.update({ enabled: settings.enabled, snoozedUntil, engine: engine.state });
+  // Local statistics: in the extension's global storage, on this machine only.
+  const statistics = new StatisticsStore(context.globalStorageUri, log);
+  const refresh = (): void => status.update({ enabled: settings.enabled, snoozedUntil, engine: engine.state, totals: statistics.summary().total });
   const isActive = (languageId: string): boolean => settings.enabled && snoozedUntil === null && languageEnabled(settings, languageId);
   // SEQ2SEQ_REQUEST_CONSOLE=1 (set by the UI test) prints each provider call on the console with its epoch time,
   // so keydown-to-ghost-text figures can be split into VS Code's share and ours. Nothing is printed otherwise.
   const requestLog = process.env.SEQ2SEQ_REQUEST_CONSOLE === '1' ? (r: RequestRecord): void => console.log(`[seq2seq] request ${JSON.stringify(r)}`) : undefined;
-  const provider = new Seq2SeqInlineProvider({ engine, settings: () => settings, isActive, log, latency, requestLog });
+  const provider = new Seq2SeqInlineProvider({ engine, settings: () => settings, isActive, log, latency, requestLog, onShown: (language, ms) => statistics.shown(language, ms) });
+  context.subscriptions.push(
+    statistics,
+    statistics.onDidChange(refresh),
+    registerStatisticsView(statistics),
+    vscode.commands.registerCommand(ACCEPTED_COMMAND, (languageId: unknown, chars: unknown) => {
+      if (typeof languageId === 'string' && typeof chars === 'number') statistics.accepted(languageId, chars);
+    }),
+  );
 
   const overriddenBySetting = (): string =>
     settings.modelPath ? ` The seq2seq.modelPath setting (${settings.modelPath}) still decides which model suggests; clear it to use this one.` : '';
@@ -173,6 +189,7 @@ export function activate(context: vscode.ExtensionContext): Seq2SeqApi {
     provider,
     encoderPanel: EncoderPanel.api,
     workspaceModelDir: () => activeModel.workspaceDir,
+    statistics: () => statistics.snapshot(),
   };
 }
 

@@ -45,7 +45,7 @@ export async function runFitLength(args: string[]): Promise<number> {
   const print = (line: string): void => void process.stdout.write(`${line}\n`);
   print(`$ node dist/cli.js fit-length ${args.join(' ')}`);
   print(`${cursors.length} cursors, ${fit.examples} next tokens after a right suggestion, in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-  print(`weights (bias, log p, log min char p, copy match / 32, copied, word, index / 8): ${fit.weights.join(', ')}`);
+  print(`weights (bias, log p, log min char p, copy match / 32, copied, word, index / 8, log LSTM min char p, copy min share): ${fit.weights.join(', ')}`);
   print(`log-loss on these tokens: base rate ${fit.bits.baseRate.toFixed(3)} bits, calibrator ${fit.bits.fitted.toFixed(3)} bits`);
   // The curve on the fitting cursors themselves, as a sanity check (the held-out figures come from `eval`).
   const calibrated = samples.map((s) => ({ ...s, nextTokens: s.nextTokens.map((t, k) => ({ ...t, calibrated: calibratedProb(fit.weights, t, k) })) }));

@@ -39,7 +39,12 @@ export interface ProviderDeps {
   latency: LatencyLog;
   /** Called once per provider call with what it did; the UI test's latency figures read it (see extension.ts). */
   requestLog?: (record: RequestRecord) => void;
+  /** Counts a suggestion the engine computed and the provider shows (the local statistics). */
+  onShown?: (languageId: string, engineMs: number) => void;
 }
+
+/** The command VS Code runs when the user accepts a suggestion whole: the statistics count it. */
+export const ACCEPTED_COMMAND = 'seq2seq.accepted';
 
 /** One provider call: when VS Code called it (epoch ms), how long it waited, what the engine did, what it showed. */
 export interface RequestRecord {
@@ -164,7 +169,13 @@ export class Seq2SeqInlineProvider implements vscode.InlineCompletionItemProvide
       const best = candidates[0];
       none(() => (best && best.text.trim() !== '' ? `the best guess ${JSON.stringify(best.text)} has p = ${best.confidence.toFixed(2)}, below seq2seq.confidenceThreshold ${settings.confidenceThreshold}` : 'the model proposes nothing here'));
     }
-    const items = shown.map((c) => new vscode.InlineCompletionItem(extra + c.text, replace));
+    const items = shown.map((c) => {
+      const item = new vscode.InlineCompletionItem(extra + c.text, replace);
+      // Stable API: VS Code runs an item's command after the item is accepted (Tab), not on a partial accept.
+      item.command = { command: ACCEPTED_COMMAND, title: 'Suggestion accepted', arguments: [document.languageId, c.text.length] };
+      return item;
+    });
+    if (items.length > 0 && engineMs !== null) this.deps.onShown?.(document.languageId, engineMs);
     record.shown = items.length;
     const ms = performance.now() - entered - waited;
     this.deps.latency.record(ms, engineMs);

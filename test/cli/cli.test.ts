@@ -134,7 +134,7 @@ test('fit-length writes a calibrator the model loads with, and eval then reports
   const { stdout } = await run('node', [CLI, 'fit-length', '--model', calibrated, '--corpus', corpus, '--samples', '30', '--below', '--backend', 'wasm']);
   assert.match(stdout, /log-loss on these tokens: base rate [\d.]+ bits, calibrator [\d.]+ bits/);
   const { config } = JSON.parse(readFileSync(join(calibrated, 'metadata.json'), 'utf8')) as { config: { extendCalibration?: number[] } };
-  assert.equal(config.extendCalibration?.length, 7);
+  assert.equal(config.extendCalibration?.length, 9);
   const figures = JSON.parse((await run('node', [CLI, 'eval', '--model', calibrated, '--corpus', corpus, '--samples', '20', '--batches', '1', '--backend', 'wasm'])).stdout) as {
     suggestionValue: { token: { precision: number | null }; auto: { rule: string }[]; ceiling: { keystrokeSavings: number } };
   };

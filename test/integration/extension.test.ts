@@ -3,6 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Seq2SeqApi } from '../../src/extension';
+import { StatisticsStore } from '../../src/extension/statisticsStore';
 import { acceptSuggestion, closeAll, extensionApi, fixtureModel, newEditor, setting, type, useModel, waitFor } from './helpers';
 
 suite('Seq2Seq Complete in a real extension host', () => {
@@ -89,6 +90,40 @@ suite('Seq2Seq Complete in a real extension host', () => {
     await type('function gre');
     assert.equal(await acceptSuggestion(editor), 'et');
     assert.equal(editor.document.lineAt(0).text, 'function greet');
+  });
+
+  test('local statistics count an accepted suggestion, show in a view and reset; a corrupt file is set aside', async () => {
+    await useModel(api, fixtureModel(extensionPath), 'memorized-fixture');
+    await vscode.commands.executeCommand('seq2seq.resetStatistics', true);
+    const editor = await newEditor('');
+    await type('function gre');
+    assert.equal(await acceptSuggestion(editor), 'et');
+    const ts = await waitFor('the accept counted', () => {
+      const l = api.statistics().languages.typescript;
+      return l && l.accepted >= 1 ? l : undefined;
+    });
+    assert.ok(ts.shown >= 1 && ts.charsSaved >= 2, JSON.stringify(ts));
+    await vscode.commands.executeCommand('seq2seq.showStatistics');
+    const view = await waitFor('the statistics view', () => vscode.window.activeTextEditor?.document.uri.scheme === 'seq2seq-stats' && vscode.window.activeTextEditor.document);
+    assert.match(view.getText(), /\| typescript \| \d+ \| \d+ \|/);
+    assert.match(view.getText(), /never sent anywhere/);
+    await vscode.commands.executeCommand('seq2seq.resetStatistics', true);
+    assert.deepEqual(api.statistics().languages, {});
+
+    // A store over a corrupt file sets it aside and starts afresh; counting goes on.
+    const dir = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, '.stats-test');
+    await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(dir, 'statistics.json'), new TextEncoder().encode('{"version":1,"languages":'));
+    const log = vscode.window.createOutputChannel('stats-test', { log: true });
+    const store = new StatisticsStore(dir, log);
+    store.shown('python', 3);
+    await store.flush();
+    const names = (await vscode.workspace.fs.readDirectory(dir)).map(([n]) => n);
+    assert.ok(names.some((n) => n.startsWith('statistics.corrupt-')), names.join(', '));
+    const saved = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(dir, 'statistics.json')))) as { languages: Record<string, { shown: number }> };
+    assert.equal(saved.languages.python?.shown, 1);
+    store.dispose();
+    log.dispose();
+    await vscode.workspace.fs.delete(dir, { recursive: true });
   });
 
   test('mid-line, suggestions appear only before closing punctuation', async () => {

@@ -83,7 +83,7 @@ export function suggestionValue(samples: readonly ValueSample[], showThreshold: 
       text += t.text;
       kept = text.slice(s.token.length);
     }
-    return { ...s, nextTokens: kept ? [{ text: kept, prob: 1, minCharProb: 1, copyMatch: 0 }] : [] };
+    return { ...s, nextTokens: kept ? [{ text: kept, prob: 1, minCharProb: 1, copyMatch: 0, lstmMinProb: 1, copyMinShare: 0 }] : [] };
   });
   return {
     token: row(samples, showThreshold, null),

@@ -17,6 +17,10 @@ export interface NextToken {
   minCharProb: number;
   /** The shortest earlier text the copy prior matched over the token's characters (0: some character had none). */
   copyMatch: number;
+  /** The LSTM's own probability (before copying) of the token's least likely character. */
+  lstmMinProb: number;
+  /** The least share of the copy prior's votes that a character of the token had (0 where nothing was copied). */
+  copyMinShare: number;
   /** With a fitted calibrator (extendCalibration): its probability that this token is right. */
   calibrated?: number;
 }
@@ -35,9 +39,11 @@ export function extendFeatures(t: NextToken, index: number): number[] {
     t.copyMatch > 0 ? 1 : 0,
     /[A-Za-z0-9_$]/.test(t.text.trim()[0] ?? '') ? 1 : 0,
     Math.min(index, 8) / 8,
+    Math.log(Math.max(t.lstmMinProb, floor)),
+    t.copyMinShare,
   ];
 }
-export const EXTEND_FEATURES = 7;
+export const EXTEND_FEATURES = 9;
 
 /** The calibrator's probability that a token is right: logistic regression on extendFeatures. */
 export function calibratedProb(weights: readonly number[], t: NextToken, index: number): number {
@@ -102,25 +108,30 @@ export class LineExtender {
     let prob = 1;
     let minCharProb = 1;
     let copyMatch = Infinity;
+    let lstmMinProb = 1;
+    let copyMinShare = 1;
     let phase = Phase.Lead;
     for (let k = 0; k < maxChars; k++) {
       const logp = this.net.logProbs(this.net.step('decoderLstm', [input], state), 1);
+      const lstm = copy ? logp.slice() : logp; // the LSTM's own distribution, before copying mixes in
       const copied = copy?.mixInto(logp, 0, generated);
       const { stopLogProb, bestId, best } = splitAtStop(logp, 0, row);
       if (bestId < 0 || stopLogProb >= best) {
         // The line ends here: the token in progress is complete.
-        if (token) tokens.push({ text: token, prob, minCharProb, copyMatch });
+        if (token) tokens.push({ text: token, prob, minCharProb, copyMatch, lstmMinProb, copyMinShare });
         return tokens;
       }
       const ch = this.vocab.charOf(bestId);
       // A change of character class closes the token in progress (blanks lead the next one, as in tokens.ts).
       const next = advance(phase, ch, 'token');
       if (next === STOP) {
-        tokens.push({ text: token, prob, minCharProb, copyMatch });
+        tokens.push({ text: token, prob, minCharProb, copyMatch, lstmMinProb, copyMinShare });
         token = '';
         prob = 1;
         minCharProb = 1;
         copyMatch = Infinity;
+        lstmMinProb = 1;
+        copyMinShare = 1;
         phase = advance(Phase.Lead, ch, 'token') as Phase;
       } else {
         phase = next;
@@ -129,6 +140,11 @@ export class LineExtender {
       prob *= Math.exp(best);
       minCharProb = Math.min(minCharProb, Math.exp(best));
       copyMatch = Math.min(copyMatch, copied?.length ?? 0);
+      // p = (1 - w) p_lstm + w p_copy, so the copy's share of the chosen character is (p - (1 - w) p_lstm) / w.
+      const pLstm = Math.exp(lstm[bestId] as number);
+      lstmMinProb = Math.min(lstmMinProb, pLstm);
+      const w = copied?.weight ?? 0;
+      copyMinShare = Math.min(copyMinShare, w > 0 ? Math.max(0, (Math.exp(best) - (1 - w) * pLstm) / w) : 0);
       generated += ch;
       input = bestId;
     }

@@ -4,7 +4,7 @@ import { calibratedProb, keptExtension, NextToken } from '../../../src/model/inf
 import { fitCalibrator, tokenExamples } from '../../../src/model/evaluation/lengthFit';
 import type { ValueSample } from '../../../src/model/evaluation/suggestionValue';
 
-const tok = (text: string, prob: number, copyMatch = 0): NextToken => ({ text, prob, minCharProb: prob, copyMatch });
+const tok = (text: string, prob: number, copyMatch = 0): NextToken => ({ text, prob, minCharProb: prob, copyMatch, lstmMinProb: prob, copyMinShare: copyMatch > 0 ? 1 : 0 });
 
 test('examples are the next tokens after a right suggestion, labelled by whether the line goes on with them', () => {
   const samples: ValueSample[] = [

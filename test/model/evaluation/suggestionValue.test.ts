@@ -16,9 +16,9 @@ test('a suggestion is exactly right when the line goes on with it and it ends wh
 test('precision, coverage and keystroke savings of token-length and longer suggestions on the same cursors', () => {
   const samples = [
     // Right first token, right next tokens.
-    { token: 'Cart', confidence: 0.9, nextTokens: [{ text: '(', prob: 0.9, minCharProb: 0.9, copyMatch: 0 }, { text: 'items', prob: 0.8, minCharProb: 0.9, copyMatch: 0 }, { text: ');', prob: 0.5, minCharProb: 0.6, copyMatch: 0 }], restOfLine: 'Cart(items);' },
+    { token: 'Cart', confidence: 0.9, nextTokens: [{ text: '(', prob: 0.9, minCharProb: 0.9, copyMatch: 0, lstmMinProb: 0.9, copyMinShare: 0 }, { text: 'items', prob: 0.8, minCharProb: 0.9, copyMatch: 0, lstmMinProb: 0.9, copyMinShare: 0 }, { text: ');', prob: 0.5, minCharProb: 0.6, copyMatch: 0, lstmMinProb: 0.6, copyMinShare: 0 }], restOfLine: 'Cart(items);' },
     // Right first token, a wrong next token: extending too far loses the whole suggestion.
-    { token: 'total', confidence: 0.8, nextTokens: [{ text: ' +', prob: 0.6, minCharProb: 0.6, copyMatch: 0 }], restOfLine: 'total -= 1' },
+    { token: 'total', confidence: 0.8, nextTokens: [{ text: ' +', prob: 0.6, minCharProb: 0.6, copyMatch: 0, lstmMinProb: 0.6, copyMinShare: 0 }], restOfLine: 'total -= 1' },
     // Not shown (below the threshold).
     { token: 'zzz', confidence: 0.1, nextTokens: [], restOfLine: 'abc' },
   ];

@@ -11,7 +11,7 @@ before(async () => {
 });
 
 test('an extension keeps next tokens while each reaches the threshold, and stops at the first that does not', () => {
-  const tokens = [{ text: '(', prob: 0.9, minCharProb: 0.9, copyMatch: 0 }, { text: 'cart', prob: 0.5, minCharProb: 0.8, copyMatch: 0 }, { text: ')', prob: 0.4, minCharProb: 0.4, copyMatch: 0 }, { text: ';', prob: 0.99, minCharProb: 0.99, copyMatch: 0 }];
+  const tokens = [{ text: '(', prob: 0.9, minCharProb: 0.9, copyMatch: 0, lstmMinProb: 0.9, copyMinShare: 0 }, { text: 'cart', prob: 0.5, minCharProb: 0.8, copyMatch: 0, lstmMinProb: 0.8, copyMinShare: 0 }, { text: ')', prob: 0.4, minCharProb: 0.4, copyMatch: 0, lstmMinProb: 0.4, copyMinShare: 0 }, { text: ';', prob: 0.99, minCharProb: 0.99, copyMatch: 0, lstmMinProb: 0.99, copyMinShare: 0 }];
   assert.equal(keptExtension(tokens, 0.45, 'product'), '(cart');
   assert.equal(keptExtension(tokens, 0.7, 'product'), '(');
   assert.equal(keptExtension(tokens, 0.7, 'min'), '(cart', 'a long token is judged by its least likely character');

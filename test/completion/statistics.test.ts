@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { emptyStats, mergeStats, parseStats, recordAccepted, recordShown, summarize } from '../../src/completion/statistics';
+
+test('statistics count shown and accepted suggestions, characters saved and the engine\'s median, per language', () => {
+  const stats = emptyStats(new Date('2026-12-01T00:00:00Z'));
+  recordShown(stats, 'typescript', 3.2);
+  recordShown(stats, 'typescript', 5.0);
+  recordShown(stats, 'typescript', 4.1);
+  recordShown(stats, 'python', 2);
+  recordAccepted(stats, 'typescript', 9);
+  const { rows, total } = summarize(stats);
+  assert.deepEqual(rows[0], { language: 'typescript', shown: 3, accepted: 1, acceptRate: 1 / 3, charsSaved: 9, medianEngineMs: 4.1 });
+  assert.deepEqual(total, { shown: 4, accepted: 1, charsSaved: 9 });
+  // A file written and read back is the same; counts made before the file was read are added to it.
+  const back = parseStats(JSON.stringify(stats));
+  assert.ok(back);
+  const early = emptyStats();
+  recordAccepted(early, 'python', 4);
+  assert.deepEqual(summarize(mergeStats(back, early)).total, { shown: 4, accepted: 2, charsSaved: 13 });
+});
+
+test('a corrupt or foreign statistics file is refused, not half-read', () => {
+  for (const text of ['', '{', 'null', '[]', '{"version":2,"since":"x","languages":{}}', '{"version":1,"since":"x","languages":{"ts":{"shown":-1,"accepted":0,"charsSaved":0,"engineMs":[]}}}', '{"version":1,"since":"x","languages":{"ts":{"shown":1,"accepted":0,"charsSaved":0,"engineMs":["fast"]}}}']) {
+    assert.equal(parseStats(text), null, text);
+  }
+});
+
+test('the latency samples are bounded', () => {
+  const stats = emptyStats();
+  for (let i = 0; i < 2_000; i++) recordShown(stats, 'go', i);
+  assert.equal(stats.languages.go?.engineMs.length, 500);
+  assert.equal(stats.languages.go?.shown, 2_000);
+});
