@@ -14,6 +14,7 @@ const entryPoints = {
   extension: 'src/extension.ts',
   worker: 'src/worker/engineWorker.ts',
   trainWorker: 'src/worker/trainWorker.ts',
+  gradientWorker: 'src/worker/gradientWorker.ts',
 };
 // The integration suite runs inside the extension host; mocha is loaded from node_modules at run time.
 const testEntryPoints = { 'test/integration/index': 'test/integration/index.ts' };

@@ -17,6 +17,9 @@ import { initBackend } from '../node/backend';
 import { readCorpus } from '../node/corpus';
 import { loadModelDir } from '../node/modelFiles';
 import { naiveLayersTrainingRate } from './naiveBaseline';
+import { ParallelLearner } from '../node/parallelLearner';
+import type { BackendName } from '../shared/engineProtocol';
+import { availableParallelism } from 'node:os';
 import { backendOption, parse } from './options';
 
 const now = (): number => performance.now();
@@ -147,6 +150,46 @@ function contextRow(model: Seq2SeqModel, files: SourceFile[], text: string, deep
     `    typing trace with other files p50 ${fmt(median(withFiles))} p95 ${fmt(percentile(withFiles, 95))} | document only p50 ${fmt(median(without))} p95 ${fmt(percentile(without, 95))} | any request (cursor jumps) p50 ${fmt(median(jumps))} p95 ${fmt(percentile(jumps, 95))}`,
     `    other files: put ${fmt(putMs)} ms on document events, indexed in ${slices.length} idle slices (p50 ${fmt(median(slices))}, max ${fmt(Math.max(...slices))} ms); resident ${mb(stats.residentBytes)} MB (heap grew ${mb(heapAfter - heapBefore)} MB over the whole row)`,
   ].join('\n');
+}
+
+/**
+ * Data-parallel training over 1..N threads (N = the cores), each beside the physical limit measured in the same
+ * run: N independent learners training side by side in N threads, as N processes would.
+ */
+async function dataParallelRows(c: ModelConfig, vocab: Vocabulary, sampler: WindowSampler, B: number, steps: number, backend: BackendName): Promise<string> {
+  const workerPath = join(__dirname, 'gradientWorker.js');
+  if (!existsSync(workerPath)) return '  data-parallel: dist/gradientWorker.js not built';
+  const rows: string[] = [];
+  let one = 0;
+  for (let n = 1; n <= Math.max(2, availableParallelism()); n++) {
+    const model = Seq2SeqModel.create(c, vocab, 2);
+    const learner = await ParallelLearner.start(model, DEFAULT_TRAIN_CONFIG, { workers: n, workerPath, backend });
+    await learner.trainStep(sampler.sample(Rng.derive(7, 0), B)); // warm-up: kernels, replicas' first weights
+    let processed = 0;
+    const t0 = now();
+    for (let i = 1; i <= steps; i++) {
+      const batch = sampler.sample(Rng.derive(7, i), B);
+      await learner.trainStep(batch);
+      processed += batchChars(batch).processed;
+    }
+    const rate = (processed * 1000) / (now() - t0);
+    if (n === 1) one = rate;
+    let limit = '';
+    if (n > 1) {
+      // The same threads, each training alone: N independent runs side by side (the coordinating thread idles).
+      const reference = await ParallelLearner.start(Seq2SeqModel.create(c, vocab, 3), DEFAULT_TRAIN_CONFIG, { workers: n + 1, workerPath, backend });
+      const batches = Array.from({ length: n }, (_, w) => Array.from({ length: steps }, (_, i) => sampler.sample(Rng.derive(100 + w, i), B)));
+      await reference.independentRate(batches.map((b) => b.slice(0, 1)), DEFAULT_TRAIN_CONFIG); // warm-up
+      const alone = await reference.independentRate(batches, DEFAULT_TRAIN_CONFIG);
+      await reference.dispose();
+      reference.model.dispose();
+      limit = ` | limit, ${n} independent learners side by side: ${Math.round(alone.processedPerSecond)} (${fmt(alone.processedPerSecond / one, 2)}x); data-parallel reaches ${fmt(rate / alone.processedPerSecond, 2)} of the limit`;
+    }
+    await learner.dispose();
+    model.dispose();
+    rows.push(`  data-parallel, ${n} thread(s): ${Math.round(rate)} processed chars/s (${fmt(rate / one, 2)}x one thread)${limit}`);
+  }
+  return rows.join('\n');
 }
 
 export async function runBench(args: string[]): Promise<number> {
@@ -305,6 +348,7 @@ export async function runBench(args: string[]): Promise<number> {
   const naive = await naiveLayersTrainingRate(files, vocab, c.hiddenSize, quick ? 1 : 3);
   print(`  reference, tfjs-layers seq2seq (window 128, 16 targets, batch 32): ${Math.round(naive.processedPerSecond)} processed chars/s, ${Math.round(naive.targetsPerSecond)} target chars/s`);
   print(`  ratio: ${fmt(((targets * 1000) / ms) / naive.targetsPerSecond)}x target chars/s, ${fmt(((processed * 1000) / ms) / naive.processedPerSecond)}x processed chars/s`);
+  print(await dataParallelRows(c, vocab, sampler, B, quick ? 2 : 6, backend.name as BackendName));
   model.dispose();
   return 0;
 }

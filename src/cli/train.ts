@@ -11,7 +11,8 @@ import { assertCompatible, MODEL_FILE, TrainingState } from '../model/graph/seri
 import { Vocabulary } from '../model/graph/vocab';
 import { batchChars, splitByFile, WindowSampler } from '../model/training/dataset';
 import { runFineTune } from '../model/training/fineTune';
-import { Seq2SeqLearner } from '../model/training/learner';
+import { defaultWorkers, ParallelLearner } from '../node/parallelLearner';
+import type { BackendName } from '../shared/engineProtocol';
 import { trainLoop, TrainProgress } from '../model/training/trainer';
 import { initBackend } from '../node/backend';
 import { readCorpus } from '../node/corpus';
@@ -50,6 +51,7 @@ export async function runTrain(args: string[]): Promise<number> {
     'max-corpus-chars': { type: 'string' },
     name: { type: 'string' },
     json: { type: 'boolean' },
+    workers: { type: 'string' },
   });
   const corpora = (values.corpus as string[] | undefined) ?? [];
   if (corpora.length === 0) throw new Error('--corpus is required (repeat it for several folders)');
@@ -64,7 +66,12 @@ export async function runTrain(args: string[]): Promise<number> {
   try {
     const backend = await initBackend(backendOption(values));
     log(`backend: ${backend.name}${backend.notes.length ? ` (${backend.notes.join('; ')})` : ''}`, { event: 'backend', ...backend });
-    return values.from !== undefined ? await fineTune(values, corpora, out, log) : await trainOrResume(values, corpora, out, log);
+    // Data-parallel over worker threads: each gets a replica on its own backend (one core each on wasm).
+    const workers = countOption(values, 'workers', defaultWorkers(), 1, 64);
+    const makeLearner = (model: Seq2SeqModel, config: TrainConfig): Promise<ParallelLearner> =>
+      ParallelLearner.start(model, config, { workers, workerPath: join(__dirname, 'gradientWorker.js'), backend: backend.name as BackendName });
+    log(`training on ${workers} thread(s)${workers > 1 ? ' (data-parallel: the batch is shared out, the gradients summed)' : ''}`, { event: 'workers', workers });
+    return values.from !== undefined ? await fineTune(values, corpora, out, log, makeLearner) : await trainOrResume(values, corpora, out, log, makeLearner);
   } finally {
     await release();
   }
@@ -127,7 +134,9 @@ const progressLine = (p: TrainProgress): string => {
 };
 
 /** --from: the extension's fine-tune recipe and file policy; --out gets the model only once it beats --from. */
-async function fineTune(values: Values, corpora: string[], out: string, log: Log): Promise<number> {
+type MakeLearner = (model: Seq2SeqModel, config: TrainConfig) => Promise<ParallelLearner>;
+
+async function fineTune(values: Values, corpora: string[], out: string, log: Log, makeLearner: MakeLearner): Promise<number> {
   const from = values.from as string;
   const loaded = await loadModelDir(from);
   let model = loaded.model;
@@ -151,6 +160,7 @@ async function fineTune(values: Values, corpora: string[], out: string, log: Log
   const snapshot = snapshotter(values, out, from, log, () => step);
   const memoryText = files.map((f) => f.text).join('\n');
   const report = await runFineTune(model, files, config, {
+    learner: makeLearner,
     signal: stop.signal,
     deadline,
     maxSteps,
@@ -190,7 +200,7 @@ function logCorpus(log: Log, files: number, skipped: { path: string; reason: str
 }
 
 /** A new model, or --resume of the checkpoint in --out (never a silent fresh start when a resume was asked for). */
-async function trainOrResume(values: Values, corpora: string[], out: string, log: Log): Promise<number> {
+async function trainOrResume(values: Values, corpora: string[], out: string, log: Log, makeLearner: MakeLearner): Promise<number> {
   const train = trainConfig(values, DEFAULT_TRAIN_CONFIG);
   const requested: ModelConfig = {
     hiddenSize: countOption(values, 'hidden', DEFAULT_MODEL_CONFIG.hiddenSize, 1, 4096),
@@ -241,7 +251,9 @@ async function trainOrResume(values: Values, corpora: string[], out: string, log
   );
   log(`model: hidden ${config.hiddenSize}, layers ${config.layers}, peephole ${config.peephole}, decoder prime ${config.decoderPrime}, ${model.parameterCount} parameters`, { event: 'model', config, parameters: model.parameterCount });
 
-  const learner = new Seq2SeqLearner(model, train);
+  const parallel = await makeLearner(model, train);
+  // The optimiser lives on this thread (the workers only compute gradients): its state goes into checkpoints.
+  const learner = parallel.learner;
   if (values.resume === true) {
     const optimizer = await loadOptimizerState(out);
     if (optimizer) await learner.restoreOptimizerState(optimizer);
@@ -263,9 +275,9 @@ async function trainOrResume(values: Values, corpora: string[], out: string, log
     deadline,
     evalEvery: train.evalEvery,
     signal: stop.signal,
-    step: (step) => {
+    step: async (step) => {
       const batch = trainSampler.sample(Rng.derive(train.seed, step), train.batchSize);
-      const loss = learner.trainStep(batch);
+      const loss = await parallel.trainStep(batch);
       const chars = batchChars(batch);
       trainedChars += chars.targets;
       return { loss, processedChars: chars.processed, targetChars: chars.targets };
@@ -293,7 +305,7 @@ async function trainOrResume(values: Values, corpora: string[], out: string, log
     `stopped (${result.stopReason}) at step ${result.step}; ${measure} ${bpc(result.bestValidationLoss)}; ${verdict}; peak RSS ${peakRssMB} MB`,
     { event: 'done', ...result, saved: saves > 0, peakRssMB },
   );
-  learner.dispose();
+  await parallel.dispose();
   model.dispose();
   return 0;
 }

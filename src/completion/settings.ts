@@ -74,6 +74,8 @@ export interface FineTuneSettingsValues {
   include: string;
   /** Glob of files to leave out, on top of files.exclude, search.exclude and .gitignore. */
   exclude: string;
+  /** Threads that compute gradients; 0: every core but one, for the editor. */
+  workers: number;
 }
 
 export const DEFAULT_FINE_TUNE: FineTuneSettingsValues = {
@@ -81,6 +83,7 @@ export const DEFAULT_FINE_TUNE: FineTuneSettingsValues = {
   maxCorpusChars: 2_000_000,
   include: '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs,py,pyi}',
   exclude: '',
+  workers: 0,
 };
 
 export function sanitizeFineTune(get: <T>(key: string) => T | undefined): FineTuneSettingsValues {
@@ -89,10 +92,12 @@ export function sanitizeFineTune(get: <T>(key: string) => T | undefined): FineTu
   const cap = get<unknown>('fineTune.maxCorpusChars');
   const include = get<unknown>('fineTune.include');
   const exclude = get<unknown>('fineTune.exclude');
+  const workers = get<unknown>('fineTune.workers');
   return {
     minutes: typeof minutes === 'number' && minutes > 0 && minutes <= 120 ? minutes : d.minutes,
     maxCorpusChars: typeof cap === 'number' && cap >= 1000 ? Math.round(cap) : d.maxCorpusChars,
     include: typeof include === 'string' && include.trim() ? include.trim() : d.include,
     exclude: typeof exclude === 'string' ? exclude.trim() : d.exclude,
+    workers: typeof workers === 'number' && Number.isInteger(workers) && workers >= 0 && workers <= 64 ? workers : d.workers,
   };
 }

@@ -1,5 +1,6 @@
 // The "Fine-tune on Workspace" command: collects the workspace's files, shows what it uses and skips, trains
 // in a worker with a cancellable progress notification, and hands the saved model to the engine.
+import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { FineTuneRun } from '../completion/fineTuneClient';
@@ -12,6 +13,8 @@ import type { ActiveModel } from './activeModel';
 
 export interface FineTuneSettings {
   minutes: number;
+  /** Gradient threads; 0 is automatic (see fineTuneWorkers). */
+  workers: number;
   maxCorpusChars: number;
   include: string;
   exclude: string;
@@ -28,6 +31,15 @@ export type FineTuneReport =
   | { outcome: 'refused'; message: string }
   | ({ outcome: 'no-files'; message: string } & SelectionSummary)
   | ({ outcome: FineTuneResult['outcome']; message: string } & FineTuneResult & SelectionSummary);
+
+/**
+ * Gradient threads for a fine-tune: the setting (0: automatic), never more than the cores but one, so the editor
+ * keeps a core to itself (on 2 cores: one thread, the fine-tune worker alone).
+ */
+export function fineTuneWorkers(setting: number): number {
+  const cap = Math.max(1, availableParallelism() - 1);
+  return setting <= 0 ? cap : Math.min(setting, cap);
+}
 
 /** Discovery caps: beyond them the command says what it left out (files) or refuses (ignore rules). */
 const MAX_FILES = 20_000;
@@ -124,7 +136,7 @@ export class FineTuneCommand {
     const run = new FineTuneRun(
       path.join(this.extensionPath, 'dist', 'trainWorker.js'),
       selection.files,
-      { baseModelDir, outDir: storage, outName: `${folder} (fine-tuned)`, minutes: ft.minutes, backend: this.settings().backend, seed: 1 },
+      { baseModelDir, outDir: storage, outName: `${folder} (fine-tuned)`, minutes: ft.minutes, backend: this.settings().backend, seed: 1, workers: fineTuneWorkers(ft.workers) },
       {
         onProgress: (p) => {
           for (const l of this.progressListeners) l(p);

@@ -17,6 +17,8 @@ export interface FineTuneOptions {
   minutes: number;
   backend: BackendName;
   seed: number;
+  /** Threads that compute gradients (data-parallel), this one included; the host keeps one core for the editor. */
+  workers: number;
 }
 
 export interface TrainPoint {
@@ -75,7 +77,8 @@ export function isHostToTrainer(m: unknown): m is HostToTrainer {
         isObject(m.options) &&
         typeof m.options.baseModelDir === 'string' &&
         typeof m.options.outDir === 'string' &&
-        typeof m.options.minutes === 'number'
+        typeof m.options.minutes === 'number' &&
+        Number.isInteger(m.options.workers) && (m.options.workers as number) >= 1
       );
     case 'cancel':
       return true;

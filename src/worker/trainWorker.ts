@@ -1,7 +1,10 @@
 // The fine-tune worker: runs the one fine-tune recipe (src/model/training/fineTune.ts) on the workspace's files,
 // off the extension host's thread, and saves the result only when it beat the model it started from; the save
 // is atomic (src/node/modelFiles.ts), so a cancel or a crash leaves the previous model as it was.
+import { join } from 'node:path';
 import { parentPort } from 'node:worker_threads';
+import { ParallelLearner } from '../node/parallelLearner';
+import type { BackendName } from '../shared/engineProtocol';
 import { FINE_TUNE_TRAIN_CONFIG } from '../model/graph/config';
 import { runFineTune } from '../model/training/fineTune';
 import { BackendPreference, initBackend } from '../node/backend';
@@ -21,7 +24,10 @@ async function run(files: TrainFile[], o: FineTuneOptions): Promise<void> {
   post({ kind: 'log', level: 'info', message: `fine-tuning ${metadata.name ?? o.baseModelDir} on ${backend.name}` });
   const config = { ...FINE_TUNE_TRAIN_CONFIG, seed: o.seed };
   let peakRss = process.memoryUsage().rss;
+  if (o.workers > 1) post({ kind: 'log', level: 'info', message: `data-parallel over ${o.workers} threads` });
   const report = await runFineTune(model, files, config, {
+    // Data-parallel over gradient workers (src/node/parallelLearner.ts); one thread is the plain learner.
+    learner: (m, c) => ParallelLearner.start(m, c, { workers: o.workers, workerPath: join(__dirname, 'gradientWorker.js'), backend: backend.name as BackendName }),
     signal: abort.signal,
     deadline: t0 + o.minutes * 60_000,
     onProgress: (p) => {

@@ -30,12 +30,13 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 const logs: string[] = [];
 const callbacks = (points: TrainPoint[]) => ({ onProgress: (p: TrainPoint) => points.push(p), log: (_l: string, m: string) => logs.push(m) });
 
-test('a fine-tune saves an improved model atomically, and it suggests the workspace\'s names', async () => {
+test('a fine-tune (data-parallel over 2 threads) saves an improved model atomically, and it suggests the workspace\'s names', async () => {
   const out = join(dir, 'workspace-model');
   const points: TrainPoint[] = [];
-  const run = new FineTuneRun(join(DIST, 'trainWorker.js'), workspaceFiles(), { baseModelDir: FIXTURE, outDir: out, outName: 'fixture (fine-tuned)', minutes: 0.3, backend: 'wasm', seed: 1 }, callbacks(points));
+  const run = new FineTuneRun(join(DIST, 'trainWorker.js'), workspaceFiles(), { baseModelDir: FIXTURE, outDir: out, outName: 'fixture (fine-tuned)', minutes: 0.3, backend: 'wasm', seed: 1, workers: 2 }, callbacks(points));
   const result = await run.done;
   assert.equal(result.outcome, 'saved', JSON.stringify(result));
+  assert.ok(logs.some((m) => m.includes('data-parallel over 2 threads')), logs.join('\n'));
   assert.ok(result.bestValidationBpc! < result.baseValidationBpc!, JSON.stringify(result));
   assert.ok(points.length > 0 && points.every((p) => p.fraction >= 0 && p.fraction <= 1));
   assert.ok(existsSync(join(out, 'model.json')) && !existsSync(swapOldFolder(out)));
@@ -52,7 +53,7 @@ test('a cancelled fine-tune stops within a second and leaves the previous model 
   const out = join(dir, 'keep');
   cpSync(FIXTURE, out, { recursive: true });
   const before = readFileSync(join(out, 'weights.bin'));
-  const run = new FineTuneRun(join(DIST, 'trainWorker.js'), workspaceFiles(), { baseModelDir: out, outDir: out, outName: 'x', minutes: 5, backend: 'wasm', seed: 2 }, callbacks([]));
+  const run = new FineTuneRun(join(DIST, 'trainWorker.js'), workspaceFiles(), { baseModelDir: out, outDir: out, outName: 'x', minutes: 5, backend: 'wasm', seed: 2, workers: 1 }, callbacks([]));
   await new Promise((r) => setTimeout(r, 1500));
   const asked = Date.now();
   run.cancel();
@@ -66,7 +67,7 @@ test('a cancelled fine-tune stops within a second and leaves the previous model 
 
 test('a corrupt base model fails with a message naming the file, and nothing is written', async () => {
   const out = join(dir, 'never');
-  const run = new FineTuneRun(join(DIST, 'trainWorker.js'), workspaceFiles(), { baseModelDir: join(dir, 'missing'), outDir: out, outName: 'x', minutes: 1, backend: 'wasm', seed: 3 }, callbacks([]));
+  const run = new FineTuneRun(join(DIST, 'trainWorker.js'), workspaceFiles(), { baseModelDir: join(dir, 'missing'), outDir: out, outName: 'x', minutes: 1, backend: 'wasm', seed: 3, workers: 1 }, callbacks([]));
   await assert.rejects(run.done, /missing\/(model|metadata|weights)\.(json|bin): is missing/);
   assert.ok(!existsSync(out));
 });

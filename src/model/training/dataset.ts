@@ -124,6 +124,27 @@ export class WindowSampler {
   }
 }
 
+/**
+ * Rows [from, to) of a batch, as a batch of its own with the same encoder length (data-parallel training gives each
+ * worker a share). The loss is a mean over rows, so the full batch's gradient is the row-weighted mean of the shares'.
+ */
+export function sliceBatch(batch: Batch, from: number, to: number): Batch {
+  const L = batch.encoderLength;
+  const D = batch.primeLength + batch.targetLength;
+  const T = batch.targetLength;
+  return {
+    batchSize: to - from,
+    encoderLength: L,
+    encoderIds: batch.encoderIds.slice(from * L, to * L),
+    encoderPad: batch.encoderPad.slice(from, to),
+    targetLength: T,
+    primeLength: batch.primeLength,
+    decoderInputs: batch.decoderInputs.slice(from * D, to * D),
+    targets: batch.targets.slice(from * T, to * T),
+    ...(batch.sources ? { sources: batch.sources.slice(2 * from, 2 * to) } : {}),
+  };
+}
+
 /** Characters the network reads for a batch (encoder + decoder steps) and characters it is scored on. */
 export function batchChars(batch: Batch): { processed: number; targets: number } {
   const targets = batch.batchSize * batch.targetLength;

@@ -7,7 +7,7 @@ import { Rng } from '../graph/rng';
 import type { Batch, Seq2SeqModel } from '../graph/seq2seq';
 import { tf } from '../graph/tf';
 import { batchChars, SourceFile, splitByFile, WindowSampler } from './dataset';
-import { Seq2SeqLearner } from './learner';
+import { Seq2SeqLearner, StepLearner } from './learner';
 import { StopReason, trainLoop, TrainProgress } from './trainer';
 
 export interface FineTuneHooks {
@@ -18,6 +18,8 @@ export interface FineTuneHooks {
   onProgress?(p: TrainProgress): void;
   /** After each validation, with whether it beat every earlier one (and the model it started from). */
   onEvaluation?(p: TrainProgress, improved: boolean): void | Promise<void>;
+  /** Makes the learner (default: one thread); the caller may give a data-parallel one. */
+  learner?(model: Seq2SeqModel, config: FineTuneConfig): StepLearner | Promise<StepLearner>;
 }
 
 /**
@@ -53,7 +55,7 @@ export async function runFineTune(model: Seq2SeqModel, files: SourceFile[], conf
   const validatedOn = heldOut.isEmpty ? 'training files' : 'held-out files';
   const validation = heldOut.isEmpty ? train : heldOut;
   const validationBatches: Batch[] = Array.from({ length: config.validationBatches }, (_, i) => validation.sample(Rng.derive(config.seed ^ 0x5eed, i), config.batchSize));
-  const learner = new Seq2SeqLearner(model, config);
+  const learner = hooks.learner ? await hooks.learner(model, config) : new Seq2SeqLearner(model, config);
   try {
     const validate = (): number => validationBatches.reduce((s, b) => s + learner.score(b), 0) / validationBatches.length;
     const startLoss = validate();
@@ -68,9 +70,9 @@ export async function runFineTune(model: Seq2SeqModel, files: SourceFile[], conf
       evalEvery: config.evalEvery,
       signal: hooks.signal,
       patience: config.patience,
-      step: (step) => {
+      step: async (step) => {
         const batch = train.sample(Rng.derive(config.seed, step), config.batchSize);
-        const loss = learner.trainStep(batch);
+        const loss = await learner.trainStep(batch);
         const chars = batchChars(batch);
         return { loss, processedChars: chars.processed, targetChars: chars.targets };
       },
@@ -101,7 +103,7 @@ export async function runFineTune(model: Seq2SeqModel, files: SourceFile[], conf
       memory: files.map((f) => f.text).join('\n'),
     };
   } finally {
-    learner.dispose();
+    await learner.dispose();
   }
 }
 

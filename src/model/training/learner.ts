@@ -6,7 +6,15 @@ import { batchLoss, Batch, Seq2SeqModel } from '../graph/seq2seq';
 import type { NamedArray } from '../graph/serialize';
 import { tf, Tensor, Variable } from '../graph/tf';
 
-export class Seq2SeqLearner {
+/** What a training loop needs of a learner: this one, or a data-parallel one over threads (src/node/parallelLearner.ts). */
+export interface StepLearner {
+  /** Trains on one batch; the loss before the update, in nats per target character. */
+  trainStep(batch: Batch): number | Promise<number>;
+  score(batch: Batch): number;
+  dispose(): void | Promise<void>;
+}
+
+export class Seq2SeqLearner implements StepLearner {
   readonly optimizer: Optimizer;
   private readonly variables: Variable[];
 
@@ -19,13 +27,58 @@ export class Seq2SeqLearner {
   trainStep(batch: Batch): number {
     return tf.tidy(() => {
       const { value, grads } = tf.variableGrads(() => batchLoss(this.model, batch), this.variables);
-      const names = Object.keys(grads);
-      const norm = tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n] as Tensor)))));
-      const scale = tf.minimum(1, tf.div(this.config.clipNorm, tf.add(norm, 1e-6)));
-      const clipped: Record<string, Tensor> = {};
-      for (const n of names) clipped[n] = tf.mul(grads[n] as Tensor, scale);
-      this.optimizer.applyGradients(clipped);
+      this.applyClipped(grads);
       return value.dataSync()[0] as number;
+    });
+  }
+
+  /** Global-norm clipping, then one Adam update. */
+  private applyClipped(grads: Record<string, Tensor>): void {
+    const names = Object.keys(grads);
+    const norm = tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n] as Tensor)))));
+    const scale = tf.minimum(1, tf.div(this.config.clipNorm, tf.add(norm, 1e-6)));
+    const clipped: Record<string, Tensor> = {};
+    for (const n of names) clipped[n] = tf.mul(grads[n] as Tensor, scale);
+    this.optimizer.applyGradients(clipped);
+  }
+
+  /** The weights' names in the model, in the order gradientsInto and applyGradients use. */
+  get variableNames(): string[] {
+    return [...this.model.weights.keys()];
+  }
+
+  /** Sizes of the variables in that order: where each one's gradient sits in a flat buffer. */
+  get variableSizes(): number[] {
+    return this.variables.map((v) => v.size);
+  }
+
+  /**
+   * Computes one batch's gradients (data-parallel training: a share of the batch) into `out`, flat in variable
+   * order, without touching the weights; returns the loss.
+   */
+  gradientsInto(batch: Batch, out: Float32Array): number {
+    return tf.tidy(() => {
+      const { value, grads } = tf.variableGrads(() => batchLoss(this.model, batch), this.variables);
+      let at = 0;
+      for (const v of this.variables) {
+        const g = (grads[v.name] as Tensor).dataSync() as Float32Array;
+        out.set(g, at);
+        at += g.length;
+      }
+      return value.dataSync()[0] as number;
+    });
+  }
+
+  /** Clips and applies gradients given flat in variable order (the sum of the workers' shares). */
+  applyGradients(flat: Float32Array): void {
+    tf.tidy(() => {
+      const grads: Record<string, Tensor> = {};
+      let at = 0;
+      for (const v of this.variables) {
+        grads[v.name] = tf.tensor(flat.subarray(at, at + v.size), v.shape);
+        at += v.size;
+      }
+      this.applyClipped(grads);
     });
   }
 

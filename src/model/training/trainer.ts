@@ -28,7 +28,8 @@ export interface TrainLoopOptions {
   deadline?: number; // Date.now() value
   evalEvery: number;
   signal?: AbortSignal;
-  step(step: number): StepResult;
+  /** One optimisation step; a data-parallel learner answers once every worker has done its share. */
+  step(step: number): StepResult | Promise<StepResult>;
   validate(): number | null;
   onProgress?(p: TrainProgress): void;
   /** Called after each validation, with whether it improved on the best so far. */
@@ -90,7 +91,7 @@ export async function trainLoop(o: TrainLoopOptions): Promise<TrainLoopResult> {
       }
       break;
     }
-    const r = o.step(step);
+    const r = await o.step(step);
     step++;
     if (!Number.isFinite(r.loss)) { stopReason = 'diverged'; break; }
     processed += r.processedChars;
