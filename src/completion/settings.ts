@@ -101,3 +101,12 @@ export function sanitizeFineTune(get: <T>(key: string) => T | undefined): FineTu
     workers: typeof workers === 'number' && Number.isInteger(workers) && workers >= 0 && workers <= 64 ? workers : d.workers,
   };
 }
+
+/**
+ * Gradient threads for a fine-tune: the setting (0: automatic), never more than the cores but one, so the editor
+ * keeps a core to itself (on 2 cores: one thread, the fine-tune worker alone).
+ */
+export function fineTuneWorkers(setting: number, cores: number): number {
+  const cap = Math.max(1, cores - 1);
+  return setting <= 0 ? cap : Math.min(setting, cap);
+}

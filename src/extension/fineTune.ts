@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { FineTuneRun } from '../completion/fineTuneClient';
+import { fineTuneWorkers } from '../completion/settings';
 import type { Settings } from '../completion/settings';
 import type { FineTuneResult, TrainPoint } from '../shared/trainProtocol';
 import { CandidateFile, FINE_TUNE_MAX_FILE_BYTES, selectFiles } from '../workspace/selection';
@@ -31,15 +32,6 @@ export type FineTuneReport =
   | { outcome: 'refused'; message: string }
   | ({ outcome: 'no-files'; message: string } & SelectionSummary)
   | ({ outcome: FineTuneResult['outcome']; message: string } & FineTuneResult & SelectionSummary);
-
-/**
- * Gradient threads for a fine-tune: the setting (0: automatic), never more than the cores but one, so the editor
- * keeps a core to itself (on 2 cores: one thread, the fine-tune worker alone).
- */
-export function fineTuneWorkers(setting: number): number {
-  const cap = Math.max(1, availableParallelism() - 1);
-  return setting <= 0 ? cap : Math.min(setting, cap);
-}
 
 /** Discovery caps: beyond them the command says what it left out (files) or refuses (ignore rules). */
 const MAX_FILES = 20_000;
@@ -136,7 +128,7 @@ export class FineTuneCommand {
     const run = new FineTuneRun(
       path.join(this.extensionPath, 'dist', 'trainWorker.js'),
       selection.files,
-      { baseModelDir, outDir: storage, outName: `${folder} (fine-tuned)`, minutes: ft.minutes, backend: this.settings().backend, seed: 1, workers: fineTuneWorkers(ft.workers) },
+      { baseModelDir, outDir: storage, outName: `${folder} (fine-tuned)`, minutes: ft.minutes, backend: this.settings().backend, seed: 1, workers: fineTuneWorkers(ft.workers, availableParallelism()) },
       {
         onProgress: (p) => {
           for (const l of this.progressListeners) l(p);

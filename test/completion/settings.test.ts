@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DEFAULT_SETTINGS, languageEnabled, sanitizeSettings } from '../../src/completion/settings';
+import { DEFAULT_SETTINGS, fineTuneWorkers, languageEnabled, sanitizeFineTune, sanitizeSettings } from '../../src/completion/settings';
 
 test('settings are sanitised: bad values fall back to defaults', () => {
   const raw: Record<string, unknown> = { enabled: 'yes', languages: ['python', 3], maxSuggestionChars: 10_000, beamWidth: 2.6, confidenceThreshold: 2, backend: 'gpu', modelPath: '  /m  ' };
@@ -26,4 +26,14 @@ test('the suggestion length is token or auto, and the contributed defaults are t
   for (const key of ['suggestionLength', 'maxSuggestionChars', 'confidenceThreshold', 'beamWidth'] as const) {
     assert.deepEqual(props[`seq2seq.${key}`]?.default, DEFAULT_SETTINGS[key], key);
   }
+});
+
+test('fine-tune threads: automatic is every core but one, and a setting never takes the editor\'s core', () => {
+  assert.equal(fineTuneWorkers(0, 8), 7);
+  assert.equal(fineTuneWorkers(0, 2), 1);
+  assert.equal(fineTuneWorkers(0, 1), 1);
+  assert.equal(fineTuneWorkers(3, 8), 3);
+  assert.equal(fineTuneWorkers(16, 8), 7);
+  assert.equal(sanitizeFineTune((k) => ({ 'fineTune.workers': 2.5 })[k as string] as never).workers, 0);
+  assert.equal(sanitizeFineTune((k) => ({ 'fineTune.workers': 4 })[k as string] as never).workers, 4);
 });
