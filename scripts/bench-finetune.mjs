@@ -4,14 +4,14 @@
 // and evaluates each minute's model on the held-out part beside a PPM-style 8-gram trained on the train part
 // (`eval --baseline-corpus`). Exact match is that of the suggestions as shipped (LSTM with the copy prior over the
 // document and, once fine-tuned, the model's workspace memory), with the LSTM alone and copying alone beside it.
-// usage: node scripts/bench-finetune.mjs --project DIR [--model models/base] [--minutes 5] [--samples 300] [--lr X]
+// usage: node scripts/bench-finetune.mjs --project DIR [--model models/base] [--minutes 5] [--samples 300] [--lr X] [--workers N]
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 
-const { values } = parseArgs({ options: { project: { type: 'string' }, model: { type: 'string', default: 'models/base' }, minutes: { type: 'string', default: '5' }, samples: { type: 'string', default: '300' }, lr: { type: 'string' }, keep: { type: 'boolean' } } });
+const { values } = parseArgs({ options: { project: { type: 'string' }, model: { type: 'string', default: 'models/base' }, minutes: { type: 'string', default: '5' }, samples: { type: 'string', default: '300' }, lr: { type: 'string' }, workers: { type: 'string' }, keep: { type: 'boolean' } } });
 if (!values.project) throw new Error('--project DIR is required');
 const cli = join(import.meta.dirname, '..', 'dist', 'cli.js');
 const work = mkdtempSync(join(tmpdir(), 'seq2seq-ftbench-'));
@@ -39,13 +39,13 @@ const snapshots = join(work, 'snapshots');
 // One uninterrupted fine-tune with the extension's settings (FINE_TUNE_TRAIN_CONFIG, the defaults of --from);
 // the best model so far is copied at every minute, and each copy is evaluated afterwards.
 const lines = run(['train', '--corpus', join(work, 'train'), '--out', out, '--from', values.model, '--minutes', values.minutes,
-  '--snapshot-dir', snapshots, '--snapshot-minutes', '1', '--json', ...(values.lr ? ['--lr', values.lr] : [])])
+  '--snapshot-dir', snapshots, '--snapshot-minutes', '1', '--json', ...(values.lr ? ['--lr', values.lr] : []), ...(values.workers ? ['--workers', values.workers] : [])])
   .trim().split('\n').map((l) => JSON.parse(l));
 const done = lines.find((l) => l.event === 'done');
 for (const s of lines.filter((l) => l.event === 'snapshot')) {
   console.log(row(`after ${s.minutes} min (step ${s.step})`, evaluate(s.dir)));
 }
 const peak = done?.peakRssMB ?? 0;
-console.log(`training: ${done?.step} steps in ${values.minutes} min, stopped by ${done?.stopReason}`);
+console.log(`training: ${done?.step} steps in ${values.minutes} min on ${values.workers ?? 'the default number of'} thread(s), stopped by ${done?.stopReason}`);
 console.log(`peak RSS of the training process: ${peak} MB`);
 if (!values.keep) rmSync(work, { recursive: true, force: true });

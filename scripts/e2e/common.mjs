@@ -23,7 +23,7 @@ export const fixtureWorkspace = resolve(repoRoot, process.env.SEQ2SEQ_FIXTURE_WO
 export const artifactsDir = join(repoRoot, '.test-artifacts');
 
 /** Whole-run limit in ms; each runner gives up (and cleans up) after this. */
-export const runTimeoutMs = Number(process.env.SEQ2SEQ_E2E_TIMEOUT ?? 180) * 1000;
+export const runTimeoutMs = Number(process.env.SEQ2SEQ_E2E_TIMEOUT ?? 420) * 1000;
 
 /** Copies the fixture workspace to a fresh temp folder so that tests never modify the repo. */
 export function copyWorkspace() {

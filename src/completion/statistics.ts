@@ -6,7 +6,7 @@
 const LATENCY_SAMPLES = 500;
 
 export interface LanguageStats {
-  /** Suggestions computed by the engine and shown (typing through a shown suggestion does not count again). */
+  /** Suggestions shown (typing through a shown suggestion does not count again). */
   shown: number;
   /** Suggestions accepted whole (Tab). */
   accepted: number;
@@ -63,9 +63,11 @@ export function mergeStats(base: StatsFile, extra: StatsFile): StatsFile {
   return base;
 }
 
-export function recordShown(stats: StatsFile, languageId: string, engineMs: number): void {
+/** A suggestion shown; `engineMs` when the engine computed it (null when it came from the type-through cache). */
+export function recordShown(stats: StatsFile, languageId: string, engineMs: number | null): void {
   const l = language(stats, languageId);
   l.shown++;
+  if (engineMs === null) return;
   l.engineMs.push(Math.round(engineMs * 10) / 10);
   if (l.engineMs.length > LATENCY_SAMPLES) l.engineMs.splice(0, l.engineMs.length - LATENCY_SAMPLES);
 }

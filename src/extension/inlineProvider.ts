@@ -39,8 +39,8 @@ export interface ProviderDeps {
   latency: LatencyLog;
   /** Called once per provider call with what it did; the UI test's latency figures read it (see extension.ts). */
   requestLog?: (record: RequestRecord) => void;
-  /** Counts a suggestion the engine computed and the provider shows (the local statistics). */
-  onShown?: (languageId: string, engineMs: number) => void;
+  /** Counts a suggestion shown (the local statistics), with the engine's time when the engine computed it. */
+  onShown?: (languageId: string, engineMs: number | null) => void;
 }
 
 /** The command VS Code runs when the user accepts a suggestion whole: the statistics count it. */
@@ -71,6 +71,9 @@ export class Seq2SeqInlineProvider implements vscode.InlineCompletionItemProvide
     this.clearCache();
     this.debounce = newDebounce(settings);
   }
+
+  /** The last suggestion counted as shown (see onShown). */
+  private lastShown = '';
 
   /** Bumped by every cache clear: an answer to a request made before it belongs to the old model and is dropped. */
   private generation = 0;
@@ -175,7 +178,12 @@ export class Seq2SeqInlineProvider implements vscode.InlineCompletionItemProvide
       item.command = { command: ACCEPTED_COMMAND, title: 'Suggestion accepted', arguments: [document.languageId, c.text.length] };
       return item;
     });
-    if (items.length > 0 && engineMs !== null) this.deps.onShown?.(document.languageId, engineMs);
+    // One suggestion is counted once: typing through it (the same line completed the same way) is not a new one.
+    const identity = `${key}\u0000${before}${shown[0]?.text ?? ''}`;
+    if (items.length > 0 && identity !== this.lastShown) {
+      this.lastShown = identity;
+      this.deps.onShown?.(document.languageId, engineMs);
+    }
     record.shown = items.length;
     const ms = performance.now() - entered - waited;
     this.deps.latency.record(ms, engineMs);

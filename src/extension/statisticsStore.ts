@@ -42,7 +42,7 @@ export class StatisticsStore implements vscode.Disposable {
     void vscode.window.showWarningMessage('Seq2Seq: the local statistics file was unreadable; it was set aside and counting starts afresh.');
   }
 
-  shown(languageId: string, engineMs: number): void {
+  shown(languageId: string, engineMs: number | null): void {
     recordShown(this.stats, languageId, engineMs);
     this.touch();
   }

@@ -15,7 +15,7 @@ export function renderStatistics(stats: StatsFile): string {
     '# Seq2Seq Complete: local statistics',
     '',
     `Counted on this machine since ${stats.since.slice(0, 10)}, kept in the extension's storage and never sent anywhere.`,
-    'A suggestion counts as shown when the engine computed it and the editor was given it; accepted when Tab took it',
+    'A suggestion counts as shown once when the editor is given it (typing through it does not count again); accepted when Tab took it',
     'whole (a word-by-word accept is not reported to extensions by VS Code\'s stable API, so it is not counted).',
     '',
     '| language | shown | accepted | accept rate | characters saved | engine median |',

@@ -8,16 +8,18 @@ test('statistics count shown and accepted suggestions, characters saved and the 
   recordShown(stats, 'typescript', 5.0);
   recordShown(stats, 'typescript', 4.1);
   recordShown(stats, 'python', 2);
+  recordShown(stats, 'python', null); // from the type-through cache: shown, no engine time
   recordAccepted(stats, 'typescript', 9);
   const { rows, total } = summarize(stats);
   assert.deepEqual(rows[0], { language: 'typescript', shown: 3, accepted: 1, acceptRate: 1 / 3, charsSaved: 9, medianEngineMs: 4.1 });
-  assert.deepEqual(total, { shown: 4, accepted: 1, charsSaved: 9 });
+  assert.deepEqual(total, { shown: 5, accepted: 1, charsSaved: 9 });
+  assert.deepEqual(stats.languages.python?.engineMs, [2]);
   // A file written and read back is the same; counts made before the file was read are added to it.
   const back = parseStats(JSON.stringify(stats));
   assert.ok(back);
   const early = emptyStats();
   recordAccepted(early, 'python', 4);
-  assert.deepEqual(summarize(mergeStats(back, early)).total, { shown: 4, accepted: 2, charsSaved: 13 });
+  assert.deepEqual(summarize(mergeStats(back, early)).total, { shown: 5, accepted: 2, charsSaved: 13 });
 });
 
 test('a corrupt or foreign statistics file is refused, not half-read', () => {
