@@ -1,18 +1,14 @@
 // `fit-copy`: fits the copy prior's weight per match length to a model on held-out text (copyFit.ts) and writes
 // them into the model folder's config. For the base model: the training corpus's validation files, which it
 // never trained on (`--validation-of-training`).
-import { promises as fs } from 'node:fs';
-import { join } from 'node:path';
 import { MatchIndex, MAX_MATCH, MIN_MATCH, ruleWeight } from '../model/inference/copy';
 import { splitByFile } from '../model/training/dataset';
 import { copyObservations, fitCopyWeights } from '../model/evaluation/copyFit';
 import { sampleTargets } from '../model/evaluation/evaluation';
-import { Seq2SeqModel } from '../model/graph/seq2seq';
-import { METADATA_FILE, modelToArtifacts } from '../model/graph/serialize';
 import { Vocabulary } from '../model/graph/vocab';
 import { initBackend } from '../node/backend';
 import { readCorpus } from '../node/corpus';
-import { loadModelDir } from '../node/modelFiles';
+import { loadModelDir, rewriteModelConfig } from '../node/modelFiles';
 import { backendOption, countOption, numberOption, parse, requireString } from './options';
 import { COPY_ORIGINS, CopyOrigin } from '../shared/encoderStateView';
 
@@ -39,7 +35,8 @@ export async function runFitCopy(args: string[]): Promise<number> {
   const corpora = (values.corpus as string[] | undefined) ?? [];
   if (corpora.length === 0) throw new Error('--corpus is required');
   await initBackend(backendOption(values));
-  const { model, metadata } = await loadModelDir(modelDir);
+  const loaded = await loadModelDir(modelDir);
+  const { model, metadata } = loaded;
   let { files } = await readCorpus(corpora);
   // The files the training run held out for validation: the same split (fraction and seed) as `train` made.
   const fraction = values['validation-of-training'] as string | undefined;
@@ -67,20 +64,13 @@ export async function runFitCopy(args: string[]): Promise<number> {
   }
   print(`bits/char on these characters: LSTM alone ${b.lstm.toFixed(3)}, with the rule ${b.rule.toFixed(3)}, with the fitted weights ${b.fitted.toFixed(3)}, with a table per source ${b.fittedBySource.toFixed(3)}`);
   if (values['dry-run'] !== true) {
-    // Only the metadata changes (the folder may hold other files, like the base model's CORPUS.md): written beside
-    // it, then renamed over it.
     const round = (w: readonly number[]): number[] => w.map((x) => Number(x.toFixed(4)));
     const bySource = Object.fromEntries(
       Object.entries(fit.bySource).filter(([origin]) => wanted === null || wanted.includes(origin)).map(([origin, t]) => [origin, round(t.weights)]),
     );
     const { copyWeights: _oldShared, copySourceWeights: _oldBySource, ...rest } = model.config;
     const config = { ...rest, ...(values.shared === true ? { copyWeights: round(fit.weights) } : {}), ...(Object.keys(bySource).length ? { copySourceWeights: bySource } : {}) };
-    const fitted = new Seq2SeqModel(config, model.vocab, model.weights);
-    const { metadataJson } = modelToArtifacts(fitted, metadata.training, metadata.name);
-    const target = join(modelDir, METADATA_FILE);
-    await fs.writeFile(`${target}.tmp`, metadataJson);
-    await fs.rename(`${target}.tmp`, target);
-    print(`wrote the weights into ${target}`);
+    print(`wrote the weights into ${await rewriteModelConfig(modelDir, loaded, config)}`);
   }
   model.dispose();
   return 0;

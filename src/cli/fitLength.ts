@@ -1,19 +1,15 @@
 // `fit-length`: fits the calibrator that decides how far a suggestion goes past its token (lengthFit.ts) on
 // held-out cursors, with the context the editor gives (the document below, neighbouring files), and writes it into
 // the model folder's config. Fit it on a project the figures leave out.
-import { promises as fs } from 'node:fs';
-import { join } from 'node:path';
 import { judge, sampleCursors } from '../model/evaluation/evaluation';
 import { fitCalibrator, tokenExamples } from '../model/evaluation/lengthFit';
 import { suggestionValue } from '../model/evaluation/suggestionValue';
 import { CompletionEngine } from '../model/inference/engine';
 import { calibratedProb } from '../model/inference/extend';
 import { Rng } from '../model/graph/rng';
-import { Seq2SeqModel } from '../model/graph/seq2seq';
-import { METADATA_FILE, modelToArtifacts } from '../model/graph/serialize';
 import { initBackend } from '../node/backend';
 import { readCorpus } from '../node/corpus';
-import { loadModelDir } from '../node/modelFiles';
+import { loadModelDir, rewriteModelConfig } from '../node/modelFiles';
 import { DEFAULT_SETTINGS } from '../completion/settings';
 import { backendOption, countOption, numberOption, parse, requireString } from './options';
 
@@ -32,7 +28,8 @@ export async function runFitLength(args: string[]): Promise<number> {
   const corpora = (values.corpus as string[] | undefined) ?? [];
   if (corpora.length === 0) throw new Error('--corpus is required');
   await initBackend(backendOption(values));
-  const { model, metadata } = await loadModelDir(modelDir);
+  const loaded = await loadModelDir(modelDir);
+  const { model } = loaded;
   const { files } = await readCorpus(corpora);
   if (files.length === 0) throw new Error(`no usable source files under ${corpora.join(', ')}`);
   const showThreshold = DEFAULT_SETTINGS.confidenceThreshold;
@@ -55,12 +52,7 @@ export async function runFitLength(args: string[]): Promise<number> {
   for (const r of value.auto.filter((r) => r.rule === 'calibrated')) print(`calibrated >= ${r.extendThreshold}: precision ${pct(r.precision)}, keystroke savings ${pct(r.keystrokeSavings)}`);
   print(`ceiling (every right next token, no wrong one): precision ${pct(value.ceiling.precision)}, keystroke savings ${pct(value.ceiling.keystrokeSavings)}`);
   if (values['dry-run'] !== true) {
-    const fitted = new Seq2SeqModel({ ...model.config, extendCalibration: fit.weights }, model.vocab, model.weights);
-    const { metadataJson } = modelToArtifacts(fitted, metadata.training, metadata.name);
-    const target = join(modelDir, METADATA_FILE);
-    await fs.writeFile(`${target}.tmp`, metadataJson);
-    await fs.rename(`${target}.tmp`, target);
-    print(`wrote the calibrator into ${target}`);
+    print(`wrote the calibrator into ${await rewriteModelConfig(modelDir, loaded, { ...model.config, extendCalibration: fit.weights })}`);
   }
   engine.dispose();
   model.dispose();

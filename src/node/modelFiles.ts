@@ -7,7 +7,8 @@ import {
   LoadedModel, METADATA_FILE, MODEL_FILE, ModelArtifacts, ModelFileError, modelFromArtifacts, modelToArtifacts,
   NamedArray, packArrays, parseJson, parseModelJson, TrainingState, unpackArrays, WeightEntry, WEIGHTS_FILE,
 } from '../model/graph/serialize';
-import type { Seq2SeqModel } from '../model/graph/seq2seq';
+import { Seq2SeqModel } from '../model/graph/seq2seq';
+import type { ModelConfig } from '../model/graph/config';
 import { lockFile, stagingFolder, stagingFolders, stagingPrefix, swapOldFolder } from '../shared/modelFolder';
 
 export const OPTIMIZER_MANIFEST = 'optimizer.json';
@@ -74,6 +75,19 @@ export async function loadModelDir(dir: string): Promise<LoadedModel> {
     if (e instanceof ModelFileError) throw new ModelFileError(join(dir, basename(e.file)), e.message.slice(e.file.length + 2));
     throw e;
   }
+}
+
+/**
+ * Rewrites only a model folder's metadata with a new config (fitted copy weights, a length calibrator): the weights
+ * and the folder's other files (the base model's CORPUS.md) stay. Written beside it, then renamed over it.
+ */
+export async function rewriteModelConfig(dir: string, loaded: LoadedModel, config: ModelConfig): Promise<string> {
+  const { model, metadata } = loaded;
+  const { metadataJson } = modelToArtifacts(new Seq2SeqModel(config, model.vocab, model.weights), metadata.training, metadata.name);
+  const target = join(dir, METADATA_FILE);
+  await fs.writeFile(`${target}.tmp`, metadataJson);
+  await fs.rename(`${target}.tmp`, target);
+  return target;
 }
 
 /** The model folder's workspace memory, or null when it has none (a base model). */

@@ -10,7 +10,7 @@ import { DecodeTrace, tokenLabel, traceGreedyDecode } from './decodeTrace';
 import { EncoderCache } from './encoderCache';
 import { CALIBRATED_EXTEND_THRESHOLD, calibratedProb, EXTEND_RULE, EXTEND_THRESHOLD, ExtendRule, keptExtension, LineExtender, NextToken } from './extend';
 import type { SuggestionLength } from '../../shared/window';
-import { InferenceNet } from './inference';
+import { InferenceNet, NetState } from './inference';
 import { familyOfLanguageId } from '../../shared/language';
 import type { Seq2SeqModel } from '../graph/seq2seq';
 import type { StopAt } from './tokens';
@@ -147,16 +147,27 @@ export class CompletionEngine {
     const options = decodeOptions(request);
     const copy = this.copyPrior(request, cut);
     const candidates = this.decoder.decode(state, inputs.prime, options, copy);
+    if (request.length !== 'auto') return { candidates, encoderSteps: stepsRun };
+    return { ...this.extendBest(candidates, { state, prime: inputs.prime, maxChars: options.maxChars, copy }, request), encoderSteps: stepsRun };
+  }
+
+  /**
+   * 'auto' length: the best candidate goes on past its token while the model is sure of each next token (extend.ts);
+   * a model with a fitted calibrator decides by it unless the request names another rule.
+   */
+  private extendBest(
+    candidates: Candidate[],
+    from: { state: NetState; prime: number[]; maxChars: number; copy: CopyPrior | undefined },
+    request: Pick<SuggestRequest, 'extendRule' | 'extendThreshold'>,
+  ): { candidates: Candidate[]; nextTokens?: NextToken[] } {
     const best = candidates[0];
-    if (request.length !== 'auto' || !best || best.text === '' || !best.complete) return { candidates, encoderSteps: stepsRun };
-    const nextTokens = this.extender.nextTokens(state, inputs.prime, best.text, options.maxChars - best.text.length, copy);
-    // A model with a fitted calibrator decides by it (unless the request names another rule); others by the plain rule.
+    if (!best || best.text === '' || !best.complete) return { candidates };
+    const nextTokens = this.extender.nextTokens(from.state, from.prime, best.text, from.maxChars - best.text.length, from.copy);
     const calibration = this.model.config.extendCalibration;
     if (calibration) nextTokens.forEach((t, k) => (t.calibrated = calibratedProb(calibration, t, k)));
     const rule = request.extendRule ?? (calibration ? 'calibrated' : EXTEND_RULE);
     const threshold = request.extendThreshold ?? (rule === 'calibrated' ? CALIBRATED_EXTEND_THRESHOLD : EXTEND_THRESHOLD);
-    const kept = keptExtension(nextTokens, threshold, rule);
-    return { candidates: [{ ...best, text: best.text + kept }, ...candidates.slice(1)], nextTokens, encoderSteps: stepsRun };
+    return { candidates: [{ ...best, text: best.text + keptExtension(nextTokens, threshold, rule) }, ...candidates.slice(1)], nextTokens };
   }
 
   /**
