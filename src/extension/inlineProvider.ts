@@ -73,7 +73,7 @@ export class Seq2SeqInlineProvider implements vscode.InlineCompletionItemProvide
   }
 
   /** The last suggestion counted as shown (see onShown). */
-  private lastShown = '';
+  private lastShown: { document: vscode.TextDocument | null; identity: string } = { document: null, identity: '' };
 
   /** Bumped by every cache clear: an answer to a request made before it belongs to the old model and is dropped. */
   private generation = 0;
@@ -178,10 +178,11 @@ export class Seq2SeqInlineProvider implements vscode.InlineCompletionItemProvide
       item.command = { command: ACCEPTED_COMMAND, title: 'Suggestion accepted', arguments: [document.languageId, c.text.length] };
       return item;
     });
-    // One suggestion is counted once: typing through it (the same line completed the same way) is not a new one.
+    // One suggestion is counted once: typing through it (the same line of the same document completed the same
+    // way) is not a new one. The document object itself is compared: a new untitled document may reuse a name.
     const identity = `${key}\u0000${before}${shown[0]?.text ?? ''}`;
-    if (items.length > 0 && identity !== this.lastShown) {
-      this.lastShown = identity;
+    if (items.length > 0 && (identity !== this.lastShown.identity || document !== this.lastShown.document)) {
+      this.lastShown = { document, identity };
       this.deps.onShown?.(document.languageId, engineMs);
     }
     record.shown = items.length;
