@@ -77,15 +77,16 @@ export async function runEval(args: string[]): Promise<number> {
     const targets = sampleTargets(model, group, batches, 16, seed);
     const bpc = targets ? modelBitsPerChar(model, targets) : null;
     const context = { below: withBelow, neighbours, corpus: files };
-    const judged = judge(engine, cursors, beamWidth, true, context, maxChars);
+    const judged = judge(engine, cursors, beamWidth, true, context, { maxChars });
     allJudged.push(...judged);
     families[language] = {
       bitsPerChar: bpc?.bpc ?? null,
       exactMatch: judged.length ? judged.filter((j) => j.correct).length / judged.length : null,
-      ...(withBelow || neighbours > 0 ? { exactMatchAboveOnly: exactMatch(engine, cursors, beamWidth) } : {}),
-      ...(withBelow && neighbours > 0 ? { exactMatchWithBelow: exactMatch(engine, cursors, beamWidth, true, { below: true }) } : {}),
+      // The same suggestion length as the main figure, so the columns differ only in context.
+      ...(withBelow || neighbours > 0 ? { exactMatchAboveOnly: exactMatch(engine, cursors, beamWidth, true, {}, maxChars) } : {}),
+      ...(withBelow && neighbours > 0 ? { exactMatchWithBelow: exactMatch(engine, cursors, beamWidth, true, { below: true }, maxChars) } : {}),
       ...(withBelow || neighbours > 0 ? { referenceFoundIn: referenceFoundIn(cursors, context) } : {}),
-      lstmExactMatch: exactMatch(engine, cursors, beamWidth, false),
+      lstmExactMatch: exactMatch(engine, cursors, beamWidth, false, {}, maxChars),
       copyOnlyExactMatch: copyOnlyExactMatch(model.vocab, memoryIndex, cursors),
       cursors: cursors.length,
       targetChars: bpc?.chars ?? 0,

@@ -36,7 +36,7 @@ export async function runFitLength(args: string[]): Promise<number> {
   const cursors = sampleCursors(files, countOption(values, 'samples', 1000, 1, 1_000_000), new Rng(numberOption(values, 'seed', 13, 0)));
   const engine = new CompletionEngine(model);
   const t0 = Date.now();
-  const judged = judge(engine, cursors, DEFAULT_SETTINGS.beamWidth, true, { below: values.below === true, neighbours: countOption(values, 'files', 0, 0, 64), corpus: files }, countOption(values, 'max-chars', DEFAULT_SETTINGS.maxSuggestionChars, 1, 200));
+  const judged = judge(engine, cursors, DEFAULT_SETTINGS.beamWidth, true, { below: values.below === true, neighbours: countOption(values, 'files', 0, 0, 64), corpus: files }, { maxChars: countOption(values, 'max-chars', DEFAULT_SETTINGS.maxSuggestionChars, 1, 200) });
   const samples = judged.map((j) => j.value);
   const fit = fitCalibrator(tokenExamples(samples, showThreshold));
   const print = (line: string): void => void process.stdout.write(`${line}\n`);

@@ -179,7 +179,17 @@ function withNeighbours<T>(engine: CompletionEngine, cursors: CursorSample[], co
  * The engine's top suggestion at each cursor; `copy: false` scores the LSTM alone, without the copy prior; the
  * context lets it copy from the file below the cursor's line and from neighbouring files too, as the editor does.
  */
-export function judge(engine: CompletionEngine, cursors: CursorSample[], beamWidth = 1, copy = true, context: EvalContext = {}, maxChars = 32): Judged[] {
+/**
+ * `maxChars` bounds the suggestions; `value: false` skips the next tokens after the first (the suggestion-value
+ * figures need them, exact match does not).
+ */
+export interface JudgeOptions {
+  maxChars?: number;
+  value?: boolean;
+}
+
+export function judge(engine: CompletionEngine, cursors: CursorSample[], beamWidth = 1, copy = true, context: EvalContext = {}, options: JudgeOptions = {}): Judged[] {
+  const { maxChars = 32, value = true } = options;
   return withNeighbours(engine, cursors, context, (c) => {
     const prefix = c.file.text.slice(0, c.offset);
     const after = c.file.text.slice(c.offset);
@@ -190,8 +200,7 @@ export function judge(engine: CompletionEngine, cursors: CursorSample[], beamWid
       maxChars,
       path: c.file.path,
       // Every next token the decoder would add, none kept: the figures apply each extension threshold afterwards.
-      length: 'auto' as const,
-      extendThreshold: Infinity,
+      ...(value ? { length: 'auto' as const, extendThreshold: Infinity } : {}),
       ...(copy ? {} : { copy: false }),
       ...(context.below ? { below: textBelow(after) } : {}),
     };
@@ -230,9 +239,9 @@ export function referenceFoundIn(cursors: CursorSample[], context: EvalContext):
   return { above: found.above / n, below: found.below / n, files: found.files / n, nowhere: found.nowhere / n };
 }
 
-export function exactMatch(engine: CompletionEngine, cursors: CursorSample[], beamWidth = 1, copy = true, context: EvalContext = {}): number | null {
+export function exactMatch(engine: CompletionEngine, cursors: CursorSample[], beamWidth = 1, copy = true, context: EvalContext = {}, maxChars = 32): number | null {
   if (cursors.length === 0) return null;
-  return judge(engine, cursors, beamWidth, copy, context).filter((j) => j.correct).length / cursors.length;
+  return judge(engine, cursors, beamWidth, copy, context, { maxChars, value: false }).filter((j) => j.correct).length / cursors.length;
 }
 
 /**

@@ -11,9 +11,8 @@ const MAX_APPENDED = 64;
 const MAX_GROWTH = 2;
 
 export class DocumentIndexes {
+  /** The index the last request searched above the cursor: its text from its floor is that request's text. */
   private aboveIndex: MatchIndex | null = null;
-  /** The text the last request searched above the cursor (the index's text from its floor). */
-  private aboveLength = 0;
   private belowIndex: MatchIndex | null = null;
   /** How the last request's indexes were obtained, for the bench and the tests. */
   lastAbove: 'reused' | 'extended' | 'built' = 'built';
@@ -26,14 +25,12 @@ export class DocumentIndexes {
       if (appended !== null && index.text.length + appended.length <= MAX_GROWTH * Math.max(text.length, 1)) {
         index.append(appended);
         index.floor = index.text.length - text.length;
-        this.aboveLength = text.length;
         this.lastAbove = appended === '' ? 'reused' : 'extended';
         return index;
       }
     }
     // Sized for a full-length text: a short document grows into it as the user types.
     this.aboveIndex = new MatchIndex(text, Math.max(text.length, COPY_CONTEXT_CHARS));
-    this.aboveLength = text.length;
     this.lastAbove = 'built';
     return this.aboveIndex;
   }
@@ -44,9 +41,10 @@ export class DocumentIndexes {
    */
   private appendedSince(index: MatchIndex, text: string): string | null {
     const old = index.text;
-    const oldStart = old.length - this.aboveLength;
-    for (let dropped = 0; dropped <= MAX_APPENDED && dropped <= this.aboveLength; dropped++) {
-      const overlap = this.aboveLength - dropped;
+    const searched = index.length; // the last request's text: from the floor to the end
+    const oldStart = index.floor;
+    for (let dropped = 0; dropped <= MAX_APPENDED && dropped <= searched; dropped++) {
+      const overlap = searched - dropped;
       if (text.length < overlap || text.length - overlap > MAX_APPENDED) continue;
       // A cheap look at the first characters, then the whole overlap.
       if (!text.startsWith(old.slice(oldStart + dropped, oldStart + dropped + 32))) continue;
