@@ -35,6 +35,8 @@ export interface Seq2SeqApi {
   workspaceModelDir(): string | undefined;
   /** The local statistics as counted so far. */
   statistics(): StatsFile;
+  /** How many continuations were computed ahead, after a suggestion appeared, and cached for after its accept. */
+  prefetched(): number;
 }
 
 export function activate(context: vscode.ExtensionContext): Seq2SeqApi {
@@ -56,11 +58,12 @@ export function activate(context: vscode.ExtensionContext): Seq2SeqApi {
   // SEQ2SEQ_REQUEST_CONSOLE=1 (set by the UI test) prints each provider call on the console with its epoch time,
   // so keydown-to-ghost-text figures can be split into VS Code's share and ours. Nothing is printed otherwise.
   const requestLog = process.env.SEQ2SEQ_REQUEST_CONSOLE === '1' ? (r: RequestRecord): void => console.log(`[seq2seq] request ${JSON.stringify(r)}`) : undefined;
-  const provider = new Seq2SeqInlineProvider({ engine, settings: () => settings, isActive, log, latency, requestLog, onShown: (language, ms) => statistics.shown(language, ms) });
+  const provider = new Seq2SeqInlineProvider({ engine, settings: () => settings, isActive, log, latency, requestLog, onShown: (language, ms) => statistics.shown(language, ms), onPartlyAccepted: (language, chars) => statistics.partlyAccepted(language, chars) });
   context.subscriptions.push(
     statistics,
     statistics.onDidChange(refresh),
     registerStatisticsView(statistics),
+    vscode.workspace.onDidChangeTextDocument((e) => provider.documentChanged(e)),
     vscode.commands.registerCommand(ACCEPTED_COMMAND, (languageId: unknown, chars: unknown) => {
       if (typeof languageId === 'string' && typeof chars === 'number') statistics.accepted(languageId, chars);
     }),
@@ -190,6 +193,7 @@ export function activate(context: vscode.ExtensionContext): Seq2SeqApi {
     encoderPanel: EncoderPanel.api,
     workspaceModelDir: () => activeModel.workspaceDir,
     statistics: () => statistics.snapshot(),
+    prefetched: () => provider.prefetched,
   };
 }
 

@@ -8,8 +8,10 @@ const LATENCY_SAMPLES = 500;
 export interface LanguageStats {
   /** Suggestions shown (typing through a shown suggestion does not count again). */
   shown: number;
-  /** Suggestions accepted whole (Tab). */
+  /** Suggestions accepted whole (Tab, or the last word or line of one). */
   accepted: number;
+  /** Parts of suggestions taken with Ctrl+Right or accept-line (each word or line once; absent in older files). */
+  partlyAccepted?: number;
   /** Characters inserted by accepted suggestions: what the user did not type. */
   charsSaved: number;
   /** The engine's time per shown suggestion, ms (the newest LATENCY_SAMPLES). */
@@ -41,6 +43,7 @@ export function parseStats(text: string): StatsFile | null {
     if (typeof s !== 'object' || s === null) return null;
     const l = s as Record<string, unknown>;
     if (!isCount(l.shown) || !isCount(l.accepted) || !isCount(l.charsSaved)) return null;
+    if (l.partlyAccepted !== undefined && !isCount(l.partlyAccepted)) return null;
     if (!Array.isArray(l.engineMs) || !l.engineMs.every((x) => typeof x === 'number' && Number.isFinite(x) && x >= 0)) return null;
   }
   return v as StatsFile;
@@ -56,6 +59,7 @@ export function mergeStats(base: StatsFile, extra: StatsFile): StatsFile {
     const into = language(base, id);
     into.shown += l.shown;
     into.accepted += l.accepted;
+    into.partlyAccepted = (into.partlyAccepted ?? 0) + (l.partlyAccepted ?? 0);
     into.charsSaved += l.charsSaved;
     into.engineMs.push(...l.engineMs);
     if (into.engineMs.length > LATENCY_SAMPLES) into.engineMs.splice(0, into.engineMs.length - LATENCY_SAMPLES);
@@ -78,6 +82,13 @@ export function recordAccepted(stats: StatsFile, languageId: string, chars: numb
   l.charsSaved += chars;
 }
 
+/** A word or line of a suggestion taken (partialAccept.ts); its characters are saved too. */
+export function recordPartlyAccepted(stats: StatsFile, languageId: string, chars: number): void {
+  const l = language(stats, languageId);
+  l.partlyAccepted = (l.partlyAccepted ?? 0) + 1;
+  l.charsSaved += chars;
+}
+
 const median = (v: readonly number[]): number | null => {
   if (v.length === 0) return null;
   const s = [...v].sort((a, b) => a - b);
@@ -85,10 +96,16 @@ const median = (v: readonly number[]): number | null => {
 };
 
 /** One line per language and a total, for the status bar tooltip and the statistics view. */
-export function summarize(stats: StatsFile): { rows: { language: string; shown: number; accepted: number; acceptRate: number | null; charsSaved: number; medianEngineMs: number | null }[]; total: { shown: number; accepted: number; charsSaved: number } } {
+export function summarize(stats: StatsFile): {
+  rows: { language: string; shown: number; accepted: number; partlyAccepted: number; acceptRate: number | null; charsSaved: number; medianEngineMs: number | null }[];
+  total: { shown: number; accepted: number; partlyAccepted: number; charsSaved: number };
+} {
   const rows = Object.entries(stats.languages)
-    .map(([id, l]) => ({ language: id, shown: l.shown, accepted: l.accepted, acceptRate: l.shown ? l.accepted / l.shown : null, charsSaved: l.charsSaved, medianEngineMs: median(l.engineMs) }))
+    .map(([id, l]) => ({ language: id, shown: l.shown, accepted: l.accepted, partlyAccepted: l.partlyAccepted ?? 0, acceptRate: l.shown ? l.accepted / l.shown : null, charsSaved: l.charsSaved, medianEngineMs: median(l.engineMs) }))
     .sort((a, b) => b.shown - a.shown || a.language.localeCompare(b.language));
-  const total = rows.reduce((t, r) => ({ shown: t.shown + r.shown, accepted: t.accepted + r.accepted, charsSaved: t.charsSaved + r.charsSaved }), { shown: 0, accepted: 0, charsSaved: 0 });
+  const total = rows.reduce(
+    (t, r) => ({ shown: t.shown + r.shown, accepted: t.accepted + r.accepted, partlyAccepted: t.partlyAccepted + r.partlyAccepted, charsSaved: t.charsSaved + r.charsSaved }),
+    { shown: 0, accepted: 0, partlyAccepted: 0, charsSaved: 0 },
+  );
   return { rows, total };
 }

@@ -3,9 +3,10 @@
 import * as vscode from 'vscode';
 import { Debounce, FixedDebounce, keyKind, MedianGapDebounce, sleep, TypingRhythm } from '../completion/debounce';
 import { keepConfident, midLineAllowed, trimOverlap } from '../completion/filters';
+import { PartialAcceptTracker } from '../completion/partialAccept';
 import type { Settings } from '../completion/settings';
 import { SuggestionCache } from '../completion/suggestionCache';
-import type { CandidateMessage } from '../shared/engineProtocol';
+import type { CandidateMessage, ModelInfo } from '../shared/engineProtocol';
 import type { EngineController } from './engineController';
 import { encoderWindow } from './encoderWindow';
 
@@ -41,7 +42,15 @@ export interface ProviderDeps {
   requestLog?: (record: RequestRecord) => void;
   /** Counts a suggestion shown (the local statistics), with the engine's time when the engine computed it. */
   onShown?: (languageId: string, engineMs: number | null) => void;
+  /** Counts a word or line taken from a shown suggestion (Ctrl+Right, accept-line), with its length. */
+  onPartlyAccepted?: (languageId: string, chars: number) => void;
 }
+
+/**
+ * How long a suggestion stays on screen before the continuation after it is computed ahead: typing on within this
+ * costs no engine work, and a user who reads it and presses Tab finds the next one ready.
+ */
+export const PREFETCH_DELAY_MS = 60;
 
 /** The command VS Code runs when the user accepts a suggestion whole: the statistics count it. */
 export const ACCEPTED_COMMAND = 'seq2seq.accepted';
@@ -78,9 +87,61 @@ export class Seq2SeqInlineProvider implements vscode.InlineCompletionItemProvide
   /** Bumped by every cache clear: an answer to a request made before it belongs to the old model and is dropped. */
   private generation = 0;
 
+  /** The suggestion on screen, followed through the edits that take words or lines of it. */
+  private readonly partial = new PartialAcceptTracker<vscode.TextDocument>();
+
+  /** The continuation after the suggestion on screen, computed ahead (see PREFETCH_DELAY_MS). */
+  private prefetch: { key: string; before: string; timer: NodeJS.Timeout; abort: AbortController; done: Promise<void> | null } | null = null;
+  /** Continuations computed ahead and cached; read by the integration tests. */
+  prefetched = 0;
+
   clearCache(): void {
     this.cache.clear();
+    this.cancelPrefetch();
     this.generation++;
+  }
+
+  /** Document edits: a word or line taken from the suggestion on screen is counted (partialAccept.ts). */
+  documentChanged(e: vscode.TextDocumentChangeEvent): void {
+    const chars = this.partial.edited(e.document, e.contentChanges);
+    if (chars > 0) this.deps.onPartlyAccepted?.(e.document.languageId, chars);
+  }
+
+  private cancelPrefetch(): void {
+    if (!this.prefetch) return;
+    clearTimeout(this.prefetch.timer);
+    this.prefetch.abort.abort();
+    this.prefetch = null;
+  }
+
+  /**
+   * After `shown` appears at the cursor, asks the engine (once the suggestion has been on screen PREFETCH_DELAY_MS)
+   * for what follows it, as if it were accepted, and caches the answer where the provider will look after Tab.
+   */
+  private schedulePrefetch(document: vscode.TextDocument, anchor: vscode.Position, extra: string, key: string, before: string, shown: string, info: ModelInfo): void {
+    const target = before + shown;
+    if (this.prefetch?.key === key && this.prefetch.before === target) return;
+    this.cancelPrefetch();
+    const abort = new AbortController();
+    const generation = this.generation;
+    const version = document.version;
+    const run = async (): Promise<void> => {
+      const settings = this.deps.settings();
+      try {
+        const answer = await this.deps.engine.suggest(
+          { ...encoderWindow(document, anchor, info, extra + shown), language: document.languageId, beamWidth: settings.beamWidth, maxChars: settings.maxSuggestionChars, length: settings.suggestionLength },
+          abort.signal,
+        );
+        // The document moved on some other way, or the model changed: the answer is for a text that will not come.
+        if (!answer || generation !== this.generation || (document.version !== version && !document.lineAt(anchor.line).text.startsWith(target))) return;
+        this.cache.put(key, target, answer.candidates);
+        this.prefetched++;
+      } catch (e) {
+        this.deps.log.debug(`[provider] computing the next suggestion ahead failed: ${(e as Error).message}`);
+      }
+    };
+    const entry = { key, before: target, abort, done: null as Promise<void> | null, timer: setTimeout(() => (entry.done = run()), PREFETCH_DELAY_MS) };
+    this.prefetch = entry;
   }
 
   async provideInlineCompletionItems(
@@ -128,6 +189,13 @@ export class Seq2SeqInlineProvider implements vscode.InlineCompletionItemProvide
     const replace = selected ? selected.range : new vscode.Range(position, position);
     const before = line.slice(0, anchor.character) + extra;
     const key = `${document.uri.toString()}#${position.line}`;
+
+    // The suggestion before this one was accepted: its continuation is being computed ahead, so wait for it rather
+    // than ask again. Any other request comes first, and the work ahead is dropped.
+    const ahead = this.prefetch;
+    if (ahead && ahead.key === key && ahead.before === before && ahead.done) await ahead.done;
+    else this.cancelPrefetch();
+    if (token.isCancellationRequested) return none(() => 'the user typed on before the request was sent');
 
     let waited = 0;
     let candidates = this.cache.get(key, before);
@@ -184,6 +252,12 @@ export class Seq2SeqInlineProvider implements vscode.InlineCompletionItemProvide
     if (items.length > 0 && (identity !== this.lastShown.identity || document !== this.lastShown.document)) {
       this.lastShown = { document, identity };
       this.deps.onShown?.(document.languageId, engineMs);
+    }
+    if (items.length > 0) {
+      this.partial.shown(document, { offset: document.offsetAt(replace.start), texts: items.map((i) => i.insertText as string) });
+      this.schedulePrefetch(document, anchor, extra, key, before, shown[0]!.text, state.info);
+    } else {
+      this.partial.clear();
     }
     record.shown = items.length;
     const ms = performance.now() - entered - waited;

@@ -7,7 +7,7 @@ export interface StatusView {
   snoozedUntil: number | null;
   engine: EngineState;
   /** The local statistics' totals, for the tooltip. */
-  totals?: { shown: number; accepted: number; charsSaved: number };
+  totals?: { shown: number; accepted: number; partlyAccepted: number; charsSaved: number };
 }
 
 export class StatusBar implements vscode.Disposable {
@@ -48,7 +48,7 @@ export function describe(view: StatusView): { text: string; tooltip: string } {
     const label = { workspace: ': workspace model', setting: ': model from settings', base: '' }[source];
     const why = { workspace: "this workspace's fine-tuned model", setting: 'the seq2seq.modelPath setting', base: 'the shipped base model' }[source];
     const t = view.totals;
-    const stats = t && t.shown > 0 ? `\nSo far: ${t.shown} suggestion(s) shown, ${t.accepted} accepted (${Math.round((100 * t.accepted) / t.shown)} %), ${t.charsSaved} characters saved (kept on this machine only; Seq2Seq: Show Statistics).` : '';
+    const stats = t && t.shown > 0 ? `\nSo far: ${t.shown} suggestion(s) shown, ${t.accepted} accepted (${Math.round((100 * t.accepted) / t.shown)} %)${t.partlyAccepted ? `, ${t.partlyAccepted} word(s) or line(s) taken from others` : ''}, ${t.charsSaved} characters saved (kept on this machine only; Seq2Seq: Show Statistics).` : '';
     return { text: `$(sparkle) Seq2Seq${label}`, tooltip: `Seq2Seq Complete: ${info.name} (${why}) on ${info.backend} (${info.hiddenSize} units x ${info.layers} layer(s)). Click to disable.${stats}` };
   }
   return { text: '$(loading~spin) Seq2Seq', tooltip: 'Seq2Seq Complete: loading the model…' };

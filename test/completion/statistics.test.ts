@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { emptyStats, mergeStats, parseStats, recordAccepted, recordShown, summarize } from '../../src/completion/statistics';
+import { emptyStats, mergeStats, parseStats, recordAccepted, recordPartlyAccepted, recordShown, summarize } from '../../src/completion/statistics';
 
 test('statistics count shown and accepted suggestions, characters saved and the engine\'s median, per language', () => {
   const stats = emptyStats(new Date('2026-12-01T00:00:00Z'));
@@ -10,20 +10,25 @@ test('statistics count shown and accepted suggestions, characters saved and the 
   recordShown(stats, 'python', 2);
   recordShown(stats, 'python', null); // from the type-through cache: shown, no engine time
   recordAccepted(stats, 'typescript', 9);
+  recordPartlyAccepted(stats, 'typescript', 4); // a word taken with Ctrl+Right
   const { rows, total } = summarize(stats);
-  assert.deepEqual(rows[0], { language: 'typescript', shown: 3, accepted: 1, acceptRate: 1 / 3, charsSaved: 9, medianEngineMs: 4.1 });
-  assert.deepEqual(total, { shown: 5, accepted: 1, charsSaved: 9 });
+  assert.deepEqual(rows[0], { language: 'typescript', shown: 3, accepted: 1, partlyAccepted: 1, acceptRate: 1 / 3, charsSaved: 13, medianEngineMs: 4.1 });
+  assert.deepEqual(total, { shown: 5, accepted: 1, partlyAccepted: 1, charsSaved: 13 });
   assert.deepEqual(stats.languages.python?.engineMs, [2]);
   // A file written and read back is the same; counts made before the file was read are added to it.
   const back = parseStats(JSON.stringify(stats));
   assert.ok(back);
   const early = emptyStats();
   recordAccepted(early, 'python', 4);
-  assert.deepEqual(summarize(mergeStats(back, early)).total, { shown: 5, accepted: 2, charsSaved: 13 });
+  assert.deepEqual(summarize(mergeStats(back, early)).total, { shown: 5, accepted: 2, partlyAccepted: 1, charsSaved: 17 });
+  // A file from before partial accepts were counted reads as none.
+  const older = parseStats('{"version":1,"since":"x","languages":{"ts":{"shown":2,"accepted":1,"charsSaved":5,"engineMs":[]}}}');
+  assert.ok(older);
+  assert.deepEqual(summarize(older).total, { shown: 2, accepted: 1, partlyAccepted: 0, charsSaved: 5 });
 });
 
 test('a corrupt or foreign statistics file is refused, not half-read', () => {
-  for (const text of ['', '{', 'null', '[]', '{"version":2,"since":"x","languages":{}}', '{"version":1,"since":"x","languages":{"ts":{"shown":-1,"accepted":0,"charsSaved":0,"engineMs":[]}}}', '{"version":1,"since":"x","languages":{"ts":{"shown":1,"accepted":0,"charsSaved":0,"engineMs":["fast"]}}}']) {
+  for (const text of ['', '{', 'null', '[]', '{"version":2,"since":"x","languages":{}}', '{"version":1,"since":"x","languages":{"ts":{"shown":-1,"accepted":0,"charsSaved":0,"engineMs":[]}}}', '{"version":1,"since":"x","languages":{"ts":{"shown":1,"accepted":0,"charsSaved":0,"engineMs":["fast"]}}}', '{"version":1,"since":"x","languages":{"ts":{"shown":1,"accepted":0,"partlyAccepted":0.5,"charsSaved":0,"engineMs":[]}}}']) {
     assert.equal(parseStats(text), null, text);
   }
 });

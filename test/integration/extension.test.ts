@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Seq2SeqApi } from '../../src/extension';
 import { StatisticsStore } from '../../src/extension/statisticsStore';
-import { acceptSuggestion, closeAll, extensionApi, fixtureModel, newEditor, setting, type, useModel, waitFor } from './helpers';
+import { acceptSuggestion, closeAll, EXTENSION_ID, extensionApi, fixtureModel, newEditor, setting, type, useModel, waitFor } from './helpers';
 
 suite('Seq2Seq Complete in a real extension host', () => {
   let api: Seq2SeqApi;
@@ -124,6 +124,53 @@ suite('Seq2Seq Complete in a real extension host', () => {
     store.dispose();
     log.dispose();
     await vscode.workspace.fs.delete(dir, { recursive: true });
+  });
+
+  test('after an accept the next suggestion is ready at once: it was computed while the first was on screen', async () => {
+    await useModel(api, fixtureModel(extensionPath), 'memorized-fixture');
+    const editor = await newEditor('');
+    await type('function gre');
+    const ahead = api.prefetched();
+    assert.equal(await acceptSuggestion(editor), 'et');
+    await waitFor('the continuation computed ahead', () => api.prefetched() > ahead);
+    api.takeLatencies();
+    assert.equal(await acceptSuggestion(editor), '(');
+    const { provider, engine } = api.takeLatencies();
+    assert.ok(provider.length >= 1, 'the provider was not asked');
+    assert.equal(engine.length, 0, 'the engine was asked again after the accept');
+  });
+
+  test('a longer suggestion (auto length): a word taken leaves the rest without an engine call, Tab takes the rest, accept-line a whole one; each is counted', async () => {
+    await useModel(api, fixtureModel(extensionPath), 'memorized-fixture');
+    await setting('suggestionLength', 'auto');
+    try {
+      await vscode.commands.executeCommand('seq2seq.resetStatistics', true);
+      // What the fixture model proposes here at the default settings, as `suggest --length auto` answers too.
+      const full = 'et(name: string): string {';
+      const editor = await newEditor('');
+      await type('function gre');
+      const word = await acceptSuggestion(editor, 4000, 'editor.action.inlineSuggest.acceptNextWord');
+      assert.ok(word.length >= 2 && word.length < full.length && full.startsWith(word), `Ctrl+Right took ${JSON.stringify(word)}`);
+      api.takeLatencies();
+      assert.equal(await acceptSuggestion(editor), full.slice(word.length));
+      assert.equal(api.takeLatencies().engine.length, 0, 'the rest of a partly accepted suggestion asked the engine again');
+      assert.equal(editor.document.lineAt(0).text, `function gre${full}`);
+
+      // Accept-line (Alt+End) takes a one-line suggestion whole.
+      const keybinding = (JSON.parse(JSON.stringify(vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON.contributes.keybindings)) as { command: string; key: string }[])[0];
+      assert.deepEqual([keybinding?.command, keybinding?.key], ['editor.action.inlineSuggest.acceptNextLine', 'alt+end']);
+      const second = await newEditor('');
+      await type('function gre');
+      assert.equal(await acceptSuggestion(second, 4000, keybinding!.command), full);
+
+      const ts = await waitFor('the statistics', () => {
+        const l = api.statistics().languages.typescript;
+        return l && l.accepted >= 2 && (l.partlyAccepted ?? 0) >= 1 ? l : undefined;
+      });
+      assert.deepEqual([ts.accepted, ts.partlyAccepted, ts.charsSaved], [2, 1, 2 * full.length]);
+    } finally {
+      await setting('suggestionLength', undefined);
+    }
   });
 
   test('mid-line, suggestions appear only before closing punctuation', async () => {

@@ -60,14 +60,17 @@ export function insertedText(before: string, after: string): string {
   return after.slice(start, after.length - end);
 }
 
-/** Asks for an inline suggestion and accepts it; returns the inserted text ('' if none came within timeoutMs). */
-export async function acceptSuggestion(editor: vscode.TextEditor, timeoutMs = 4000): Promise<string> {
+/**
+ * Asks for an inline suggestion and accepts it (whole, or with `accept` a part: acceptNextWord, acceptNextLine);
+ * returns the inserted text ('' if none came within timeoutMs).
+ */
+export async function acceptSuggestion(editor: vscode.TextEditor, timeoutMs = 4000, accept = 'editor.action.inlineSuggest.commit'): Promise<string> {
   const before = editor.document.getText();
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
     await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
     await sleep(250);
-    await vscode.commands.executeCommand('editor.action.inlineSuggest.commit');
+    await vscode.commands.executeCommand(accept);
     const after = editor.document.getText();
     if (after !== before) return insertedText(before, after);
   }

@@ -1,0 +1,59 @@
+// Word-by-word and line accepts, seen from the document. VS Code's stable API runs an item's command only when the
+// whole suggestion is taken (Tab), so a part taken with Ctrl+Right or accept-line shows up only as an edit: one
+// insertion, at the suggestion's place, of more than one character that the suggestion begins with and that is
+// shorter than it. Typing through a suggestion inserts one character at a time, so it is never counted here.
+
+/** The suggestion on screen: where it starts (document offset) and the texts of its items. */
+export interface ShownSuggestion {
+  offset: number;
+  texts: readonly string[];
+}
+
+/** One content change of a document, as VS Code reports it. */
+export interface DocumentEdit {
+  rangeOffset: number;
+  rangeLength: number;
+  text: string;
+}
+
+/** Characters a single edit took from the suggestion on screen as a partial accept (0 when it is anything else). */
+export function partlyAccepted(shown: ShownSuggestion, edit: DocumentEdit): number {
+  if (edit.rangeLength !== 0 || edit.rangeOffset !== shown.offset || edit.text.length < 2) return 0;
+  return shown.texts.some((t) => t.length > edit.text.length && t.startsWith(edit.text)) ? edit.text.length : 0;
+}
+
+/**
+ * Follows the suggestion on screen through the edits to its document. After a partial accept the rest of the
+ * suggestion stays on screen, so a second word taken before the provider runs again counts too.
+ */
+export class PartialAcceptTracker<Doc> {
+  private current: { document: Doc; shown: ShownSuggestion } | null = null;
+
+  shown(document: Doc, shown: ShownSuggestion): void {
+    this.current = { document, shown };
+  }
+
+  /** The characters taken by a partial accept in this batch of edits (0 for none); any other edit forgets it. */
+  edited(document: Doc, edits: readonly DocumentEdit[]): number {
+    const c = this.current;
+    if (!c || c.document !== document || edits.length === 0) return 0;
+    const edit = edits.length === 1 ? (edits[0] as DocumentEdit) : null;
+    const taken = edit ? partlyAccepted(c.shown, edit) : 0;
+    if (taken === 0) {
+      // A typed character that goes on with the suggestion keeps it (the provider will show its rest); anything else ends it.
+      const typedThrough = edit && edit.rangeLength === 0 && edit.rangeOffset === c.shown.offset && edit.text.length === 1 && c.shown.texts.some((t) => t.startsWith(edit.text));
+      this.current = typedThrough ? { document, shown: rest(c.shown, edit.text) } : null;
+      return 0;
+    }
+    this.current = { document, shown: rest(c.shown, (edit as DocumentEdit).text) };
+    return taken;
+  }
+
+  clear(): void {
+    this.current = null;
+  }
+}
+
+function rest(shown: ShownSuggestion, taken: string): ShownSuggestion {
+  return { offset: shown.offset + taken.length, texts: shown.texts.filter((t) => t.startsWith(taken) && t.length > taken.length).map((t) => t.slice(taken.length)) };
+}
