@@ -9,10 +9,11 @@ import { readCorpus } from '../node/corpus';
 import { loadModelDir, readMemory } from '../node/modelFiles';
 import { backendOption, countOption, numberOption, parse, requireString } from './options';
 import { DEFAULT_SETTINGS } from '../completion/settings';
-import { suggestionValue } from '../model/evaluation/suggestionValue';
+import { nextLineValue, suggestionValue } from '../model/evaluation/suggestionValue';
 
 /** The extension thresholds the figures sweep: where a longer suggestion pays for itself. */
 const EXTEND_THRESHOLDS = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95];
+const NEXT_LINE_THRESHOLDS = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
 
 export async function runEval(args: string[]): Promise<number> {
   const values = parse(args, {
@@ -142,6 +143,8 @@ export async function runEval(args: string[]): Promise<number> {
         calibration: calibration(allJudged),
         // Token-length suggestions beside longer ones, shown at the same threshold, on the same cursors.
         suggestionValue: { showThreshold, maxChars, ...suggestionValue(allJudged.map((j) => j.value), showThreshold, EXTEND_THRESHOLDS) },
+        // seq2seq.multiline on top of the auto length at its shipped rule: next lines offered, and how often right.
+        nextLineValue: nextLineValue(allJudged.map((j) => j.value), showThreshold, NEXT_LINE_THRESHOLDS),
         suggestedThreshold: pickThreshold(calibration(allJudged), 0.7),
         seconds: (Date.now() - t0) / 1000,
       },

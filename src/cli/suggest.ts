@@ -61,6 +61,7 @@ export async function runSuggest(args: string[]): Promise<number> {
     'max-chars': { type: 'string' },
     threshold: { type: 'string' },
     length: { type: 'string' },
+    multiline: { type: 'boolean' },
   });
   const modelDir = requireString(values, 'model');
   // By default, what the editor shows with its default settings; the flags change them as the settings do, within
@@ -72,6 +73,8 @@ export async function runSuggest(args: string[]): Promise<number> {
   if (threshold > 1) throw new Error('--threshold must be a probability from 0 to 1');
   const length = values.length === undefined ? d.suggestionLength : SUGGESTION_LENGTHS.find((l) => l === values.length);
   if (!length) throw new Error(`--length must be one of ${SUGGESTION_LENGTHS.join(', ')}`);
+  const multiline = values.multiline === true || d.multiline;
+  if (multiline && length !== 'auto') throw new Error('--multiline goes with --length auto (a suggestion reaches the next line only past the end of its own)');
   const backend = await initBackend(backendOption(values));
   const { model, metadata } = await loadModelDir(modelDir);
   process.stderr.write(`seq2seq: ${metadata.name ?? modelDir} on ${backend.name} ready\n`);
@@ -111,7 +114,7 @@ export async function runSuggest(args: string[]): Promise<number> {
       const restOfLine = (request.suffix ?? '').split('\n', 1)[0] as string;
       const allowed = midLineAllowed(restOfLine);
       const { candidates } = allowed
-        ? engine.suggest({ prefix: request.prefix, language: request.language, beamWidth, maxChars, length, ...(below ? { below } : {}), ...(request.path ? { path: request.path } : {}) })
+        ? engine.suggest({ prefix: request.prefix, language: request.language, beamWidth, maxChars, length, multiline, ...(below ? { below } : {}), ...(request.path ? { path: request.path } : {}) })
         : { candidates: [] };
       const shown = keepConfident(candidates.map((c) => ({ ...c, text: trimOverlap(c.text, restOfLine) })), threshold);
       const ms = performance.now() - t0;

@@ -1,6 +1,6 @@
 // The extension's settings as a plain, sanitised object: read in one place (src/extension/settings.ts),
 // checked here so a bad value in settings.json falls back to its default instead of breaking suggestions.
-import type { BackendName } from '../shared/engineProtocol';
+import type { BackendName, WindowRequest } from '../shared/engineProtocol';
 import { SUGGESTION_LENGTHS, SuggestionLength } from '../shared/window';
 
 export interface Settings {
@@ -10,6 +10,8 @@ export interface Settings {
   maxSuggestionChars: number;
   /** 'token' ends a suggestion with the current token; 'auto' goes on while the model is sure of each next token. */
   suggestionLength: SuggestionLength;
+  /** With 'auto' length: a suggestion that reaches the end of its line may go on to the next line. */
+  multiline: boolean;
   beamWidth: number;
   /** Least wait in ms before asking the model after a keystroke; it grows only inside fast bursts (see TypingRhythm). */
   debounceMs: number;
@@ -28,6 +30,7 @@ export const DEFAULT_SETTINGS: Settings = {
   maxSuggestionChars: 32,
   // Longer suggestions saved more keystrokes but cost more precision than the product promises (docs/figures.md).
   suggestionLength: 'token',
+  multiline: false,
   beamWidth: 3,
   // VS Code already waits 50 ms before asking; a request costs 2-5 ms (docs/figures.md).
   debounceMs: 0,
@@ -52,6 +55,7 @@ export function sanitizeSettings(get: <T>(key: keyof Settings) => T | undefined)
     languages: Array.isArray(languages) && languages.every((l) => typeof l === 'string') ? (languages as string[]) : d.languages,
     maxSuggestionChars: clampInt(get('maxSuggestionChars'), 1, 200, d.maxSuggestionChars),
     suggestionLength: SUGGESTION_LENGTHS.find((l) => l === get<unknown>('suggestionLength')) ?? d.suggestionLength,
+    multiline: typeof get<unknown>('multiline') === 'boolean' ? (get<boolean>('multiline') as boolean) : d.multiline,
     beamWidth: clampInt(get('beamWidth'), 1, 8, d.beamWidth),
     debounceMs: clampInt(get('debounceMs'), 0, 1000, d.debounceMs),
     debounceRule: (['rhythm', 'medianGap', 'none'] as const).find((r) => r === get<unknown>('debounceRule')) ?? d.debounceRule,
@@ -109,4 +113,9 @@ export function sanitizeFineTune(get: <T>(key: string) => T | undefined): FineTu
 export function fineTuneWorkers(setting: number, cores: number): number {
   const cap = Math.max(1, cores - 1);
   return setting <= 0 ? cap : Math.min(setting, cap);
+}
+
+/** What the settings ask of every engine request (the inline provider's, the panel's and `suggest`'s alike). */
+export function decodeRequest(settings: Pick<Settings, 'beamWidth' | 'maxSuggestionChars' | 'suggestionLength' | 'multiline'>): Pick<WindowRequest, 'beamWidth' | 'maxChars' | 'length' | 'multiline'> {
+  return { beamWidth: settings.beamWidth, maxChars: settings.maxSuggestionChars, length: settings.suggestionLength, multiline: settings.multiline };
 }

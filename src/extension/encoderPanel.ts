@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { encoderWindow } from './encoderWindow';
 import { keepConfident, midLineAllowed, trimOverlap } from '../completion/filters';
-import type { Settings } from '../completion/settings';
+import { decodeRequest, Settings } from '../completion/settings';
 import { Throttle } from '../completion/throttle';
 import type { EncoderStateView } from '../shared/encoderStateView';
 import { HostToPanel, isPanelToHost, PanelOptions, RenderSummary, TrainingPoint } from '../shared/panelProtocol';
@@ -201,9 +201,7 @@ export class EncoderPanel {
         {
           ...encoderWindow(doc, cursor, state.info),
           language: doc.languageId,
-          beamWidth: settings.beamWidth,
-          maxChars: settings.maxSuggestionChars,
-          length: settings.suggestionLength,
+          ...decodeRequest(settings),
           traceChars: this.options.chars,
           layer: this.options.layer,
           topK: TOP_K,

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { Debounce, FixedDebounce, keyKind, MedianGapDebounce, sleep, TypingRhythm } from '../completion/debounce';
 import { keepConfident, midLineAllowed, trimOverlap } from '../completion/filters';
 import { PartialAcceptTracker } from '../completion/partialAccept';
-import type { Settings } from '../completion/settings';
+import { decodeRequest, Settings } from '../completion/settings';
 import { SuggestionCache } from '../completion/suggestionCache';
 import type { CandidateMessage, ModelInfo } from '../shared/engineProtocol';
 import type { EngineController } from './engineController';
@@ -129,7 +129,7 @@ export class Seq2SeqInlineProvider implements vscode.InlineCompletionItemProvide
       const settings = this.deps.settings();
       try {
         const answer = await this.deps.engine.suggest(
-          { ...encoderWindow(document, anchor, info, extra + shown), language: document.languageId, beamWidth: settings.beamWidth, maxChars: settings.maxSuggestionChars, length: settings.suggestionLength },
+          { ...encoderWindow(document, anchor, info, extra + shown), language: document.languageId, ...decodeRequest(settings) },
           abort.signal,
         );
         // The document moved on some other way, or the model changed: the answer is for a text that will not come.
@@ -216,7 +216,7 @@ export class Seq2SeqInlineProvider implements vscode.InlineCompletionItemProvide
         waited = performance.now() - t;
         const generation = this.generation;
         const answer = await engine.suggest(
-          { ...encoderWindow(document, anchor, state.info, extra), language: document.languageId, beamWidth: settings.beamWidth, maxChars: settings.maxSuggestionChars, length: settings.suggestionLength },
+          { ...encoderWindow(document, anchor, state.info, extra), language: document.languageId, ...decodeRequest(settings) },
           abort.signal,
         );
         if (!answer || token.isCancellationRequested || generation !== this.generation) return none(() => (generation !== this.generation ? 'the model or settings changed meanwhile' : 'superseded by a newer keystroke'));

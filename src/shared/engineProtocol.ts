@@ -41,6 +41,8 @@ export interface WindowRequest {
   maxChars: number;
   /** Where the best suggestion ends (src/shared/window.ts). */
   length: SuggestionLength;
+  /** With length 'auto': the best suggestion may go on to the next line when the model is sure of all of it. */
+  multiline: boolean;
 }
 
 /** What the encoder-state panel wants besides the window: how much of the trace, which layer, how many bars. */
@@ -91,7 +93,7 @@ const BACKENDS: readonly string[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
 const isWindowRequest = (m: Record<string, unknown>): boolean =>
   isString(m.before) && isInt(m.windowStart) && m.windowStart >= 0 && m.windowStart <= m.before.length &&
   typeof m.atFileStart === 'boolean' && isString(m.below) && isString(m.path) && isString(m.language) && isInt(m.beamWidth) && isInt(m.maxChars) &&
-  SUGGESTION_LENGTHS.includes(m.length as SuggestionLength);
+  SUGGESTION_LENGTHS.includes(m.length as SuggestionLength) && typeof m.multiline === 'boolean';
 
 export function isHostToWorker(m: unknown): m is HostToWorker {
   if (!isObject(m) || !isInt(m.requestId)) return false;

@@ -115,7 +115,7 @@ function prepareWhenIdle(): void {
 
 const suggestions = new LatestOnly<SuggestMessage>((m, e) => {
   const t0 = performance.now();
-  const r = e.suggest({ prefix: m.before, window: { start: m.windowStart, atFileStart: m.atFileStart }, below: m.below, path: m.path, language: m.language, beamWidth: m.beamWidth, maxChars: m.maxChars, length: m.length });
+  const r = e.suggest({ prefix: m.before, window: { start: m.windowStart, atFileStart: m.atFileStart }, below: m.below, path: m.path, language: m.language, beamWidth: m.beamWidth, maxChars: m.maxChars, length: m.length, multiline: m.multiline });
   return {
     kind: 'suggestion',
     requestId: m.requestId,

@@ -18,7 +18,7 @@ after(async () => {
   await client.dispose();
 });
 
-const params = (window: string) => ({ before: window, windowStart: 0, atFileStart: true, below: '', path: 'file:///test.ts', language: 'typescript', beamWidth: 2, maxChars: 16, length: 'token' as const });
+const params = (window: string) => ({ before: window, windowStart: 0, atFileStart: true, below: '', path: 'file:///test.ts', language: 'typescript', beamWidth: 2, maxChars: 16, length: 'token' as const, multiline: false });
 
 test('the worker loads a model and answers suggestions', async () => {
   const info = await client.load(MODEL, 'wasm');
@@ -76,7 +76,7 @@ test('message guards accept the protocol and refuse anything else', () => {
   assert.ok(isHostToWorker({ kind: 'contextFile', requestId: 9, path: 'file:///a.ts', text: 'x' }));
   assert.ok(isHostToWorker({ kind: 'contextFile', requestId: 9, path: 'file:///a.ts', text: null }));
   assert.ok(!isHostToWorker({ kind: 'contextFile', requestId: 9, path: 'file:///a.ts' }));
-  assert.ok(!isHostToWorker({ kind: 'suggest', requestId: 1, before: 'x', windowStart: 0, atFileStart: true, below: '', language: 'ts', beamWidth: 1, maxChars: 8, length: 'token' }), 'a suggest without the document path');
+  assert.ok(!isHostToWorker({ kind: 'suggest', requestId: 1, before: 'x', windowStart: 0, atFileStart: true, below: '', language: 'ts', beamWidth: 1, maxChars: 8, length: 'token', multiline: false }), 'a suggest without the document path');
   assert.ok(isHostToWorker({ kind: 'cancel', requestId: 3 }));
   assert.ok(isHostToWorker({ kind: 'load', requestId: 1, modelDir: '/m', backend: 'wasm' }));
   assert.ok(!isHostToWorker({ kind: 'load', requestId: 1, modelDir: '/m', backend: 'gpu' }));

@@ -18,7 +18,7 @@ after(async () => {
   await client.dispose();
 });
 
-const params = (window: string, traceChars = 16) => ({ before: window, windowStart: 0, atFileStart: true, below: '', path: 'file:///test.ts', language: 'typescript', beamWidth: 2, maxChars: 16, length: 'token' as const, traceChars, layer: 0, topK: 5 });
+const params = (window: string, traceChars = 16) => ({ before: window, windowStart: 0, atFileStart: true, below: '', path: 'file:///test.ts', language: 'typescript', beamWidth: 2, maxChars: 16, length: 'token' as const, multiline: false, traceChars, layer: 0, topK: 5 });
 
 test('the worker answers a trace with a view that passes the guard, ending at the cursor', async () => {
   const view = await client.trace(params('function gre'));
@@ -33,7 +33,7 @@ test('the worker answers a trace with a view that passes the guard, ending at th
 });
 
 test('a newer trace supersedes an older one that has not run; a trace never cancels a suggestion', async () => {
-  const suggestion = client.suggest({ before: 'function gre', windowStart: 0, atFileStart: true, below: '', path: 'file:///test.ts', language: 'typescript', beamWidth: 2, maxChars: 16, length: 'token' as const });
+  const suggestion = client.suggest({ before: 'function gre', windowStart: 0, atFileStart: true, below: '', path: 'file:///test.ts', language: 'typescript', beamWidth: 2, maxChars: 16, length: 'token' as const, multiline: false });
   const traces = await Promise.all(Array.from({ length: 20 }, (_, k) => client.trace(params('function greet'.slice(0, k % 14 + 1)))));
   assert.equal((await suggestion)?.candidates[0]?.text, 'et');
   assert.ok(traces.at(-1) !== null, 'the newest trace is answered');

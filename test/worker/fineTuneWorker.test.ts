@@ -44,7 +44,7 @@ test('a fine-tune (data-parallel over 2 threads) saves an improved model atomica
   const engine = new EngineClient(join(DIST, 'worker.js'), () => undefined);
   const info = await engine.load(out, 'wasm');
   assert.equal(info.name, 'fixture (fine-tuned)');
-  const answer = await engine.suggest({ before: 'export const x = greetZor', windowStart: 0, atFileStart: true, below: '', path: 'file:///test.ts', language: 'typescript', beamWidth: 1, maxChars: 16, length: 'token' as const });
+  const answer = await engine.suggest({ before: 'export const x = greetZor', windowStart: 0, atFileStart: true, below: '', path: 'file:///test.ts', language: 'typescript', beamWidth: 1, maxChars: 16, length: 'token' as const, multiline: false });
   assert.equal(answer?.candidates[0]?.text, 'blax');
   await engine.dispose();
 });

@@ -200,7 +200,8 @@ export function judge(engine: CompletionEngine, cursors: CursorSample[], beamWid
       maxChars,
       path: c.file.path,
       // Every next token the decoder would add, none kept: the figures apply each extension threshold afterwards.
-      ...(value ? { length: 'auto' as const, extendThreshold: Infinity } : {}),
+      // The next line too (multiline), never kept: nextLineValue applies each threshold to it afterwards.
+      ...(value ? { length: 'auto' as const, extendThreshold: Infinity, multiline: true, nextLineThreshold: Infinity } : {}),
       ...(copy ? {} : { copy: false }),
       ...(context.below ? { below: textBelow(after) } : {}),
     };
@@ -212,7 +213,14 @@ export function judge(engine: CompletionEngine, cursors: CursorSample[], beamWid
       confidence: best?.confidence ?? 0,
       shown: text !== '',
       correct: text === c.reference,
-      value: { token: text, confidence: best?.confidence ?? 0, nextTokens: result.nextTokens ?? [], restOfLine: lineEnd < 0 ? after : after.slice(0, lineEnd) },
+      value: {
+        token: text,
+        confidence: best?.confidence ?? 0,
+        nextTokens: result.nextTokens ?? [],
+        restOfLine: lineEnd < 0 ? after : after.slice(0, lineEnd),
+        nextLine: result.nextLine ?? null,
+        nextLineRef: lineEnd < 0 ? null : after.slice(lineEnd + 1).split('\n', 1)[0] as string,
+      },
     };
   });
 }

@@ -2,7 +2,7 @@
 // (cursors where one is shown) and keystroke savings (characters spared by accepting the right ones, over all the
 // characters from the cursors to the ends of their lines), for one-token suggestions and for suggestions that go
 // on while the model is sure of each next token (extend.ts), on the same cursors.
-import { ExtendRule, keptExtension, NextToken } from '../inference/extend';
+import { EXTEND_RULE, EXTEND_THRESHOLD, ExtendRule, keptExtension, NextLine, NextToken } from '../inference/extend';
 import { charClass } from '../inference/tokens';
 
 /** What one cursor's request gave: the first token, the next tokens proposed after it, and the truth. */
@@ -14,6 +14,10 @@ export interface ValueSample {
   nextTokens: readonly NextToken[];
   /** The document's text from the cursor to the end of its line. */
   restOfLine: string;
+  /** The line after the suggestion's, as the decoder proposed it (null: none, or not asked). */
+  nextLine?: NextLine | null;
+  /** The document's line after the cursor's (null at the end of the file). */
+  nextLineRef?: string | null;
 }
 
 export interface ValueRow {
@@ -90,4 +94,63 @@ export function suggestionValue(samples: readonly ValueSample[], showThreshold: 
     auto: rules.flatMap((rule) => extendThresholds.map((t) => row(samples, showThreshold, t, rule))),
     ceiling: { ...row(oracle, showThreshold, 1, 'product'), extendThreshold: null, rule: undefined },
   };
+}
+
+/** One threshold of seq2seq.multiline: how often the next line is offered after a suggestion, and how often it is right. */
+export interface NextLineRow {
+  threshold: number;
+  /** Shown suggestions that reach the end of their line exactly right (or a line that ends at the cursor): where a next line may follow. */
+  eligible: number;
+  /** Of those, the share given a next line at this threshold. */
+  offered: number;
+  /** Of the next lines offered, the share exactly right (the whole line). */
+  precision: number | null;
+  /** Precision of all shown suggestions with the next lines added (a wrong next line makes its suggestion wrong). */
+  shownPrecision: number | null;
+  /** Characters of right next lines (newline included) over all characters from the cursors to the ends of their lines. */
+  extraSavings: number;
+}
+
+/**
+ * What seq2seq.multiline adds on top of the 'auto' length at its shipped rule: at each threshold on the whole next
+ * line's probability, how often a next line is offered after a suggestion that reaches its line's end exactly, how
+ * often that line is right, and the precision of all shown suggestions once next lines are added.
+ */
+export function nextLineValue(samples: readonly ValueSample[], showThreshold: number, thresholds: readonly number[]): NextLineRow[] {
+  return thresholds.map((threshold) => {
+    let eligible = 0;
+    let offered = 0;
+    let right = 0;
+    let shown = 0;
+    let shownRight = 0;
+    let extra = 0;
+    let total = 0;
+    for (const s of samples) {
+      total += s.restOfLine.length;
+      // An empty best token says the line ends at the cursor: only a next line can be shown there.
+      if (s.confidence < showThreshold || (s.token === '' ? s.nextTokens.length > 0 : s.token.trim() === '')) continue;
+      const text = s.token + keptExtension(s.nextTokens, EXTEND_THRESHOLD, EXTEND_RULE);
+      const keptAll = text.length === s.token.length + s.nextTokens.reduce((n, t) => n + t.text.length, 0);
+      const line = keptAll && s.nextLine && s.nextLine.prob >= threshold ? s.nextLine : null;
+      const reachesEnd = text === s.restOfLine;
+      if (reachesEnd) eligible++;
+      if (s.token === '' && !line) continue;
+      shown++;
+      const lineRight = line !== null && line.text === s.nextLineRef;
+      if (reachesEnd && line) offered++;
+      if (line ? reachesEnd && lineRight : exactlyRight(text, s.restOfLine)) shownRight++;
+      if (line && reachesEnd && lineRight) {
+        right++;
+        extra += line.text.length + 1;
+      }
+    }
+    return {
+      threshold,
+      eligible,
+      offered: eligible ? offered / eligible : 0,
+      precision: offered ? right / offered : null,
+      shownPrecision: shown ? shownRight / shown : null,
+      extraSavings: total ? extra / total : 0,
+    };
+  });
 }

@@ -8,7 +8,7 @@ import { DocumentIndexes } from './documentIndex';
 import { Candidate, DecodeOptions, Decoder } from './decode';
 import { DecodeTrace, tokenLabel, traceGreedyDecode } from './decodeTrace';
 import { EncoderCache } from './encoderCache';
-import { CALIBRATED_EXTEND_THRESHOLD, calibratedProb, EXTEND_RULE, EXTEND_THRESHOLD, ExtendRule, keptExtension, LineExtender, NextToken } from './extend';
+import { CALIBRATED_EXTEND_THRESHOLD, calibratedProb, EXTEND_RULE, EXTEND_THRESHOLD, ExtendRule, keptExtension, LineExtender, NEXT_LINE_THRESHOLD, NextLine, NextToken } from './extend';
 import type { SuggestionLength } from '../../shared/window';
 import { InferenceNet, NetState } from './inference';
 import { familyOfLanguageId } from '../../shared/language';
@@ -42,6 +42,13 @@ export interface SuggestRequest {
   length?: SuggestionLength;
   extendThreshold?: number;
   extendRule?: ExtendRule;
+  /**
+   * With length 'auto': a suggestion that reaches the end of its line (or a cursor where the line ends) goes on to
+   * the next line, of at most maxChars characters too, when the model gives the whole of it at least
+   * `nextLineThreshold` (NEXT_LINE_THRESHOLD).
+   */
+  multiline?: boolean;
+  nextLineThreshold?: number;
   /** false turns copying off for this request. */
   copy?: boolean;
 }
@@ -57,6 +64,8 @@ export interface SuggestResult {
   candidates: Candidate[];
   /** With length 'auto': every next token the decoder proposed for the best candidate, kept or not (for `eval`). */
   nextTokens?: NextToken[];
+  /** With multiline: the line after the best candidate's, kept or not (for `eval`). */
+  nextLine?: NextLine | null;
   /** Encoder steps this request ran (0 when the cache held the whole window). */
   encoderSteps: number;
 }
@@ -158,16 +167,24 @@ export class CompletionEngine {
   private extendBest(
     candidates: Candidate[],
     from: { state: NetState; prime: number[]; maxChars: number; copy: CopyPrior | undefined },
-    request: Pick<SuggestRequest, 'extendRule' | 'extendThreshold'>,
-  ): { candidates: Candidate[]; nextTokens?: NextToken[] } {
+    request: Pick<SuggestRequest, 'extendRule' | 'extendThreshold' | 'multiline' | 'nextLineThreshold'>,
+  ): { candidates: Candidate[]; nextTokens?: NextToken[]; nextLine?: NextLine | null } {
     const best = candidates[0];
-    if (!best || best.text === '' || !best.complete) return { candidates };
-    const nextTokens = this.extender.nextTokens(from.state, from.prime, best.text, from.maxChars - best.text.length, from.copy);
+    const multiline = request.multiline === true;
+    // An empty best candidate says the line ends at the cursor: only the next line can follow it.
+    if (!best || !best.complete || (best.text === '' && !multiline)) return { candidates };
+    // Each line gets the character budget: the next line is not squeezed into what this one left.
+    const { tokens: nextTokens, nextLine } = this.extender.continuation(from.state, from.prime, best.text, from.maxChars - best.text.length, from.copy, multiline ? from.maxChars : 0);
+    if (best.text === '' && nextTokens.length > 0) return { candidates, nextTokens, nextLine: null };
     const calibration = this.model.config.extendCalibration;
     if (calibration) nextTokens.forEach((t, k) => (t.calibrated = calibratedProb(calibration, t, k)));
     const rule = request.extendRule ?? (calibration ? 'calibrated' : EXTEND_RULE);
     const threshold = request.extendThreshold ?? (rule === 'calibrated' ? CALIBRATED_EXTEND_THRESHOLD : EXTEND_THRESHOLD);
-    return { candidates: [{ ...best, text: best.text + keptExtension(nextTokens, threshold, rule) }, ...candidates.slice(1)], nextTokens };
+    const kept = keptExtension(nextTokens, threshold, rule);
+    // The next line only after the whole rest of this one.
+    const toLineEnd = kept.length === nextTokens.reduce((n, t) => n + t.text.length, 0);
+    const next = toLineEnd && nextLine && nextLine.prob >= (request.nextLineThreshold ?? NEXT_LINE_THRESHOLD) ? `\n${nextLine.text}` : '';
+    return { candidates: [{ ...best, text: best.text + kept + next }, ...candidates.slice(1)], nextTokens, ...(multiline ? { nextLine } : {}) };
   }
 
   /**

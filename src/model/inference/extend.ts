@@ -1,7 +1,8 @@
 // Suggestions longer than one token: after the beam has chosen the current token, the decoder goes on greedily
 // to the end of the line, token by token, and the suggestion keeps each next token only while the model gives it
 // at least a calibrated probability (`eval` reports precision and keystroke savings against that threshold). It
-// never crosses the end of the line.
+// crosses the end of the line only with seq2seq.multiline, and then only when the model is sure of the whole next
+// line (nextLine, NEXT_LINE_THRESHOLD).
 import type { CopyPrior } from './copy';
 import { primeDecoder, splitAtStop } from './decode';
 import type { InferenceNet, NetState } from './inference';
@@ -24,6 +25,26 @@ export interface NextToken {
   /** With a fitted calibrator (extendCalibration): its probability that this token is right. */
   calibrated?: number;
 }
+
+/** The line after the suggestion's, decoded greedily: its text (no newline) and the probability of all of it. */
+export interface NextLine {
+  text: string;
+  /** The newline, every character of the line, and the line ending there: their product. */
+  prob: number;
+}
+
+/** What follows the suggestion's first token: the rest of its line, token by token, and (when asked) the next line. */
+export interface Continuation {
+  tokens: NextToken[];
+  /** null when not asked, when the line does not end within the character budget, or when the next line is blank. */
+  nextLine: NextLine | null;
+}
+
+/**
+ * With seq2seq.multiline, a suggestion that reaches the end of its line takes the next line too when the model gives
+ * the whole of it at least this (docs/figures.md: the precision of next lines at each threshold).
+ */
+export const NEXT_LINE_THRESHOLD = 0.5;
 
 /** Which of a token's figures the threshold applies to. */
 export type ExtendRule = 'product' | 'min' | 'calibrated';
@@ -88,11 +109,11 @@ export class LineExtender {
 
   /**
    * The greedy continuation of `first` (the suggestion chosen so far) to the end of the line, split into tokens
-   * with their probabilities; at most `maxChars` characters, the last token dropped if the limit cuts it. The
-   * encoder state is not modified.
+   * with their probabilities; at most `maxChars` characters, the last token dropped if the limit cuts it. With
+   * `nextLineChars` > 0, the line after it too, of at most that many characters. The encoder state is not modified.
    */
-  nextTokens(encoderState: NetState, prime: readonly number[], first: string, maxChars: number, copy?: CopyPrior): NextToken[] {
-    if (maxChars <= 0) return [];
+  continuation(encoderState: NetState, prime: readonly number[], first: string, maxChars: number, copy?: CopyPrior, nextLineChars = 0): Continuation {
+    if (maxChars <= 0) return { tokens: [], nextLine: null };
     const primed = primeDecoder(this.net, encoderState, prime);
     const state = primed.state;
     let input = primed.input;
@@ -119,7 +140,7 @@ export class LineExtender {
       if (bestId < 0 || stopLogProb >= best) {
         // The line ends here: the token in progress is complete.
         if (token) tokens.push({ text: token, prob, minCharProb, copyMatch, lstmMinProb, copyMinShare });
-        return tokens;
+        return { tokens, nextLine: nextLineChars > 0 ? this.nextLine(state, logp, generated, nextLineChars, copy) : null };
       }
       const ch = this.vocab.charOf(bestId);
       // A change of character class closes the token in progress (blanks lead the next one, as in tokens.ts).
@@ -148,6 +169,32 @@ export class LineExtender {
       generated += ch;
       input = bestId;
     }
-    return tokens; // the limit cut the last token: it is not offered
+    return { tokens, nextLine: null }; // the limit cut the last token: it is not offered
+  }
+
+  /**
+   * The line after `generated`, whose end the decoder has just predicted (`logp`: its distribution there): the
+   * newline is read, then the line is decoded greedily to its own end; null if it is longer than `budget`
+   * characters, or blank. `state` is the decoder's and is advanced.
+   */
+  private nextLine(state: NetState, logp: Float32Array, generated: string, budget: number, copy?: CopyPrior): NextLine | null {
+    const newline = this.vocab.idOf('\n');
+    let prob = Math.exp(logp[newline] as number);
+    let input = newline;
+    let text = '';
+    generated += '\n';
+    const row = this.table.next[Phase.Lead] as Int8Array;
+    for (let k = 0; k <= budget; k++) {
+      const next = this.net.logProbs(this.net.step('decoderLstm', [input], state), 1);
+      copy?.mixInto(next, 0, generated);
+      const { stopLogProb, bestId, best } = splitAtStop(next, 0, row);
+      if (bestId < 0 || stopLogProb >= best) return text.trim() === '' ? null : { text, prob: prob * Math.exp(stopLogProb) };
+      prob *= Math.exp(best);
+      const ch = this.vocab.charOf(bestId);
+      text += ch;
+      generated += ch;
+      input = bestId;
+    }
+    return null;
   }
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { exactlyRight, suggestionValue } from '../../../src/model/evaluation/suggestionValue';
+import { exactlyRight, nextLineValue, suggestionValue } from '../../../src/model/evaluation/suggestionValue';
 
 test('a suggestion is exactly right when the line goes on with it and it ends where a token ends', () => {
   assert.ok(exactlyRight('Cart', 'Cart(items);'));
@@ -32,4 +32,24 @@ test('precision, coverage and keystroke savings of token-length and longer sugge
   assert.equal(auto.length, 4, 'each threshold under both rules');
   assert.equal(auto[2]?.rule, 'min');
   assert.equal(auto[3]?.keystrokeSavings, 'Cart(items);'.length / all, 'at 0.55 by the least likely character, ");" is kept too');
+});
+
+test('next lines (multiline): offered only after a suggestion that ends its line, right only when the whole line is', () => {
+  const tok = (text: string, prob = 0.95) => ({ text, prob, minCharProb: prob, copyMatch: 0, lstmMinProb: prob, copyMinShare: 0 });
+  const samples = [
+    // Reaches the end of its line exactly; the next line is right (p 0.7).
+    { token: 'Cart', confidence: 0.9, nextTokens: [tok('();')], restOfLine: 'Cart();', nextLine: { text: '  return;', prob: 0.7 }, nextLineRef: '  return;' },
+    // Reaches the end of its line exactly; the next line is wrong (p 0.4).
+    { token: 'x', confidence: 0.9, nextTokens: [tok(';')], restOfLine: 'x;', nextLine: { text: '}', prob: 0.4 }, nextLineRef: '  y++;' },
+    // The line ends at the cursor (empty best token): only a next line can be shown; it is right (p 0.6).
+    { token: '', confidence: 0.95, nextTokens: [], restOfLine: '', nextLine: { text: '}', prob: 0.6 }, nextLineRef: '}' },
+    // The decoder ends the line too early: a next line would make it wrong.
+    { token: 'a', confidence: 0.9, nextTokens: [], restOfLine: 'a + b', nextLine: { text: 'z', prob: 0.9 }, nextLineRef: 'q' },
+  ];
+  const [low, mid, high] = nextLineValue(samples, 0.4, [0.3, 0.5, 0.95]);
+  const all = 7 + 2 + 0 + 5;
+  assert.deepEqual(low, { threshold: 0.3, eligible: 3, offered: 1, precision: 2 / 3, shownPrecision: 2 / 4, extraSavings: (10 + 2) / all });
+  assert.deepEqual(mid, { threshold: 0.5, eligible: 3, offered: 2 / 3, precision: 1, shownPrecision: 3 / 4, extraSavings: (10 + 2) / all });
+  // Nothing offered: the line-end cursor shows nothing, and the other three are right one-line suggestions.
+  assert.deepEqual(high, { threshold: 0.95, eligible: 3, offered: 0, precision: null, shownPrecision: 1, extraSavings: 0 });
 });

@@ -45,3 +45,27 @@ test('with length auto, a line written before is suggested past the current toke
   engine.dispose();
   model.dispose();
 });
+
+test('with multiline, a suggestion that reaches the end of its line takes the next line only when the whole of it is likely enough', () => {
+  const model = Seq2SeqModel.create(TINY, Vocabulary.createDefault(), 3); // untrained: what it suggests comes from copying
+  const engine = new CompletionEngine(model);
+  const block = 'if (cartItems.length === 0) {\n  renderEmptyCart(customerProfile);\n}';
+  const prefix = `${block}\nconsole.log(1);\n${block.slice(0, 24)}`;
+  const request = { prefix, language: 'typescript', length: 'auto' as const, maxChars: 80, extendThreshold: 0.3, extendRule: 'min' as const };
+  const oneLine = engine.suggest(request);
+  assert.equal(oneLine.candidates[0]?.text, ' 0) {');
+  assert.equal(oneLine.nextLine, undefined, 'not asked: not computed');
+  const asked = engine.suggest({ ...request, multiline: true, nextLineThreshold: 0 });
+  assert.equal(asked.nextLine?.text, '  renderEmptyCart(customerProfile);');
+  assert.equal(asked.candidates[0]?.text, ' 0) {\n  renderEmptyCart(customerProfile);');
+  // The whole line's probability is a product over its characters: far below 1 from an untrained model.
+  const p = asked.nextLine?.prob ?? 1;
+  assert.ok(p > 0 && p < 0.9, String(p));
+  assert.equal(engine.suggest({ ...request, multiline: true, nextLineThreshold: p * 1.01 }).candidates[0]?.text, ' 0) {');
+  // A next line longer than the budget is not offered (each line gets maxChars).
+  assert.equal(engine.suggest({ ...request, maxChars: 20, multiline: true, nextLineThreshold: 0 }).nextLine, null);
+  // A first line that stops before its end never gets a next line.
+  assert.equal(engine.suggest({ ...request, extendThreshold: 1.01, multiline: true, nextLineThreshold: 0 }).candidates[0]?.text.includes('\n'), false);
+  engine.dispose();
+  model.dispose();
+});
