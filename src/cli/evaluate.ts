@@ -87,6 +87,8 @@ export async function runEval(args: string[]): Promise<number> {
       ...(withBelow || neighbours > 0 ? { exactMatchAboveOnly: exactMatch(engine, cursors, beamWidth, true, {}, maxChars) } : {}),
       ...(withBelow && neighbours > 0 ? { exactMatchWithBelow: exactMatch(engine, cursors, beamWidth, true, { below: true }, maxChars) } : {}),
       ...(withBelow || neighbours > 0 ? { referenceFoundIn: referenceFoundIn(cursors, context) } : {}),
+      // Right after a jump the engine answers from a short window first (engine.ts): what that costs.
+      exactMatchAfterJump: exactMatch(engine, cursors, beamWidth, true, context, maxChars, 'short'),
       lstmExactMatch: exactMatch(engine, cursors, beamWidth, false, {}, maxChars),
       copyOnlyExactMatch: copyOnlyExactMatch(model.vocab, memoryIndex, cursors),
       cursors: cursors.length,
@@ -124,6 +126,7 @@ export async function runEval(args: string[]): Promise<number> {
               ),
             }
           : {}),
+        exactMatchAfterJump: weighted((f) => f.exactMatchAfterJump, 'cursors'),
         lstmExactMatch: weighted((f) => f.lstmExactMatch, 'cursors'),
         copyOnlyExactMatch: weighted((f) => f.copyOnlyExactMatch, 'cursors'),
         memoryChars: engine.memoryChars,

@@ -43,6 +43,8 @@ export interface FamilyFigures {
   cursors: number;
   targetChars: number;
   baseline?: { bitsPerChar: number | null; exactMatch: number | null };
+  /** The same context, as right after a jump: answered from the engine's short window (coldWindow 'short'). */
+  exactMatchAfterJump?: number | null;
   /** Exact match of the LSTM without the copy prior, and of copying alone. */
   lstmExactMatch?: number | null;
   copyOnlyExactMatch?: number | null;
@@ -186,10 +188,15 @@ function withNeighbours<T>(engine: CompletionEngine, cursors: CursorSample[], co
 export interface JudgeOptions {
   maxChars?: number;
   value?: boolean;
+  /**
+   * 'full' (the default here): every cursor reads its full window, as while typing; 'short': as right after a
+   * jump, when the engine answers from a short window first (engine.ts, coldWindow).
+   */
+  coldWindow?: 'short' | 'full';
 }
 
 export function judge(engine: CompletionEngine, cursors: CursorSample[], beamWidth = 1, copy = true, context: EvalContext = {}, options: JudgeOptions = {}): Judged[] {
-  const { maxChars = 32, value = true } = options;
+  const { maxChars = 32, value = true, coldWindow = 'full' } = options;
   return withNeighbours(engine, cursors, context, (c) => {
     const prefix = c.file.text.slice(0, c.offset);
     const after = c.file.text.slice(c.offset);
@@ -198,6 +205,7 @@ export function judge(engine: CompletionEngine, cursors: CursorSample[], beamWid
       language: c.file.family,
       beamWidth,
       maxChars,
+      coldWindow,
       path: c.file.path,
       // Every next token the decoder would add, none kept: the figures apply each extension threshold afterwards.
       // The next line too (multiline), never kept: nextLineValue applies each threshold to it afterwards.
@@ -247,9 +255,9 @@ export function referenceFoundIn(cursors: CursorSample[], context: EvalContext):
   return { above: found.above / n, below: found.below / n, files: found.files / n, nowhere: found.nowhere / n };
 }
 
-export function exactMatch(engine: CompletionEngine, cursors: CursorSample[], beamWidth = 1, copy = true, context: EvalContext = {}, maxChars = 32): number | null {
+export function exactMatch(engine: CompletionEngine, cursors: CursorSample[], beamWidth = 1, copy = true, context: EvalContext = {}, maxChars = 32, coldWindow: 'short' | 'full' = 'full'): number | null {
   if (cursors.length === 0) return null;
-  return judge(engine, cursors, beamWidth, copy, context, { maxChars, value: false }).filter((j) => j.correct).length / cursors.length;
+  return judge(engine, cursors, beamWidth, copy, context, { maxChars, value: false, coldWindow }).filter((j) => j.correct).length / cursors.length;
 }
 
 /**

@@ -3,7 +3,7 @@
 // extended by the new characters and its floor raised instead of being rebuilt over 64,000 characters; the text
 // below the cursor's line rarely changes while the user types on a line, so its index is reused as it is.
 import { MatchIndex } from './copy';
-import { COPY_CONTEXT_CHARS } from '../../shared/window';
+import { COPY_AFTER_CHARS, COPY_CONTEXT_CHARS } from '../../shared/window';
 
 /** How many characters a request may have added since the last one and still extend the index (a fast burst). */
 const MAX_APPENDED = 64;
@@ -29,10 +29,11 @@ export class DocumentIndexes {
         return index;
       }
     }
-    // Sized for a full-length text: a short document grows into it as the user types.
-    this.aboveIndex = new MatchIndex(text, Math.max(text.length, COPY_CONTEXT_CHARS));
+    // Sized for a full-length text: a short document grows into it as the user types, and a jump reuses its tables.
+    if (index && text.length <= COPY_CONTEXT_CHARS) index.reset(text);
+    else this.aboveIndex = new MatchIndex(text, Math.max(text.length, COPY_CONTEXT_CHARS));
     this.lastAbove = 'built';
-    return this.aboveIndex;
+    return this.aboveIndex as MatchIndex;
   }
 
   /**
@@ -55,8 +56,10 @@ export class DocumentIndexes {
 
   /** The index over the text below the cursor's line: the last one while that text is unchanged. */
   below(text: string): MatchIndex {
-    if (this.belowIndex && this.belowIndex.text === text) return this.belowIndex;
-    this.belowIndex = new MatchIndex(text);
-    return this.belowIndex;
+    const index = this.belowIndex;
+    if (index && index.text === text) return index;
+    if (index && text.length <= COPY_AFTER_CHARS) index.reset(text);
+    else this.belowIndex = new MatchIndex(text, Math.max(text.length, COPY_AFTER_CHARS));
+    return this.belowIndex as MatchIndex;
   }
 }

@@ -1,6 +1,6 @@
 // The completion engine: text before the cursor in, ranked suggestions out. Owns the inference weights,
 // the encoder-state cache and the decoder for one loaded model.
-import { COPY_AFTER_CHARS, COPY_CONTEXT_CHARS } from '../../shared/window';
+import { COPY_AFTER_CHARS, COPY_CONTEXT_CHARS, windowStart } from '../../shared/window';
 import { ContextWindow, contextWindow, decoderPrime, encoderTokens } from '../graph/context';
 import { CopyPrior, CopySource, CopyWeights, MatchIndex } from './copy';
 import { ContextFiles } from './contextFiles';
@@ -40,6 +40,11 @@ export interface SuggestRequest {
    * next token has at least `extendThreshold` probability (extend.ts), never past the end of the line.
    */
   length?: SuggestionLength;
+  /**
+   * 'short' (the default): a cold request (COLD_STEPS) reads a short window first, so a jump costs about half the
+   * encoder steps, and the full window is read in idle time; 'full' always reads the full window (`eval`'s figures).
+   */
+  coldWindow?: 'short' | 'full';
   extendThreshold?: number;
   extendRule?: ExtendRule;
   /**
@@ -90,6 +95,18 @@ export interface Explanation {
 /** How many characters before a slide the next window starts to be read ahead: keystrokes of margin. */
 const SLIDE_LOOKAHEAD = 64;
 
+/**
+ * A request whose window the cache lacks more than this many steps of is cold (the cursor jumped, or a file was
+ * opened): typing costs 1 step, a slide read ahead 2, a jump 128-256.
+ */
+const COLD_STEPS = 48;
+/**
+ * A cold request is answered from a short window, minContextChars to minContextChars + SHORT_STRIDE characters,
+ * whose start also moves by strides (so the keystrokes right after a jump extend it too); idle time then reads the
+ * full window, which the next keystrokes use.
+ */
+const SHORT_STRIDE = 32;
+
 export class CompletionEngine {
   private readonly net: InferenceNet;
   private readonly cache: EncoderCache;
@@ -100,8 +117,11 @@ export class CompletionEngine {
   readonly context: ContextFiles;
   private readonly documentIndexes = new DocumentIndexes();
   private readonly copyWeights: CopyWeights;
-  /** The window that begins one stride after the last request's, still to be read ahead (see prepareNextWindow). */
-  private nextWindow: { tokens: number[] } | null = null;
+  /**
+   * Windows to read ahead in idle time (prepareNextWindow), first first: the full window of a request that was
+   * answered from a short one, and the window the next slide starts.
+   */
+  private readAhead: { catchUp: number[] | null; nextSlide: number[] | null } = { catchUp: null, nextSlide: null };
 
   /** `context`: the other files, when their owner outlives this engine (the worker keeps them across model switches). */
   constructor(readonly model: Seq2SeqModel, options: { cache?: boolean; context?: ContextFiles } = {}) {
@@ -151,7 +171,8 @@ export class CompletionEngine {
   suggest(request: SuggestRequest): SuggestResult {
     const cut = this.cut(request);
     const inputs = this.inputsFor(cut.window, request.language);
-    const { state, stepsRun } = this.cache.encode(inputs.encoder);
+    const encoder = request.coldWindow === 'full' ? inputs.encoder : this.coldEncoderInput(cut.window, inputs.encoder, request.language);
+    const { state, stepsRun } = this.cache.encode(encoder);
     this.planNextWindow(cut.window, request.language);
     const options = decodeOptions(request);
     const copy = this.copyPrior(request, cut);
@@ -213,31 +234,51 @@ export class CompletionEngine {
   }
 
   /**
+   * The encoder input for a request: its full window's, unless the cache lacks more than COLD_STEPS of it and a
+   * short window (SHORT_STRIDE) needs fewer steps; then the full window is left for idle time to read.
+   */
+  private coldEncoderInput(window: ContextWindow, full: number[], language: string | undefined): number[] {
+    this.readAhead.catchUp = null;
+    const missing = full.length - this.cache.cachedLength(full);
+    if (missing <= COLD_STEPS) return full;
+    const min = this.model.config.minContextChars;
+    const end = window.start + window.text.length;
+    const start = windowStart(end, { minContextChars: min, maxContextChars: min + SHORT_STRIDE });
+    if (start <= window.start) return full;
+    const short = encoderTokens(this.model.vocab, familyOfLanguageId(language), window.text.slice(start - window.start), false);
+    if (short.length - this.cache.cachedLength(short) >= missing) return full;
+    this.readAhead.catchUp = full;
+    return short;
+  }
+
+  /**
    * When the window is close to sliding (its start moves one stride on once it reaches maxContextChars), the window
    * it will slide to is the current text from one stride on: remember it, so that idle time can read it ahead.
    */
   private planNextWindow(window: ContextWindow, language: string | undefined): void {
     const { minContextChars: min, maxContextChars: max } = this.model.config;
     const stride = Math.max(1, max - min);
-    this.nextWindow = null;
+    this.readAhead.nextSlide = null;
     if (window.text.length < max - SLIDE_LOOKAHEAD || window.text.length <= stride) return;
-    this.nextWindow = { tokens: encoderTokens(this.model.vocab, familyOfLanguageId(language), window.text.slice(stride), false) };
+    this.readAhead.nextSlide = encoderTokens(this.model.vocab, familyOfLanguageId(language), window.text.slice(stride), false);
   }
 
   /**
-   * Reads up to `steps` tokens of the window the next slide will start, into the encoder cache; true while more
-   * remains. The worker calls it between requests, so the keystroke that slides the window finds that window's
-   * state cached up to the last character and pays one step, not a full re-encode.
+   * Reads up to `steps` tokens of the windows to read ahead into the encoder cache: the full window of a request
+   * answered from a short one, then the window the next slide will start; true while more remains. The worker
+   * calls it between requests, so the keystroke after a jump, or the one that slides the window, finds its window
+   * cached up to the last character and pays one step, not a full re-encode.
    */
   prepareNextWindow(steps = 32): boolean {
-    const next = this.nextWindow;
-    if (!next) return false;
+    const key = this.readAhead.catchUp ? 'catchUp' : 'nextSlide';
+    const tokens = this.readAhead[key];
+    if (!tokens) return false;
     // Usually all but the last keystroke's character is cached already: only the rest is read.
-    const have = this.cache.cachedLength(next.tokens);
-    if (have < next.tokens.length) this.cache.encode(next.tokens.slice(0, Math.min(next.tokens.length, have + steps)));
-    if (this.cache.cachedLength(next.tokens) < next.tokens.length) return true;
-    this.nextWindow = null;
-    return false;
+    const have = this.cache.cachedLength(tokens);
+    if (have < tokens.length) this.cache.encode(tokens.slice(0, Math.min(tokens.length, have + steps)));
+    if (this.cache.cachedLength(tokens) < tokens.length) return true;
+    this.readAhead[key] = null;
+    return this.readAhead.nextSlide !== null;
   }
 
   /** The encoder's state and gates over the last `maxChars` tokens of the window (reads, never caches). */

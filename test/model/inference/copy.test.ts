@@ -117,3 +117,19 @@ test('copying from a whole file may be limited to what lies before a position', 
   assert.equal(index.collect('call(', 0, votes, 12), 5, 'only the first call lies before position 12');
   assert.deepEqual([...votes], [['a', 1]]);
 });
+
+test('an index reset to another text finds what a fresh one finds, and nothing of its old text', () => {
+  const text = 'let total = 0;\ntotal += price;\nlet totals = [];\nconst grandTotal = total + tax;\n';
+  const fresh = new MatchIndex(text, 4096);
+  const reused = new MatchIndex('function render(items) {\n  return items.map(renderItem);\n}\n'.repeat(20), 4096);
+  reused.floor = 5;
+  reused.reset(text);
+  assert.equal(reused.text, text);
+  assert.equal(reused.floor, 0);
+  for (const tail of ['let tot', '\ntot', 'total', 'grandT', '= tot', 'render', 'items.m']) {
+    const a = new Map<string, number>();
+    const b = new Map<string, number>();
+    assert.equal(reused.collect(tail, 0, b), fresh.collect(tail, 0, a), tail);
+    assert.deepEqual([...b].sort(), [...a].sort(), tail);
+  }
+});

@@ -6,6 +6,7 @@ import { encoderTokens } from '../../../src/model/graph/context';
 import { EncoderCache } from '../../../src/model/inference/encoderCache';
 import { CompletionEngine } from '../../../src/model/inference/engine';
 import { InferenceNet } from '../../../src/model/inference/inference';
+import { Seq2SeqModel } from '../../../src/model/graph/seq2seq';
 import { SAMPLE_TS, TINY, trainedTiny, useTestBackend } from '../../helpers';
 
 before(async () => {
@@ -85,5 +86,34 @@ test('reading the next window ahead: the keystroke that slides the window pays a
   assert.ok(worstAhead <= 2, `with read-ahead no keystroke runs more than 2 encoder steps (${worstAhead})`);
   ahead.dispose();
   plain.dispose();
+  model.dispose();
+});
+
+test('a jump is answered from a short window; idle time reads the full one, which the next keystroke uses', () => {
+  // Windows of 64-160 characters: a jump lacks far more than COLD_STEPS (48) steps.
+  const config = { ...TINY, minContextChars: 64, maxContextChars: 160 };
+  const model = Seq2SeqModel.create(config, vocab, 4);
+  const shipped = new CompletionEngine(model);
+  const full = new CompletionEngine(model);
+  const text = SAMPLE_TS.repeat(6);
+  const at = 400; // the full window starts at windowStart(400) = 288: 112 characters
+  const jump = shipped.suggest({ prefix: text.slice(0, at), beamWidth: 2 });
+  const reference = full.suggest({ prefix: text.slice(0, at), beamWidth: 2, coldWindow: 'full' });
+  assert.equal(reference.encoderSteps, 1 + 112, 'the full window: its marker and 112 characters');
+  // The short window: 64-96 characters, its start a multiple of 32 (windowStart(400, 64..96) = 320).
+  assert.equal(jump.encoderSteps, 1 + 80);
+  // Idle time reads the full window; the next keystroke then costs one step and answers as the full window does.
+  let slices = 0;
+  while (shipped.prepareNextWindow(32)) slices++;
+  assert.ok(slices >= 3, `read in ${slices + 1} slices`);
+  const next = shipped.suggest({ prefix: text.slice(0, at + 1), beamWidth: 2 });
+  const nextFull = full.suggest({ prefix: text.slice(0, at + 1), beamWidth: 2, coldWindow: 'full' });
+  assert.equal(next.encoderSteps, 1);
+  assert.deepEqual(next.candidates, nextFull.candidates);
+  // Without idle time in between, the keystrokes after a jump extend the short window: a step each.
+  const busy = new CompletionEngine(model);
+  busy.suggest({ prefix: text.slice(0, at), beamWidth: 2 });
+  assert.equal(busy.suggest({ prefix: text.slice(0, at + 1), beamWidth: 2 }).encoderSteps, 1);
+  for (const e of [shipped, full, busy]) e.dispose();
   model.dispose();
 });
