@@ -299,6 +299,25 @@ export async function runBench(args: string[]): Promise<number> {
     return `${ahead ? 'read ahead' : 'no read-ahead'} p50 ${fmt(median(times))} p95 ${fmt(percentile(times, 95))} max ${fmt(Math.max(...times))}${idle}`;
   });
   print(`  beam 3, typing trace of ${long} keys (${Math.floor(long / (c.maxContextChars - c.minContextChars))}+ window slides): ${slideRows.join(' | ')}`);
+  // Longer suggestions (issue 16): the same kind of trace with the best candidate extended to the end of its line
+  // (seq2seq.suggestionLength auto, every next token decoded; up to 80 characters), and with the next line too
+  // (multiline), beside one-token suggestions, in the same run.
+  const lengthRows = ([['token', false], ['auto', false], ['auto', true]] as const).map(([length, multiline]) => {
+    const engine = new CompletionEngine(model);
+    const start = Math.min(text.length - reps - 1, 4000);
+    const times: number[] = [];
+    let chars = 0;
+    for (let k = 0; k <= reps; k++) {
+      const t0 = now();
+      const r = engine.suggest({ prefix: text.slice(0, start + k), beamWidth: 3, maxChars: 80, length, multiline });
+      if (k > 0) times.push(now() - t0);
+      chars += r.candidates[0]?.text.length ?? 0;
+      while (engine.prepareIdle());
+    }
+    engine.dispose();
+    return `${length}${multiline ? ' + multiline' : ''} p50 ${fmt(median(times))} p95 ${fmt(percentile(times, 95))} max ${fmt(Math.max(...times))} (mean ${fmt(chars / (reps + 1))} chars)`;
+  });
+  print(`  beam 3, up to 80 chars, typing trace: ${lengthRows.join(' | ')}`);
   // The copy prior's cost where it is largest: deep in a long file, it indexes the 64,000 characters before the
   // cursor on every request. Same trace with copying off, in the same run, as the baseline.
   const deep = Math.min(text.length - reps - 1, COPY_CONTEXT_CHARS + 2000);

@@ -173,6 +173,28 @@ suite('Seq2Seq Complete in a real extension host', () => {
     }
   });
 
+  test('multiline: where a line ends the next one is suggested when the model is sure of it; accept-line takes a line at a time', async () => {
+    await useModel(api, fixtureModel(extensionPath), 'memorized-fixture');
+    await setting('suggestionLength', 'auto');
+    await setting('multiline', true);
+    try {
+      const editor = await newEditor('function greet(name: string): string {\n  return "Hello, " + name');
+      await type(';');
+      // The ghost text is "\n}": accept-line takes its first line (the line break), and the rest stays to accept.
+      assert.equal(await acceptSuggestion(editor, 4000, 'editor.action.inlineSuggest.acceptNextLine'), '\n');
+      assert.equal(await acceptSuggestion(editor), '}');
+      assert.equal(editor.document.getText(), 'function greet(name: string): string {\n  return "Hello, " + name;\n}');
+      // Off: the same place gets nothing (the line ends, and a suggestion never crosses it).
+      await setting('multiline', undefined);
+      const off = await newEditor('function greet(name: string): string {\n  return "Hello, " + name');
+      await type(';');
+      assert.equal(await acceptSuggestion(off, 1500), '');
+    } finally {
+      await setting('multiline', undefined);
+      await setting('suggestionLength', undefined);
+    }
+  });
+
   test('mid-line, suggestions appear only before closing punctuation', async () => {
     await useModel(api, fixtureModel(extensionPath), 'memorized-fixture');
     const editor = await newEditor('function gre)');
