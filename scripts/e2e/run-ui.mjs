@@ -1,5 +1,6 @@
 // Route A: installs the packaged VSIX into a fresh code-server and drives the workbench like a user:
-// open sample.ts, type a prefix, wait for ghost text, accept it with Tab, save, and check the file on disk.
+// open sample.ts, type a prefix, wait for ghost text, accept it with Tab, save, and check the file on disk; then
+// the same with Alt+End (accept-line).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -120,6 +121,22 @@ async function main(cleanup) {
   await page.screenshot({ path: join(artifacts, 'ui-accepted.png') });
   if (!ghostText.trim()) throw new Error('the ghost text was empty');
   if (!savedOk) throw new Error(`${fileName} on disk never contained ${JSON.stringify(expected)} after Tab and Control+S`);
+
+  // Alt+End (the extension's keybinding for VS Code's accept-line) takes a one-line suggestion whole, from the keyboard.
+  const linePrefix = '\nexport function mul(a: number, b: num';
+  await page.keyboard.press('Control+End');
+  await page.keyboard.type(linePrefix);
+  await page.waitForSelector(ghostSelector, { timeout: ghostTimeoutMs }).catch(async () => {
+    await page.screenshot({ path: join(artifacts, 'ui-no-ghost-text-2.png') });
+    throw new Error(`no ghost text after typing ${JSON.stringify(linePrefix)} (screenshot: ui-no-ghost-text-2.png)`);
+  });
+  const lineGhost = (await readGhostText(page))[0] ?? '';
+  if (!lineGhost.trim()) throw new Error(`the ghost text after ${JSON.stringify(linePrefix)} was empty`);
+  await page.keyboard.press('Alt+End');
+  await page.keyboard.press('Control+S');
+  const lineExpected = linePrefix.split('\n').at(-1) + lineGhost;
+  if (!(await pollFile(filePath, lineExpected, 10_000))) throw new Error(`${fileName} on disk never contained ${JSON.stringify(lineExpected)} after Alt+End`);
+  mark('acceptLine');
 
   const latency = {};
   if (isRepoExtension && process.env.SEQ2SEQ_UI_LATENCY !== '0') {
