@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Seq2SeqApi } from '../../src/extension';
 import { StatisticsStore } from '../../src/extension/statisticsStore';
-import { acceptSuggestion, closeAll, EXTENSION_ID, extensionApi, fixtureModel, newEditor, setting, type, useModel, waitFor } from './helpers';
+import { acceptSuggestion, closeAll, EXTENSION_ID, extensionApi, fixtureModel, newEditor, setting, sleep, type, useModel, waitFor } from './helpers';
 
 suite('Seq2Seq Complete in a real extension host', () => {
   let api: Seq2SeqApi;
@@ -147,9 +147,17 @@ suite('Seq2Seq Complete in a real extension host', () => {
     await useModel(api, fixtureModel(extensionPath), 'memorized-fixture');
     await setting('suggestionLength', 'auto');
     try {
-      await vscode.commands.executeCommand('seq2seq.resetStatistics', true);
       // What the fixture model proposes here at the default settings, as `suggest --length auto` answers too.
       const full = 'et(name: string): string {';
+      // The setting reaches the extension through a configuration event: wait until suggestions are long.
+      await waitFor('auto length in effect', async () => {
+        const probe = await newEditor('');
+        await type('function gre');
+        const got = await acceptSuggestion(probe);
+        await closeAll();
+        return got === full;
+      });
+      await vscode.commands.executeCommand('seq2seq.resetStatistics', true);
       const editor = await newEditor('');
       await type('function gre');
       const word = await acceptSuggestion(editor, 4000, 'editor.action.inlineSuggest.acceptNextWord');
@@ -189,6 +197,7 @@ suite('Seq2Seq Complete in a real extension host', () => {
       assert.equal(editor.document.getText(), 'function greet(name: string): string {\n  return "Hello, " + name;\n}');
       // Off: the same place gets nothing (the line ends, and a suggestion never crosses it).
       await setting('multiline', undefined);
+      await sleep(500); // the configuration event reaches the extension
       const off = await newEditor('function greet(name: string): string {\n  return "Hello, " + name');
       await type(';');
       assert.equal(await acceptSuggestion(off, 1500), '');
