@@ -74,7 +74,10 @@ suite('Latency in the extension host', () => {
     assert.ok(provider.length >= pauses / 2, `only ${provider.length} suggestions for ${pauses} pauses`);
   });
 
-  test('1000 keystrokes in 10 s, each cancelling the last request as VS Code does: no backlog, flat memory', async () => {
+  test('1000 keystrokes in 10 s, each cancelling the last request as VS Code does: no backlog, flat memory', async function () {
+    // The edits themselves set the pace: 12 ms each on a quiet machine, 40 ms on a busy one (measured on this code
+    // and on the code before it alike), so the suite's 60 s is not enough everywhere.
+    this.timeout(150_000);
     const editor = await newEditor('');
     api.takeLatencies();
     const memoryBefore = process.memoryUsage();
