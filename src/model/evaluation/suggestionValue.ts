@@ -2,7 +2,7 @@
 // (cursors where one is shown) and keystroke savings (characters spared by accepting the right ones, over all the
 // characters from the cursors to the ends of their lines), for one-token suggestions and for suggestions that go
 // on while the model is sure of each next token (extend.ts), on the same cursors.
-import { EXTEND_RULE, EXTEND_THRESHOLD, ExtendRule, keptExtension, NextLine, NextToken } from '../inference/extend';
+import { EXTEND_RULE, EXTEND_THRESHOLD, ExtendRule, keptExtension, keptNextLine, NextLine, NextToken } from '../inference/extend';
 import { charClass } from '../inference/tokens';
 
 /** What one cursor's request gave: the first token, the next tokens proposed after it, and the truth. */
@@ -129,9 +129,9 @@ export function nextLineValue(samples: readonly ValueSample[], showThreshold: nu
       total += s.restOfLine.length;
       // An empty best token says the line ends at the cursor: only a next line can be shown there.
       if (s.confidence < showThreshold || (s.token === '' ? s.nextTokens.length > 0 : s.token.trim() === '')) continue;
-      const text = s.token + keptExtension(s.nextTokens, EXTEND_THRESHOLD, EXTEND_RULE);
-      const keptAll = text.length === s.token.length + s.nextTokens.reduce((n, t) => n + t.text.length, 0);
-      const line = keptAll && s.nextLine && s.nextLine.prob >= threshold ? s.nextLine : null;
+      const kept = keptExtension(s.nextTokens, EXTEND_THRESHOLD, EXTEND_RULE);
+      const text = s.token + kept;
+      const line = keptNextLine(s.nextTokens, kept, s.nextLine, threshold);
       const reachesEnd = text === s.restOfLine;
       if (reachesEnd) eligible++;
       if (s.token === '' && !line) continue;

@@ -8,7 +8,7 @@ import { DocumentIndexes } from './documentIndex';
 import { Candidate, DecodeOptions, Decoder } from './decode';
 import { DecodeTrace, tokenLabel, traceGreedyDecode } from './decodeTrace';
 import { EncoderCache } from './encoderCache';
-import { CALIBRATED_EXTEND_THRESHOLD, calibratedProb, EXTEND_RULE, EXTEND_THRESHOLD, ExtendRule, keptExtension, LineExtender, NEXT_LINE_THRESHOLD, NextLine, NextToken } from './extend';
+import { CALIBRATED_EXTEND_THRESHOLD, calibratedProb, EXTEND_RULE, EXTEND_THRESHOLD, ExtendRule, keptExtension, keptNextLine, LineExtender, NEXT_LINE_THRESHOLD, NextLine, NextToken } from './extend';
 import type { SuggestionLength } from '../../shared/window';
 import { InferenceNet, NetState } from './inference';
 import { familyOfLanguageId } from '../../shared/language';
@@ -202,10 +202,8 @@ export class CompletionEngine {
     const rule = request.extendRule ?? (calibration ? 'calibrated' : EXTEND_RULE);
     const threshold = request.extendThreshold ?? (rule === 'calibrated' ? CALIBRATED_EXTEND_THRESHOLD : EXTEND_THRESHOLD);
     const kept = keptExtension(nextTokens, threshold, rule);
-    // The next line only after the whole rest of this one.
-    const toLineEnd = kept.length === nextTokens.reduce((n, t) => n + t.text.length, 0);
-    const next = toLineEnd && nextLine && nextLine.prob >= (request.nextLineThreshold ?? NEXT_LINE_THRESHOLD) ? `\n${nextLine.text}` : '';
-    return { candidates: [{ ...best, text: best.text + kept + next }, ...candidates.slice(1)], nextTokens, ...(multiline ? { nextLine } : {}) };
+    const line = keptNextLine(nextTokens, kept, nextLine, request.nextLineThreshold ?? NEXT_LINE_THRESHOLD);
+    return { candidates: [{ ...best, text: best.text + kept + (line ? `\n${line.text}` : '') }, ...candidates.slice(1)], nextTokens, ...(multiline ? { nextLine } : {}) };
   }
 
   /**

@@ -100,6 +100,15 @@ export function keptExtension(tokens: readonly NextToken[], threshold: number, r
   return text;
 }
 
+/**
+ * The next line a suggestion takes (multiline): only after the whole rest of its line was kept (`kept` is all of
+ * `tokens`), and only when the model gives the whole next line at least `threshold`; null otherwise.
+ */
+export function keptNextLine(tokens: readonly NextToken[], kept: string, nextLine: NextLine | null | undefined, threshold: number): NextLine | null {
+  const toLineEnd = kept.length === tokens.reduce((n, t) => n + t.text.length, 0);
+  return toLineEnd && nextLine && nextLine.prob >= threshold ? nextLine : null;
+}
+
 export class LineExtender {
   private readonly table: TransitionTable;
 
