@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { Debounce, FixedDebounce, keyKind, MedianGapDebounce, sleep, TypingRhythm } from '../completion/debounce';
 import { keepConfident, midLineAllowed, trimOverlap } from '../completion/filters';
+import { Lookahead } from '../completion/lookahead';
 import { PartialAcceptTracker } from '../completion/partialAccept';
 import { decodeRequest, Settings } from '../completion/settings';
 import { SuggestionCache } from '../completion/suggestionCache';
@@ -92,13 +93,13 @@ export class Seq2SeqInlineProvider implements vscode.InlineCompletionItemProvide
   private readonly partial = new PartialAcceptTracker<vscode.TextDocument>();
 
   /** The continuation after the suggestion on screen, computed ahead (see PREFETCH_DELAY_MS). */
-  private prefetch: { key: string; before: string; timer: NodeJS.Timeout; abort: AbortController; done: Promise<void> | null } | null = null;
+  private readonly lookahead = new Lookahead(PREFETCH_DELAY_MS);
   /** Continuations computed ahead and cached; read by the integration tests. */
   prefetched = 0;
 
   clearCache(): void {
     this.cache.clear();
-    this.cancelPrefetch();
+    this.lookahead.cancel();
     this.generation++;
   }
 
@@ -108,31 +109,17 @@ export class Seq2SeqInlineProvider implements vscode.InlineCompletionItemProvide
     if (chars > 0) this.deps.onPartlyAccepted?.(e.document.languageId, chars);
   }
 
-  private cancelPrefetch(): void {
-    if (!this.prefetch) return;
-    clearTimeout(this.prefetch.timer);
-    this.prefetch.abort.abort();
-    this.prefetch = null;
-  }
-
   /**
    * After `shown` appears at the cursor, asks the engine (once the suggestion has been on screen PREFETCH_DELAY_MS)
    * for what follows it, as if it were accepted, and caches the answer where the provider will look after Tab.
    */
-  private schedulePrefetch(document: vscode.TextDocument, anchor: vscode.Position, extra: string, key: string, before: string, shown: string, info: ModelInfo): void {
+  private prefetch(document: vscode.TextDocument, anchor: vscode.Position, extra: string, key: string, before: string, shown: string, info: ModelInfo): void {
     const target = before + shown;
-    if (this.prefetch?.key === key && this.prefetch.before === target) return;
-    this.cancelPrefetch();
-    const abort = new AbortController();
     const generation = this.generation;
     const version = document.version;
-    const run = async (): Promise<void> => {
-      const settings = this.deps.settings();
+    this.lookahead.schedule(key, target, async (signal) => {
       try {
-        const answer = await this.deps.engine.suggest(
-          { ...encoderWindow(document, anchor, info, extra + shown), language: document.languageId, ...decodeRequest(settings) },
-          abort.signal,
-        );
+        const answer = await this.deps.engine.suggest({ ...encoderWindow(document, anchor, info, extra + shown), language: document.languageId, ...decodeRequest(this.deps.settings()) }, signal);
         // The document moved on some other way, or the model changed: the answer is for a text that will not come.
         if (!answer || generation !== this.generation || (document.version !== version && !document.lineAt(anchor.line).text.startsWith(target))) return;
         this.cache.put(key, target, answer.candidates);
@@ -140,9 +127,7 @@ export class Seq2SeqInlineProvider implements vscode.InlineCompletionItemProvide
       } catch (e) {
         this.deps.log.debug(`[provider] computing the next suggestion ahead failed: ${(e as Error).message}`);
       }
-    };
-    const entry = { key, before: target, abort, done: null as Promise<void> | null, timer: setTimeout(() => (entry.done = run()), PREFETCH_DELAY_MS) };
-    this.prefetch = entry;
+    });
   }
 
   async provideInlineCompletionItems(
@@ -193,9 +178,8 @@ export class Seq2SeqInlineProvider implements vscode.InlineCompletionItemProvide
 
     // The suggestion before this one was accepted: its continuation is being computed ahead, so wait for it rather
     // than ask again. Any other request comes first, and the work ahead is dropped.
-    const ahead = this.prefetch;
-    if (ahead && ahead.key === key && ahead.before === before && ahead.done) await ahead.done;
-    else this.cancelPrefetch();
+    const ahead = this.lookahead.join(key, before);
+    if (ahead) await ahead;
     if (token.isCancellationRequested) return none(() => 'the user typed on before the request was sent');
 
     let waited = 0;
@@ -256,7 +240,7 @@ export class Seq2SeqInlineProvider implements vscode.InlineCompletionItemProvide
     }
     if (items.length > 0) {
       this.partial.shown(document, { offset: document.offsetAt(replace.start), texts: items.map((i) => i.insertText as string) });
-      this.schedulePrefetch(document, anchor, extra, key, before, shown[0]!.text, state.info);
+      this.prefetch(document, anchor, extra, key, before, shown[0]!.text, state.info);
     } else {
       this.partial.clear();
     }
