@@ -134,6 +134,10 @@ export async function runSuggest(args: string[]): Promise<number> {
     } catch (e) {
       write({ id: request.id, error: (e as Error).message });
     }
+    // Between requests, what the editor's worker does while the user reads: the window the next slide starts, the
+    // full window after a jump was answered from a short one, the other files' index. The next request then sees
+    // the engine in the state the editor's would be in.
+    while (engine.prepareIdle());
   }
   engine.dispose();
   model.dispose();
