@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { DEFAULT_MODEL_CONFIG, DEFAULT_TRAIN_CONFIG, FINE_TUNE_TRAIN_CONFIG, ModelConfig, TrainConfig, validateModelConfig } from '../model/graph/config';
 import { Rng } from '../model/graph/rng';
 import { Batch, Seq2SeqModel } from '../model/graph/seq2seq';
+import { widenModel } from '../model/graph/widen';
 import { assertCompatible, MODEL_FILE, TrainingState } from '../model/graph/serialize';
 import { Vocabulary } from '../model/graph/vocab';
 import { batchChars, splitByFile, WindowSampler } from '../model/training/dataset';
@@ -31,6 +32,7 @@ export async function runTrain(args: string[]): Promise<number> {
     out: { type: 'string' },
     from: { type: 'string' },
     resume: { type: 'boolean' },
+    'grow-from': { type: 'string' },
     minutes: { type: 'string' },
     epochs: { type: 'string' },
     steps: { type: 'string' },
@@ -57,6 +59,7 @@ export async function runTrain(args: string[]): Promise<number> {
   if (corpora.length === 0) throw new Error('--corpus is required (repeat it for several folders)');
   const out = requireString(values, 'out');
   if (values.from !== undefined && values.resume === true) throw new Error('--from fine-tunes a model and --resume continues the checkpoint in --out: use one of them');
+  if (values['grow-from'] !== undefined && (values.from !== undefined || values.resume === true)) throw new Error('--grow-from starts a new run from a grown model: not with --from or --resume');
   const json = values.json === true;
   const writeOut = stdoutWriter();
   const log: Log = (line, obj) => writeOut(json && obj !== undefined ? JSON.stringify(obj) : line);
@@ -234,6 +237,16 @@ async function trainOrResume(values: Values, corpora: string[], out: string, log
       state = { ...state, bestValidationLoss: null };
     }
     log(`resuming from ${out} (step ${loaded.metadata.training.step})`, { event: 'start', from: out, resume: true });
+  } else if (values['grow-from'] !== undefined) {
+    // A larger model that starts out computing what a trained one computes (widen.ts): its step count goes on, its
+    // validation figure is measured afresh.
+    const from = values['grow-from'] as string;
+    const loaded = await loadModelDir(from);
+    if (values.hidden === undefined) throw new Error('--grow-from needs --hidden, the new number of hidden units');
+    model = widenModel(loaded.model, requested.hiddenSize, train.seed);
+    loaded.model.dispose();
+    state = { ...loaded.metadata.training, bestValidationLoss: null, seed: train.seed };
+    log(`grown from ${from} (step ${loaded.metadata.training.step}, ${loaded.metadata.config.hiddenSize} units) to ${requested.hiddenSize} units`, { event: 'start', from, grown: requested.hiddenSize });
   } else {
     model = Seq2SeqModel.create(requested, vocab, train.seed);
   }
