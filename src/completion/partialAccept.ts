@@ -16,9 +16,12 @@ export interface DocumentEdit {
   text: string;
 }
 
+/** What the editor inserts by itself when an opening bracket or quote is typed (auto-closing): never an accept. */
+const AUTO_CLOSED = new Set(['()', '[]', '{}', '<>', '""', "''", '``']);
+
 /** Characters a single edit took from the suggestion on screen as a partial accept (0 when it is anything else). */
 export function partlyAccepted(shown: ShownSuggestion, edit: DocumentEdit): number {
-  if (edit.rangeLength !== 0 || edit.rangeOffset !== shown.offset || edit.text.length < 2) return 0;
+  if (edit.rangeLength !== 0 || edit.rangeOffset !== shown.offset || edit.text.length < 2 || AUTO_CLOSED.has(edit.text)) return 0;
   return shown.texts.some((t) => t.length > edit.text.length && t.startsWith(edit.text)) ? edit.text.length : 0;
 }
 

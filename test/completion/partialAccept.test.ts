@@ -12,6 +12,8 @@ test('a word taken at the suggestion\'s place counts; a whole accept, a typed ke
   assert.equal(partlyAccepted(shown, { rangeOffset: 11, rangeLength: 0, text: 'et(' }), 0);
   assert.equal(partlyAccepted(shown, { rangeOffset: 10, rangeLength: 2, text: 'et(' }), 0);
   assert.equal(partlyAccepted(shown, { rangeOffset: 10, rangeLength: 0, text: 'ex' }), 0);
+  // A typed "(" that the editor closes by itself inserts "()": not an accept, even where the suggestion begins so.
+  assert.equal(partlyAccepted({ offset: 3, texts: ['();'] }, { rangeOffset: 3, rangeLength: 0, text: '()' }), 0);
 });
 
 test('the tracker follows the rest of the suggestion through accepts and typed keys, and forgets it on any other edit', () => {
