@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_MODEL_CONFIG, DEFAULT_TRAIN_CONFIG, ModelConfig } from '../model/graph/config';
 import { batchChars, SourceFile, WindowSampler } from '../model/training/dataset';
-import { CompletionEngine } from '../model/inference/engine';
+import { ColdWindow, CompletionEngine } from '../model/inference/engine';
 import { InferenceNet } from '../model/inference/inference';
 import { Seq2SeqLearner } from '../model/training/learner';
 import { Rng } from '../model/graph/rng';
@@ -137,7 +137,7 @@ function contextRow(model: Seq2SeqModel, files: SourceFile[], text: string, deep
   // Any request: a cursor somewhere else in the text each time (the document's indexes are rebuilt). As shipped, a
   // jump is answered from a short window and idle time reads the full one before the next keystroke; beside it, the
   // same jumps reading the full window at once (the rule before), in the same run.
-  const jumpRow = (coldWindow: 'short' | 'full'): { jump: number[]; next: number[] } => {
+  const jumpRow = (coldWindow: ColdWindow): { jump: number[]; next: number[] } => {
     const rng = new Rng(5);
     const jump: number[] = [];
     const next: number[] = [];
@@ -156,13 +156,12 @@ function contextRow(model: Seq2SeqModel, files: SourceFile[], text: string, deep
   };
   const shortFirst = jumpRow('short');
   const fullFirst = jumpRow('full');
-  const jumps = shortFirst.jump;
   const heapAfter = process.memoryUsage().heapUsed;
   engine.dispose();
   const mb = (bytes: number): string => (bytes / 1e6).toFixed(1);
   return [
     `  beam 3, whole context (${deep} chars above, ${Math.min(COPY_AFTER_CHARS, text.length - deep)} below, other files: ${stats.files} files, ${stats.chars} chars, ${stats.droppedChunks} duplicate chunks dropped):`,
-    `    typing trace with other files p50 ${fmt(median(withFiles))} p95 ${fmt(percentile(withFiles, 95))} | document only p50 ${fmt(median(without))} p95 ${fmt(percentile(without, 95))} | any request (cursor jumps) p50 ${fmt(median(jumps))} p95 ${fmt(percentile(jumps, 95))}`,
+    `    typing trace with other files p50 ${fmt(median(withFiles))} p95 ${fmt(percentile(withFiles, 95))} | document only p50 ${fmt(median(without))} p95 ${fmt(percentile(without, 95))} | any request (cursor jumps) p50 ${fmt(median(shortFirst.jump))} p95 ${fmt(percentile(shortFirst.jump, 95))}`,
     `    cursor jumps, short window first: p50 ${fmt(median(shortFirst.jump))} p95 ${fmt(percentile(shortFirst.jump, 95))} max ${fmt(Math.max(...shortFirst.jump))}, the keystroke after (full window read in idle) p50 ${fmt(median(shortFirst.next))} p95 ${fmt(percentile(shortFirst.next, 95))} | full window at once: p50 ${fmt(median(fullFirst.jump))} p95 ${fmt(percentile(fullFirst.jump, 95))} max ${fmt(Math.max(...fullFirst.jump))}, the keystroke after p50 ${fmt(median(fullFirst.next))} p95 ${fmt(percentile(fullFirst.next, 95))}`,
     `    other files: put ${fmt(putMs)} ms on document events, indexed in ${slices.length} idle slices (p50 ${fmt(median(slices))}, max ${fmt(Math.max(...slices))} ms); resident ${mb(stats.residentBytes)} MB (heap grew ${mb(heapAfter - heapBefore)} MB over the whole row)`,
   ].join('\n');

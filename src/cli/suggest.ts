@@ -6,7 +6,7 @@ import { loadModelDir, readMemory } from '../node/modelFiles';
 import { SUGGESTION_LENGTHS, textBelow } from '../shared/window';
 import { FINE_TUNE_MAX_FILE_BYTES, skipByName, textSkipReason } from '../workspace/selection';
 import { backendOption, countOption, numberOption, parse, requireString } from './options';
-import { DEFAULT_SETTINGS } from '../completion/settings';
+import { decodeRequest, DEFAULT_SETTINGS } from '../completion/settings';
 import { keepConfident, midLineAllowed, trimOverlap } from '../completion/filters';
 
 export interface SuggestLine {
@@ -75,6 +75,7 @@ export async function runSuggest(args: string[]): Promise<number> {
   if (!length) throw new Error(`--length must be one of ${SUGGESTION_LENGTHS.join(', ')}`);
   const multiline = values.multiline === true || d.multiline;
   if (multiline && length !== 'auto') throw new Error('--multiline goes with --length auto (a suggestion reaches the next line only past the end of its own)');
+  const decode = decodeRequest({ beamWidth, maxSuggestionChars: maxChars, suggestionLength: length, multiline });
   const backend = await initBackend(backendOption(values));
   const { model, metadata } = await loadModelDir(modelDir);
   process.stderr.write(`seq2seq: ${metadata.name ?? modelDir} on ${backend.name} ready\n`);
@@ -114,7 +115,7 @@ export async function runSuggest(args: string[]): Promise<number> {
       const restOfLine = (request.suffix ?? '').split('\n', 1)[0] as string;
       const allowed = midLineAllowed(restOfLine);
       const { candidates } = allowed
-        ? engine.suggest({ prefix: request.prefix, language: request.language, beamWidth, maxChars, length, multiline, ...(below ? { below } : {}), ...(request.path ? { path: request.path } : {}) })
+        ? engine.suggest({ prefix: request.prefix, language: request.language, ...decode, ...(below ? { below } : {}), ...(request.path ? { path: request.path } : {}) })
         : { candidates: [] };
       const shown = keepConfident(candidates.map((c) => ({ ...c, text: trimOverlap(c.text, restOfLine) })), threshold);
       const ms = performance.now() - t0;

@@ -241,8 +241,8 @@ async function trainOrResume(values: Values, corpora: string[], out: string, log
     // A larger model that starts out computing what a trained one computes (widen.ts): its step count goes on, its
     // validation figure is measured afresh.
     const from = values['grow-from'] as string;
-    const loaded = await loadModelDir(from);
     if (values.hidden === undefined) throw new Error('--grow-from needs --hidden, the new number of hidden units');
+    const loaded = await loadModelDir(from);
     model = widenModel(loaded.model, requested.hiddenSize, train.seed);
     loaded.model.dispose();
     state = { ...loaded.metadata.training, bestValidationLoss: null, seed: train.seed };

@@ -3,7 +3,7 @@
 import { SourceFile, WindowSampler } from '../training/dataset';
 import { COPY_CONTEXT_CHARS, textBelow } from '../../shared/window';
 import { CopyPrior, MatchIndex } from '../inference/copy';
-import type { CompletionEngine } from '../inference/engine';
+import type { ColdWindow, CompletionEngine } from '../inference/engine';
 import { Rng } from '../graph/rng';
 import type { CharNgram } from './ngram';
 import type { ValueSample } from './suggestionValue';
@@ -178,10 +178,6 @@ function withNeighbours<T>(engine: CompletionEngine, cursors: CursorSample[], co
 }
 
 /**
- * The engine's top suggestion at each cursor; `copy: false` scores the LSTM alone, without the copy prior; the
- * context lets it copy from the file below the cursor's line and from neighbouring files too, as the editor does.
- */
-/**
  * `maxChars` bounds the suggestions; `value: false` skips the next tokens after the first (the suggestion-value
  * figures need them, exact match does not).
  */
@@ -192,9 +188,13 @@ export interface JudgeOptions {
    * 'full' (the default here): every cursor reads its full window, as while typing; 'short': as right after a
    * jump, when the engine answers from a short window first (engine.ts, coldWindow).
    */
-  coldWindow?: 'short' | 'full';
+  coldWindow?: ColdWindow;
 }
 
+/**
+ * The engine's top suggestion at each cursor; `copy: false` scores the LSTM alone, without the copy prior; the
+ * context lets it copy from the file below the cursor's line and from neighbouring files too, as the editor does.
+ */
 export function judge(engine: CompletionEngine, cursors: CursorSample[], beamWidth = 1, copy = true, context: EvalContext = {}, options: JudgeOptions = {}): Judged[] {
   const { maxChars = 32, value = true, coldWindow = 'full' } = options;
   return withNeighbours(engine, cursors, context, (c) => {
@@ -255,7 +255,7 @@ export function referenceFoundIn(cursors: CursorSample[], context: EvalContext):
   return { above: found.above / n, below: found.below / n, files: found.files / n, nowhere: found.nowhere / n };
 }
 
-export function exactMatch(engine: CompletionEngine, cursors: CursorSample[], beamWidth = 1, copy = true, context: EvalContext = {}, maxChars = 32, coldWindow: 'short' | 'full' = 'full'): number | null {
+export function exactMatch(engine: CompletionEngine, cursors: CursorSample[], beamWidth = 1, copy = true, context: EvalContext = {}, maxChars = 32, coldWindow: ColdWindow = 'full'): number | null {
   if (cursors.length === 0) return null;
   return judge(engine, cursors, beamWidth, copy, context, { maxChars, value: false, coldWindow }).filter((j) => j.correct).length / cursors.length;
 }

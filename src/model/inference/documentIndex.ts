@@ -29,11 +29,13 @@ export class DocumentIndexes {
         return index;
       }
     }
-    // Sized for a full-length text: a short document grows into it as the user types, and a jump reuses its tables.
-    if (index && text.length <= COPY_CONTEXT_CHARS) index.reset(text);
-    else this.aboveIndex = new MatchIndex(text, Math.max(text.length, COPY_CONTEXT_CHARS));
     this.lastAbove = 'built';
-    return this.aboveIndex as MatchIndex;
+    // Sized for a full-length text: a short document grows into it as the user types, and a jump reuses its tables.
+    if (index && text.length <= COPY_CONTEXT_CHARS) {
+      index.reset(text);
+      return index;
+    }
+    return (this.aboveIndex = new MatchIndex(text, Math.max(text.length, COPY_CONTEXT_CHARS)));
   }
 
   /**
@@ -58,8 +60,10 @@ export class DocumentIndexes {
   below(text: string): MatchIndex {
     const index = this.belowIndex;
     if (index && index.text === text) return index;
-    if (index && text.length <= COPY_AFTER_CHARS) index.reset(text);
-    else this.belowIndex = new MatchIndex(text, Math.max(text.length, COPY_AFTER_CHARS));
-    return this.belowIndex as MatchIndex;
+    if (index && text.length <= COPY_AFTER_CHARS) {
+      index.reset(text);
+      return index;
+    }
+    return (this.belowIndex = new MatchIndex(text, Math.max(text.length, COPY_AFTER_CHARS)));
   }
 }

@@ -44,7 +44,7 @@ export interface SuggestRequest {
    * 'short' (the default): a cold request (COLD_STEPS) reads a short window first, so a jump costs about half the
    * encoder steps, and the full window is read in idle time; 'full' always reads the full window (`eval`'s figures).
    */
-  coldWindow?: 'short' | 'full';
+  coldWindow?: ColdWindow;
   extendThreshold?: number;
   extendRule?: ExtendRule;
   /**
@@ -57,6 +57,9 @@ export interface SuggestRequest {
   /** false turns copying off for this request. */
   copy?: boolean;
 }
+
+/** How a request whose window the cache lacks is read: a short window first, or the full one at once. */
+export type ColdWindow = 'short' | 'full';
 
 /** A request's text, normalised once: the encoder window and the text the copy prior searches. */
 interface CutText {
@@ -171,8 +174,10 @@ export class CompletionEngine {
   suggest(request: SuggestRequest): SuggestResult {
     const cut = this.cut(request);
     const inputs = this.inputsFor(cut.window, request.language);
-    const encoder = request.coldWindow === 'full' ? inputs.encoder : this.coldEncoderInput(cut.window, inputs.encoder, request.language);
-    const { state, stepsRun } = this.cache.encode(encoder);
+    const short = request.coldWindow === 'full' ? null : this.shortWindowFor(cut.window, inputs.encoder, request.language);
+    // Answered from the short window, the full one is left for idle time to read.
+    this.readAhead.catchUp = short ? inputs.encoder : null;
+    const { state, stepsRun } = this.cache.encode(short ?? inputs.encoder);
     this.planNextWindow(cut.window, request.language);
     const options = decodeOptions(request);
     const copy = this.copyPrior(request, cut);
@@ -232,21 +237,17 @@ export class CompletionEngine {
   }
 
   /**
-   * The encoder input for a request: its full window's, unless the cache lacks more than COLD_STEPS of it and a
-   * short window (SHORT_STRIDE) needs fewer steps; then the full window is left for idle time to read.
+   * The short window (SHORT_STRIDE) to answer a request from, when the cache lacks more than COLD_STEPS of its full
+   * window and the short one needs fewer steps; null when the full window is the one to read.
    */
-  private coldEncoderInput(window: ContextWindow, full: number[], language: string | undefined): number[] {
-    this.readAhead.catchUp = null;
+  private shortWindowFor(window: ContextWindow, full: number[], language: string | undefined): number[] | null {
     const missing = full.length - this.cache.cachedLength(full);
-    if (missing <= COLD_STEPS) return full;
+    if (missing <= COLD_STEPS) return null;
     const min = this.model.config.minContextChars;
-    const end = window.start + window.text.length;
-    const start = windowStart(end, { minContextChars: min, maxContextChars: min + SHORT_STRIDE });
-    if (start <= window.start) return full;
+    const start = windowStart(window.start + window.text.length, { minContextChars: min, maxContextChars: min + SHORT_STRIDE });
+    if (start <= window.start) return null;
     const short = encoderTokens(this.model.vocab, familyOfLanguageId(language), window.text.slice(start - window.start), false);
-    if (short.length - this.cache.cachedLength(short) >= missing) return full;
-    this.readAhead.catchUp = full;
-    return short;
+    return short.length - this.cache.cachedLength(short) < missing ? short : null;
   }
 
   /**
