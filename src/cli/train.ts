@@ -10,7 +10,7 @@ import { Batch, Seq2SeqModel } from '../model/graph/seq2seq';
 import { widenModel } from '../model/graph/widen';
 import { assertCompatible, MODEL_FILE, TrainingState } from '../model/graph/serialize';
 import { Vocabulary } from '../model/graph/vocab';
-import { batchChars, splitByFile, WindowSampler } from '../model/training/dataset';
+import { batchChars, splitByFile, validationSetId, WindowSampler } from '../model/training/dataset';
 import { runFineTune } from '../model/training/fineTune';
 import { defaultWorkers, ParallelLearner } from '../node/parallelLearner';
 import type { BackendName } from '../shared/engineProtocol';
@@ -280,6 +280,15 @@ async function trainOrResume(values: Values, corpora: string[], out: string, log
   let saves = 0;
   const validate = (): number | null =>
     validationBatches.length === 0 ? null : validationBatches.reduce((s, b) => s + learner.score(b), 0) / validationBatches.length;
+  const validationSet = validationSetId(split.validation);
+  if (state.bestValidationLoss !== null && state.validationSet !== validationSet) {
+    // The corpus changed since the checkpoint was saved: its best loss was on other text, so the bar to beat is
+    // the checkpoint itself, measured on this validation set.
+    const start = validate();
+    log(`the validation set differs from the checkpoint's: the checkpoint measures ${bpc(start)} on it`, { event: 'revalidated', validationLoss: start });
+    state = { ...state, bestValidationLoss: start };
+  }
+  state = { ...state, validationSet };
   const snapshot = snapshotter(values, out, undefined, log, () => state.step);
   const result = await trainLoop({
     startStep: state.step,

@@ -1,7 +1,7 @@
 // Faults and hostile input against the CLI: each case lost data, leaked a secret or killed a process before.
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -92,6 +92,29 @@ test('train --resume without a checkpoint refuses instead of starting a random m
     run('node', [CLI, 'train', '--corpus', corpus, '--out', join(dir, 'empty'), '--resume', '--steps', '2', ...TINY_ARGS]),
     (e: { stderr: string }) => /--resume: there is no checkpoint in .*empty/.test(e.stderr),
   );
+});
+
+test('train --resume on a changed corpus measures the checkpoint on the new validation set and keeps it unless beaten', async () => {
+  const ckpt = join(dir, 'resume-changed');
+  cpSync(model, ckpt, { recursive: true });
+  const before = readFileSync(join(ckpt, 'weights.bin'));
+  const events = async (corpusDir: string): Promise<Record<string, unknown>[]> => {
+    // Learning rate 0: the weights cannot improve, so the checkpoint must survive unchanged.
+    const { stdout } = await run('node', [CLI, 'train', '--corpus', corpusDir, '--out', ckpt, '--resume', '--steps', '2', '--eval-every', '1', '--lr', '0', '--workers', '1', '--json', ...TINY_ARGS]);
+    return stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  };
+  // The same corpus as the checkpoint's: its saved best stands.
+  assert.ok(!(await events(corpus)).some((e) => e.event === 'revalidated'));
+  const other = join(dir, 'corpus-other');
+  mkdirSync(other, { recursive: true });
+  for (let i = 0; i < 6; i++) writeFileSync(join(other, `g${i}.ts`), SAMPLE_TS.repeat(2).replace(/add/g, `plus${i}`));
+  const changed = await events(other);
+  const revalidated = changed.find((e) => e.event === 'revalidated');
+  assert.ok(revalidated && typeof revalidated.validationLoss === 'number');
+  const done = changed.find((e) => e.event === 'done')!;
+  assert.equal(done.saved, false);
+  assert.equal(done.bestValidationLoss, revalidated.validationLoss);
+  assert.deepEqual(readFileSync(join(ckpt, 'weights.bin')), before);
 });
 
 test('two train processes to one --out: the second is refused and names the first', async () => {

@@ -39,6 +39,15 @@ export function splitByFile(files: SourceFile[], validationFraction: number, see
   return split;
 }
 
+/**
+ * Names a validation set (its files' paths and lengths), so that a checkpoint's best loss is compared only with
+ * losses on the same text: a resume on a changed corpus re-measures the checkpoint instead.
+ */
+export function validationSetId(files: SourceFile[]): string {
+  const parts = files.map((f) => `${f.path}:${f.text.length}`).sort();
+  return `${files.length}:${hashString(parts.join('\n')).toString(16)}`;
+}
+
 export class WindowSampler {
   private readonly texts: string[];
   private readonly ids: Int32Array[];

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { batchChars, SourceFile, splitByFile, WindowSampler } from '../../../src/model/training/dataset';
+import { batchChars, SourceFile, splitByFile, validationSetId, WindowSampler } from '../../../src/model/training/dataset';
 import { decoderPrime } from '../../../src/model/graph/context';
 import { Rng } from '../../../src/model/graph/rng';
 import { Vocabulary } from '../../../src/model/graph/vocab';
@@ -25,6 +25,14 @@ test('files of one project stay on one side of the split', () => {
   const { train, validation } = splitByFile(all, 0.3, 2);
   const trainProjects = new Set(train.map((f) => f.project));
   assert.ok(validation.every((f) => !trainProjects.has(f.project)));
+});
+
+test('a validation set is named by its files, whatever their order', () => {
+  const all = files(10);
+  assert.equal(validationSetId(all), validationSetId([...all].reverse()));
+  assert.notEqual(validationSetId(all), validationSetId(all.slice(1)));
+  const edited = all.map((f, i) => (i === 3 ? { ...f, text: `${f.text}// one more line\n` } : f));
+  assert.notEqual(validationSetId(all), validationSetId(edited));
 });
 
 test('training windows never contain validation text', () => {
