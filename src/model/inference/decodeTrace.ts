@@ -1,7 +1,7 @@
 // Greedy decoding that records, at every step, the decoder's k likeliest next tokens: the decoder half of the
 // encoder-state view. It makes exactly the choices of Decoder's greedy search (decode.ts), so its text and
 // score are those of the greedy candidate.
-import type { CopyOrigin } from '../../shared/encoderStateView';
+import type { DecodeStepView } from '../../shared/encoderStateView';
 import type { CopyPrior } from './copy';
 import { primeDecoder, splitAtStop } from './decode';
 import type { InferenceNet, NetState } from './inference';
@@ -15,22 +15,10 @@ export interface TokenProbability {
   prob: number;
 }
 
-export interface DecodeStep {
+/** A step as the panel shows it (the one shape, in shared/), with each candidate's vocabulary id kept. */
+export interface DecodeStep extends DecodeStepView {
   /** The k likeliest next tokens over the whole vocabulary, most likely first. */
   top: TokenProbability[];
-  /** Probability of ending the suggestion here: the mass of tokens that would begin what it leaves out. */
-  stopProb: number;
-  /** The character generated at this step; null when the decoder ended (or was cut) here. */
-  chosen: string | null;
-  /** Probability of that choice: of the character, or stopProb when it ended. */
-  chosenProb: number;
-  /** Length of the earlier text the copy prior matched at this step (0: none), and the weight it got. */
-  copyMatch: number;
-  copyWeight: number;
-  /** Where the matched text was: above the cursor, below its line, other files, the workspace memory (empty: no match). */
-  copyFrom: CopyOrigin[];
-  /** Which other files, by name, when copyFrom holds 'files'. */
-  copyFiles: string[];
 }
 
 export interface DecodeTrace {
