@@ -15,6 +15,7 @@ import { runFineTune } from '../model/training/fineTune';
 import { defaultWorkers, ParallelLearner } from '../node/parallelLearner';
 import type { BackendName } from '../shared/engineProtocol';
 import { trainLoop, TrainProgress } from '../model/training/trainer';
+import { budgetFraction, learningRateAt, LearningRateSchedule } from '../model/training/schedule';
 import { initBackend } from '../node/backend';
 import { readCorpus } from '../node/corpus';
 import { loadModelDir, loadOptimizerState, lockModelDir, recoverInterruptedSwap, saveModelDir } from '../node/modelFiles';
@@ -45,6 +46,7 @@ export async function runTrain(args: string[]): Promise<number> {
     'decoder-prime': { type: 'string' },
     batch: { type: 'string' },
     lr: { type: 'string' },
+    'lr-end': { type: 'string' },
     seed: { type: 'string' },
     'eval-every': { type: 'string' },
     'validation-fraction': { type: 'string' },
@@ -59,6 +61,7 @@ export async function runTrain(args: string[]): Promise<number> {
   if (corpora.length === 0) throw new Error('--corpus is required (repeat it for several folders)');
   const out = requireString(values, 'out');
   if (values.from !== undefined && values.resume === true) throw new Error('--from fine-tunes a model and --resume continues the checkpoint in --out: use one of them');
+  if (values['lr-end'] !== undefined && values.from !== undefined) throw new Error('--lr-end anneals a base-model run (new, --resume or --grow-from); --from fine-tunes with the recipe\'s own rate');
   if (values['grow-from'] !== undefined && (values.from !== undefined || values.resume === true)) throw new Error('--grow-from starts a new run from a grown model: not with --from or --resume');
   const json = values.json === true;
   const writeOut = stdoutWriter();
@@ -290,6 +293,12 @@ async function trainOrResume(values: Values, corpora: string[], out: string, log
   }
   state = { ...state, validationSet };
   const snapshot = snapshotter(values, out, undefined, log, () => state.step);
+  // --lr-end anneals from --lr along a half cosine over this run's budget (--steps, --minutes or --epochs).
+  const schedule: LearningRateSchedule = { start: train.learningRate, end: values['lr-end'] === undefined ? null : numberOption(values, 'lr-end', 0, 0) };
+  const startedAt = Date.now();
+  const startStep = state.step; // state.step moves with every save
+  const rateAt = (step: number): number => learningRateAt(schedule, budgetFraction({ startStep, step, maxSteps, startedAt, deadline, now: Date.now() }));
+  if (schedule.end !== null) log(`learning rate ${schedule.start} -> ${schedule.end} (half cosine over the budget)`, { event: 'schedule', ...schedule });
   const result = await trainLoop({
     startStep: state.step,
     bestValidationLoss: state.bestValidationLoss,
@@ -298,6 +307,7 @@ async function trainOrResume(values: Values, corpora: string[], out: string, log
     evalEvery: train.evalEvery,
     signal: stop.signal,
     step: async (step) => {
+      if (schedule.end !== null) learner.setLearningRate(rateAt(step));
       const batch = trainSampler.sample(Rng.derive(train.seed, step), train.batchSize);
       const loss = await parallel.trainStep(batch);
       const chars = batchChars(batch);
@@ -306,7 +316,8 @@ async function trainOrResume(values: Values, corpora: string[], out: string, log
     },
     validate,
     onProgress: (p) => {
-      if (p.validationLoss !== null || p.step % 10 === 0) log(progressLine(p), { event: 'progress', ...p });
+      const rate = schedule.end === null ? '' : `  lr ${learner.learningRate.toExponential(2)}`;
+      if (p.validationLoss !== null || p.step % 10 === 0) log(`${progressLine(p)}${rate}`, { event: 'progress', ...p, learningRate: learner.learningRate });
     },
     onEvaluation: async (p, improved) => {
       // A loss that is not a finite number is never saved, whatever it is compared with.

@@ -177,3 +177,16 @@ test('train --from keeps the text it learned from as the model memory; fit-copy 
   const evaluated = await run('node', [CLI, 'eval', '--model', other, '--corpus', corpus, '--samples', '20', '--batches', '1', '--backend', 'wasm']);
   assert.ok((JSON.parse(evaluated.stdout) as { exactMatch: number }).exactMatch >= 0);
 });
+
+test('train --lr-end anneals the rate from --lr along the budget; --from refuses it', async () => {
+  const out = join(dir, 'annealed');
+  const { stdout } = await run('node', [CLI, 'train', '--corpus', corpus, '--out', out, '--steps', '6', '--eval-every', '1', '--lr', '1e-3', '--lr-end', '1e-4', '--workers', '1', '--hidden', '16', '--min-context', '8', '--max-context', '16', '--target-chars', '8', '--batch', '4', '--backend', 'wasm', '--json']);
+  const rates = stdout.trim().split('\n').map((l) => JSON.parse(l) as { event: string; learningRate?: number }).filter((e) => e.event === 'progress').map((e) => e.learningRate as number);
+  assert.equal(rates.length, 6);
+  assert.ok(Math.abs(rates[0]! - 1e-3) < 1e-9, `first step at --lr: ${rates[0]}`);
+  for (let i = 1; i < rates.length; i++) assert.ok(rates[i]! < rates[i - 1]! && rates[i]! > 1e-4, `rates ${rates.join(', ')}`);
+  await assert.rejects(
+    run('node', [CLI, 'train', '--corpus', corpus, '--out', join(dir, 'ft-annealed'), '--from', model, '--lr-end', '1e-5', '--steps', '1', '--backend', 'wasm']),
+    (e: { stderr: string }) => /--lr-end anneals a base-model run/.test(e.stderr),
+  );
+});

@@ -23,6 +23,19 @@ export class Seq2SeqLearner implements StepLearner {
     this.variables = [...model.weights.values()];
   }
 
+  /**
+   * Sets the rate of the next updates (a schedule, schedule.ts). tfjs's Adam reads its learningRate field at every
+   * update and offers no setter; its moments are kept, which a new optimiser would lose.
+   */
+  setLearningRate(rate: number): void {
+    if (!(rate >= 0) || !Number.isFinite(rate)) throw new Error(`learning rate ${rate} is not a finite number >= 0`);
+    (this.optimizer as unknown as { learningRate: number }).learningRate = rate;
+  }
+
+  get learningRate(): number {
+    return (this.optimizer as unknown as { learningRate: number }).learningRate;
+  }
+
   /** Trains on one batch; returns its loss before the update, in nats per target character. */
   trainStep(batch: Batch): number {
     return tf.tidy(() => {

@@ -27,3 +27,25 @@ test('loss falls when training on a repeated string', () => {
   learner.dispose();
   model.dispose();
 });
+
+test('a learning rate set between steps is the one the next update uses, and the optimiser keeps its moments', () => {
+  const model = Seq2SeqModel.create(TINY, vocab, 4);
+  const learner = new Seq2SeqLearner(model, { ...DEFAULT_TRAIN_CONFIG, learningRate: 1e-2 });
+  const sampler = new WindowSampler([{ path: 'a.ts', text: SAMPLE_TS.repeat(4), family: 'ts-js' }], vocab, TINY);
+  const weights = (): Float32Array[] => [...model.weights.values()].map((v) => (v.dataSync() as Float32Array).slice());
+  learner.trainStep(sampler.sample(new Rng(1), 8));
+  const iterations = (): number => (learner.optimizer as unknown as { iterations: number }).iterations;
+  const after1 = iterations();
+  learner.setLearningRate(0);
+  assert.equal(learner.learningRate, 0);
+  const frozen = weights();
+  learner.trainStep(sampler.sample(new Rng(2), 8));
+  assert.deepEqual(weights(), frozen, 'rate 0: no weight moves');
+  assert.equal(iterations(), after1 + 1, 'the same optimiser counted the step');
+  learner.setLearningRate(1e-2);
+  learner.trainStep(sampler.sample(new Rng(3), 8));
+  assert.notDeepEqual(weights(), frozen);
+  assert.throws(() => learner.setLearningRate(Number.NaN), /not a finite number/);
+  learner.dispose();
+  model.dispose();
+});
