@@ -37,6 +37,10 @@ export interface Seq2SeqApi {
   statistics(): StatsFile;
   /** How many continuations were computed ahead, after a suggestion appeared, and cached for after its accept. */
   prefetched(): number;
+  /** How many times the cursor came to rest somewhere new and the engine was asked to read ahead there. */
+  landed(): number;
+  /** The provider's last call: its wait, the engine's time and encoder steps, what it showed. */
+  lastRequest(): RequestRecord | null;
 }
 
 export function activate(context: vscode.ExtensionContext): Seq2SeqApi {
@@ -64,6 +68,14 @@ export function activate(context: vscode.ExtensionContext): Seq2SeqApi {
     statistics.onDidChange(refresh),
     registerStatisticsView(statistics),
     vscode.workspace.onDidChangeTextDocument((e) => provider.documentChanged(e)),
+    // Where the cursor comes to rest (a click, a jump, another file), the engine reads ahead for the first keystroke.
+    vscode.window.onDidChangeTextEditorSelection((e) => {
+      const [only] = e.selections;
+      if (e.selections.length === 1 && only?.isEmpty && e.textEditor.document.uri.scheme !== 'output') provider.cursorMoved(e.textEditor.document, only.active);
+    }),
+    vscode.window.onDidChangeActiveTextEditor((editor) => {
+      if (editor && editor.selections.length === 1 && editor.selection.isEmpty) provider.cursorMoved(editor.document, editor.selection.active);
+    }),
     vscode.commands.registerCommand(ACCEPTED_COMMAND, (languageId: unknown, chars: unknown) => {
       if (typeof languageId === 'string' && typeof chars === 'number') statistics.accepted(languageId, chars);
     }),
@@ -194,6 +206,8 @@ export function activate(context: vscode.ExtensionContext): Seq2SeqApi {
     workspaceModelDir: () => activeModel.workspaceDir,
     statistics: () => statistics.snapshot(),
     prefetched: () => provider.prefetched,
+    landed: () => provider.landed,
+    lastRequest: () => provider.lastRequest,
   };
 }
 

@@ -1,7 +1,7 @@
 // The host's side of the engine worker: starts it lazily, sends typed requests, maps AbortSignals to cancel
 // messages, and turns a crash into a clear error instead of hanging promises. No vscode import.
 import { Worker } from 'node:worker_threads';
-import { BackendName, CandidateMessage, HostToWorker, isWorkerToHost, ModelInfo, TraceOptions, WindowRequest, WorkerToHost } from '../shared/engineProtocol';
+import { BackendName, CandidateMessage, HostToWorker, isWorkerToHost, LandRequest, ModelInfo, TraceOptions, WindowRequest, WorkerToHost } from '../shared/engineProtocol';
 import type { EncoderStateView } from '../shared/encoderStateView';
 
 export type SuggestParams = WindowRequest;
@@ -117,6 +117,11 @@ export class EngineClient {
   /** One of the user's other files for the copy prior (null text: forget it); no reply is awaited. */
   contextFile(path: string, text: string | null): void {
     this.ensureWorker().postMessage({ kind: 'contextFile', requestId: this.nextId++, path, text } satisfies HostToWorker);
+  }
+
+  /** The cursor rests at a new place: the worker reads its window in idle time; no reply is awaited. */
+  land(params: LandRequest): void {
+    this.ensureWorker().postMessage({ kind: 'land', requestId: this.nextId++, ...params } satisfies HostToWorker);
   }
 
   /** Resolves null when the request was cancelled (by the signal) or superseded by a newer one. */

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { EngineClient, SuggestAnswer, SuggestParams, TraceParams } from '../completion/engineClient';
 import type { Settings } from '../completion/settings';
-import type { ModelInfo } from '../shared/engineProtocol';
+import type { LandRequest, ModelInfo } from '../shared/engineProtocol';
 import type { EncoderStateView } from '../shared/encoderStateView';
 import type { ActiveModel, ActiveModelChoice, ModelSource } from './activeModel';
 
@@ -82,6 +82,11 @@ export class EngineController implements vscode.Disposable {
 
   suggest(params: SuggestParams, signal: AbortSignal): Promise<SuggestAnswer | null> {
     return this.client.suggest(params, signal);
+  }
+
+  /** The cursor came to rest somewhere new (src/completion/landing.ts): the worker reads the window there ahead. */
+  land(params: LandRequest): void {
+    if (this.state.kind === 'ready') this.client.land(params);
   }
 
   /** One of the user's other files for the copy prior, already allowed by the file policy (see ContextFeed). */

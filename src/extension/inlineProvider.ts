@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { Debounce, FixedDebounce, keyKind, MedianGapDebounce, sleep, TypingRhythm } from '../completion/debounce';
 import { keepConfident, midLineAllowed, trimOverlap } from '../completion/filters';
+import { CursorLanding } from '../completion/landing';
 import { Lookahead } from '../completion/lookahead';
 import { PartialAcceptTracker } from '../completion/partialAccept';
 import { decodeRequest, Settings } from '../completion/settings';
@@ -64,6 +65,8 @@ export interface RequestRecord {
   delayMs: number | null;
   /** The engine's own time, or null when the engine was not asked or the request was cancelled. */
   engineMs: number | null;
+  /** Encoder steps the engine ran for it (1-2 while typing; a cold window 128 or more), null when not asked. */
+  encoderSteps: number | null;
   shown: number;
   /** From entry to the items returned, waiting included. */
   totalMs: number;
@@ -97,10 +100,37 @@ export class Seq2SeqInlineProvider implements vscode.InlineCompletionItemProvide
   /** Continuations computed ahead and cached; read by the integration tests. */
   prefetched = 0;
 
+  /** Where the cursor came to rest without a request: the engine reads the window there ahead (landing.ts). */
+  private readonly landing = new CursorLanding<{ document: vscode.TextDocument; position: vscode.Position }>(({ document, position }) => this.land(document, position));
+
+  /** Landings sent to the engine; read by the integration tests. */
+  get landed(): number {
+    return this.landing.landed;
+  }
+
+  /** The last provider call, as requestLog gets it; read by the integration tests. */
+  lastRequest: RequestRecord | null = null;
+
   clearCache(): void {
     this.cache.clear();
     this.lookahead.cancel();
+    this.landing.reset();
     this.generation++;
+  }
+
+  /** The cursor moved (one empty selection) in an editor; where it rests, the engine reads ahead. */
+  cursorMoved(document: vscode.TextDocument, position: vscode.Position): void {
+    if (!this.deps.isActive(document.languageId) || this.deps.engine.state.kind !== 'ready') return;
+    this.landing.moved(document.uri.toString(), document.offsetAt(position), { document, position });
+  }
+
+  private land(document: vscode.TextDocument, at: vscode.Position): void {
+    const state = this.deps.engine.state;
+    if (state.kind !== 'ready' || document.isClosed) return;
+    const position = document.validatePosition(at);
+    // Where no suggestion may appear (mid-line before other text), a keystroke would not ask either.
+    if (!midLineAllowed(document.lineAt(position.line).text.slice(position.character))) return;
+    this.deps.engine.land({ ...encoderWindow(document, position, state.info), language: document.languageId });
   }
 
   /** Document edits: a word or line taken from the suggestion on screen is counted (partialAccept.ts). */
@@ -136,11 +166,12 @@ export class Seq2SeqInlineProvider implements vscode.InlineCompletionItemProvide
     context: vscode.InlineCompletionContext,
     token: vscode.CancellationToken,
   ): Promise<vscode.InlineCompletionItem[] | undefined> {
-    const record: RequestRecord = { enteredAt: Date.now(), delayMs: null, engineMs: null, shown: 0, totalMs: 0 };
+    const record: RequestRecord = { enteredAt: Date.now(), delayMs: null, engineMs: null, encoderSteps: null, shown: 0, totalMs: 0 };
     try {
       return await this.provide(document, position, context, token, record);
     } finally {
       record.totalMs = Date.now() - record.enteredAt;
+      this.lastRequest = record;
       this.deps.requestLog?.(record);
     }
   }
@@ -175,6 +206,8 @@ export class Seq2SeqInlineProvider implements vscode.InlineCompletionItemProvide
     const replace = selected ? selected.range : new vscode.Range(position, position);
     const before = line.slice(0, anchor.character) + extra;
     const key = `${document.uri.toString()}#${position.line}`;
+    // The engine works here now: the cursor's move to this place was typing, not a landing.
+    this.landing.requested(document.uri.toString(), document.offsetAt(position));
 
     // The suggestion before this one was accepted: its continuation is being computed ahead, so wait for it rather
     // than ask again. Any other request comes first, and the work ahead is dropped.
@@ -209,6 +242,7 @@ export class Seq2SeqInlineProvider implements vscode.InlineCompletionItemProvide
         this.cache.put(key, before, candidates);
         engineMs = answer.engineMs;
         record.engineMs = engineMs;
+        record.encoderSteps = answer.encoderSteps;
         source = `engine ${answer.engineMs.toFixed(1)} ms, ${answer.encoderSteps} encoder steps`;
       } catch (e) {
         log.error(`[provider] ${(e as Error).message}`);

@@ -45,6 +45,9 @@ export interface WindowRequest {
   multiline: boolean;
 }
 
+/** Where the cursor came to rest (src/completion/landing.ts): the window and copy text there, nothing to decode. */
+export type LandRequest = Pick<WindowRequest, 'before' | 'windowStart' | 'atFileStart' | 'below' | 'path' | 'language'>;
+
 /** What the encoder-state panel wants besides the window: how much of the trace, which layer, how many bars. */
 export interface TraceOptions {
   traceChars: number;
@@ -59,6 +62,11 @@ export type HostToWorker =
   | ({ kind: 'suggest'; requestId: number } & WindowRequest)
   /** Host, when the editor cancels a request (the user typed on, or moved away). */
   | { kind: 'cancel'; requestId: number }
+  /**
+   * Host, when the cursor rests somewhere new (a click, a jump, a file opened): read that window in idle time, so
+   * the first keystroke there extends a cached state. No reply; any request comes first.
+   */
+  | ({ kind: 'land'; requestId: number } & LandRequest)
   /**
    * Host, when a document the file policy allows is opened, saved or left after an edit: one of the user's other
    * files that suggestions may copy from (null text: forget it). No reply; the worker indexes it in idle time.
@@ -90,9 +98,12 @@ const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInt
 const isString = (v: unknown): v is string => typeof v === 'string';
 const BACKENDS: readonly string[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
 
-const isWindowRequest = (m: Record<string, unknown>): boolean =>
+const isLandRequest = (m: Record<string, unknown>): boolean =>
   isString(m.before) && isInt(m.windowStart) && m.windowStart >= 0 && m.windowStart <= m.before.length &&
-  typeof m.atFileStart === 'boolean' && isString(m.below) && isString(m.path) && isString(m.language) && isInt(m.beamWidth) && isInt(m.maxChars) &&
+  typeof m.atFileStart === 'boolean' && isString(m.below) && isString(m.path) && isString(m.language);
+
+const isWindowRequest = (m: Record<string, unknown>): boolean =>
+  isLandRequest(m) && isInt(m.beamWidth) && isInt(m.maxChars) &&
   SUGGESTION_LENGTHS.includes(m.length as SuggestionLength) && typeof m.multiline === 'boolean';
 
 export function isHostToWorker(m: unknown): m is HostToWorker {
@@ -102,6 +113,8 @@ export function isHostToWorker(m: unknown): m is HostToWorker {
       return isString(m.modelDir) && isString(m.backend) && BACKENDS.includes(m.backend);
     case 'suggest':
       return isWindowRequest(m);
+    case 'land':
+      return isLandRequest(m);
     case 'cancel':
       return true;
     case 'contextFile':

@@ -156,6 +156,11 @@ port.on('message', (m: unknown) => {
     case 'trace':
       traces.put(m);
       return;
+    case 'land':
+      // Before the model is loaded there is nothing to read ahead with: the first request reads the window.
+      engine?.land({ prefix: m.before, window: { start: m.windowStart, atFileStart: m.atFileStart }, below: m.below, language: m.language });
+      setImmediate(prepareWhenIdle);
+      return;
     case 'cancel':
       suggestions.cancel(m.requestId);
       traces.cancel(m.requestId);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { EngineClient } from '../../src/completion/engineClient';
 import { isHostToWorker, isWorkerToHost } from '../../src/shared/engineProtocol';
+import { windowStart } from '../../src/shared/window';
 import { REPO } from '../helpers';
 
 // Drives the real worker bundle (dist/worker.js, built by npm test) with the memorised fixture model.
@@ -72,7 +73,24 @@ test('other files sent as context are copied from, survive a model reload, and c
   assert.notEqual(await copied(), 'Gadget');
 });
 
+test('a landing is read in idle time: the first request there after it runs a step or two, not the whole window', async () => {
+  const text = 'function greet(name: string): string {\n  return "Hello, " + name;\n}\n'.repeat(8);
+  const bounds = { minContextChars: 16, maxContextChars: 32 }; // the fixture model's windows
+  const at = (offset: number) => {
+    const start = windowStart(offset, bounds);
+    return { before: text.slice(0, offset), windowStart: start, atFileStart: start === 0, below: '', path: 'file:///landed.ts', language: 'typescript' };
+  };
+  const cold = await client.suggest({ ...params(''), ...at(401) });
+  assert.ok((cold?.encoderSteps ?? 0) >= 16, `a jump with no landing reads its whole window: ${cold?.encoderSteps} steps`);
+  client.land(at(500));
+  await new Promise((r) => setTimeout(r, 300)); // idle time, as while the user looks at where the cursor landed
+  const first = await client.suggest({ ...params(''), ...at(501) });
+  assert.ok((first?.encoderSteps ?? 99) <= 2, `after a landing: ${first?.encoderSteps} steps`);
+});
+
 test('message guards accept the protocol and refuse anything else', () => {
+  assert.ok(isHostToWorker({ kind: 'land', requestId: 9, before: 'ab', windowStart: 0, atFileStart: true, below: '', path: 'file:///a.ts', language: 'typescript' }));
+  assert.ok(!isHostToWorker({ kind: 'land', requestId: 9, before: 'ab', windowStart: 5, atFileStart: true, below: '', path: 'file:///a.ts', language: 'typescript' }));
   assert.ok(isHostToWorker({ kind: 'contextFile', requestId: 9, path: 'file:///a.ts', text: 'x' }));
   assert.ok(isHostToWorker({ kind: 'contextFile', requestId: 9, path: 'file:///a.ts', text: null }));
   assert.ok(!isHostToWorker({ kind: 'contextFile', requestId: 9, path: 'file:///a.ts' }));

@@ -125,6 +125,8 @@ export class CompletionEngine {
    * answered from a short one, and the window the next slide starts.
    */
   private readAhead: { catchUp: number[] | null; nextSlide: number[] | null } = { catchUp: null, nextSlide: null };
+  /** The document's text around where the cursor landed (land()), for idle time to index before the first keystroke. */
+  private landedText: { above: string; below: string } | null = null;
 
   /** `context`: the other files, when their owner outlives this engine (the worker keeps them across model switches). */
   constructor(readonly model: Seq2SeqModel, options: { cache?: boolean; context?: ContextFiles } = {}) {
@@ -167,11 +169,17 @@ export class CompletionEngine {
     return this.memory?.text.length ?? 0;
   }
 
+  /** How the last request's index above the cursor was obtained (reused, extended or built), for the bench and tests. */
+  get aboveIndexUse(): DocumentIndexes['lastAbove'] {
+    return this.documentIndexes.lastAbove;
+  }
+
   get memoryIndex(): MatchIndex | null {
     return this.memory;
   }
 
   suggest(request: SuggestRequest): SuggestResult {
+    this.landedText = null;
     const cut = this.cut(request);
     const inputs = this.inputsFor(cut.window, request.language);
     const short = request.coldWindow === 'full' ? null : this.shortWindowFor(cut.window, inputs.encoder, request.language);
@@ -217,7 +225,7 @@ export class CompletionEngine {
    */
   private copyPrior(request: SuggestRequest, cut: CutText): CopyPrior | undefined {
     if (request.copy === false) return undefined;
-    const below = request.below ? Vocabulary.normalise(request.below).slice(0, COPY_AFTER_CHARS) : '';
+    const below = belowText(request);
     const files = request.files === false ? null : this.context.source(request.path);
     const sources: CopySource[] = [
       { index: this.documentIndexes.above(cut.copyText), origin: 'above' },
@@ -229,11 +237,35 @@ export class CompletionEngine {
   }
 
   /**
-   * Idle work, a slice at a time (a few milliseconds): read ahead the window the next slide starts, then index the
-   * other files. True while more remains; the worker stops calling as soon as a request waits.
+   * The cursor came to rest at this place without a request (a click, a jump, a file opened; the editor's
+   * CursorLanding): idle time reads the full window there and indexes the document around it, so the first
+   * keystroke extends a cached state and indexes (a step or two) instead of paying for a jump.
+   */
+  land(request: Pick<SuggestRequest, 'prefix' | 'window' | 'language' | 'below'>): void {
+    const cut = this.cut(request);
+    const { encoder } = this.inputsFor(cut.window, request.language);
+    this.readAhead.catchUp = this.cache.cachedLength(encoder) < encoder.length ? encoder : null;
+    this.planNextWindow(cut.window, request.language);
+    this.landedText = { above: cut.copyText, below: belowText(request) };
+  }
+
+  /**
+   * Idle work, a slice at a time (a few milliseconds): the indexes where the cursor landed, the window to catch up
+   * on or the one the next slide starts, then the other files. True while more remains; the worker stops calling
+   * as soon as a request waits.
    */
   prepareIdle(): boolean {
-    return this.prepareNextWindow() || this.context.prepare();
+    return this.prepareLanding() || this.prepareNextWindow() || this.context.prepare();
+  }
+
+  /** Indexes the landed document (one slice); false when there is nothing to do. */
+  private prepareLanding(): boolean {
+    const landed = this.landedText;
+    if (!landed) return false;
+    this.landedText = null;
+    this.documentIndexes.above(landed.above);
+    if (landed.below) this.documentIndexes.below(landed.below);
+    return true;
   }
 
   /**
@@ -318,6 +350,11 @@ export class CompletionEngine {
   dispose(): void {
     this.net.dispose();
   }
+}
+
+/** The text below the cursor's line that the copy prior searches. */
+function belowText(request: Pick<SuggestRequest, 'below'>): string {
+  return request.below ? Vocabulary.normalise(request.below).slice(0, COPY_AFTER_CHARS) : '';
 }
 
 /** A request's decoding options with their defaults, clamped to what the decoder accepts. */

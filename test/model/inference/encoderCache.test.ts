@@ -117,3 +117,30 @@ test('a jump is answered from a short window; idle time reads the full one, whic
   for (const e of [shipped, full, busy]) e.dispose();
   model.dispose();
 });
+
+test('a landing (the cursor rests somewhere new) reads the full window and the indexes in idle time: the first keystroke there costs a step', () => {
+  const config = { ...TINY, minContextChars: 64, maxContextChars: 160 };
+  const model = Seq2SeqModel.create(config, vocab, 5);
+  const landed = new CompletionEngine(model);
+  const reference = new CompletionEngine(model);
+  const text = SAMPLE_TS.repeat(6);
+  const at = 400;
+  landed.suggest({ prefix: text.slice(0, 100), beamWidth: 2 }); // typing elsewhere first
+  landed.land({ prefix: text.slice(0, at), language: 'typescript', below: text.slice(at + 20) });
+  let slices = 0;
+  while (landed.prepareIdle()) slices++;
+  assert.ok(slices >= 4, `the indexes, then the window in 32-step slices: ${slices}`);
+  const first = landed.suggest({ prefix: text.slice(0, at + 1), language: 'typescript', below: text.slice(at + 20), beamWidth: 2 });
+  const full = reference.suggest({ prefix: text.slice(0, at + 1), language: 'typescript', below: text.slice(at + 20), beamWidth: 2, coldWindow: 'full' });
+  assert.equal(first.encoderSteps, 1);
+  assert.equal(landed.aboveIndexUse, 'extended', 'the index built at the landing is extended by the keystroke');
+  assert.deepEqual(first.candidates, full.candidates);
+  // A request that comes before idle time did the work is answered as any jump is, and drops the landing's work.
+  const busy = new CompletionEngine(model);
+  busy.land({ prefix: text.slice(0, at) });
+  const jump = busy.suggest({ prefix: text.slice(0, at + 1), beamWidth: 2 });
+  assert.ok(jump.encoderSteps > 48, `${jump.encoderSteps} steps`);
+  assert.equal(busy.aboveIndexUse, 'built');
+  for (const e of [landed, reference, busy]) e.dispose();
+  model.dispose();
+});
