@@ -156,6 +156,26 @@ function contextRow(model: Seq2SeqModel, files: SourceFile[], text: string, deep
   };
   const shortFirst = jumpRow('short');
   const fullFirst = jumpRow('full');
+  // A jump that rests before the first keystroke (a click, then typing: the editor's CursorLanding): the landing's
+  // idle work (its longest slice, which a request arriving meanwhile would wait out), then that keystroke.
+  const landing = { keystroke: [] as number[], slice: [] as number[], idle: [] as number[] };
+  const landRng = new Rng(5);
+  for (let r = 0; r < reps; r++) {
+    const at = landRng.int(1_000, text.length - 2);
+    engine.land({ prefix: text.slice(0, at), below: textBelow(text.slice(at)) });
+    let idle = 0;
+    for (let more = true; more; ) {
+      const t1 = now();
+      more = engine.prepareIdle();
+      const ms = now() - t1;
+      landing.slice.push(ms);
+      idle += ms;
+    }
+    landing.idle.push(idle);
+    const t1 = now();
+    engine.suggest({ prefix: text.slice(0, at + 1), below: textBelow(text.slice(at + 1)), beamWidth: 3, maxChars: 20, path: 'bench-document' });
+    landing.keystroke.push(now() - t1);
+  }
   const heapAfter = process.memoryUsage().heapUsed;
   engine.dispose();
   const mb = (bytes: number): string => (bytes / 1e6).toFixed(1);
@@ -163,6 +183,7 @@ function contextRow(model: Seq2SeqModel, files: SourceFile[], text: string, deep
     `  beam 3, whole context (${deep} chars above, ${Math.min(COPY_AFTER_CHARS, text.length - deep)} below, other files: ${stats.files} files, ${stats.chars} chars, ${stats.droppedChunks} duplicate chunks dropped):`,
     `    typing trace with other files p50 ${fmt(median(withFiles))} p95 ${fmt(percentile(withFiles, 95))} | document only p50 ${fmt(median(without))} p95 ${fmt(percentile(without, 95))} | any request (cursor jumps) p50 ${fmt(median(shortFirst.jump))} p95 ${fmt(percentile(shortFirst.jump, 95))}`,
     `    cursor jumps, short window first: p50 ${fmt(median(shortFirst.jump))} p95 ${fmt(percentile(shortFirst.jump, 95))} max ${fmt(Math.max(...shortFirst.jump))}, the keystroke after (full window read in idle) p50 ${fmt(median(shortFirst.next))} p95 ${fmt(percentile(shortFirst.next, 95))} | full window at once: p50 ${fmt(median(fullFirst.jump))} p95 ${fmt(percentile(fullFirst.jump, 95))} max ${fmt(Math.max(...fullFirst.jump))}, the keystroke after p50 ${fmt(median(fullFirst.next))} p95 ${fmt(percentile(fullFirst.next, 95))}`,
+    `    cursor lands, then a keystroke: the keystroke p50 ${fmt(median(landing.keystroke))} p95 ${fmt(percentile(landing.keystroke, 95))} max ${fmt(Math.max(...landing.keystroke))} (same places as the jumps); idle work after the landing p50 ${fmt(median(landing.idle))} ms in slices of at most ${fmt(Math.max(...landing.slice))} ms`,
     `    other files: put ${fmt(putMs)} ms on document events, indexed in ${slices.length} idle slices (p50 ${fmt(median(slices))}, max ${fmt(Math.max(...slices))} ms); resident ${mb(stats.residentBytes)} MB (heap grew ${mb(heapAfter - heapBefore)} MB over the whole row)`,
   ].join('\n');
 }

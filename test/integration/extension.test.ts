@@ -143,6 +143,35 @@ suite('Seq2Seq Complete in a real extension host', () => {
     assert.equal(engine.length, 0, 'the engine was asked again after the accept');
   });
 
+  test('where the cursor comes to rest, the window is read before the first keystroke: that keystroke runs a step or two, a move typed at once pays the whole window', async () => {
+    await useModel(api, fixtureModel(extensionPath), 'memorized-fixture');
+    const lines = Array.from({ length: 40 }, (_, i) => `function greet${i}(name: string): string { return "Hello, " + name; }`);
+    const editor = await newEditor(lines.join('\n'));
+    const engineAnswer = (since: number) => () => {
+      const r = api.lastRequest();
+      return r !== null && r.enteredAt >= since && r.encoderSteps !== null ? r : false;
+    };
+    const moveTo = (line: number): void => {
+      const end = editor.document.lineAt(line).range.end;
+      editor.selection = new vscode.Selection(end, end);
+    };
+    // A move typed at once (no rest): the engine reads the new place's whole window (16-32 characters here).
+    let since = Date.now();
+    moveTo(8);
+    await type(' ');
+    const cold = await waitFor('an engine answer after the move', engineAnswer(since));
+    assert.ok((cold.encoderSteps ?? 0) >= 16, `a move typed at once: ${cold.encoderSteps} encoder steps`);
+    // A move that rests: the landing reads the window while the user looks; the keystroke pays a step or two.
+    const landed = api.landed();
+    moveTo(30);
+    await waitFor('the landing', () => api.landed() > landed);
+    await sleep(300);
+    since = Date.now();
+    await type(' ');
+    const warm = await waitFor('an engine answer after the landing', engineAnswer(since));
+    assert.ok((warm.encoderSteps ?? 99) <= 2, `after resting: ${warm.encoderSteps} encoder steps`);
+  });
+
   test('a longer suggestion (auto length): a word taken leaves the rest without an engine call, Tab takes the rest, accept-line a whole one; each is counted', async () => {
     await useModel(api, fixtureModel(extensionPath), 'memorized-fixture');
     await setting('suggestionLength', 'auto');

@@ -126,7 +126,7 @@ export class CompletionEngine {
    */
   private readAhead: { catchUp: number[] | null; nextSlide: number[] | null } = { catchUp: null, nextSlide: null };
   /** The document's text around where the cursor landed (land()), for idle time to index before the first keystroke. */
-  private landedText: { above: string; below: string } | null = null;
+  private landedText: { above: string | null; below: string } | null = null;
 
   /** `context`: the other files, when their owner outlives this engine (the worker keeps them across model switches). */
   constructor(readonly model: Seq2SeqModel, options: { cache?: boolean; context?: ContextFiles } = {}) {
@@ -258,13 +258,17 @@ export class CompletionEngine {
     return this.prepareLanding() || this.prepareNextWindow() || this.context.prepare();
   }
 
-  /** Indexes the landed document (one slice); false when there is nothing to do. */
+  /** Indexes the landed document, above the cursor then below it, one per slice; false when there is nothing to do. */
   private prepareLanding(): boolean {
     const landed = this.landedText;
     if (!landed) return false;
-    this.landedText = null;
-    this.documentIndexes.above(landed.above);
-    if (landed.below) this.documentIndexes.below(landed.below);
+    if (landed.above !== null) {
+      this.documentIndexes.above(landed.above);
+      landed.above = null;
+    } else {
+      if (landed.below) this.documentIndexes.below(landed.below);
+      this.landedText = null;
+    }
     return true;
   }
 
