@@ -18,6 +18,11 @@ export interface SuggestLine {
   path?: string;
   /** The user's other open documents: kept for later requests too (oldest out first), as the editor does. */
   files?: { path: string; text: string }[];
+  /**
+   * true: the cursor came to rest here and nothing is asked yet (the editor's landing, src/completion/landing.ts);
+   * the answer is {"id", "landed": true}, and the window is read before the next line, as idle time would.
+   */
+  land?: boolean;
 }
 
 /** Checks one request; returns an error message instead of throwing so the server keeps serving. */
@@ -38,6 +43,7 @@ export function parseRequest(line: string): { request: SuggestLine } | { id: unk
   if (r.suffix !== undefined && typeof r.suffix !== 'string') return { id, error: '"suffix" must be a string' };
   if (r.language !== undefined && typeof r.language !== 'string') return { id, error: '"language" must be a string' };
   if (r.path !== undefined && typeof r.path !== 'string') return { id, error: '"path" must be a string' };
+  if (r.land !== undefined && typeof r.land !== 'boolean') return { id, error: '"land" must be true or false' };
   const files = r.files;
   if (files !== undefined && !(Array.isArray(files) && files.every((f) => f && typeof f === 'object' && typeof f.path === 'string' && typeof f.text === 'string'))) {
     return { id, error: '"files" must be an array of {"path": string, "text": string}' };
@@ -50,6 +56,7 @@ export function parseRequest(line: string): { request: SuggestLine } | { id: unk
       language: r.language as string | undefined,
       path: r.path as string | undefined,
       files: files as SuggestLine['files'],
+      ...(r.land === true ? { land: true } : {}),
     },
   };
 }
@@ -110,13 +117,19 @@ export async function runSuggest(args: string[]): Promise<number> {
       // The text after the cursor: suggestions may copy from the file below the cursor's line, as in the editor.
       const below = request.suffix ? textBelow(request.suffix) : undefined;
       const skipped = addContextFiles(engine, request.files ?? []);
+      if (request.land) {
+        engine.land({ prefix: request.prefix, language: request.language, ...(below ? { below } : {}) });
+        write({ id: request.id, landed: true, ...(skipped.length ? { skippedFiles: skipped } : {}) });
+        while (engine.prepareIdle());
+        continue;
+      }
       // The editor's rules on what it shows: mid-line only before closing punctuation, never repeating what already
       // follows the cursor, only from the confidence threshold on.
       const restOfLine = (request.suffix ?? '').split('\n', 1)[0] as string;
       const allowed = midLineAllowed(restOfLine);
-      const { candidates } = allowed
+      const { candidates, encoderSteps } = allowed
         ? engine.suggest({ prefix: request.prefix, language: request.language, ...decode, ...(below ? { below } : {}), ...(request.path ? { path: request.path } : {}) })
-        : { candidates: [] };
+        : { candidates: [], encoderSteps: 0 };
       const shown = keepConfident(candidates.map((c) => ({ ...c, text: trimOverlap(c.text, restOfLine) })), threshold);
       const ms = performance.now() - t0;
       const best = candidates[0];
@@ -129,6 +142,7 @@ export async function runSuggest(args: string[]): Promise<number> {
           ? { hidden: !allowed ? 'mid-line, before text that is not closing punctuation' : best && best.text.trim() !== '' ? `below the confidence threshold ${threshold}` : 'the model proposes nothing here' }
           : {}),
         ms: Number(ms.toFixed(2)),
+        encoderSteps,
         ...(skipped.length ? { skippedFiles: skipped } : {}),
         ...(beamWidth > 1 ? { alternatives: shown.slice(1).map((c) => ({ text: c.text, confidence: round(c.confidence) })) } : {}),
       });

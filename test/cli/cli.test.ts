@@ -190,3 +190,23 @@ test('train --lr-end anneals the rate from --lr along the budget; --from refuses
     (e: { stderr: string }) => /--lr-end anneals a base-model run/.test(e.stderr),
   );
 });
+
+test('suggest: a "land" line reads the window where the cursor rests, so the next request there runs a step or two', async () => {
+  const child = spawn('node', [CLI, 'suggest', '--model', model, '--threshold', '0', '--backend', 'wasm'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  const text = SAMPLE_TS.repeat(3);
+  const requests = [
+    { id: 'cold', prefix: text.slice(0, 300), language: 'typescript' },
+    { id: 'land', prefix: text.slice(0, 200), language: 'typescript', land: true },
+    { id: 'warm', prefix: text.slice(0, 201), language: 'typescript' },
+    { id: 'bad', prefix: 'x', land: 'yes' },
+  ];
+  child.stdin.end(`${requests.map((r) => JSON.stringify(r)).join('\n')}\n`);
+  assert.equal(await new Promise((resolve) => child.on('close', resolve)), 0);
+  const replies = Object.fromEntries(out.trim().split('\n').map((l) => JSON.parse(l) as { id: string; encoderSteps?: number; landed?: boolean; error?: string }).map((r) => [r.id, r]));
+  assert.ok((replies.cold?.encoderSteps ?? 0) >= 8, `a request at a new place reads its window (8-16 characters here): ${replies.cold?.encoderSteps}`);
+  assert.equal(replies.land?.landed, true);
+  assert.ok((replies.warm?.encoderSteps ?? 99) <= 2, `after the landing: ${replies.warm?.encoderSteps}`);
+  assert.match(replies.bad?.error ?? '', /"land" must be true or false/);
+});
