@@ -39,8 +39,8 @@ export interface Seq2SeqApi {
   prefetched(): number;
   /** How many times the cursor came to rest somewhere new and the engine was asked to read ahead there. */
   landed(): number;
-  /** The provider's last call: its wait, the engine's time and encoder steps, what it showed. */
-  lastRequest(): RequestRecord | null;
+  /** The provider's last calls (up to 100), oldest first: each one's wait, the engine's time and steps, what it showed. */
+  recentRequests(): readonly RequestRecord[];
 }
 
 export function activate(context: vscode.ExtensionContext): Seq2SeqApi {
@@ -207,7 +207,7 @@ export function activate(context: vscode.ExtensionContext): Seq2SeqApi {
     statistics: () => statistics.snapshot(),
     prefetched: () => provider.prefetched,
     landed: () => provider.landed,
-    lastRequest: () => provider.lastRequest,
+    recentRequests: () => provider.recentRequests,
   };
 }
 

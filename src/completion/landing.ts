@@ -1,7 +1,7 @@
 // The cursor landing somewhere new (a click, a search result, Go to Definition, a newly opened file): the engine
 // reads the encoder window there while the user looks, so the first keystroke after the move costs what typing
 // costs, not a re-encode. A move is a landing once the cursor has rested LANDING_DELAY_MS away from where the
-// engine last worked; typing moves the cursor too, but to where the provider was just asked. No vscode import.
+// engine last worked; a move that an edit made (typing) is not one, since the provider is asked there. No vscode import.
 
 /** How long the cursor rests before the window there is read: arrow keys held down or a drag never get there. */
 export const LANDING_DELAY_MS = 60;
@@ -23,8 +23,12 @@ export class CursorLanding<T> {
     this.cancel();
   }
 
-  /** The cursor moved (one empty selection); `payload` is what `land` gets if it rests there. */
-  moved(document: string, offset: number, payload: T): void {
+  /**
+   * The cursor moved (one empty selection); `payload` is what `land` gets if it rests there. A move an edit made
+   * (`edited`: typing, a paste, an undo) is never a landing: the editor asks the provider after every edit anyway.
+   */
+  moved(document: string, offset: number, payload: T, edited = false): void {
+    if (edited) return this.requested(document, offset);
     this.cancel();
     this.timer = setTimeout(() => {
       this.timer = null;

@@ -108,8 +108,8 @@ export class Seq2SeqInlineProvider implements vscode.InlineCompletionItemProvide
     return this.landing.landed;
   }
 
-  /** The last provider call, as requestLog gets it; read by the integration tests. */
-  lastRequest: RequestRecord | null = null;
+  /** The last provider calls (up to 100), as requestLog gets them; read by the integration tests. */
+  readonly recentRequests: RequestRecord[] = [];
 
   clearCache(): void {
     this.cache.clear();
@@ -118,10 +118,15 @@ export class Seq2SeqInlineProvider implements vscode.InlineCompletionItemProvide
     this.generation++;
   }
 
+  /** The document and its version at the last cursor move: a move with a newer version was made by an edit. */
+  private lastMove: { document: vscode.TextDocument; version: number } | null = null;
+
   /** The cursor moved (one empty selection) in an editor; where it rests, the engine reads ahead. */
   cursorMoved(document: vscode.TextDocument, position: vscode.Position): void {
+    const edited = this.lastMove?.document === document && this.lastMove.version !== document.version;
+    this.lastMove = { document, version: document.version };
     if (!this.deps.isActive(document.languageId) || this.deps.engine.state.kind !== 'ready') return;
-    this.landing.moved(document.uri.toString(), document.offsetAt(position), { document, position });
+    this.landing.moved(document.uri.toString(), document.offsetAt(position), { document, position }, edited);
   }
 
   private land(document: vscode.TextDocument, at: vscode.Position): void {
@@ -171,7 +176,8 @@ export class Seq2SeqInlineProvider implements vscode.InlineCompletionItemProvide
       return await this.provide(document, position, context, token, record);
     } finally {
       record.totalMs = Date.now() - record.enteredAt;
-      this.lastRequest = record;
+      this.recentRequests.push(record);
+      if (this.recentRequests.length > 100) this.recentRequests.shift();
       this.deps.requestLog?.(record);
     }
   }

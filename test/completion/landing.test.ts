@@ -47,3 +47,15 @@ test('reset drops a pending landing and forgets the last place', async () => {
   await wait(50);
   assert.deepEqual(landed, [10], 'after a reset even the old place is read again (a new model has nothing cached)');
 });
+
+test('a move an edit made (typing, a paste, an undo) is no landing, however far it goes', async () => {
+  const landed: number[] = [];
+  const landing = new CursorLanding<number>((p) => landed.push(p), 20);
+  landing.moved('a', 100, 100); // a click...
+  landing.moved('a', 600, 600, true); // ...then a paste before the cursor rested
+  await wait(50);
+  assert.deepEqual(landed, []);
+  landing.moved('a', 601, 601); // a move by a character from where the paste left it: still typing's place
+  await wait(50);
+  assert.deepEqual(landed, []);
+});

@@ -143,33 +143,25 @@ suite('Seq2Seq Complete in a real extension host', () => {
     assert.equal(engine.length, 0, 'the engine was asked again after the accept');
   });
 
-  test('where the cursor comes to rest, the window is read before the first keystroke: that keystroke runs a step or two, a move typed at once pays the whole window', async () => {
+  test('where the cursor comes to rest, the window is read before the first keystroke: that keystroke runs a step or two', async () => {
     await useModel(api, fixtureModel(extensionPath), 'memorized-fixture');
-    const lines = Array.from({ length: 40 }, (_, i) => `function greet${i}(name: string): string { return "Hello, " + name; }`);
+    // Lines that end differently: the encoder cache would find a window it has read before on lines that end alike,
+    // and the line moved to has never been read, so only the landing can have read its window.
+    const lines = Array.from({ length: 40 }, (_, i) => `export const item${i} = compute${i}(${i * 7919}, "${(i * 104729).toString(36).repeat(4)}");`);
     const editor = await newEditor(lines.join('\n'));
-    const engineAnswer = (since: number) => () => {
-      const r = api.lastRequest();
-      return r !== null && r.enteredAt >= since && r.encoderSteps !== null ? r : false;
-    };
-    const moveTo = (line: number): void => {
-      const end = editor.document.lineAt(line).range.end;
-      editor.selection = new vscode.Selection(end, end);
-    };
-    // A move typed at once (no rest): the engine reads the new place's whole window (16-32 characters here).
-    let since = Date.now();
-    moveTo(8);
-    await type(' ');
-    const cold = await waitFor('an engine answer after the move', engineAnswer(since));
-    assert.ok((cold.encoderSteps ?? 0) >= 16, `a move typed at once: ${cold.encoderSteps} encoder steps`);
-    // A move that rests: the landing reads the window while the user looks; the keystroke pays a step or two.
+    await type(' '); // the model's first request, with its one-off costs, happens here
     const landed = api.landed();
-    moveTo(30);
+    const end = editor.document.lineAt(30).range.end;
+    editor.selection = new vscode.Selection(end, end);
     await waitFor('the landing', () => api.landed() > landed);
-    await sleep(300);
-    since = Date.now();
+    await sleep(300); // idle time, as while the user looks at where the cursor landed
+    const since = Date.now();
     await type(' ');
-    const warm = await waitFor('an engine answer after the landing', engineAnswer(since));
-    assert.ok((warm.encoderSteps ?? 99) <= 2, `after resting: ${warm.encoderSteps} encoder steps`);
+    await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
+    // The first provider call since then that the engine answered (VS Code may call again, from the cache). The
+    // unit, worker and CLI tests show the same keystroke without a landing reading the whole window.
+    const first = await waitFor('an engine answer after the landing', () => api.recentRequests().find((r) => r.enteredAt >= since && r.encoderSteps !== null) ?? false);
+    assert.ok((first.encoderSteps ?? 99) <= 2, `after resting: ${first.encoderSteps} encoder steps`);
   });
 
   test('a longer suggestion (auto length): a word taken leaves the rest without an engine call, Tab takes the rest, accept-line a whole one; each is counted', async () => {
