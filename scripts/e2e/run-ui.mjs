@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { openFile, openWorkbenchPage } from './codeServer.mjs';
 import { analyseTrace, installProbes, requestsFrom, takeProbes, TRACE_FILE, typeTrace, writeTraceFile } from './latencyTrace.mjs';
+import { LANDING_FILE, landingTrace, writeLandingFile } from './landingTrace.mjs';
 import {
   copyWorkspace, createCleanup, ensureArtifactsDir, extensionDir, isRepoExtension, repoRoot, runTimeoutMs, withTimeout,
 } from './common.mjs';
@@ -65,6 +66,7 @@ async function main(cleanup) {
   // Two copies of the latency trace's file, one per debounce rule, so that neither run copies from the other's text.
   const traceFiles = RULES.map((r) => TRACE_FILE.replace('.ts', `-${r.name}.ts`));
   for (const f of traceFiles) writeTraceFile(join(workspace, f));
+  writeLandingFile(join(workspace, LANDING_FILE));
   // The extension host prints each provider call (see src/extension.ts) for the latency figures.
   process.env.SEQ2SEQ_REQUEST_CONSOLE = '1';
 
@@ -140,7 +142,14 @@ async function main(cleanup) {
 
   const latency = {};
   if (isRepoExtension && process.env.SEQ2SEQ_UI_LATENCY !== '0') {
-    for (const [i, rule] of RULES.entries()) {
+    // The keystroke after a move: after a rest (the landing read the window) and at once (the request reads it).
+    await openFile(page, LANDING_FILE, stepTimeoutMs);
+    await page.click('.editor-instance .monaco-editor .view-lines');
+    latency.landing = await landingTrace(page, pageConsole);
+    say(`keystroke after a move: ${JSON.stringify(latency.landing)}`);
+    mark('trace-landing');
+    // SEQ2SEQ_UI_LATENCY=landing: the landing figures only (the typing traces take about three minutes).
+    for (const [i, rule] of (process.env.SEQ2SEQ_UI_LATENCY === 'landing' ? [] : RULES.entries())) {
       latency[rule.name] = await traceLatency(page, pageConsole, workspace, traceFiles[i], rule.settings);
       say(`latency trace, ${rule.name} rule: ${JSON.stringify(latency[rule.name])}`);
       mark(`trace-${rule.name}`);
@@ -149,6 +158,13 @@ async function main(cleanup) {
   }
   mark('total');
   console.log(JSON.stringify({ ghostText, expected, savedOk, latency, ms }));
+  if (latency.landing) {
+    const { rested, atOnce } = latency.landing;
+    if (rested.n < 4) throw new Error(`only ${rested.n} keystrokes after a rest were answered by the engine`);
+    // The landing read the window while the cursor rested: that keystroke runs a step or two where one typed at
+    // once reads its whole window (loose: a slow machine may let a landing in before an at-once keystroke too).
+    if (!(rested.encoderSteps.p50 <= 2)) throw new Error(`the keystroke after a rest ran ${rested.encoderSteps.p50} encoder steps (p50)`);
+  }
   const [now, before] = [latency.rhythm, latency.medianGap];
   if (now && before) {
     // Loose checks only (a shared 2-core machine is noisy): the figures themselves go to docs/figures.md.
