@@ -62,6 +62,10 @@ export function activate(context: vscode.ExtensionContext): Seq2SeqApi {
   // SEQ2SEQ_REQUEST_CONSOLE=1 (set by the UI test) prints each provider call on the console with its epoch time,
   // so keydown-to-ghost-text figures can be split into VS Code's share and ours. Nothing is printed otherwise.
   const requestLog = process.env.SEQ2SEQ_REQUEST_CONSOLE === '1' ? (r: RequestRecord): void => console.log(`[seq2seq] request ${JSON.stringify(r)}`) : undefined;
+  /** One cursor, no selection, in a document (not an output channel): where a suggestion could be asked for. */
+  const cursorMoved = (editor: vscode.TextEditor): void => {
+    if (editor.selections.length === 1 && editor.selection.isEmpty && editor.document.uri.scheme !== 'output') provider.cursorMoved(editor.document, editor.selection.active);
+  };
   const provider = new Seq2SeqInlineProvider({ engine, settings: () => settings, isActive, log, latency, requestLog, onShown: (language, ms) => statistics.shown(language, ms), onPartlyAccepted: (language, chars) => statistics.partlyAccepted(language, chars) });
   context.subscriptions.push(
     statistics,
@@ -69,13 +73,8 @@ export function activate(context: vscode.ExtensionContext): Seq2SeqApi {
     registerStatisticsView(statistics),
     vscode.workspace.onDidChangeTextDocument((e) => provider.documentChanged(e)),
     // Where the cursor comes to rest (a click, a jump, another file), the engine reads ahead for the first keystroke.
-    vscode.window.onDidChangeTextEditorSelection((e) => {
-      const [only] = e.selections;
-      if (e.selections.length === 1 && only?.isEmpty && e.textEditor.document.uri.scheme !== 'output') provider.cursorMoved(e.textEditor.document, only.active);
-    }),
-    vscode.window.onDidChangeActiveTextEditor((editor) => {
-      if (editor && editor.selections.length === 1 && editor.selection.isEmpty) provider.cursorMoved(editor.document, editor.selection.active);
-    }),
+    vscode.window.onDidChangeTextEditorSelection((e) => cursorMoved(e.textEditor)),
+    vscode.window.onDidChangeActiveTextEditor((editor) => editor && cursorMoved(editor)),
     vscode.commands.registerCommand(ACCEPTED_COMMAND, (languageId: unknown, chars: unknown) => {
       if (typeof languageId === 'string' && typeof chars === 'number') statistics.accepted(languageId, chars);
     }),
