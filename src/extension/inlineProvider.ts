@@ -135,7 +135,8 @@ export class Seq2SeqInlineProvider implements vscode.InlineCompletionItemProvide
     const position = document.validatePosition(at);
     // Where no suggestion may appear (mid-line before other text), a keystroke would not ask either.
     if (!midLineAllowed(document.lineAt(position.line).text.slice(position.character))) return;
-    this.deps.engine.land({ ...encoderWindow(document, position, state.info), language: document.languageId });
+    const { path: _path, ...window } = encoderWindow(document, position, state.info); // a landing searches no other files
+    this.deps.engine.land({ ...window, language: document.languageId });
   }
 
   /** Document edits: a word or line taken from the suggestion on screen is counted (partialAccept.ts). */
@@ -211,9 +212,10 @@ export class Seq2SeqInlineProvider implements vscode.InlineCompletionItemProvide
     const extra = selected ? selected.text : '';
     const replace = selected ? selected.range : new vscode.Range(position, position);
     const before = line.slice(0, anchor.character) + extra;
-    const key = `${document.uri.toString()}#${position.line}`;
+    const uri = document.uri.toString();
+    const key = `${uri}#${position.line}`;
     // The engine works here now: the cursor's move to this place was typing, not a landing.
-    this.landing.requested(document.uri.toString(), document.offsetAt(position));
+    this.landing.requested(uri, document.offsetAt(position));
 
     // The suggestion before this one was accepted: its continuation is being computed ahead, so wait for it rather
     // than ask again. Any other request comes first, and the work ahead is dropped.

@@ -46,7 +46,7 @@ export interface WindowRequest {
 }
 
 /** Where the cursor came to rest (src/completion/landing.ts): the window and copy text there, nothing to decode. */
-export type LandRequest = Pick<WindowRequest, 'before' | 'windowStart' | 'atFileStart' | 'below' | 'path' | 'language'>;
+export type LandRequest = Pick<WindowRequest, 'before' | 'windowStart' | 'atFileStart' | 'below' | 'language'>;
 
 /** What the encoder-state panel wants besides the window: how much of the trace, which layer, how many bars. */
 export interface TraceOptions {
@@ -100,10 +100,10 @@ const BACKENDS: readonly string[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
 
 const isLandRequest = (m: Record<string, unknown>): boolean =>
   isString(m.before) && isInt(m.windowStart) && m.windowStart >= 0 && m.windowStart <= m.before.length &&
-  typeof m.atFileStart === 'boolean' && isString(m.below) && isString(m.path) && isString(m.language);
+  typeof m.atFileStart === 'boolean' && isString(m.below) && isString(m.language);
 
 const isWindowRequest = (m: Record<string, unknown>): boolean =>
-  isLandRequest(m) && isInt(m.beamWidth) && isInt(m.maxChars) &&
+  isLandRequest(m) && isString(m.path) && isInt(m.beamWidth) && isInt(m.maxChars) &&
   SUGGESTION_LENGTHS.includes(m.length as SuggestionLength) && typeof m.multiline === 'boolean';
 
 export function isHostToWorker(m: unknown): m is HostToWorker {
