@@ -1,23 +1,40 @@
 #!/usr/bin/env node
 // The base model's held-out figures as the docs report them: `eval` once per seed on the held-out projects, the
 // per-language figures pooled over seeds (bits/char weighted by target characters, exact match by cursors).
-// Usage: node scripts/eval-seeds.mjs MODEL_DIR [--seeds 7,8,9] [--samples 1000] [--out FILE.json]
-import { execFileSync } from 'node:child_process';
+// Usage: node scripts/eval-seeds.mjs MODEL_DIR [--seeds 7,8,9] [--samples 1000] [--jobs N] [--out FILE.json]
+// Each seed is its own process (eval runs on one core): --jobs of them at once, by default one per core.
+import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { promisify } from 'node:util';
 import { parseArgs } from 'node:util';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { seeds: { type: 'string', default: '7,8,9' }, samples: { type: 'string', default: '1000' }, out: { type: 'string' }, cli: { type: 'string', default: 'dist/cli.js' } },
+  options: {
+    seeds: { type: 'string', default: '7,8,9' },
+    samples: { type: 'string', default: '1000' },
+    jobs: { type: 'string', default: String(availableParallelism()) },
+    out: { type: 'string' },
+    cli: { type: 'string', default: 'dist/cli.js' },
+  },
 });
 const model = positionals[0];
-if (!model) throw new Error('usage: eval-seeds.mjs MODEL_DIR [--seeds 7,8,9] [--samples 1000] [--out FILE.json]');
+if (!model) throw new Error('usage: eval-seeds.mjs MODEL_DIR [--seeds 7,8,9] [--samples 1000] [--jobs N] [--out FILE.json]');
+const jobs = Math.max(1, Number.parseInt(values.jobs, 10) || 1);
 
-const runs = values.seeds.split(',').map((seed) => {
-  const args = [values.cli, 'eval', '--model', model, '--corpus', '.cache/corpus/heldout', '--samples', values.samples, '--batches', '8', '--seed', seed, '--below', '--files', '3'];
+const seeds = values.seeds.split(',');
+const runs = new Array(seeds.length);
+let next = 0;
+const evalSeed = async (i) => {
+  const args = [values.cli, 'eval', '--model', model, '--corpus', '.cache/corpus/heldout', '--samples', values.samples, '--batches', '8', '--seed', seeds[i], '--below', '--files', '3'];
   process.stderr.write(`node ${args.join(' ')}\n`);
-  return JSON.parse(execFileSync('node', args, { maxBuffer: 64 << 20 }).toString());
-});
+  const { stdout } = await promisify(execFile)('node', args, { maxBuffer: 64 << 20 });
+  runs[i] = JSON.parse(stdout);
+};
+await Promise.all(Array.from({ length: Math.min(jobs, seeds.length) }, async () => {
+  while (next < seeds.length) await evalSeed(next++);
+}));
 
 const FIGURES = { bitsPerChar: 'targetChars', lstmExactMatch: 'cursors', exactMatch: 'cursors', exactMatchAfterJump: 'cursors' };
 const pool = (rows) =>
