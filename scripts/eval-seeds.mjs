@@ -6,8 +6,7 @@
 import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { promisify } from 'node:util';
-import { parseArgs } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -22,6 +21,7 @@ const { values, positionals } = parseArgs({
 const model = positionals[0];
 if (!model) throw new Error('usage: eval-seeds.mjs MODEL_DIR [--seeds 7,8,9] [--samples 1000] [--jobs N] [--out FILE.json]');
 const jobs = Math.max(1, Number.parseInt(values.jobs, 10) || 1);
+const run = promisify(execFile);
 
 const seeds = values.seeds.split(',');
 const runs = new Array(seeds.length);
@@ -29,7 +29,7 @@ let next = 0;
 const evalSeed = async (i) => {
   const args = [values.cli, 'eval', '--model', model, '--corpus', '.cache/corpus/heldout', '--samples', values.samples, '--batches', '8', '--seed', seeds[i], '--below', '--files', '3'];
   process.stderr.write(`node ${args.join(' ')}\n`);
-  const { stdout } = await promisify(execFile)('node', args, { maxBuffer: 64 << 20 });
+  const { stdout } = await run('node', args, { maxBuffer: 64 << 20 });
   runs[i] = JSON.parse(stdout);
 };
 await Promise.all(Array.from({ length: Math.min(jobs, seeds.length) }, async () => {
