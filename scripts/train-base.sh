@@ -13,7 +13,5 @@ if [ ! -f "$checkpoint/model.json" ] && [ -f models/base/model.json ]; then
   mkdir -p "$checkpoint"
   cp models/base/model.json models/base/weights.bin models/base/metadata.json "$checkpoint/"
 fi
-# The name follows the checkpoint's size, so a grown model keeps its own.
-hidden=$(node -p "require('./$checkpoint/metadata.json').config.hiddenSize")
 exec node dist/cli.js train --corpus .cache/corpus/train --out "$checkpoint" --resume --minutes "${MINUTES:-165}" \
-  --eval-every 50 --decoder-prime 16 --name "base-h$hidden" ${LR:+--lr "$LR"} ${LR_END:+--lr-end "$LR_END"} ${WORKERS:+--workers "$WORKERS"}
+  --eval-every 50 --decoder-prime 16 ${LR:+--lr "$LR"} ${LR_END:+--lr-end "$LR_END"} ${WORKERS:+--workers "$WORKERS"}

@@ -224,6 +224,7 @@ async function trainOrResume(values: Values, corpora: string[], out: string, log
   const vocab = Vocabulary.createDefault();
   let model: Seq2SeqModel;
   let state: TrainingState = { step: 0, bestValidationLoss: null, trainedChars: 0, seed: train.seed };
+  let name = values.name as string | undefined;
   if (values.resume === true) {
     await recoverInterruptedSwap(out);
     if (!existsSync(join(out, MODEL_FILE))) throw new Error(`--resume: there is no checkpoint in ${out} (no ${MODEL_FILE}); drop --resume to train a new model there`);
@@ -232,6 +233,8 @@ async function trainOrResume(values: Values, corpora: string[], out: string, log
     const explicitShape = ['hidden', 'layers', 'peephole'].some((k) => values[k] !== undefined);
     assertCompatible(model, explicitShape ? requested : model.config, vocab);
     state = { ...loaded.metadata.training, seed: train.seed };
+    // A resumed run is the same model: it keeps its name unless told otherwise.
+    name ??= loaded.metadata.name;
     if (values['decoder-prime'] !== undefined && requested.decoderPrime !== model.config.decoderPrime) {
       const config = { ...model.config, decoderPrime: requested.decoderPrime };
       validateModelConfig(config);
@@ -323,7 +326,7 @@ async function trainOrResume(values: Values, corpora: string[], out: string, log
       // A loss that is not a finite number is never saved, whatever it is compared with.
       if (improved && p.bestValidationLoss !== null && Number.isFinite(p.bestValidationLoss)) {
         state = { ...state, step: p.step, bestValidationLoss: p.bestValidationLoss, trainedChars, seed: train.seed };
-        await saveModelDir(out, model, { training: { ...state, validationBitsPerChar: p.bestValidationLoss / Math.LN2 }, name: values.name as string | undefined, optimizer: await learner.optimizerState() });
+        await saveModelDir(out, model, { training: { ...state, validationBitsPerChar: p.bestValidationLoss / Math.LN2 }, name, optimizer: await learner.optimizerState() });
         saves++;
       }
       snapshot(false);

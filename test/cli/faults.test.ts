@@ -117,6 +117,22 @@ test('train --resume on a changed corpus measures the checkpoint on the new vali
   assert.deepEqual(readFileSync(join(ckpt, 'weights.bin')), before);
 });
 
+test('train --resume keeps the checkpoint\'s name unless --name gives another', async () => {
+  const ckpt = join(dir, 'resume-named');
+  // Learning rate 0 first: the saved model is the untrained one, so every resumed run below improves on it and saves.
+  await run('node', [CLI, 'train', '--corpus', corpus, '--out', ckpt, '--steps', '2', '--eval-every', '1', '--lr', '0', '--name', 'base-h16', '--workers', '1', ...TINY_ARGS]);
+  const resumed = async (extra: string[]): Promise<{ name?: unknown; training: { step: number } }> => {
+    await run('node', [CLI, 'train', '--corpus', corpus, '--out', ckpt, '--resume', '--steps', '4', '--eval-every', '2', '--workers', '1', ...extra, ...TINY_ARGS]);
+    return JSON.parse(readFileSync(join(ckpt, 'metadata.json'), 'utf8')) as { name?: unknown; training: { step: number } };
+  };
+  const kept = await resumed([]);
+  assert.ok(kept.training.step > 2, `the resumed run saved (step ${kept.training.step})`);
+  assert.equal(kept.name, 'base-h16');
+  const renamed = await resumed(['--name', 'renamed']);
+  assert.ok(renamed.training.step > kept.training.step, `the second resumed run saved (step ${renamed.training.step})`);
+  assert.equal(renamed.name, 'renamed');
+});
+
 test('two train processes to one --out: the second is refused and names the first', async () => {
   const out = join(dir, 'contended');
   const first = spawn('node', [CLI, 'train', '--corpus', corpus, '--out', out, '--minutes', '0.2', ...TINY_ARGS], { stdio: 'ignore' });
