@@ -8,7 +8,7 @@ import { sampleTargets } from '../model/evaluation/evaluation';
 import { Vocabulary } from '../model/graph/vocab';
 import { initBackend } from '../node/backend';
 import { readCorpus } from '../node/corpus';
-import { loadModelDir, rewriteModelConfig } from '../node/modelFiles';
+import { loadModelDir, withModelWriter } from '../node/modelFiles';
 import { backendOption, countOption, numberOption, parse, requireString } from './options';
 import { COPY_ORIGINS, CopyOrigin } from '../shared/encoderStateView';
 
@@ -70,7 +70,7 @@ export async function runFitCopy(args: string[]): Promise<number> {
     );
     const { copyWeights: _oldShared, copySourceWeights: _oldBySource, ...rest } = model.config;
     const config = { ...rest, ...(values.shared === true ? { copyWeights: round(fit.weights) } : {}), ...(Object.keys(bySource).length ? { copySourceWeights: bySource } : {}) };
-    print(`wrote the weights into ${await rewriteModelConfig(modelDir, loaded, config)}`);
+    print(`wrote the weights into ${await withModelWriter(modelDir, { replaceModel: false, metadataOnly: true }, (writer) => writer.rewriteConfig(loaded, config))}`);
   }
   model.dispose();
   return 0;

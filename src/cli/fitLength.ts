@@ -9,7 +9,7 @@ import { calibratedProb } from '../model/inference/extend';
 import { Rng } from '../model/graph/rng';
 import { initBackend } from '../node/backend';
 import { readCorpus } from '../node/corpus';
-import { loadModelDir, rewriteModelConfig } from '../node/modelFiles';
+import { loadModelDir, withModelWriter } from '../node/modelFiles';
 import { DEFAULT_SETTINGS } from '../completion/settings';
 import { backendOption, countOption, numberOption, parse, requireString } from './options';
 
@@ -52,7 +52,7 @@ export async function runFitLength(args: string[]): Promise<number> {
   for (const r of value.auto.filter((r) => r.rule === 'calibrated')) print(`calibrated >= ${r.extendThreshold}: precision ${pct(r.precision)}, keystroke savings ${pct(r.keystrokeSavings)}`);
   print(`ceiling (every right next token, no wrong one): precision ${pct(value.ceiling.precision)}, keystroke savings ${pct(value.ceiling.keystrokeSavings)}`);
   if (values['dry-run'] !== true) {
-    print(`wrote the calibrator into ${await rewriteModelConfig(modelDir, loaded, { ...model.config, extendCalibration: fit.weights })}`);
+    print(`wrote the calibrator into ${await withModelWriter(modelDir, { replaceModel: false, metadataOnly: true }, (writer) => writer.rewriteConfig(loaded, { ...model.config, extendCalibration: fit.weights }))}`);
   }
   engine.dispose();
   model.dispose();

@@ -11,15 +11,15 @@ import { widenModel } from '../model/graph/widen';
 import { assertCompatible, MODEL_FILE, TrainingState } from '../model/graph/serialize';
 import { Vocabulary } from '../model/graph/vocab';
 import { batchChars, splitByFile, validationSetId, WindowSampler } from '../model/training/dataset';
-import { runFineTune } from '../model/training/fineTune';
+import { fineTunedState, memoryOf, runFineTune } from '../model/training/fineTune';
 import { defaultWorkers, ParallelLearner } from '../node/parallelLearner';
 import type { BackendName } from '../shared/engineProtocol';
 import { trainLoop, TrainProgress } from '../model/training/trainer';
 import { budgetFraction, learningRateAt, LearningRateSchedule } from '../model/training/schedule';
 import { initBackend } from '../node/backend';
 import { readCorpus } from '../node/corpus';
-import { loadModelDir, loadOptimizerState, lockModelDir, recoverInterruptedSwap, saveModelDir } from '../node/modelFiles';
-import { FINE_TUNE_MAX_FILE_BYTES } from '../workspace/selection';
+import { loadModelDir, loadOptimizerState, modelFolderPath, ModelWriter, openModelWriter, OPTIMIZER_MANIFEST, OPTIMIZER_WEIGHTS } from '../node/modelFiles';
+import { FINE_TUNE_MAX_CORPUS_CHARS, FINE_TUNE_MAX_FILE_BYTES } from '../workspace/selection';
 import { backendOption, countOption, numberOption, parse, requireString } from './options';
 
 type Values = Record<string, unknown>;
@@ -54,12 +54,13 @@ export async function runTrain(args: string[]): Promise<number> {
     'snapshot-minutes': { type: 'string' },
     'max-corpus-chars': { type: 'string' },
     name: { type: 'string' },
+    replace: { type: 'boolean' },
     json: { type: 'boolean' },
     workers: { type: 'string' },
   });
   const corpora = (values.corpus as string[] | undefined) ?? [];
   if (corpora.length === 0) throw new Error('--corpus is required (repeat it for several folders)');
-  const out = requireString(values, 'out');
+  const out = modelFolderPath(requireString(values, 'out'));
   if (values.from !== undefined && values.resume === true) throw new Error('--from fine-tunes a model and --resume continues the checkpoint in --out: use one of them');
   if (values['lr-end'] !== undefined && values.from !== undefined) throw new Error('--lr-end anneals a base-model run (new, --resume or --grow-from); --from fine-tunes with the recipe\'s own rate');
   if (values['grow-from'] !== undefined && (values.from !== undefined || values.resume === true)) throw new Error('--grow-from starts a new run from a grown model: not with --from or --resume');
@@ -67,8 +68,11 @@ export async function runTrain(args: string[]): Promise<number> {
   const writeOut = stdoutWriter();
   const log: Log = (line, obj) => writeOut(json && obj !== undefined ? JSON.stringify(obj) : line);
 
-  // The lock comes first: it also proves --out can be written before any training is spent.
-  const release = await lockModelDir(out);
+  // The writer comes first: its lock proves --out can be written, and it refuses an --out it could not safely
+  // replace, before any training is spent. A resume continues the model in --out and a fine-tune of --out itself
+  // improves it; any other run replaces a model there only with --replace.
+  const sameModel = values.resume === true || (values.from !== undefined && modelFolderPath(values.from as string) === out);
+  const writer = await openModelWriter(out, { replaceModel: sameModel || values.replace === true });
   try {
     const backend = await initBackend(backendOption(values));
     log(`backend: ${backend.name}${backend.notes.length ? ` (${backend.notes.join('; ')})` : ''}`, { event: 'backend', ...backend });
@@ -77,9 +81,9 @@ export async function runTrain(args: string[]): Promise<number> {
     const makeLearner = (model: Seq2SeqModel, config: TrainConfig): Promise<ParallelLearner> =>
       ParallelLearner.start(model, config, { workers, workerPath: join(__dirname, 'gradientWorker.js'), backend: backend.name as BackendName });
     log(`training on ${workers} thread(s)${workers > 1 ? ' (data-parallel: the batch is shared out, the gradients summed)' : ''}`, { event: 'workers', workers });
-    return values.from !== undefined ? await fineTune(values, corpora, out, log, makeLearner) : await trainOrResume(values, corpora, out, log, makeLearner);
+    return values.from !== undefined ? await fineTune(values, corpora, writer, log, makeLearner) : await trainOrResume(values, corpora, writer, log, makeLearner);
   } finally {
-    await release();
+    await writer.release();
   }
 }
 
@@ -142,7 +146,8 @@ const progressLine = (p: TrainProgress): string => {
 /** --from: the extension's fine-tune recipe and file policy; --out gets the model only once it beats --from. */
 type MakeLearner = (model: Seq2SeqModel, config: TrainConfig) => Promise<ParallelLearner>;
 
-async function fineTune(values: Values, corpora: string[], out: string, log: Log, makeLearner: MakeLearner): Promise<number> {
+async function fineTune(values: Values, corpora: string[], writer: ModelWriter, log: Log, makeLearner: MakeLearner): Promise<number> {
+  const out = writer.dir;
   const from = values.from as string;
   const loaded = await loadModelDir(from);
   let model = loaded.model;
@@ -156,7 +161,11 @@ async function fineTune(values: Values, corpora: string[], out: string, log: Log
   }
   log(`fine-tuning from ${from} (step ${loaded.metadata.training.step})`, { event: 'start', from, resume: false });
   const config = trainConfig(values, FINE_TUNE_TRAIN_CONFIG);
-  const { files, skipped } = await readCorpus(corpora, { maxFileBytes: FINE_TUNE_MAX_FILE_BYTES, maxTotalChars: numberOption(values, 'max-corpus-chars', Infinity, 1) });
+  // A fine-tuned model keeps its files' text as its memory, which the loader reads only up to a limit: the corpus is
+  // capped there before training starts, so what is saved always loads.
+  const maxCorpusChars = numberOption(values, 'max-corpus-chars', FINE_TUNE_MAX_CORPUS_CHARS, 1);
+  if (maxCorpusChars > FINE_TUNE_MAX_CORPUS_CHARS) throw new Error(`--max-corpus-chars: a fine-tuned model holds at most ${FINE_TUNE_MAX_CORPUS_CHARS} characters of workspace memory`);
+  const { files, skipped } = await readCorpus(corpora, { maxFileBytes: FINE_TUNE_MAX_FILE_BYTES, maxTotalChars: maxCorpusChars });
   logCorpus(log, files.length, skipped);
   const chars = files.reduce((n, f) => n + f.text.length, 0);
   const { maxSteps, deadline } = budget(values, 0, chars * (1 - config.validationFraction), config.batchSize * model.config.targetChars);
@@ -164,7 +173,7 @@ async function fineTune(values: Values, corpora: string[], out: string, log: Log
   let step = 0;
   let saved: { step: number; loss: number } | null = null;
   const snapshot = snapshotter(values, out, from, log, () => step);
-  const memoryText = files.map((f) => f.text).join('\n');
+  const memoryText = memoryOf(files);
   const report = await runFineTune(model, files, config, {
     learner: makeLearner,
     signal: stop.signal,
@@ -176,8 +185,8 @@ async function fineTune(values: Values, corpora: string[], out: string, log: Log
     },
     onEvaluation: async (p, improved) => {
       if (improved && p.validationLoss !== null) {
-        const training = { ...loaded.metadata.training, step: p.step, bestValidationLoss: p.validationLoss, validationBitsPerChar: p.validationLoss / Math.LN2, fineTunedFrom: loaded.metadata.name ?? from, seed: config.seed };
-        await saveModelDir(out, model, { training, name: values.name as string | undefined, memory: memoryText });
+        const training = fineTunedState(loaded.metadata, from, { step: p.step, loss: p.validationLoss, trainedChars: p.trainedChars }, config.seed);
+        await writer.save(model, { training, name: values.name as string | undefined, memory: memoryText });
         saved = { step: p.step, loss: p.validationLoss };
       }
       snapshot(false);
@@ -206,7 +215,8 @@ function logCorpus(log: Log, files: number, skipped: { path: string; reason: str
 }
 
 /** A new model, or --resume of the checkpoint in --out (never a silent fresh start when a resume was asked for). */
-async function trainOrResume(values: Values, corpora: string[], out: string, log: Log, makeLearner: MakeLearner): Promise<number> {
+async function trainOrResume(values: Values, corpora: string[], writer: ModelWriter, log: Log, makeLearner: MakeLearner): Promise<number> {
+  const out = writer.dir;
   const train = trainConfig(values, DEFAULT_TRAIN_CONFIG);
   const requested: ModelConfig = {
     hiddenSize: countOption(values, 'hidden', DEFAULT_MODEL_CONFIG.hiddenSize, 1, 4096),
@@ -226,7 +236,6 @@ async function trainOrResume(values: Values, corpora: string[], out: string, log
   let state: TrainingState = { step: 0, bestValidationLoss: null, trainedChars: 0, seed: train.seed };
   let name = values.name as string | undefined;
   if (values.resume === true) {
-    await recoverInterruptedSwap(out);
     if (!existsSync(join(out, MODEL_FILE))) throw new Error(`--resume: there is no checkpoint in ${out} (no ${MODEL_FILE}); drop --resume to train a new model there`);
     const loaded = await loadModelDir(out);
     model = loaded.model;
@@ -276,6 +285,7 @@ async function trainOrResume(values: Values, corpora: string[], out: string, log
   if (values.resume === true) {
     const optimizer = await loadOptimizerState(out);
     if (optimizer) await learner.restoreOptimizerState(optimizer);
+    else log(`${out} has no optimiser state (${OPTIMIZER_MANIFEST}, ${OPTIMIZER_WEIGHTS}): resuming with a fresh optimiser`, { event: 'fresh-optimizer' });
   }
   const validationBatches: Batch[] = validationSampler.isEmpty
     ? []
@@ -326,7 +336,12 @@ async function trainOrResume(values: Values, corpora: string[], out: string, log
       // A loss that is not a finite number is never saved, whatever it is compared with.
       if (improved && p.bestValidationLoss !== null && Number.isFinite(p.bestValidationLoss)) {
         state = { ...state, step: p.step, bestValidationLoss: p.bestValidationLoss, trainedChars, seed: train.seed };
-        await saveModelDir(out, model, { training: { ...state, validationBitsPerChar: p.bestValidationLoss / Math.LN2 }, name, optimizer: await learner.optimizerState() });
+        // Without validation files the loop's best is a training loss: stored as such, never as a validation figure.
+        const measured = validationBatches.length === 0
+          ? { trainingBitsPerChar: p.bestValidationLoss / Math.LN2, lossMeasuredOn: 'training batches (no validation files)' }
+          : { validationBitsPerChar: p.bestValidationLoss / Math.LN2 };
+        const { validationBitsPerChar: _old, trainingBitsPerChar: _oldTraining, lossMeasuredOn: _oldOn, ...kept } = state;
+        await writer.save(model, { training: { ...kept, ...measured }, name, optimizer: await learner.optimizerState() });
         saves++;
       }
       snapshot(false);

@@ -6,9 +6,9 @@ import { parentPort } from 'node:worker_threads';
 import { ParallelLearner } from '../node/parallelLearner';
 import type { BackendName } from '../shared/engineProtocol';
 import { FINE_TUNE_TRAIN_CONFIG } from '../model/graph/config';
-import { runFineTune } from '../model/training/fineTune';
+import { fineTunedState, runFineTune } from '../model/training/fineTune';
 import { BackendPreference, initBackend } from '../node/backend';
-import { loadModelDir, saveModelDir } from '../node/modelFiles';
+import { loadModelDir, ModelWriter, openModelWriter } from '../node/modelFiles';
 import { FineTuneOptions, isHostToTrainer, TrainerToHost, TrainFile } from '../shared/trainProtocol';
 
 const port = parentPort;
@@ -19,6 +19,17 @@ let started = false;
 
 async function run(files: TrainFile[], o: FineTuneOptions): Promise<void> {
   const t0 = Date.now();
+  // The writer's lock is held for the whole run: no other process saves or rewrites the workspace model meanwhile,
+  // and a folder that cannot be written is refused before any training. The command replaces its own model.
+  const writer = await openModelWriter(o.outDir, { replaceModel: true });
+  try {
+    await fineTuneInto(writer, files, o, t0);
+  } finally {
+    await writer.release();
+  }
+}
+
+async function fineTuneInto(writer: ModelWriter, files: TrainFile[], o: FineTuneOptions, t0: number): Promise<void> {
   const backend = await initBackend(o.backend as BackendPreference);
   const { model, metadata } = await loadModelDir(o.baseModelDir);
   post({ kind: 'log', level: 'info', message: `fine-tuning ${metadata.name ?? o.baseModelDir} on ${backend.name}` });
@@ -52,8 +63,8 @@ async function run(files: TrainFile[], o: FineTuneOptions): Promise<void> {
   // A cancel keeps the previous model even after a gain: the user asked to stop, not to replace it.
   const outcome = report.outcome === 'improved' ? 'saved' : report.outcome;
   if (outcome === 'saved') {
-    await saveModelDir(o.outDir, model, {
-      training: { ...metadata.training, step: report.steps, bestValidationLoss: report.bestLoss, fineTunedFrom: metadata.name ?? o.baseModelDir, seed: o.seed },
+    await writer.save(model, {
+      training: fineTunedState(metadata, o.baseModelDir, { step: report.bestStep, loss: report.bestLoss, trainedChars: report.trainedChars }, o.seed),
       name: o.outName,
       memory: report.memory,
     });

@@ -7,6 +7,12 @@ import { familyOfPath, LanguageFamily } from '../shared/language';
 
 /** The fine-tune's file size cap (the extension's command and `train --from`): larger files are skipped unread. */
 export const FINE_TUNE_MAX_FILE_BYTES = 500_000;
+/**
+ * The most characters a fine-tune reads (the extension's setting and `train --from` are capped here): its files
+ * become the model's workspace memory, which the loader reads up to 64 MiB, and 16 M UTF-16 code units (plus a
+ * newline per file) stay below that in UTF-8 whatever the characters.
+ */
+export const FINE_TUNE_MAX_CORPUS_CHARS = 16_000_000;
 
 export type SkipReason =
   | 'ignored by .gitignore'

@@ -11,7 +11,7 @@ import { Rng } from '../../src/model/graph/rng';
 import { Seq2SeqModel } from '../../src/model/graph/seq2seq';
 import { assertCompatible, ModelFileError } from '../../src/model/graph/serialize';
 import { Vocabulary } from '../../src/model/graph/vocab';
-import { loadModelDir, loadOptimizerState, saveModelDir } from '../../src/node/modelFiles';
+import { loadModelDir, loadOptimizerState, saveModel } from '../../src/node/modelFiles';
 import { SAMPLE_TS, TINY, useTestBackend } from '../helpers';
 
 const vocab = Vocabulary.createDefault();
@@ -27,7 +27,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 async function savedModel(name: string): Promise<{ model: Seq2SeqModel; path: string }> {
   const model = Seq2SeqModel.create(TINY, vocab, 21);
   const path = join(dir, name);
-  await saveModelDir(path, model, { training, name });
+  await saveModel(path, model, { training, name }, { replaceModel: true });
   return { model, path };
 }
 
@@ -67,7 +67,7 @@ test('a model saved before the decoder prime existed loads with a prime of 0 and
 
 test('saving over an existing model replaces it whole', async () => {
   const { model, path } = await savedModel('replace');
-  await saveModelDir(path, model, { training: { ...training, step: 9 } });
+  await saveModel(path, model, { training: { ...training, step: 9 } }, { replaceModel: true });
   assert.equal((await loadModelDir(path)).metadata.training.step, 9);
   model.dispose();
 });
@@ -125,7 +125,7 @@ test('resuming from a checkpoint continues exactly as an uninterrupted run', asy
   const l2 = new Seq2SeqLearner(first, DEFAULT_TRAIN_CONFIG);
   for (let s = 0; s < 2; s++) l2.trainStep(batch(s));
   const path = join(dir, 'resume');
-  await saveModelDir(path, first, { training: { ...training, step: 2 }, optimizer: await l2.optimizerState() });
+  await saveModel(path, first, { training: { ...training, step: 2 }, optimizer: await l2.optimizerState() }, { replaceModel: true });
   const { model: resumed, metadata } = await loadModelDir(path);
   const l3 = new Seq2SeqLearner(resumed, DEFAULT_TRAIN_CONFIG);
   await l3.restoreOptimizerState((await loadOptimizerState(path))!);

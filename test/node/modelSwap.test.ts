@@ -2,13 +2,13 @@
 // model file, and one writer at a time.
 import assert from 'node:assert/strict';
 import { spawnSync, execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { Seq2SeqModel } from '../../src/model/graph/seq2seq';
 import { Vocabulary } from '../../src/model/graph/vocab';
-import { loadModelDir, lockModelDir, readMemory, saveModelDir } from '../../src/node/modelFiles';
+import { loadModelDir, loadModelWithMemory, lockModelDir, MAX_MEMORY_BYTES, openModelWriter, readMemory, saveModel, withModelWriter } from '../../src/node/modelFiles';
 import { lockFile, stagingFolder, stagingFolders, swapOldFolder } from '../../src/shared/modelFolder';
 import { TINY, useTestBackend } from '../helpers';
 
@@ -25,26 +25,136 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 async function saved(name: string, step: number): Promise<string> {
   const path = join(dir, name);
   const model = Seq2SeqModel.create(TINY, vocab, step);
-  await saveModelDir(path, model, { training: training(step), memory: `memory of step ${step}` });
+  await saveModel(path, model, { training: training(step), memory: `memory of step ${step}` }, { replaceModel: true });
   model.dispose();
   return path;
 }
 
-test('a crash between the two renames of a swap is rolled back on load: the previous model comes back', async () => {
+test('a crash between the two renames: readers read the previous model and change nothing; the next writer rolls it back', async () => {
   const path = await saved('crash-mid-swap', 1);
   // The state a SIGKILL between the renames leaves: the old model moved aside, the new one never arrived.
   renameSync(path, swapOldFolder(path));
-  assert.ok(!existsSync(path));
-  const { metadata } = await loadModelDir(path);
-  assert.equal(metadata.training.step, 1);
+  // Two readers at once (the fault run lost the model here: one restored, the other deleted what it restored).
+  const [a, b] = await Promise.all([loadModelDir(path), loadModelDir(path)]);
+  assert.equal(a.metadata.training.step, 1);
+  assert.equal(b.metadata.training.step, 1);
+  a.model.dispose();
+  b.model.dispose();
+  assert.equal(await readMemory(path), 'memory of step 1');
+  assert.ok(!existsSync(path) && existsSync(join(swapOldFolder(path), 'model.json')), 'a reader renamed nothing');
+  await (await openModelWriter(path, { replaceModel: true })).release();
   assert.ok(existsSync(join(path, 'model.json')) && !existsSync(swapOldFolder(path)));
+  assert.equal((await loadModelDir(path)).metadata.training.step, 1);
 });
 
-test('a crash after the second rename is finished on load: the new model stays, the old copy goes', async () => {
+test('a crash after the second rename: readers read the new model; the next writer clears the old copy', async () => {
   const path = await saved('crash-after-swap', 2);
   cpSync(path, swapOldFolder(path), { recursive: true });
   assert.equal((await loadModelDir(path)).metadata.training.step, 2);
+  assert.ok(existsSync(swapOldFolder(path)), 'a reader removed nothing');
+  await (await openModelWriter(path, { replaceModel: true })).release();
   assert.ok(!existsSync(swapOldFolder(path)));
+});
+
+test('a reader while a save is between its renames gets the previous model and leaves the save to finish', async () => {
+  const path = await saved('reader-mid-save', 3);
+  const model = Seq2SeqModel.create(TINY, vocab, 4);
+  let reached!: () => void;
+  const atGap = new Promise<void>((resolve) => (reached = resolve));
+  let go!: () => void;
+  const resume = new Promise<void>((resolve) => (go = resolve));
+  const saving = saveModel(path, model, { training: training(4), memory: 'memory of step 4' }, { replaceModel: true }, {
+    betweenRenames: async () => {
+      reached();
+      await resume;
+    },
+  });
+  await atGap;
+  const during = await loadModelWithMemory(path);
+  assert.equal(during.metadata.training.step, 3);
+  assert.equal(during.memory, 'memory of step 3');
+  during.model.dispose();
+  go();
+  await saving;
+  model.dispose();
+  const after = await loadModelWithMemory(path);
+  assert.equal(after.metadata.training.step, 4);
+  assert.equal(after.memory, 'memory of step 4');
+  after.model.dispose();
+  assert.ok(!existsSync(swapOldFolder(path)));
+});
+
+test('a save that dies between its renames leaves the previous model readable, and the next save succeeds', async () => {
+  const path = await saved('dies-mid-save', 5);
+  const model = Seq2SeqModel.create(TINY, vocab, 6);
+  await assert.rejects(
+    saveModel(path, model, { training: training(6) }, { replaceModel: true }, { betweenRenames: () => Promise.reject(new Error('crash')) }),
+    /crash/,
+  );
+  assert.equal((await loadModelDir(path)).metadata.training.step, 5);
+  await saveModel(path, model, { training: training(6) }, { replaceModel: true });
+  model.dispose();
+  assert.equal((await loadModelDir(path)).metadata.training.step, 6);
+  assert.ok(!existsSync(swapOldFolder(path)));
+});
+
+test('a writer refuses a folder that is not a model\'s and names what it would delete; the files stay', async () => {
+  const proj = join(dir, 'proj');
+  mkdirSync(join(proj, 'src'), { recursive: true });
+  writeFileSync(join(proj, 'NOTES.md'), 'notes');
+  writeFileSync(join(proj, 'data.csv'), '1,2');
+  writeFileSync(join(proj, 'src', 'a.ts'), 'export const a = 1;');
+  const model = Seq2SeqModel.create(TINY, vocab, 7);
+  await assert.rejects(
+    saveModel(proj, model, { training: training(7) }, { replaceModel: true }),
+    /refusing to write the model to .*proj: it holds files that are not a model's \(NOTES\.md, data\.csv, src\), which saving would delete/,
+  );
+  assert.deepEqual(readdirSync(proj).sort(), ['NOTES.md', 'data.csv', 'src']);
+  assert.ok(!existsSync(lockFile(proj)), 'the lock was released');
+  // An empty folder is fine, and a trailing slash is the same folder with the same lock.
+  const empty = join(dir, 'empty-out');
+  mkdirSync(empty);
+  await saveModel(`${empty}/`, model, { training: training(7) }, { replaceModel: false });
+  assert.equal((await loadModelDir(empty)).metadata.training.step, 7);
+  // A model there is replaced only when the intent allows it.
+  await assert.rejects(saveModel(empty, model, { training: training(8) }, { replaceModel: false }), /already holds a model: --resume continues it, --replace writes a new model over it/);
+  assert.equal((await loadModelDir(empty)).metadata.training.step, 7);
+  model.dispose();
+});
+
+test('a metadata rewrite takes the lock and refuses a folder whose model changed since it was read', async () => {
+  const path = await saved('rewrite', 9);
+  const loaded = await loadModelDir(path);
+  const release = await lockModelDir(path);
+  await assert.rejects(
+    withModelWriter(path, { replaceModel: false, metadataOnly: true }, (w) => w.rewriteConfig(loaded, loaded.model.config)),
+    /another process \(pid \d+\) is writing the model/,
+  );
+  await release();
+  // A newer save in between: the rewrite must not put the older step's metadata over it.
+  const newer = Seq2SeqModel.create(TINY, vocab, 10);
+  await saveModel(path, newer, { training: training(10) }, { replaceModel: true });
+  newer.dispose();
+  await assert.rejects(
+    withModelWriter(path, { replaceModel: false, metadataOnly: true }, (w) => w.rewriteConfig(loaded, loaded.model.config)),
+    /holds another model than the one read at the start/,
+  );
+  loaded.model.dispose();
+  const now = await loadModelDir(path);
+  assert.equal(now.metadata.training.step, 10);
+  now.model.dispose();
+});
+
+test('a memory past what the loader reads is refused before anything is written; the model there stays', async () => {
+  const path = await saved('big-memory', 11);
+  const model = Seq2SeqModel.create(TINY, vocab, 12);
+  await assert.rejects(
+    saveModel(path, model, { training: training(12), memory: 'x'.repeat(MAX_MEMORY_BYTES + 1) }, { replaceModel: true }),
+    /the workspace memory is \d+ bytes, more than the \d+ a model folder holds; nothing was saved/,
+  );
+  model.dispose();
+  assert.equal((await loadModelWithMemory(path)).memory, 'memory of step 11');
+  assert.deepEqual(await stagingFolders(path), []);
 });
 
 test('a save leaves no staging folder, and a dead writer\'s staging folder is cleared', async () => {
@@ -52,7 +162,7 @@ test('a save leaves no staging folder, and a dead writer\'s staging folder is cl
   const stale = stagingFolder(path, '999999999-1');
   cpSync(path, stale, { recursive: true });
   const model = Seq2SeqModel.create(TINY, vocab, 4);
-  await saveModelDir(path, model, { training: training(4) });
+  await saveModel(path, model, { training: training(4) }, { replaceModel: true });
   model.dispose();
   assert.deepEqual(await stagingFolders(path), []);
   assert.equal((await loadModelDir(path)).metadata.training.step, 4);

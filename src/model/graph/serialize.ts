@@ -43,19 +43,47 @@ export interface Metadata {
   checksum?: string;
 }
 
-/** FNV-1a, twice with different offsets (64 bits in all): cheap over a few megabytes, enough to catch any edit. */
-export function modelChecksum(entries: WeightEntry[], weights: ArrayBuffer, vocabulary: VocabularyJson): string {
+/**
+ * FNV-1a, twice with different offsets (64 bits in all): cheap over a few megabytes, enough to catch any edit.
+ * `fnv1a64v2` hashes both bytes of every UTF-16 code unit of the names and vocabulary; the first version hashed only
+ * the low byte, so it vouches for text of code units below 256 only (see verifyChecksum).
+ */
+export function modelChecksum(entries: WeightEntry[], weights: ArrayBuffer, vocabulary: VocabularyJson, version: 1 | 2 = 2): string {
   let a = 0x811c9dc5;
   let b = 0x01000193 ^ 0x5bd1e995;
   const mix = (byte: number): void => {
     a = Math.imul(a ^ byte, 0x01000193);
     b = Math.imul(b ^ byte, 0x01000193 + 2);
   };
-  const text = JSON.stringify({ weights: entries.map((e) => [e.name, e.shape]), vocabulary });
-  for (let i = 0; i < text.length; i++) mix(text.charCodeAt(i) & 0xff);
+  const text = checksummedText(entries, vocabulary);
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    mix(unit & 0xff);
+    if (version === 2) mix(unit >>> 8);
+  }
   const bytes = new Uint8Array(weights);
   for (let i = 0; i < bytes.length; i++) mix(bytes[i] as number);
-  return `fnv1a64:${(a >>> 0).toString(16).padStart(8, '0')}${(b >>> 0).toString(16).padStart(8, '0')}`;
+  return `${version === 2 ? 'fnv1a64v2' : 'fnv1a64'}:${(a >>> 0).toString(16).padStart(8, '0')}${(b >>> 0).toString(16).padStart(8, '0')}`;
+}
+
+const checksummedText = (entries: WeightEntry[], vocabulary: VocabularyJson): string => JSON.stringify({ weights: entries.map((e) => [e.name, e.shape]), vocabulary });
+
+/**
+ * Why the weights and vocabulary do not match the checksum, or null when they do. Every model carries one: a model
+ * without is refused (its files could have been swapped or edited unseen). A first-version checksum is accepted
+ * only where it is exact, over names and a vocabulary of code units below 256 (all the models it was written for).
+ */
+export function checksumMismatch(checksum: string | undefined, entries: WeightEntry[], weights: ArrayBuffer, vocabulary: VocabularyJson): string | null {
+  if (!checksum) return 'has no checksum in metadata.json, so its weights and vocabulary cannot be verified; save the model again with this version';
+  const version = checksum.startsWith('fnv1a64v2:') ? 2 : checksum.startsWith('fnv1a64:') ? 1 : null;
+  if (version === null) return `has a checksum of an unknown kind (${checksum.slice(0, 24)}) in metadata.json`;
+  if (version === 1 && [...checksummedText(entries, vocabulary)].some((c) => c.charCodeAt(0) > 0xff)) {
+    return 'has a first-version checksum, which cannot vouch for characters beyond U+00FF in its vocabulary or names; save the model again with this version';
+  }
+  if (checksum !== modelChecksum(entries, weights, vocabulary, version)) {
+    return 'does not match the checksum in metadata.json: the weights, their order or the vocabulary changed after the model was saved';
+  }
+  return null;
 }
 
 export interface ModelArtifacts {
@@ -166,7 +194,7 @@ export function parseMetadata(text: string): Metadata {
   if (m.checksum !== undefined && typeof m.checksum !== 'string') throw new ModelFileError(METADATA_FILE, '"checksum" must be a string');
   return {
     format: MODEL_FORMAT, config, vocabulary: m.vocabulary as VocabularyJson, training,
-    ...(m.name ? { name: m.name } : {}), ...(m.checksum ? { checksum: m.checksum } : {}),
+    ...(m.name ? { name: m.name } : {}), ...(m.checksum !== undefined ? { checksum: m.checksum } : {}),
   };
 }
 
@@ -197,10 +225,8 @@ export function modelFromArtifacts(artifacts: ModelArtifacts): LoadedModel {
   const mismatch = shapeMismatch(metadata.config, vocab.size, new Map(entries.map((e) => [e.name, e.shape])));
   if (mismatch) throw new ModelFileError(MODEL_FILE, `does not match its metadata: ${mismatch}`);
   const arrays = unpackArrays(entries, artifacts.weights, WEIGHTS_FILE);
-  // Models saved before checksums have none; every model saved since carries one.
-  if (metadata.checksum && metadata.checksum !== modelChecksum(entries, artifacts.weights, metadata.vocabulary)) {
-    throw new ModelFileError(WEIGHTS_FILE, 'does not match the checksum in metadata.json: the weights, their order or the vocabulary changed after the model was saved');
-  }
+  const unverified = checksumMismatch(metadata.checksum, entries, artifacts.weights, metadata.vocabulary);
+  if (unverified) throw new ModelFileError(WEIGHTS_FILE, unverified);
   const weights: WeightMap = new Map();
   const scope = variableScope();
   for (const a of arrays) weights.set(a.name, toVariable(a.values, a.shape, `${scope}/${a.name}`));

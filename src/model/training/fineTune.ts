@@ -5,6 +5,7 @@
 import type { FineTuneConfig } from '../graph/config';
 import { Rng } from '../graph/rng';
 import type { Batch, Seq2SeqModel } from '../graph/seq2seq';
+import type { TrainingState } from '../graph/serialize';
 import { tf } from '../graph/tf';
 import { batchChars, SourceFile, splitByFile, WindowSampler } from './dataset';
 import { Seq2SeqLearner, StepLearner } from './learner';
@@ -45,6 +46,35 @@ export interface FineTuneReport {
   validatedOn: 'held-out files' | 'training files';
   /** The text of every file, validation ones too: a fine-tuned model's workspace memory for the copy prior. */
   memory: string;
+  /** The step of the best evaluation (the weights the model leaves with), 0 when none beat the start. */
+  bestStep: number;
+  /** Target characters trained on up to the best evaluation. */
+  trainedChars: number;
+}
+
+/** A fine-tuned model's workspace memory: its files' text, joined as the copy prior searches it. */
+export const memoryOf = (files: readonly { text: string }[]): string => files.map((f) => f.text).join('\n');
+
+/**
+ * The training state a fine-tuned model is saved with, by every writer (the CLI and the extension's worker): the
+ * best evaluation's step and loss, what this run trained, and what it was fine-tuned from. Nothing is inherited
+ * from the base's own run (its validation set and trained characters describe other text).
+ */
+export function fineTunedState(
+  base: { training: TrainingState; name?: string },
+  baseLabel: string,
+  best: { step: number; loss: number; trainedChars: number },
+  seed: number,
+): TrainingState {
+  return {
+    step: best.step,
+    bestValidationLoss: best.loss,
+    validationBitsPerChar: best.loss / Math.LN2,
+    trainedChars: best.trainedChars,
+    seed,
+    fineTunedFrom: base.name ?? baseLabel,
+    baseStep: base.training.step,
+  };
 }
 
 export async function runFineTune(model: Seq2SeqModel, files: SourceFile[], config: FineTuneConfig, hooks: FineTuneHooks = {}): Promise<FineTuneReport> {
@@ -62,6 +92,7 @@ export async function runFineTune(model: Seq2SeqModel, files: SourceFile[], conf
     if (!Number.isFinite(startLoss)) throw new Error(`the model to fine-tune scores ${startLoss} on these files`);
     const start = snapshot(model);
     let best: Map<string, Float32Array> | null = null;
+    let bestAt = { step: 0, trainedChars: 0 };
     const result = await trainLoop({
       startStep: 0,
       bestValidationLoss: startLoss,
@@ -81,7 +112,10 @@ export async function runFineTune(model: Seq2SeqModel, files: SourceFile[], conf
       onProgress: hooks.onProgress,
       onEvaluation: async (p, improved) => {
         const better = improved && p.validationLoss !== null && Number.isFinite(p.validationLoss);
-        if (better) best = snapshot(model);
+        if (better) {
+          best = snapshot(model);
+          bestAt = { step: p.step, trainedChars: p.trainedChars };
+        }
         await hooks.onEvaluation?.(p, better);
       },
     });
@@ -100,7 +134,9 @@ export async function runFineTune(model: Seq2SeqModel, files: SourceFile[], conf
       trainFiles: split.train.length,
       validationFiles: split.validation.length,
       validatedOn,
-      memory: files.map((f) => f.text).join('\n'),
+      memory: memoryOf(files),
+      bestStep: bestWeights ? bestAt.step : 0,
+      trainedChars: bestWeights ? bestAt.trainedChars : 0,
     };
   } finally {
     await learner.dispose();

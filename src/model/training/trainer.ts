@@ -16,6 +16,8 @@ export interface TrainProgress {
   charsPerSecond: number;
   /** Characters scored per second. */
   targetCharsPerSecond: number;
+  /** Characters scored since this loop started. */
+  trainedChars: number;
   elapsedMs: number;
   /** Fraction of the step or time budget used, in [0, 1]. */
   fraction: number;
@@ -71,6 +73,7 @@ export async function trainLoop(o: TrainLoopOptions): Promise<TrainLoopResult> {
       bestValidationLoss: best,
       charsPerSecond: (processed * 1000) / elapsedMs,
       targetCharsPerSecond: (targets * 1000) / elapsedMs,
+      trainedChars: targets,
       elapsedMs,
       fraction: Math.min(1, Math.max(stepFraction, elapsedMs / totalMs)),
     };

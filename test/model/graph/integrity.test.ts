@@ -4,7 +4,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { loadModelDir } from '../../../src/node/modelFiles';
+import { loadModelDir, saveModel } from '../../../src/node/modelFiles';
 import { REPO, useTestBackend } from '../../helpers';
 
 const FIXTURE = join(REPO, 'test', 'fixtures', 'models', 'memorized');
@@ -38,7 +38,7 @@ function edited(edit: { metadata?: (m: Record<string, any>) => void; weights?: (
 test('the shipped and fixture models carry a checksum and load', async () => {
   for (const d of [FIXTURE, join(REPO, 'models', 'base')]) {
     const { metadata, model } = await loadModelDir(d);
-    assert.match(metadata.checksum ?? '', /^fnv1a64:[0-9a-f]{16}$/);
+    assert.match(metadata.checksum ?? '', /^fnv1a64(v2)?:[0-9a-f]{16}$/);
     model.dispose();
   }
 });
@@ -67,4 +67,31 @@ test('two weights of the same shape swapped: refused', async () => {
 test('metadata without "config", or with an absurd window, is refused naming the field', async () => {
   await assert.rejects(loadModelDir(edited({ metadata: (m) => { delete m.config; } })), /metadata\.json: has no "config"/);
   await assert.rejects(loadModelDir(edited({ metadata: (m) => { m.config.maxContextChars = 10_000_000; } })), /metadata\.json: config\.maxContextChars must be a whole number from 1 to 8192/);
+});
+
+test('a model without a checksum, or with an empty one, is refused: nothing would verify its weights', async () => {
+  await assert.rejects(loadModelDir(edited({ metadata: (m) => { delete m.checksum; } })), /weights\.bin: has no checksum in metadata\.json/);
+  await assert.rejects(loadModelDir(edited({ metadata: (m) => { m.checksum = ''; } })), /weights\.bin: has no checksum in metadata\.json/);
+  // With the checksum gone, a flipped weight byte would otherwise load silently.
+  const flipped = edited({ metadata: (m) => { delete m.checksum; }, weights: (w) => { w[3] = -w[3]!; } });
+  await assert.rejects(loadModelDir(flipped), /has no checksum/);
+});
+
+test('a vocabulary letter replaced by one with the same low byte (a -> \u0161) is refused, first-version checksum or new', async () => {
+  const swapLetter = (m: Record<string, any>): void => {
+    const c = m.vocabulary.chars as string[];
+    c[c.indexOf('a')] = '\u0161';
+  };
+  await assert.rejects(loadModelDir(edited({ metadata: swapLetter })), /first-version checksum, which cannot vouch for characters beyond U\+00FF/);
+  // Saved again with this version, the checksum covers both bytes of every code unit.
+  const { model, metadata } = await loadModelDir(FIXTURE);
+  const resaved = join(dir, `m${n++}`);
+  await saveModel(resaved, model, { training: metadata.training }, { replaceModel: true });
+  model.dispose();
+  const m = JSON.parse(readFileSync(join(resaved, 'metadata.json'), 'utf8'));
+  assert.match(m.checksum, /^fnv1a64v2:/);
+  (await loadModelDir(resaved)).model.dispose();
+  swapLetter(m);
+  writeFileSync(join(resaved, 'metadata.json'), JSON.stringify(m));
+  await assert.rejects(loadModelDir(resaved), /does not match the checksum/);
 });
