@@ -11,6 +11,14 @@ import { BackendPreference, initBackend } from '../src/node/backend';
 /** The repository's root, for dist/ and test/fixtures/ from test files at any depth. */
 export const REPO = join(__dirname, '..');
 
+/** Fake credentials, one shape a file, inside ordinary code (test/fixtures/secrets/README.md). */
+export const SECRETS_DIR = join(REPO, 'test', 'fixtures', 'secrets');
+/** A piece of each fake secret there: none may reach a model's memory, the context ring or a suggestion. */
+export const SECRET_MARKERS = [
+  'github_pat_', 'wJalrXUtnFEMI', 'hooks.slack.com', 'xoxb-', 'AIzaSy', 'GOCSPX-', 'AccountKey=', '8Q~', 'eyJhbGci',
+  'hunter2fake', 's3cretFakePassw0rd', 'Fake!Passw0rd', 'q8ZrT1vX9mLw2',
+];
+
 /** Tests run on wasm unless SEQ2SEQ_TEST_BACKEND says otherwise (cpu is the fallback path). */
 export async function useTestBackend(): Promise<string> {
   const pref = (process.env.SEQ2SEQ_TEST_BACKEND ?? 'wasm') as BackendPreference;

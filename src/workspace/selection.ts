@@ -79,17 +79,55 @@ export function skipByName(path: string, bytes: number, limits: SelectionLimits)
   return null;
 }
 
-// Content that marks a secret whatever the file is called: key blocks, and credentials with a known shape.
+// Content that marks a secret whatever the file is called: key blocks, and credentials with a known shape, quoted
+// or not (a token pasted into a comment is as private as one in a string).
 const SECRET_CONTENT = [
   /-----BEGIN [A-Z ]*PRIVATE KEY( BLOCK)?-----/,
   /\b(AKIA|ASIA)[0-9A-Z]{16}\b/, // AWS access key id
+  // AWS secret access key after one of its usual names (40 characters of base64).
+  /(aws_?secret_?(access_?)?key|secret_?access_?key)["'`]?\s*[:=]>?\s*["'`]?[A-Za-z0-9/+=]{40}(?![A-Za-z0-9/+=])/i,
   /\bgh[pousr]_[A-Za-z0-9]{36,}\b/, // GitHub token
-  /\bxox[abprs]-[A-Za-z0-9-]{10,}/, // Slack token
+  /\bgithub_pat_[A-Za-z0-9_]{40,}/, // GitHub fine-grained token
+  /\bxox[abeoprs]-[A-Za-z0-9-]{10,}/, // Slack token
+  /hooks\.slack\.com\/services\/T[A-Za-z0-9_]+\/B[A-Za-z0-9_]+\/[A-Za-z0-9_]+/, // Slack webhook
   /\bAIza[0-9A-Za-z_-]{35}\b/, // Google API key
+  /\bGOCSPX-[A-Za-z0-9_-]{20,}/, // Google OAuth client secret
+  /\bya29\.[A-Za-z0-9_-]{20,}/, // Google OAuth access token
+  /\bAccountKey=[A-Za-z0-9+/]{80,}={0,2}/, // Azure storage connection string
+  /\b[A-Za-z0-9_~.-]{3}\dQ~[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~.-])/, // Azure AD client secret
+  /(^|[^A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/, // JWT (header.payload.signature)
   /\bsk-[A-Za-z0-9_-]{20,}\b/, // API secret keys of the "sk-" shape
+  /\b(sk|rk)_live_[A-Za-z0-9]{16,}/, // Stripe live keys
+  /\bnpm_[A-Za-z0-9]{36}\b/, // npm token
+  /\bglpat-[A-Za-z0-9_-]{20}\b/, // GitLab token
 ];
-/** A quoted run this long of letters, digits and +/_- with this much entropy per character is taken for a token. */
-const TOKEN = /["'`]([A-Za-z0-9+/_=-]{32,})["'`]/g;
+
+/** Names a credential is assigned to; what follows them is checked by PASSWORD_LITERAL / PASSWORD_BARE. */
+const SECRET_NAME = '(?:password|passwd|pwd|pass_?phrase|secret(?:_?key)?|api_?key|access_?token|auth_?token|client_?secret|private_?key)';
+/** A credential name given a quoted literal of 6+ characters: `password = "hunter22"`, `apiKey: 'x9...'`. */
+const PASSWORD_LITERAL = new RegExp(`${SECRET_NAME}["'\`]?\\s*(?:[:=]|=>)\\s*["'\`]([^"'\`\\s]{6,})["'\`]`, 'i');
+/**
+ * A credential name given a bare value that ends the line and mixes letters and digits: `# password = hunter22`,
+ * `DB_PASSWORD=s3cretPass` (a bare identifier or a call, `password = get_password()`, is code, not a secret).
+ */
+const PASSWORD_BARE = new RegExp(`${SECRET_NAME}\\s*[:=]\\s*([^\\s"'\`,;(){}\\[\\].]{8,})\\s*$`, 'im');
+/** Placeholders that stand for a secret rather than being one. */
+const PLACEHOLDER = /^(\*+|x+|\.+|<[^>]*>|\$\{?[A-Za-z_][\w.]*\}?|%\(?\w+\)?s?|\{\{?[^}]*\}\}?|(your|my|the|some)[-_]?\w*|changeme|password|secret|example|placeholder|undefined|null|none|true|false)$/i;
+
+/** A password-like value: no brackets or spaces, and a digit or a symbol (a bare word such as "access_token" is a name). */
+const looksLikePassword = (value: string): boolean =>
+  /^[^\s[\](){}<>]+$/.test(value) && /[A-Za-z]/.test(value) && /[0-9!@#$%^&*+?~]/.test(value) && !PLACEHOLDER.test(value);
+
+function assignsPassword(text: string): boolean {
+  for (const m of text.matchAll(new RegExp(PASSWORD_LITERAL.source, 'gi'))) if (looksLikePassword(m[1] as string)) return true;
+  for (const m of text.matchAll(new RegExp(PASSWORD_BARE.source, 'gim'))) {
+    if (looksLikePassword(m[1] as string) && /[0-9]/.test(m[1] as string)) return true;
+  }
+  return false;
+}
+
+/** A run this long of letters, digits and +/_-, quoted or just assigned, with this much entropy per character is taken for a token. */
+const TOKEN = /["'`]([A-Za-z0-9+/_=-]{32,})["'`]|[:=]\s*([A-Za-z0-9+/_=-]{32,})/g;
 const TOKEN_MIN_BITS = 4.2;
 
 function entropyBits(s: string): number {
@@ -100,13 +138,17 @@ function entropyBits(s: string): number {
   return bits;
 }
 
-/** Why the text looks like it holds a secret (a key block, a known credential, a random-looking token), or null. */
+/** Why the text looks like it holds a secret (a key block, a known credential, a password, a random-looking token), or null. */
 export function secretInContent(text: string): string | null {
   for (const pattern of SECRET_CONTENT) if (pattern.test(text)) return 'a key or credential';
+  if (assignsPassword(text)) return 'a password or key assigned';
   for (const m of text.matchAll(TOKEN)) {
-    const token = m[1] as string;
-    // Hex digests and names have few symbols or one case; random tokens mix letters of both cases and digits.
-    if (/[a-z]/.test(token) && /[A-Z]/.test(token) && /[0-9]/.test(token) && entropyBits(token) >= TOKEN_MIN_BITS) return 'a random-looking token';
+    const quoted = m[1] !== undefined;
+    const token = (m[1] ?? m[2]) as string;
+    // Hex digests and names have few symbols or one case; random tokens mix letters of both cases and digits. An
+    // unquoted one must hold 3+ digits: long camelCase names (depthwiseConv2dNativeBackpropInput) hold one or two.
+    const digits = token.replace(/[^0-9]/g, '').length;
+    if (/[a-z]/.test(token) && /[A-Z]/.test(token) && digits >= (quoted ? 1 : 3) && entropyBits(token) >= TOKEN_MIN_BITS) return 'a random-looking token';
   }
   return null;
 }

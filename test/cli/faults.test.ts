@@ -1,12 +1,12 @@
 // Faults and hostile input against the CLI: each case lost data, leaked a secret or killed a process before.
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
-import { REPO, SAMPLE_TS } from '../helpers';
+import { REPO, SAMPLE_TS, SECRET_MARKERS, SECRETS_DIR } from '../helpers';
 
 const CLI = join(REPO, 'dist', 'cli.js');
 const run = promisify(execFile);
@@ -72,11 +72,69 @@ test('suggest | head -1: a closed pipe ends the server quietly, with no stack tr
 
 test('train --from never learns or copies a secret: no key in memory.txt, none suggested', async () => {
   const tuned = join(dir, 'tuned');
-  const { stdout } = await run('node', [CLI, 'train', '--corpus', corpus, '--out', tuned, '--from', model, '--steps', '4', '--eval-every', '2', '--backend', 'wasm']);
-  assert.match(stdout, /3 may hold secrets/);
-  if (existsSync(join(tuned, 'memory.txt'))) assert.ok(!readFileSync(join(tuned, 'memory.txt'), 'utf8').includes('AKIA'));
-  const { replies } = await suggest([JSON.stringify({ id: 1, prefix: `${SAMPLE_TS}const k = "AKIA` })]);
+  // The fake-secret corpus beside ordinary code: every one of its shapes, quoted or not.
+  const withSecrets = join(dir, 'corpus-secrets');
+  cpSync(corpus, withSecrets, { recursive: true });
+  cpSync(SECRETS_DIR, join(withSecrets, 'secrets-fixture'), { recursive: true });
+  const fakes = readdirSync(SECRETS_DIR).filter((f) => f !== 'README.md').length;
+  const { stdout } = await run('node', [CLI, 'train', '--corpus', withSecrets, '--out', tuned, '--from', model, '--steps', '4', '--eval-every', '2', '--backend', 'wasm']);
+  assert.match(stdout, new RegExp(`${3 + fakes} may hold secrets`));
+  const memory = existsSync(join(tuned, 'memory.txt')) ? readFileSync(join(tuned, 'memory.txt'), 'utf8') : '';
+  for (const marker of ['AKIA', ...SECRET_MARKERS]) assert.ok(!memory.includes(marker), marker);
+  const { replies } = await suggest([
+    JSON.stringify({ id: 1, prefix: `${SAMPLE_TS}const k = "AKIA` }),
+    JSON.stringify({ id: 2, prefix: `${SAMPLE_TS}# aws_secret_access_key = ` }),
+  ], ['--model', existsSync(join(tuned, 'model.json')) ? tuned : model]);
   assert.ok(!String(replies[0]!.suggestion).startsWith('IOSFODNN'), JSON.stringify(replies[0]));
+  assert.ok(!String(replies[1]!.suggestion).startsWith('wJal'), JSON.stringify(replies[1]));
+});
+
+test('train --out a project folder refuses before training and deletes nothing', async () => {
+  const proj = join(dir, 'proj');
+  cpSync(corpus, join(proj, 'src'), { recursive: true });
+  writeFileSync(join(proj, 'NOTES.md'), 'notes');
+  writeFileSync(join(proj, 'data.csv'), '1,2\n');
+  const before = readdirSync(proj, { recursive: true }).sort();
+  await assert.rejects(
+    run('node', [CLI, 'train', '--from', model, '--corpus', join(proj, 'src'), '--out', proj, '--steps', '20', '--backend', 'wasm']),
+    (e: { stderr: string }) => /refusing to write the model to .*proj: it holds files that are not a model's \(NOTES\.md, data\.csv, src\)/.test(e.stderr),
+  );
+  assert.deepEqual(readdirSync(proj, { recursive: true }).sort(), before);
+  // Another model in --out is replaced only when asked: a new run there is refused without --replace.
+  const other = join(dir, 'other-model');
+  cpSync(model, other, { recursive: true });
+  const weights = readFileSync(join(other, 'weights.bin'));
+  await assert.rejects(
+    run('node', [CLI, 'train', '--corpus', corpus, '--out', `${other}/`, '--steps', '2', '--eval-every', '1', ...TINY_ARGS]),
+    (e: { stderr: string }) => /already holds a model: --resume continues it, --replace writes a new model over it/.test(e.stderr),
+  );
+  assert.deepEqual(readFileSync(join(other, 'weights.bin')), weights);
+  await run('node', [CLI, 'train', '--corpus', corpus, '--out', `${other}/`, '--steps', '2', '--eval-every', '1', '--replace', ...TINY_ARGS]);
+  assert.ok(existsSync(join(other, 'model.json')));
+});
+
+test('train --from caps its corpus at what a model\'s memory may hold', async () => {
+  await assert.rejects(
+    run('node', [CLI, 'train', '--from', model, '--corpus', corpus, '--out', join(dir, 'too-big'), '--max-corpus-chars', '20000000', '--steps', '2', '--backend', 'wasm']),
+    (e: { stderr: string }) => /--max-corpus-chars: a fine-tuned model holds at most 16000000 characters/.test(e.stderr),
+  );
+});
+
+test('fit-copy while train writes the same folder: the rewrite is refused, the checkpoint still loads', async () => {
+  const ckpt = join(dir, 'fit-vs-train');
+  cpSync(model, ckpt, { recursive: true });
+  const trainer = spawn('node', [CLI, 'train', '--corpus', corpus, '--out', ckpt, '--resume', '--steps', '400', '--eval-every', '1', '--workers', '1', ...TINY_ARGS], { stdio: 'ignore' });
+  // fit-copy reads the model, fits, and takes the lock only to write: train holds it for its whole run.
+  await new Promise((r) => setTimeout(r, 2500));
+  await assert.rejects(
+    run('node', [CLI, 'fit-copy', '--model', ckpt, '--corpus', corpus, '--batches', '1', '--backend', 'wasm']),
+    (e: { stderr: string }) => /another process \(pid \d+\) is writing the model at|holds another model than the one read at the start/.test(e.stderr),
+  );
+  trainer.kill('SIGTERM');
+  await new Promise((resolve) => trainer.on('close', resolve));
+  const { replies, code } = await suggest([JSON.stringify({ id: 1, prefix: 'export function ad' })], ['--model', ckpt]);
+  assert.equal(code, 0);
+  assert.equal(typeof replies[0]!.suggestion, 'string');
 });
 
 test('train --from with a learning rate that diverges saves nothing and says so; a good --out stays as it was', async () => {
