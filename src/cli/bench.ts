@@ -21,6 +21,7 @@ import { ParallelLearner } from '../node/parallelLearner';
 import type { BackendName } from '../shared/engineProtocol';
 import { availableParallelism } from 'node:os';
 import { backendOption, parse } from './options';
+import { stdoutLines } from './output';
 
 const now = (): number => performance.now();
 
@@ -232,9 +233,7 @@ export async function runBench(args: string[]): Promise<number> {
   const values = parse(args, { model: { type: 'string' }, quick: { type: 'boolean' }, hidden: { type: 'string' }, layers: { type: 'string' } });
   const quick = values.quick === true;
   const backend = await initBackend(backendOption(values));
-  const print = (line: string): void => {
-    process.stdout.write(`${line}\n`);
-  };
+  const print = stdoutLines('exit');
   print(`$ node dist/cli.js bench ${args.join(' ')}`.trim());
   print(`backend: ${backend.name}${backend.notes.length ? ` (${backend.notes.join('; ')})` : ''}; quick=${quick}`);
 

@@ -10,6 +10,7 @@ import { initBackend } from '../node/backend';
 import { readCorpus } from '../node/corpus';
 import { loadModelDir, withModelWriter } from '../node/modelFiles';
 import { backendOption, countOption, numberOption, parse, requireString } from './options';
+import { stdoutLines } from './output';
 import { COPY_ORIGINS, CopyOrigin } from '../shared/encoderStateView';
 
 export async function runFitCopy(args: string[]): Promise<number> {
@@ -48,7 +49,7 @@ export async function runFitCopy(args: string[]): Promise<number> {
   if (!sample) throw new Error('no text to fit on');
   const t0 = Date.now();
   const fit = fitCopyWeights(copyObservations(model, sample, memory, { ...context, corpus: files }));
-  const print = (line: string): void => void process.stdout.write(`${line}\n`);
+  const print = stdoutLines({ goOn: 'the fit goes on and writes the model as before' });
   print(`$ node dist/cli.js fit-copy ${args.join(' ')}`);
   print(`${files.length} files, ${fit.counts.reduce((a, b) => a + b, 0)} characters scored in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   print('match length | characters | fitted weight | rule len/(len+4)');

@@ -12,6 +12,7 @@ import { readCorpus } from '../node/corpus';
 import { loadModelDir, withModelWriter } from '../node/modelFiles';
 import { DEFAULT_SETTINGS } from '../completion/settings';
 import { backendOption, countOption, numberOption, parse, requireString } from './options';
+import { stdoutLines } from './output';
 
 export async function runFitLength(args: string[]): Promise<number> {
   const values = parse(args, {
@@ -39,7 +40,7 @@ export async function runFitLength(args: string[]): Promise<number> {
   const judged = judge(engine, cursors, DEFAULT_SETTINGS.beamWidth, true, { below: values.below === true, neighbours: countOption(values, 'files', 0, 0, 64), corpus: files }, { maxChars: countOption(values, 'max-chars', DEFAULT_SETTINGS.maxSuggestionChars, 1, 200) });
   const samples = judged.map((j) => j.value);
   const fit = fitCalibrator(tokenExamples(samples, showThreshold));
-  const print = (line: string): void => void process.stdout.write(`${line}\n`);
+  const print = stdoutLines({ goOn: 'the fit goes on and writes the model as before' });
   print(`$ node dist/cli.js fit-length ${args.join(' ')}`);
   print(`${cursors.length} cursors, ${fit.examples} next tokens after a right suggestion, in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   print(`weights (bias, log p, log min char p, copy match / 32, copied, word, index / 8, log LSTM min char p, copy min share): ${fit.weights.join(', ')}`);

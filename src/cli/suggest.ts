@@ -1,11 +1,11 @@
 // `suggest`: loads a model once, then answers one JSON line per request line, in order, flushed at once.
-import { createInterface } from 'node:readline';
 import { CompletionEngine } from '../model/inference/engine';
 import { initBackend } from '../node/backend';
-import { loadModelDir, readMemory } from '../node/modelFiles';
+import { loadModelWithMemory } from '../node/modelFiles';
 import { SUGGESTION_LENGTHS, textBelow } from '../shared/window';
 import { FINE_TUNE_MAX_FILE_BYTES, skipByName, textSkipReason } from '../workspace/selection';
 import { backendOption, countOption, numberOption, parse, requireString } from './options';
+import { boundedLines, MAX_LINE_CHARS } from './lines';
 import { decodeRequest, DEFAULT_SETTINGS } from '../completion/settings';
 import { keepConfident, midLineAllowed, trimOverlap } from '../completion/filters';
 
@@ -84,10 +84,10 @@ export async function runSuggest(args: string[]): Promise<number> {
   if (multiline && length !== 'auto') throw new Error('--multiline goes with --length auto (a suggestion reaches the next line only past the end of its own)');
   const decode = decodeRequest({ beamWidth, maxSuggestionChars: maxChars, suggestionLength: length, multiline });
   const backend = await initBackend(backendOption(values));
-  const { model, metadata } = await loadModelDir(modelDir);
+  const { model, metadata, memory } = await loadModelWithMemory(modelDir);
   process.stderr.write(`seq2seq: ${metadata.name ?? modelDir} on ${backend.name} ready\n`);
   const engine = new CompletionEngine(model);
-  engine.setMemory(await readMemory(modelDir));
+  engine.setMemory(memory);
   // A reader that went away (`suggest | head -1`) ends the server quietly: nobody is left to answer.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(0);
@@ -103,8 +103,12 @@ export async function runSuggest(args: string[]): Promise<number> {
     }
     process.stdout.write(`${line}\n`);
   };
-  const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
-  for await (const line of lines) {
+  for await (const read of boundedLines(process.stdin)) {
+    if ('tooLong' in read) {
+      write({ id: null, error: `a request line of ${read.tooLong} characters is longer than the ${MAX_LINE_CHARS} read; it was skipped` });
+      continue;
+    }
+    const line = read.text;
     if (line.trim() === '') continue;
     const parsed = parseRequest(line);
     if ('error' in parsed) {

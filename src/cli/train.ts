@@ -21,6 +21,7 @@ import { readCorpus } from '../node/corpus';
 import { loadModelDir, loadOptimizerState, modelFolderPath, ModelWriter, openModelWriter, OPTIMIZER_MANIFEST, OPTIMIZER_WEIGHTS } from '../node/modelFiles';
 import { FINE_TUNE_MAX_CORPUS_CHARS, FINE_TUNE_MAX_FILE_BYTES } from '../workspace/selection';
 import { backendOption, countOption, numberOption, parse, requireString } from './options';
+import { stdoutLines } from './output';
 
 type Values = Record<string, unknown>;
 type Log = (line: string, obj?: unknown) => void;
@@ -65,7 +66,7 @@ export async function runTrain(args: string[]): Promise<number> {
   if (values['lr-end'] !== undefined && values.from !== undefined) throw new Error('--lr-end anneals a base-model run (new, --resume or --grow-from); --from fine-tunes with the recipe\'s own rate');
   if (values['grow-from'] !== undefined && (values.from !== undefined || values.resume === true)) throw new Error('--grow-from starts a new run from a grown model: not with --from or --resume');
   const json = values.json === true;
-  const writeOut = stdoutWriter();
+  const writeOut = stdoutLines({ goOn: 'training goes on and saves to --out as before' });
   const log: Log = (line, obj) => writeOut(json && obj !== undefined ? JSON.stringify(obj) : line);
 
   // The writer comes first: its lock proves --out can be written, and it refuses an --out it could not safely
@@ -359,28 +360,4 @@ async function trainOrResume(values: Values, corpora: string[], writer: ModelWri
   await parallel.dispose();
   model.dispose();
   return 0;
-}
-
-/**
- * A closed stdout (`train | head`) must not kill the run: training goes on and saves as before, and stderr says
- * so once. Returns the line writer.
- */
-function stdoutWriter(): (line: string) => void {
-  let closed = false;
-  const onClosed = (): void => {
-    if (!closed) process.stderr.write('seq2seq: stdout was closed; training goes on and saves to --out as before\n');
-    closed = true;
-  };
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') onClosed();
-    else process.stderr.write(`seq2seq: stdout: ${e.message}\n`);
-  });
-  return (line) => {
-    if (closed) return;
-    try {
-      process.stdout.write(`${line}\n`);
-    } catch {
-      onClosed();
-    }
-  };
 }

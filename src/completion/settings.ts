@@ -2,6 +2,7 @@
 // checked here so a bad value in settings.json falls back to its default instead of breaking suggestions.
 import type { BackendName, WindowRequest } from '../shared/engineProtocol';
 import { SUGGESTION_LENGTHS, SuggestionLength } from '../shared/window';
+import { FINE_TUNE_MAX_CORPUS_CHARS } from '../workspace/selection';
 
 export interface Settings {
   enabled: boolean;
@@ -99,7 +100,8 @@ export function sanitizeFineTune(get: <T>(key: string) => T | undefined): FineTu
   const workers = get<unknown>('fineTune.workers');
   return {
     minutes: typeof minutes === 'number' && minutes > 0 && minutes <= 120 ? minutes : d.minutes,
-    maxCorpusChars: typeof cap === 'number' && cap >= 1000 ? Math.round(cap) : d.maxCorpusChars,
+    // Past the cap a fine-tuned model's memory would be more than its loader reads: capped, not refused.
+    maxCorpusChars: typeof cap === 'number' && cap >= 1000 ? Math.min(Math.round(cap), FINE_TUNE_MAX_CORPUS_CHARS) : d.maxCorpusChars,
     include: typeof include === 'string' && include.trim() ? include.trim() : d.include,
     exclude: typeof exclude === 'string' ? exclude.trim() : d.exclude,
     workers: typeof workers === 'number' && Number.isInteger(workers) && workers >= 0 && workers <= 64 ? workers : d.workers,

@@ -3,7 +3,7 @@
 // nothing the fine-tune would refuse is ever copied from. Driven by document events only: no keystroke reads a
 // file, and the disk is searched once, for .gitignore files, when the first document comes in.
 import * as vscode from 'vscode';
-import { FINE_TUNE_MAX_FILE_BYTES, GitignoreRules, skipByName, textSkipReason } from '../workspace/selection';
+import { FINE_TUNE_MAX_FILE_BYTES, GitignoreRules, ignoredPath, skipByName, textSkipReason } from '../workspace/selection';
 import type { EngineController } from './engineController';
 import { excludeGlob, policyPath, readGitignoreRules } from './workspaceFiles';
 
@@ -65,7 +65,10 @@ export class ContextFeed implements vscode.Disposable {
   private gitignore(): Promise<GitignoreRules | null> {
     this.rules ??= (async () => {
       const uris = await vscode.workspace.findFiles('**/.gitignore', excludeGlob(), MAX_GITIGNORES + 1);
-      return uris.length > MAX_GITIGNORES ? null : readGitignoreRules(uris);
+      if (uris.length > MAX_GITIGNORES) return null;
+      const rules = await readGitignoreRules(uris);
+      for (const r of rules.skippedRules) this.log.warn(`[context] .gitignore rule not applied in ${r.file}: "${r.rule}": ${r.reason}; files it would match are still let in`);
+      return rules;
     })();
     return this.rules;
   }
@@ -98,7 +101,8 @@ export class ContextFeed implements vscode.Disposable {
     if (inWorkspace !== null) {
       const rules = await this.gitignore();
       if (!rules) return `more than ${MAX_GITIGNORES} .gitignore files: the rules could not all be read`;
-      if (rules.ignores(inWorkspace)) return 'ignored by .gitignore';
+      const ignored = ignoredPath(rules, inWorkspace);
+      if (ignored) return ignored;
     }
     return textSkipReason(document.getText());
   }

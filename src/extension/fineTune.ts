@@ -7,7 +7,7 @@ import { FineTuneRun } from '../completion/fineTuneClient';
 import { fineTuneWorkers } from '../completion/settings';
 import type { Settings } from '../completion/settings';
 import type { FineTuneResult, TrainPoint } from '../shared/trainProtocol';
-import { CandidateFile, FINE_TUNE_MAX_FILE_BYTES, selectFiles } from '../workspace/selection';
+import { CandidateFile, FINE_TUNE_MAX_CORPUS_CHARS, FINE_TUNE_MAX_FILE_BYTES, selectFiles } from '../workspace/selection';
 import { excludeGlob, policyPath, readGitignoreRules } from './workspaceFiles';
 import type { EngineController } from './engineController';
 import type { ActiveModel } from './activeModel';
@@ -36,6 +36,22 @@ export type FineTuneReport =
 /** Discovery caps: beyond them the command says what it left out (files) or refuses (ignore rules). */
 const MAX_FILES = 20_000;
 const MAX_GITIGNORES = 5_000;
+/** Files stat'ed at once during discovery. */
+const STAT_CONCURRENCY = 32;
+
+/** Maps `items` with at most `limit` calls in flight, in order; stops starting new ones once `signal` aborts. */
+async function mapBounded<T, R>(items: readonly T[], limit: number, signal: AbortSignal, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = [];
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length && !signal.aborted) {
+      const i = next++;
+      results[i] = await fn(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results.filter((r) => r !== undefined);
+}
 
 const formatEta = (s: number): string => `${Math.floor(s / 60)}:${String(Math.round(s % 60)).padStart(2, '0')}`;
 
@@ -229,9 +245,12 @@ export class FineTuneCommand {
       return { refused: `This workspace has more than ${MAX_GITIGNORES.toLocaleString('en')} .gitignore files; fine-tuning honours every one of them, so it stops here. Narrow seq2seq.fineTune.include to the folders to learn from.` };
     }
     if (uris.length >= MAX_FILES) this.log.warn(`[fine-tune] file discovery stopped at ${MAX_FILES.toLocaleString('en')} files; the rest of the workspace is not used (narrow seq2seq.fineTune.include to choose)`);
-    const candidates: CandidateFile[] = await Promise.all(
-      uris.map(async (u) => ({ path: policyPath(u) ?? u.path, bytes: (await vscode.workspace.fs.stat(u)).size, read: () => Promise.resolve(vscode.workspace.fs.readFile(u)) })),
-    );
-    return selectFiles(candidates, await readGitignoreRules(gitignoreUris), { maxFileBytes: FINE_TUNE_MAX_FILE_BYTES, maxTotalChars: ft.maxCorpusChars }, signal);
+    // A few stats at a time: 20,000 at once would flood the file system provider and the host's memory.
+    const candidates = await mapBounded(uris, STAT_CONCURRENCY, signal, async (u): Promise<CandidateFile> => ({
+      path: policyPath(u) ?? u.path, bytes: (await vscode.workspace.fs.stat(u)).size, read: () => Promise.resolve(vscode.workspace.fs.readFile(u)),
+    }));
+    const rules = await readGitignoreRules(gitignoreUris);
+    for (const r of rules.skippedRules) this.log.warn(`[fine-tune] .gitignore rule not applied in ${r.file}: "${r.rule}": ${r.reason}`);
+    return selectFiles(candidates, rules, { maxFileBytes: FINE_TUNE_MAX_FILE_BYTES, maxTotalChars: Math.min(ft.maxCorpusChars, FINE_TUNE_MAX_CORPUS_CHARS) }, signal);
   }
 }

@@ -5,7 +5,7 @@
 import { promises as fs } from 'node:fs';
 import { extname, join, relative, sep } from 'node:path';
 import type { SourceFile } from '../model/training/dataset';
-import { CandidateFile, GitignoreRules, SelectedFile, selectFiles, SkipReason as PolicyReason } from '../workspace/selection';
+import { CandidateFile, GitignoreRules, MAX_PATH_DEPTH, SelectedFile, selectFiles, SkipReason as PolicyReason } from '../workspace/selection';
 
 export const SOURCE_EXTENSIONS = new Set(['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs', '.py', '.pyi']);
 const SKIPPED_DIRS = new Set(['node_modules', '.git', 'dist', 'build', 'out', 'coverage', '__pycache__', '.venv', 'venv']);
@@ -18,7 +18,7 @@ export interface CorpusOptions {
 
 export interface SkipReason {
   path: string;
-  reason: PolicyReason | 'not a regular file';
+  reason: PolicyReason | 'not a regular file' | `cannot be read (${string})`;
 }
 
 /** Every source file under `roots` that the file policy lets a model learn from, in path order, and the rest with why. */
@@ -48,24 +48,44 @@ async function walk(root: string): Promise<{ candidates: CandidateFile[]; gitign
   const candidates: CandidateFile[] = [];
   const gitignores: { path: string; content: string }[] = [];
   const odd: SkipReason[] = [];
-  const visit = async (dir: string): Promise<void> => {
-    const entries = await fs.readdir(dir, { withFileTypes: true });
+  // One entry that cannot be read (a name that is not valid UTF-8, a path past the system's limit, a folder
+  // without permission) is skipped with its reason; it never ends the whole walk.
+  const unreadable = (p: string, e: unknown): void => {
+    odd.push({ path: p, reason: `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` });
+  };
+  const visit = async (dir: string, depth: number): Promise<void> => {
+    if (depth > MAX_PATH_DEPTH) {
+      odd.push({ path: dir, reason: 'nested too deep' });
+      return;
+    }
+    let entries;
+    try {
+      entries = await fs.readdir(dir, { withFileTypes: true });
+    } catch (e) {
+      if (depth === 0) throw e; // the folder the user named: say so, not skip it
+      unreadable(dir, e);
+      return;
+    }
     entries.sort((a, b) => (a.name < b.name ? -1 : 1));
     for (const e of entries) {
       const p = join(dir, e.name);
       const rel = posix(relative(root, p));
-      if (e.isDirectory()) {
-        if (!SKIPPED_DIRS.has(e.name) && !e.name.startsWith('.')) await visit(p);
-      } else if (e.name === '.gitignore' && e.isFile()) {
-        gitignores.push({ path: rel, content: await fs.readFile(p, 'utf8') });
-      } else if (SOURCE_EXTENSIONS.has(extname(e.name))) {
-        // A link, a FIFO or a device under a source name is never opened: it could hang or never end.
-        if (!e.isFile()) { odd.push({ path: p, reason: 'not a regular file' }); continue; }
-        const bytes = (await fs.stat(p)).size;
-        candidates.push({ path: rel, bytes, read: () => fs.readFile(p) });
+      try {
+        if (e.isDirectory()) {
+          if (!SKIPPED_DIRS.has(e.name) && !e.name.startsWith('.')) await visit(p, depth + 1);
+        } else if (e.name === '.gitignore' && e.isFile()) {
+          gitignores.push({ path: rel, content: await fs.readFile(p, 'utf8') });
+        } else if (SOURCE_EXTENSIONS.has(extname(e.name))) {
+          // A link, a FIFO or a device under a source name is never opened: it could hang or never end.
+          if (!e.isFile()) { odd.push({ path: p, reason: 'not a regular file' }); continue; }
+          const bytes = (await fs.stat(p)).size;
+          candidates.push({ path: rel, bytes, read: () => fs.readFile(p) });
+        }
+      } catch (err) {
+        unreadable(p, err);
       }
     }
   };
-  await visit(root);
+  await visit(root, 0);
   return { candidates, gitignores, odd };
 }

@@ -5,7 +5,7 @@ import { CompletionEngine } from '../model/inference/engine';
 import { ContextFiles } from '../model/inference/contextFiles';
 import type { Seq2SeqModel } from '../model/graph/seq2seq';
 import { BackendPreference, initBackend } from '../node/backend';
-import { loadModelDir, readMemory } from '../node/modelFiles';
+import { loadModelWithMemory } from '../node/modelFiles';
 import { HostToWorker, isHostToWorker, WorkerToHost } from '../shared/engineProtocol';
 import { MAX_TRACE_CHARS } from '../shared/encoderStateView';
 import { toEncoderStateView } from './traceView';
@@ -25,12 +25,13 @@ async function load(m: Extract<HostToWorker, { kind: 'load' }>): Promise<void> {
   const t0 = performance.now();
   try {
     const backend = await initBackend(m.backend as BackendPreference);
-    const loaded = await loadModelDir(m.modelDir);
+    // The model and its memory from one version of the folder, even while a fine-tune saves a new one.
+    const loaded = await loadModelWithMemory(m.modelDir);
     engine?.dispose();
     model?.dispose();
     model = loaded.model;
     engine = new CompletionEngine(model, { context });
-    engine.setMemory(await readMemory(m.modelDir));
+    engine.setMemory(loaded.memory);
     const c = model.config;
     post({
       kind: 'loaded',

@@ -22,6 +22,7 @@ export type SkipReason =
   | 'minified or generated'
   | 'larger than the file size cap'
   | 'corpus size cap reached'
+  | 'nested too deep'
   | 'empty';
 
 export interface SelectionLimits {
@@ -46,14 +47,43 @@ const LOCK_FILES = /(^|\/)(package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pn
 const SECRETS = /(^|\/)(\.env(\..*)?|[^/]*\.(pem|key|p12|pfx|crt|cer|der|jks|keystore|kdbx|asc|gpg)|id_(rsa|dsa|ecdsa|ed25519)(\.pub)?|\.npmrc|\.pypirc|\.netrc|\.git-credentials|credentials(\.[^/]*)?|secrets?(\.[^/]*)?)$/i;
 const GENERATED_NAMES = /(\.min\.[cm]?[jt]s|\.map|\.d\.ts|\.bundle\.js|\.generated\.[^/]+|_pb2\.py)$/i;
 
+/**
+ * The most `**` segments a rule may have. The `ignore` package turns each into a backtracking regex group, so a
+ * rule with many of them costs exponential time on a deep path (12 took over 100 s on a path 40 folders deep, and
+ * the editor evaluates these rules on its own thread); real rules use one or two.
+ */
+export const MAX_GLOBSTARS_PER_RULE = 2;
+/** Paths deeper than this many folders are not matched (each level multiplies a globstar rule's cost) nor learnt. */
+export const MAX_PATH_DEPTH = 64;
+
+/** A .gitignore rule left out because matching it could take unbounded time, and where it was. */
+export interface SkippedRule {
+  file: string;
+  rule: string;
+  reason: string;
+}
+
 /** Every .gitignore of the workspace, applied like git: a deeper file's rules override its parents'. */
 export class GitignoreRules {
   private readonly rules: { dir: string; matcher: Ignore }[];
+  /** Rules not applied, for the log: matching them could hang the editor. */
+  readonly skippedRules: SkippedRule[] = [];
 
   constructor(files: { path: string; content: string }[]) {
     this.rules = files
-      .map((f) => ({ dir: f.path.includes('/') ? f.path.slice(0, f.path.lastIndexOf('/')) : '', matcher: ignore().add(f.content) }))
+      .map((f) => ({ dir: f.path.includes('/') ? f.path.slice(0, f.path.lastIndexOf('/')) : '', matcher: ignore().add(this.boundedRules(f.path, f.content)) }))
       .sort((a, b) => a.dir.split('/').length - b.dir.split('/').length || a.dir.length - b.dir.length);
+  }
+
+  private boundedRules(file: string, content: string): string[] {
+    const kept: string[] = [];
+    for (const line of content.split(/\r?\n/)) {
+      const globstars = line.split('/').filter((segment) => segment.includes('**')).length;
+      if (globstars > MAX_GLOBSTARS_PER_RULE) {
+        this.skippedRules.push({ file, rule: line.length > 80 ? `${line.slice(0, 77)}...` : line, reason: `more than ${MAX_GLOBSTARS_PER_RULE} "**" segments (matching it could take minutes)` });
+      } else kept.push(line);
+    }
+    return kept;
   }
 
   ignores(path: string): boolean {
@@ -67,6 +97,19 @@ export class GitignoreRules {
     }
     return ignored;
   }
+}
+
+/** Folders above a file: a path deeper than MAX_PATH_DEPTH is not matched against rules nor learnt. */
+const depthOf = (path: string): number => {
+  let n = 0;
+  for (let i = 0; i < path.length; i++) if (path.charCodeAt(i) === 47) n++;
+  return n;
+};
+
+/** Whether a workspace path is ignored or too deep to learn from: the rules' verdict, bounded in time. */
+export function ignoredPath(rules: GitignoreRules, path: string): SkipReason | null {
+  if (depthOf(path) > MAX_PATH_DEPTH) return 'nested too deep';
+  return rules.ignores(path) ? 'ignored by .gitignore' : null;
 }
 
 /** Why a file's name rules it out before reading it, or null. */
@@ -213,7 +256,7 @@ export async function selectFiles(
   const ordered = [...candidates].sort((a, b) => a.path.localeCompare(b.path));
   for (const c of ordered) {
     if (signal?.aborted) break;
-    const byName = gitignore.ignores(c.path) ? 'ignored by .gitignore' : skipByName(c.path, c.bytes, limits);
+    const byName = ignoredPath(gitignore, c.path) ?? skipByName(c.path, c.bytes, limits);
     // Once the cap is reached nothing more is read.
     const capped = total >= limits.maxTotalChars ? 'corpus size cap reached' : null;
     if (byName || capped) {

@@ -52,6 +52,26 @@ test('suggest: an id nested thousands deep is answered as null, and the server g
   assert.equal(typeof replies[1]!.suggestion, 'string');
 });
 
+test('suggest: a request line past the read bound gets an error line, and the next request is answered', async () => {
+  const { replies, code, stderr } = await suggest(['x'.repeat(65 * 2 ** 20), JSON.stringify({ id: 2, prefix: 'export function ad' })]);
+  assert.equal(code, 0, stderr);
+  assert.equal(replies.length, 2);
+  assert.match(replies[0]!.error as string, /a request line of 68157440 characters is longer than the 67108864 read/);
+  assert.equal(replies[1]!.id, 2);
+});
+
+test('fit-copy | head -1 and bench | head -1: a closed pipe ends in no stack trace', async () => {
+  for (const args of [['fit-copy', '--model', model, '--corpus', corpus, '--batches', '1', '--dry-run', '--backend', 'wasm'], ['bench', '--quick', '--model', model, '--backend', 'wasm']]) {
+    const child = spawn('node', [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.equal(code, 0, `${args[0]}: ${stderr}`);
+    assert.ok(!/EPIPE|at .*\(/.test(stderr), `${args[0]}: ${stderr}`);
+  }
+});
+
 test('suggest: a count option rejects fractions and absurd sizes before loading anything', async () => {
   for (const beam of ['2.5', '1e6']) {
     await assert.rejects(run('node', [CLI, 'suggest', '--model', model, '--beam', beam]), (e: { stderr: string }) => /--beam must be a whole number from 1 to 8/.test(e.stderr));

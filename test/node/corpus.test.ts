@@ -69,3 +69,21 @@ test('the corpus cap stops reading: later files are skipped with the reason', as
   assert.equal(files.length, 1);
   assert.ok(skipped.filter((s) => s.reason === 'corpus size cap reached').length >= 3);
 });
+
+test('an entry that cannot be read, or folders nested 900 deep, are skipped with a reason; the rest is read', async () => {
+  const odd = join(root, 'odd');
+  mkdirSync(join(odd, 'src'), { recursive: true });
+  writeFileSync(join(odd, 'src', 'ok.ts'), CODE);
+  // A folder whose name is not valid UTF-8: Node reads it back with U+FFFD, under which nothing exists.
+  const badName = Buffer.concat([Buffer.from(join(odd, 'src', 'bad')), Buffer.from([0xff, 0xfe])]);
+  mkdirSync(badName);
+  writeFileSync(Buffer.concat([badName, Buffer.from('/x.ts')]), CODE);
+  const deep = join(odd, ...Array(900).fill('d'));
+  mkdirSync(deep, { recursive: true });
+  writeFileSync(join(deep, 'deep.ts'), CODE);
+  const { files, skipped } = await readCorpus([odd]);
+  assert.deepEqual(files.map((f) => f.path), [join(odd, 'src', 'ok.ts')]);
+  assert.ok(skipped.some((s) => s.reason === 'nested too deep'), JSON.stringify(skipped));
+  assert.ok(skipped.some((s) => /^cannot be read \(ENOENT\)$/.test(s.reason) && s.path.includes('bad')), JSON.stringify(skipped));
+  await assert.rejects(readCorpus([join(odd, 'missing')]), /ENOENT/);
+});

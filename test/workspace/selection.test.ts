@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, before, test } from 'node:test';
-import { CandidateFile, GitignoreRules, secretInContent, selectFiles, textSkipReason } from '../../src/workspace/selection';
+import { CandidateFile, GitignoreRules, ignoredPath, secretInContent, selectFiles, textSkipReason } from '../../src/workspace/selection';
 
 // A fixture tree on disk, made fresh per run: binary and secret files are not worth committing.
 let root: string;
@@ -114,4 +114,22 @@ test('open documents meet the same content rules as files read from disk (textSk
   assert.equal(textSkipReason('  \n\n'), 'empty');
   assert.equal(textSkipReason('ok\0binary'), 'binary');
   assert.equal(textSkipReason(`${'0123456789 '.repeat(100)}\n`), 'minified or generated', 'mostly not letters');
+});
+
+test('a hostile .gitignore cannot hang matching: a rule with many "**" is skipped and named; too deep a path is not learnt', () => {
+  // 61 bytes that took over 100 s per path before (12 globstars: exponential backtracking in the rule's regex).
+  const hostile = `${'**/a/'.repeat(12)}**/b`;
+  const deep = `${Array(40).fill('a').join('/')}/x.ts`;
+  const started = Date.now();
+  const rules = new GitignoreRules([{ path: '.gitignore', content: `${hostile}\ndist/\n` }]);
+  assert.equal(rules.ignores(deep), false);
+  assert.equal(rules.ignores('dist/x.ts'), true, 'the other rules of the file still apply');
+  assert.ok(Date.now() - started < 5000, `matched in ${Date.now() - started} ms`);
+  assert.equal(rules.skippedRules.length, 1);
+  assert.equal(rules.skippedRules[0]!.file, '.gitignore');
+  assert.match(rules.skippedRules[0]!.reason, /more than 2 "\*\*" segments/);
+  // Two globstars, the most real rules use, still apply.
+  assert.equal(new GitignoreRules([{ path: '.gitignore', content: '**/gen/**/*.ts\n' }]).ignores('a/gen/b/c.ts'), true);
+  assert.equal(ignoredPath(rules, `${Array(70).fill('d').join('/')}/x.ts`), 'nested too deep');
+  assert.equal(ignoredPath(rules, 'src/x.ts'), null);
 });
