@@ -224,7 +224,7 @@ export class Seq2SeqInlineProvider implements vscode.InlineCompletionItemProvide
     if (token.isCancellationRequested) return none(() => 'the user typed on before the request was sent');
 
     let waited = 0;
-    let candidates = this.cache.get(key, before);
+    let candidates = this.cache.get(key, before, settings.confidenceThreshold);
     let source = 'cache';
     let engineMs: number | null = null;
     // Every call is timed, cache hits too: they are keystrokes of the same rhythm.
