@@ -12,7 +12,7 @@ const USAGE = `usage: seq2seq <command> [options]
   suggest --model DIR [--beam K] [--max-chars N] [--threshold P] [--length token|auto] [--backend auto|tensorflow|wasm|cpu]
       JSON lines on stdin ({"id", "prefix", "suffix", "language", "path", "files"}), one JSON line out per request:
       what the editor would show with these settings (the defaults are the editor's).
-  train --corpus DIR [--corpus DIR ...] --out DIR [--from DIR] [--resume] [--minutes M] [--epochs E]
+  train --corpus DIR [--corpus DIR ...] --out DIR [--replace] [--from DIR] [--resume] [--minutes M] [--epochs E]
         [--steps N] [--hidden H] [--layers N] [--peephole] [--decoder-prime K] [--batch B] [--lr X] [--seed S] [--json]
   eval --model DIR --corpus DIR [--corpus DIR ...] [--baseline-corpus DIR ...] [--memory DIR ...] [--samples N] [--batches N] [--beam K] [--seed S]
        [--below] [--files N] [--threshold P] [--max-chars N]
