@@ -7,7 +7,7 @@ import { FINE_TUNE_MAX_FILE_BYTES, skipByName, textSkipReason } from '../workspa
 import { backendOption, countOption, numberOption, parse, requireString } from './options';
 import { boundedLines, MAX_LINE_CHARS } from './lines';
 import { decodeRequest, DEFAULT_SETTINGS } from '../completion/settings';
-import { keepConfident, midLineAllowed, trimOverlap } from '../completion/filters';
+import { decideShown, hiddenMidLine } from '../completion/shown';
 
 export interface SuggestLine {
   id: unknown;
@@ -127,14 +127,13 @@ export async function runSuggest(args: string[]): Promise<number> {
         while (engine.prepareIdle());
         continue;
       }
-      // The editor's rules on what it shows: mid-line only before closing punctuation, never repeating what already
-      // follows the cursor, only from the confidence threshold on.
+      // What the editor shows, by the editor's one decision (src/completion/shown.ts); mid-line before other text
+      // the engine is not asked, as in the editor.
       const restOfLine = (request.suffix ?? '').split('\n', 1)[0] as string;
-      const allowed = midLineAllowed(restOfLine);
-      const { candidates, encoderSteps } = allowed
+      const { candidates, encoderSteps } = hiddenMidLine(restOfLine) === null
         ? engine.suggest({ prefix: request.prefix, language: request.language, ...decode, ...(below ? { below } : {}), ...(request.path ? { path: request.path } : {}) })
         : { candidates: [], encoderSteps: 0 };
-      const shown = keepConfident(candidates.map((c) => ({ ...c, text: trimOverlap(c.text, restOfLine) })), threshold);
+      const { shown, hidden } = decideShown(candidates, restOfLine, threshold);
       const ms = performance.now() - t0;
       const best = candidates[0];
       const round = (p: number): number => Number(p.toFixed(4));
@@ -142,9 +141,7 @@ export async function runSuggest(args: string[]): Promise<number> {
         id: request.id,
         suggestion: shown[0]?.text ?? '',
         confidence: round(shown[0]?.confidence ?? best?.confidence ?? 0),
-        ...(shown.length === 0
-          ? { hidden: !allowed ? 'mid-line, before text that is not closing punctuation' : best && best.text.trim() !== '' ? `below the confidence threshold ${threshold}` : 'the model proposes nothing here' }
-          : {}),
+        ...(hidden ? { hidden } : {}),
         ms: Number(ms.toFixed(2)),
         encoderSteps,
         ...(skipped.length ? { skippedFiles: skipped } : {}),

@@ -1,7 +1,7 @@
 // The extension's settings as a plain, sanitised object: read in one place (src/extension/settings.ts),
 // checked here so a bad value in settings.json falls back to its default instead of breaking suggestions.
 import type { BackendName, WindowRequest } from '../shared/engineProtocol';
-import { SUGGESTION_LENGTHS, SuggestionLength } from '../shared/window';
+import { DECODE_DEFAULTS, SUGGESTION_LENGTHS, SuggestionLength } from '../shared/window';
 import { FINE_TUNE_MAX_CORPUS_CHARS } from '../workspace/selection';
 
 export interface Settings {
@@ -28,11 +28,11 @@ export interface Settings {
 export const DEFAULT_SETTINGS: Settings = {
   enabled: true,
   languages: ['*'],
-  maxSuggestionChars: 32,
+  maxSuggestionChars: DECODE_DEFAULTS.maxChars,
   // Longer suggestions saved more keystrokes but cost more precision than the product promises (docs/figures.md).
-  suggestionLength: 'token',
+  suggestionLength: DECODE_DEFAULTS.length,
   multiline: false,
-  beamWidth: 3,
+  beamWidth: DECODE_DEFAULTS.beamWidth,
   // VS Code already waits 50 ms before asking; a request costs 2-5 ms (docs/figures.md).
   debounceMs: 0,
   debounceRule: 'rhythm',

@@ -4,7 +4,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { encoderWindow } from './encoderWindow';
-import { keepConfident, midLineAllowed, trimOverlap } from '../completion/filters';
+import { decideShown } from '../completion/shown';
 import { decodeRequest, Settings } from '../completion/settings';
 import { Throttle } from '../completion/throttle';
 import type { EncoderStateView } from '../shared/encoderStateView';
@@ -229,14 +229,10 @@ export class EncoderPanel {
     }
   }
 
-  /** What the inline provider would show for these candidates: the same rules, applied to the same answer. */
+  /** What the inline provider shows for this answer: the one decision (src/completion/shown.ts). */
   private shownSuggestion(view: EncoderStateView, languageId: string, rest: string, settings: Settings): string | null {
-    if (!this.deps.isActive(languageId) || !midLineAllowed(rest)) return null;
-    const kept = keepConfident(
-      view.candidates.map((c) => ({ ...c, text: trimOverlap(c.text, rest) })),
-      settings.confidenceThreshold,
-    );
-    return kept[0]?.text ?? null;
+    if (!this.deps.isActive(languageId)) return null;
+    return decideShown(view.candidates, rest, settings.confidenceThreshold).shown[0]?.text ?? null;
   }
 
   dispose(): void {

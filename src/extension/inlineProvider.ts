@@ -2,11 +2,11 @@
 // after every await, cuts the encoder window from the document, and filters what the engine proposes.
 import * as vscode from 'vscode';
 import { Debounce, FixedDebounce, keyKind, MedianGapDebounce, sleep, TypingRhythm } from '../completion/debounce';
-import { keepConfident, midLineAllowed, trimOverlap } from '../completion/filters';
 import { CursorLanding } from '../completion/landing';
 import { Lookahead } from '../completion/lookahead';
 import { PartialAcceptTracker } from '../completion/partialAccept';
 import { decodeRequest, Settings } from '../completion/settings';
+import { decideShown, hiddenMidLine } from '../completion/shown';
 import { SuggestionCache } from '../completion/suggestionCache';
 import type { CandidateMessage, ModelInfo } from '../shared/engineProtocol';
 import type { EngineController } from './engineController';
@@ -134,7 +134,7 @@ export class Seq2SeqInlineProvider implements vscode.InlineCompletionItemProvide
     if (state.kind !== 'ready' || document.isClosed) return;
     const position = document.validatePosition(at);
     // Where no suggestion may appear (mid-line before other text), a keystroke would not ask either.
-    if (!midLineAllowed(document.lineAt(position.line).text.slice(position.character))) return;
+    if (hiddenMidLine(document.lineAt(position.line).text.slice(position.character))) return;
     const { path: _path, ...window } = encoderWindow(document, position, state.info); // a landing searches no other files
     this.deps.engine.land({ ...window, language: document.languageId });
   }
@@ -204,7 +204,8 @@ export class Seq2SeqInlineProvider implements vscode.InlineCompletionItemProvide
     const settings = this.deps.settings();
     const line = document.lineAt(position.line).text;
     const rest = line.slice(position.character);
-    if (!midLineAllowed(rest)) return none(() => `mid-line before ${JSON.stringify(rest.slice(0, 20))}: only closing brackets, quotes or punctuation may follow a suggestion`);
+    const midLine = hiddenMidLine(rest);
+    if (midLine) return none(() => midLine);
 
     // With the suggest widget open, extend its selected item (or say nothing): the two must agree.
     const selected = context.selectedCompletionInfo;
@@ -259,14 +260,8 @@ export class Seq2SeqInlineProvider implements vscode.InlineCompletionItemProvide
         subscription.dispose();
       }
     }
-    const shown = keepConfident(
-      candidates.map((c) => ({ ...c, text: trimOverlap(c.text, rest) })),
-      settings.confidenceThreshold,
-    );
-    if (shown.length === 0) {
-      const best = candidates[0];
-      none(() => (best && best.text.trim() !== '' ? `the best guess ${JSON.stringify(best.text)} has p = ${best.confidence.toFixed(2)}, below seq2seq.confidenceThreshold ${settings.confidenceThreshold}` : 'the model proposes nothing here'));
-    }
+    const { shown, hidden } = decideShown(candidates, rest, settings.confidenceThreshold);
+    if (hidden) none(() => hidden);
     const items = shown.map((c) => {
       const item = new vscode.InlineCompletionItem(extra + c.text, replace);
       // Stable API: VS Code runs an item's command after the item is accepted (Tab), not on a partial accept.

@@ -1,12 +1,12 @@
 // The engine worker: owns TensorFlow.js and the model so the extension host's main thread never runs a model
 // step. Suggest requests are answered newest first; older pending ones are superseded, not queued.
 import { parentPort } from 'node:worker_threads';
-import { CompletionEngine } from '../model/inference/engine';
+import { CompletionEngine, SuggestRequest } from '../model/inference/engine';
 import { ContextFiles } from '../model/inference/contextFiles';
 import type { Seq2SeqModel } from '../model/graph/seq2seq';
 import { BackendPreference, initBackend } from '../node/backend';
 import { loadModelWithMemory } from '../node/modelFiles';
-import { HostToWorker, isHostToWorker, WorkerToHost } from '../shared/engineProtocol';
+import { HostToWorker, isHostToWorker, WindowRequest, WorkerToHost } from '../shared/engineProtocol';
 import { MAX_TRACE_CHARS } from '../shared/encoderStateView';
 import { toEncoderStateView } from './traceView';
 
@@ -114,9 +114,15 @@ function prepareWhenIdle(): void {
   if (engine ? engine.prepareIdle() : context.prepare()) setImmediate(prepareWhenIdle);
 }
 
+/** The engine's request for a host's window request: one mapping for suggestions and traces, so the panel's trace decodes what the ghost text does. */
+const engineRequest = (m: WindowRequest): SuggestRequest => ({
+  prefix: m.before, window: { start: m.windowStart, atFileStart: m.atFileStart }, below: m.below, path: m.path, language: m.language,
+  beamWidth: m.beamWidth, maxChars: m.maxChars, length: m.length, multiline: m.multiline,
+});
+
 const suggestions = new LatestOnly<SuggestMessage>((m, e) => {
   const t0 = performance.now();
-  const r = e.suggest({ prefix: m.before, window: { start: m.windowStart, atFileStart: m.atFileStart }, below: m.below, path: m.path, language: m.language, beamWidth: m.beamWidth, maxChars: m.maxChars, length: m.length, multiline: m.multiline });
+  const r = e.suggest(engineRequest(m));
   return {
     kind: 'suggestion',
     requestId: m.requestId,
@@ -128,17 +134,7 @@ const suggestions = new LatestOnly<SuggestMessage>((m, e) => {
 
 const traces = new LatestOnly<TraceMessage>((m, e) => {
   const t0 = performance.now();
-  const explanation = e.explain({
-    prefix: m.before,
-    window: { start: m.windowStart, atFileStart: m.atFileStart },
-    below: m.below,
-    path: m.path,
-    language: m.language,
-    beamWidth: m.beamWidth,
-    maxChars: m.maxChars,
-    traceChars: Math.min(MAX_TRACE_CHARS, m.traceChars),
-    topK: m.topK,
-  });
+  const explanation = e.explain({ ...engineRequest(m), traceChars: Math.min(MAX_TRACE_CHARS, m.traceChars), topK: m.topK });
   return { kind: 'traced', requestId: m.requestId, view: toEncoderStateView(explanation, m.layer, performance.now() - t0) };
 });
 

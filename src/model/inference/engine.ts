@@ -1,7 +1,7 @@
 // The completion engine: text before the cursor in, ranked suggestions out. Owns the inference weights,
 // the encoder-state cache and the decoder for one loaded model.
-import { COPY_AFTER_CHARS, COPY_CONTEXT_CHARS, windowStart } from '../../shared/window';
-import { ContextWindow, contextWindow, decoderPrime, encoderTokens } from '../graph/context';
+import { COPY_AFTER_CHARS, COPY_CONTEXT_CHARS, cutRequest, DECODE_DEFAULTS, normaliseLineEnds, windowStart } from '../../shared/window';
+import { ContextWindow, decoderPrime, encoderTokens } from '../graph/context';
 import { CopyPrior, CopySource, CopyWeights, MatchIndex } from './copy';
 import { ContextFiles } from './contextFiles';
 import { DocumentIndexes } from './documentIndex';
@@ -141,16 +141,11 @@ export class CompletionEngine {
   }
 
   private cut(request: Pick<SuggestRequest, 'prefix' | 'window'>): CutText {
-    const { prefix, window } = request;
-    if (!window) {
-      const text = Vocabulary.normalise(prefix);
-      return { window: contextWindow(text, this.model.config), copyText: text.slice(-COPY_CONTEXT_CHARS) };
-    }
-    // Each half is normalised once; a CRLF split by the cut goes whole into the window.
-    const start = prefix[window.start - 1] === '\r' && prefix[window.start] === '\n' ? window.start - 1 : window.start;
-    const head = Vocabulary.normalise(prefix.slice(0, start));
-    const text = Vocabulary.normalise(prefix.slice(start));
-    return { window: { start: head.length, text, atFileStart: window.atFileStart }, copyText: (head + text).slice(-COPY_CONTEXT_CHARS) };
+    // A bare prefix (the CLI, bench, eval) is cut here by the one request cut, as the host cuts a document; a cut
+    // request (the editor's) is read as cut. Either way the text is normalised already, or has no line ends to change.
+    const cut = request.window ? { before: request.prefix, windowStart: request.window.start, atFileStart: request.window.atFileStart } : cutRequest(normaliseLineEnds(request.prefix), 0, this.model.config);
+    const text = cut.before.slice(cut.windowStart);
+    return { window: { start: cut.windowStart, text, atFileStart: cut.atFileStart }, copyText: cut.before.slice(-COPY_CONTEXT_CHARS) };
   }
 
   private inputsFor(window: ContextWindow, language: string | undefined): { encoder: number[]; prime: number[] } {
@@ -348,7 +343,10 @@ export class CompletionEngine {
     const options = decodeOptions(request);
     const copy = this.copyPrior(request, cut);
     const greedy = traceGreedyDecode(this.net, this.model.vocab, state, inputs.prime, { maxChars: options.maxChars, topK: request.topK, stopAt: options.stopAt, ...(copy ? { copy } : {}) });
-    return { trace, greedy, candidates: this.decoder.decode(state, inputs.prime, options, copy) };
+    // The candidates as suggest gives them (extended with 'auto' length), so the panel shows the ghost text's.
+    const decoded = this.decoder.decode(state, inputs.prime, options, copy);
+    const candidates = request.length === 'auto' ? this.extendBest(decoded, { state, prime: inputs.prime, maxChars: options.maxChars, copy }, request).candidates : decoded;
+    return { trace, greedy, candidates };
   }
 
   dispose(): void {
@@ -364,8 +362,8 @@ function belowText(request: Pick<SuggestRequest, 'below'>): string {
 /** A request's decoding options with their defaults, clamped to what the decoder accepts. */
 function decodeOptions(request: SuggestRequest): DecodeOptions {
   return {
-    beamWidth: Math.max(1, Math.floor(request.beamWidth ?? 1)),
-    maxChars: Math.max(1, Math.floor(request.maxChars ?? 32)),
+    beamWidth: Math.max(1, Math.floor(request.beamWidth ?? DECODE_DEFAULTS.beamWidth)),
+    maxChars: Math.max(1, Math.floor(request.maxChars ?? DECODE_DEFAULTS.maxChars)),
     stopAt: request.stopAt ?? 'token',
   };
 }
