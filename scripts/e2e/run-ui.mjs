@@ -9,6 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { openFile, openWorkbenchPage } from './codeServer.mjs';
 import { analyseTrace, installProbes, requestsFrom, takeProbes, TRACE_FILE, typeTrace, writeTraceFile } from './latencyTrace.mjs';
 import { LANDING_FILE, landingTrace, writeLandingFile } from './landingTrace.mjs';
+import { keyByKeyCheck, writeKeyFiles } from './keysCheck.mjs';
 import {
   copyWorkspace, createCleanup, ensureArtifactsDir, extensionDir, isRepoExtension, repoRoot, runTimeoutMs, withTimeout,
 } from './common.mjs';
@@ -67,6 +68,7 @@ async function main(cleanup) {
   const traceFiles = RULES.map((r) => TRACE_FILE.replace('.ts', `-${r.name}.ts`));
   for (const f of traceFiles) writeTraceFile(join(workspace, f));
   writeLandingFile(join(workspace, LANDING_FILE));
+  writeKeyFiles(workspace);
   // The extension host prints each provider call (see src/extension.ts) for the latency figures.
   process.env.SEQ2SEQ_REQUEST_CONSOLE = '1';
 
@@ -90,6 +92,16 @@ async function main(cleanup) {
   mark('activated');
   await engineReady;
   mark('engineReady');
+
+  let keys = null;
+  if (isRepoExtension && process.env.SEQ2SEQ_UI_KEYS !== '0') {
+    // CLI = editor, key by key: ghost text on the keys where `suggest` answers a suggestion for the same text.
+    keys = await keyByKeyCheck(page, workspace, [fileName], stepTimeoutMs);
+    writeFileSync(join(artifacts, 'ui-keys.json'), JSON.stringify(keys, null, 2) + '\n');
+    say(`key by key: ${JSON.stringify({ all: keys.all, perFile: keys.perFile })}`);
+    mark('keys');
+    await openFile(page, fileName, stepTimeoutMs);
+  }
 
   await page.click('.editor-instance .monaco-editor .view-lines');
   await page.keyboard.press('Control+End');
@@ -157,7 +169,9 @@ async function main(cleanup) {
     writeFileSync(join(artifacts, 'ui-latency.json'), JSON.stringify(latency, null, 2) + '\n');
   }
   mark('total');
-  console.log(JSON.stringify({ ghostText, expected, savedOk, latency, ms }));
+  console.log(JSON.stringify({ ghostText, expected, savedOk, keys: keys && { all: keys.all, perFile: keys.perFile }, latency, ms }));
+  // The figure of the first issue on this: ghost text on at least 90 % of the keys the CLI answers.
+  if (keys && !(keys.all.share >= 0.9)) throw new Error(`ghost text on ${keys.all.both} of the ${keys.all.cliKeys} keys that suggest answers (${keys.all.share}); see .test-artifacts/ui-keys.json`);
   if (latency.landing) {
     const { rested, atOnce } = latency.landing;
     if (rested.n < 4) throw new Error(`only ${rested.n} keystrokes after a rest were answered by the engine`);

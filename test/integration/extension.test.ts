@@ -164,6 +164,36 @@ suite('Seq2Seq Complete in a real extension host', () => {
     assert.ok((first.encoderSteps ?? 99) <= 2, `after resting: ${first.encoderSteps} encoder steps`);
   });
 
+  test('a CRLF document slides its window and reads ahead like an LF one: every keystroke a step or two', async () => {
+    await useModel(api, fixtureModel(extensionPath), 'memorized-fixture');
+    // Threshold 1 shows nothing, so no keystroke is answered by typing through a suggestion: each asks the engine.
+    await setting('confidenceThreshold', 1);
+    const text = 'export const alpha = 1;\nexport const beta = alpha + 2;\nexport const gamma = beta * alpha;\n';
+    const stepsFor = async (eol: vscode.EndOfLine): Promise<number[]> => {
+      const editor = await newEditor('// head\n');
+      await editor.edit((b) => b.setEndOfLine(eol));
+      const end = editor.document.positionAt(editor.document.getText().length);
+      editor.selection = new vscode.Selection(end, end);
+      await type(' '); // the first request reads the window (a jump): not counted
+      await sleep(300);
+      const since = Date.now();
+      for (const ch of text) {
+        await type(ch);
+        await sleep(120); // idle time between keys: the read-ahead of the next window happens here
+      }
+      await sleep(200);
+      assert.equal(editor.document.eol, eol);
+      return api.recentRequests().filter((r) => r.enteredAt >= since && r.encoderSteps !== null).map((r) => r.encoderSteps as number);
+    };
+    const lf = await stepsFor(vscode.EndOfLine.LF);
+    const crlf = await stepsFor(vscode.EndOfLine.CRLF);
+    await setting('confidenceThreshold', undefined);
+    // The fixture's window slides every 16 characters: the typed text crosses it five times.
+    assert.ok(lf.length >= text.length / 2 && crlf.length >= text.length / 2, `engine calls: LF ${lf.length}, CRLF ${crlf.length}`);
+    assert.ok(Math.max(...lf) <= 2, `LF steps per key: ${lf.join(',')}`);
+    assert.ok(Math.max(...crlf) <= 2, `CRLF steps per key: ${crlf.join(',')}`);
+  });
+
   test('a longer suggestion (auto length): a word taken leaves the rest without an engine call, Tab takes the rest, accept-line a whole one; each is counted', async () => {
     await useModel(api, fixtureModel(extensionPath), 'memorized-fixture');
     await setting('suggestionLength', 'auto');
