@@ -9,6 +9,7 @@ import type { Settings } from '../completion/settings';
 import type { FineTuneResult, TrainPoint } from '../shared/trainProtocol';
 import { CandidateFile, FINE_TUNE_MAX_CORPUS_CHARS, FINE_TUNE_MAX_FILE_BYTES, selectFiles } from '../workspace/selection';
 import { excludeGlob, policyPath, readGitignoreRules } from './workspaceFiles';
+import { releaseLockOf } from '../shared/modelFolder';
 import type { EngineController } from './engineController';
 import type { ActiveModel } from './activeModel';
 
@@ -184,6 +185,8 @@ export class FineTuneCommand {
       return { outcome: 'refused', message };
     } finally {
       this.running = null;
+      // A worker that died mid-run never released the writer's lock, and it holds this process's pid.
+      if (await releaseLockOf(storage, process.pid)) this.log.warn('[fine-tune] the fine-tune thread ended without releasing the model\'s lock; released it');
     }
   }
 

@@ -38,3 +38,15 @@ export async function stagingFolders(dir: string): Promise<string[]> {
   if (!existsSync(parent)) return [];
   return (await fs.readdir(parent)).filter((n) => n.startsWith(name)).map((n) => `${prefix.slice(0, cut + 1)}${n}`);
 }
+
+/**
+ * Removes `dir`'s lock when process `pid` holds it: for the host after its fine-tune thread ended without releasing
+ * it (a crash, a terminate). A thread shares its process's pid, so a lock it left would refuse every later run.
+ */
+export async function releaseLockOf(dir: string, pid: number): Promise<boolean> {
+  const file = lockFile(dir);
+  const holder = (await fs.readFile(file, 'utf8').catch(() => '')).trim();
+  if (holder !== String(pid)) return false;
+  await fs.rm(file, { force: true });
+  return true;
+}

@@ -9,7 +9,7 @@ import { FINE_TUNE_TRAIN_CONFIG } from '../model/graph/config';
 import { fineTunedState, runFineTune } from '../model/training/fineTune';
 import { BackendPreference, initBackend } from '../node/backend';
 import { loadModelDir, ModelWriter, openModelWriter } from '../node/modelFiles';
-import { FineTuneOptions, isHostToTrainer, TrainerToHost, TrainFile } from '../shared/trainProtocol';
+import { FineTuneOptions, FineTuneResult, isHostToTrainer, TrainerToHost, TrainFile } from '../shared/trainProtocol';
 
 const port = parentPort;
 if (!port) throw new Error('trainWorker must run in a worker thread');
@@ -22,14 +22,17 @@ async function run(files: TrainFile[], o: FineTuneOptions): Promise<void> {
   // The writer's lock is held for the whole run: no other process saves or rewrites the workspace model meanwhile,
   // and a folder that cannot be written is refused before any training. The command replaces its own model.
   const writer = await openModelWriter(o.outDir, { replaceModel: true });
+  let result: FineTuneResult;
   try {
-    await fineTuneInto(writer, files, o, t0);
+    result = await fineTuneInto(writer, files, o, t0);
   } finally {
     await writer.release();
   }
+  // Only once the lock is released: the host ends this thread as soon as it hears the run is over.
+  post({ kind: 'finished', result });
 }
 
-async function fineTuneInto(writer: ModelWriter, files: TrainFile[], o: FineTuneOptions, t0: number): Promise<void> {
+async function fineTuneInto(writer: ModelWriter, files: TrainFile[], o: FineTuneOptions, t0: number): Promise<FineTuneResult> {
   const backend = await initBackend(o.backend as BackendPreference);
   const { model, metadata } = await loadModelDir(o.baseModelDir);
   post({ kind: 'log', level: 'info', message: `fine-tuning ${metadata.name ?? o.baseModelDir} on ${backend.name}` });
@@ -70,21 +73,18 @@ async function fineTuneInto(writer: ModelWriter, files: TrainFile[], o: FineTune
     });
   }
   model.dispose();
-  post({
-    kind: 'finished',
-    result: {
-      outcome,
-      validatedOn: report.validatedOn,
-      modelDir: outcome === 'saved' ? o.outDir : null,
-      baseValidationBpc: report.startLoss / Math.LN2,
-      bestValidationBpc: report.bestLoss / Math.LN2,
-      steps: report.steps,
-      seconds: (Date.now() - t0) / 1000,
-      peakRssMB: peakRss / 2 ** 20,
-      trainFiles: report.trainFiles,
-      validationFiles: report.validationFiles,
-    },
-  });
+  return {
+    outcome,
+    validatedOn: report.validatedOn,
+    modelDir: outcome === 'saved' ? o.outDir : null,
+    baseValidationBpc: report.startLoss / Math.LN2,
+    bestValidationBpc: report.bestLoss / Math.LN2,
+    steps: report.steps,
+    seconds: (Date.now() - t0) / 1000,
+    peakRssMB: peakRss / 2 ** 20,
+    trainFiles: report.trainFiles,
+    validationFiles: report.validationFiles,
+  };
 }
 
 port.on('message', (m: unknown) => {
