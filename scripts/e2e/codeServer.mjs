@@ -211,8 +211,9 @@ export async function openFile(page, fileName, timeoutMs) {
   await page.keyboard.press('Control+P');
   await page.waitForSelector('.quick-input-widget input', { state: 'visible', timeout: timeoutMs });
   await page.keyboard.type(fileName);
-  // A row naming the file: the list shows recently opened files at once, before the search has answered.
-  await page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label*="${fileName}"]`, { timeout: timeoutMs });
+  // The focused row (the one Enter opens) names the file: the list shows recently opened files at once, before the
+  // filter and the search have answered, and another recent file may be on top until then.
+  await page.waitForSelector(`.quick-input-list .monaco-list-row.focused[aria-label*="${fileName}"]`, { timeout: timeoutMs });
   await page.keyboard.press('Enter');
   await page.waitForSelector(`.tabs-container .tab.active[aria-label*="${fileName}"]`, { timeout: timeoutMs });
 }

@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test';
 import { Seq2SeqModel } from '../../src/model/graph/seq2seq';
 import { Vocabulary } from '../../src/model/graph/vocab';
 import { loadModelDir, loadModelWithMemory, lockModelDir, MAX_MEMORY_BYTES, openModelWriter, readMemory, saveModel, withModelWriter } from '../../src/node/modelFiles';
-import { lockFile, stagingFolder, stagingFolders, swapOldFolder } from '../../src/shared/modelFolder';
+import { lockFile, releaseLockOf, stagingFolder, stagingFolders, swapOldFolder } from '../../src/shared/modelFolder';
 import { TINY, useTestBackend } from '../helpers';
 
 const vocab = Vocabulary.createDefault();
@@ -202,4 +202,15 @@ test('a folder that cannot be written is refused before any work, with the path 
   const file = join(dir, 'a-file');
   writeFileSync(file, 'not a folder');
   await assert.rejects(lockModelDir(join(file, 'model')), new RegExp(`cannot create ${file} for the model \\((EEXIST|ENOTDIR)\\)`));
+});
+
+test('a lock this process left (its writer thread ended without releasing it) is released by the host, another\'s never', async () => {
+  const path = join(dir, 'left-lock');
+  await lockModelDir(path); // never released: the thread that took it is gone
+  await assert.rejects(lockModelDir(path), /another process/);
+  assert.equal(await releaseLockOf(path, process.pid), true);
+  await (await lockModelDir(path))();
+  writeFileSync(lockFile(path), '999999999');
+  assert.equal(await releaseLockOf(path, process.pid), false);
+  assert.ok(existsSync(lockFile(path)));
 });
