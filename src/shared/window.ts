@@ -59,7 +59,7 @@ export function normaliseLineEnds(text: string): string {
   return text.replace(/\r\n?/g, '\n');
 }
 
-/** What a request carries before the cursor: the copy prior searches all of `before`, the encoder reads it from `windowStart`. */
+/** What a request carries before the cursor: the copy prior searches its last COPY_CONTEXT_CHARS, the encoder reads it from `windowStart`. */
 export interface RequestCut {
   before: string;
   windowStart: number;
@@ -71,8 +71,18 @@ export interface RequestCut {
  * COPY_CONTEXT_CHARS, or the whole encoder window when that reaches further back.
  */
 export function charsBeforeCut(offset: number, bounds: WindowBounds): number {
-  return offset - Math.max(0, Math.min(windowStart(offset, bounds), offset - COPY_CONTEXT_CHARS));
+  return offset - copyStartOf(offset, bounds);
 }
+
+/**
+ * Where the text a request carries begins is aligned to this many characters, so that it stays put for 4,096
+ * keystrokes and offsets relative to it keep the grids of absolute ones: the engine cuts its short window (a stride
+ * of 32) on offsets within the request, and a start that moved with every key made a new short window every key.
+ */
+export const CUT_ALIGN = 4096;
+
+const copyStartOf = (offset: number, bounds: WindowBounds): number =>
+  Math.max(0, Math.min(windowStart(offset, bounds), Math.floor((offset - COPY_CONTEXT_CHARS) / CUT_ALIGN) * CUT_ALIGN));
 
 /**
  * The one request cut. `text` is normalised document text that ends at the cursor and begins at normalised offset
@@ -81,7 +91,7 @@ export function charsBeforeCut(offset: number, bounds: WindowBounds): number {
 export function cutRequest(text: string, from: number, bounds: WindowBounds): RequestCut {
   const offset = from + text.length;
   const start = windowStart(offset, bounds);
-  const copyStart = Math.max(from, Math.min(start, offset - COPY_CONTEXT_CHARS));
+  const copyStart = Math.max(from, copyStartOf(offset, bounds));
   if (start < from) throw new Error(`the cut needs the text from offset ${start}, but it starts at ${from}`);
   return { before: text.slice(copyStart - from), windowStart: start - copyStart, atFileStart: start === 0 };
 }

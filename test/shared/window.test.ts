@@ -5,7 +5,7 @@ import { before, test } from 'node:test';
 import { Vocabulary } from '../../src/model/graph/vocab';
 import { Seq2SeqModel } from '../../src/model/graph/seq2seq';
 import { CompletionEngine } from '../../src/model/inference/engine';
-import { COPY_CONTEXT_CHARS, cutDocument, cutRequest, RawDocument, RequestCut } from '../../src/shared/window';
+import { COPY_CONTEXT_CHARS, CUT_ALIGN, cutDocument, cutRequest, RawDocument, RequestCut } from '../../src/shared/window';
 import { SAMPLE_TS, TINY, useTestBackend } from '../helpers';
 
 before(async () => {
@@ -40,7 +40,10 @@ test('a CRLF document is cut exactly like the LF one at every cursor, window sli
 test('the engine cuts a bare prefix with the same cut as the host', () => {
   const text = 'x'.repeat(COPY_CONTEXT_CHARS + 500);
   const cut = cutRequest(text, 0, bounds);
-  assert.equal(cut.before.length, COPY_CONTEXT_CHARS);
+  // The copy context, from a start aligned to CUT_ALIGN: it moves once in 4,096 keystrokes, not at every one.
+  assert.equal(cut.before.length, text.length - Math.floor((text.length - COPY_CONTEXT_CHARS) / CUT_ALIGN) * CUT_ALIGN);
+  assert.ok(cut.before.length >= COPY_CONTEXT_CHARS && cut.before.length < COPY_CONTEXT_CHARS + CUT_ALIGN);
+  assert.deepEqual(cutRequest(`${text}y`, 0, bounds).before.length, cut.before.length + 1);
   assert.equal(cut.atFileStart, false);
   assert.deepEqual(cutDocument(documentAt(text, text.length), bounds), cut);
   assert.throws(() => cutRequest('abc', 10, bounds), /the cut needs the text from offset 0/);

@@ -1,6 +1,6 @@
 // The completion engine: text before the cursor in, ranked suggestions out. Owns the inference weights,
 // the encoder-state cache and the decoder for one loaded model.
-import { COPY_AFTER_CHARS, COPY_CONTEXT_CHARS, cutRequest, DECODE_DEFAULTS, normaliseLineEnds, windowStart } from '../../shared/window';
+import { COPY_AFTER_CHARS, COPY_CONTEXT_CHARS, CUT_ALIGN, cutRequest, DECODE_DEFAULTS, normaliseLineEnds, windowStart } from '../../shared/window';
 import { ContextWindow, decoderPrime, encoderTokens } from '../graph/context';
 import { CopyPrior, CopySource, CopyWeights, MatchIndex } from './copy';
 import { ContextFiles } from './contextFiles';
@@ -109,6 +109,8 @@ const COLD_STEPS = 48;
  * full window, which the next keystrokes use.
  */
 const SHORT_STRIDE = 32;
+// The short window is cut on offsets within the request, whose start is aligned to CUT_ALIGN (shared/window.ts).
+if (CUT_ALIGN % SHORT_STRIDE !== 0) throw new Error('SHORT_STRIDE must divide CUT_ALIGN');
 
 export class CompletionEngine {
   private readonly net: InferenceNet;
