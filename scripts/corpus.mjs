@@ -120,12 +120,15 @@ function addProject(srcRoots, base, dest, exts, cap = PER_PROJECT_CAP) {
   return { files, chars };
 }
 
+// --heldout-only: just the held-out projects (what `eval --replay` reads), without the training corpus or the manifest.
+const heldoutOnly = process.argv.includes('--heldout-only');
+const wanted = (p) => !heldoutOnly || p.role === 'heldout';
 const manifest = [];
-rmSync(join(ROOT, 'train'), { recursive: true, force: true });
+if (!heldoutOnly) rmSync(join(ROOT, 'train'), { recursive: true, force: true });
 rmSync(join(ROOT, 'heldout'), { recursive: true, force: true });
 mkdirSync(TARBALLS, { recursive: true });
 
-for (const p of NPM) {
+for (const p of NPM.filter(wanted)) {
   const tarball = join(TARBALLS, `${p.name.replace(/^@/, '').replace('/', '-')}-${p.version}.tgz`);
   if (!existsSync(tarball)) execFileSync('npm', ['pack', `${p.name}@${p.version}`, '--pack-destination', TARBALLS, '--silent'], { stdio: ['ignore', 'ignore', 'inherit'] });
   const unpacked = join(ROOT, 'unpacked', p.name.replace('/', '__'));
@@ -141,12 +144,14 @@ for (const p of NPM) {
 
 // Python standard library from Debian's libpython3.11-stdlib: each top-level package or module group is a project.
 const STDLIB_CAP = 6_000_000; // Python has one big source here, so it gets a larger share to balance the families
-const stdlibRow = addProject([STDLIB], STDLIB, join(ROOT, 'train', 'py', 'cpython-stdlib'), EXT.py, STDLIB_CAP);
-const pyVersion = execFileSync('dpkg-query', ['-W', '-f=${Version}', 'libpython3.11-stdlib']).toString();
-manifest.push({ source: `Debian libpython3.11-stdlib ${pyVersion} (${STDLIB})`, license: 'PSF-2.0', family: 'py', role: 'train', ...stdlibRow });
-console.log(`train py stdlib: ${stdlibRow.files} files, ${stdlibRow.chars} chars`);
+if (!heldoutOnly) {
+  const stdlibRow = addProject([STDLIB], STDLIB, join(ROOT, 'train', 'py', 'cpython-stdlib'), EXT.py, STDLIB_CAP);
+  const pyVersion = execFileSync('dpkg-query', ['-W', '-f=${Version}', 'libpython3.11-stdlib']).toString();
+  manifest.push({ source: `Debian libpython3.11-stdlib ${pyVersion} (${STDLIB})`, license: 'PSF-2.0', family: 'py', role: 'train', ...stdlibRow });
+  console.log(`train py stdlib: ${stdlibRow.files} files, ${stdlibRow.chars} chars`);
+}
 
-for (const d of DEBIAN) {
+for (const d of DEBIAN.filter(wanted)) {
   const debDir = join(ROOT, 'debs');
   mkdirSync(debDir, { recursive: true });
   let deb = readdirSync(debDir).find((f) => f.startsWith(`${d.pkg}_`));
@@ -187,6 +192,8 @@ for (const role of ['train', 'heldout']) {
   const rows = manifest.filter((m) => m.role === role);
   lines.push(`${role}: ${rows.reduce((n, m) => n + m.files, 0)} files, ${rows.reduce((n, m) => n + m.chars, 0).toLocaleString('en')} characters`, '');
 }
-mkdirSync('models/base', { recursive: true });
-writeFileSync('models/base/CORPUS.md', lines.join('\n'));
-console.log('wrote models/base/CORPUS.md');
+if (!heldoutOnly) {
+  mkdirSync('models/base', { recursive: true });
+  writeFileSync('models/base/CORPUS.md', lines.join('\n'));
+  console.log('wrote models/base/CORPUS.md');
+}

@@ -9,6 +9,8 @@ import { readCorpus } from '../node/corpus';
 import { loadModelDir, readMemory } from '../node/modelFiles';
 import { backendOption, countOption, numberOption, parse, requireString } from './options';
 import { DEFAULT_SETTINGS } from '../completion/settings';
+import { SUGGESTION_LENGTHS } from '../shared/window';
+import { DEFAULT_REPLAY, runReplay } from './replay/run';
 import { nextLineValue, suggestionValue } from '../model/evaluation/suggestionValue';
 
 /** The extension thresholds the figures sweep: where a longer suggestion pays for itself. */
@@ -30,6 +32,10 @@ export async function runEval(args: string[]): Promise<number> {
     files: { type: 'string' },
     threshold: { type: 'string' },
     'max-chars': { type: 'string' },
+    replay: { type: 'boolean' },
+    blocks: { type: 'string' },
+    'block-chars': { type: 'string' },
+    length: { type: 'string' },
   });
   // The editor's defaults: suggestions are shown from this confidence on, and are at most this long.
   const showThreshold = numberOption(values, 'threshold', DEFAULT_SETTINGS.confidenceThreshold, 0);
@@ -49,6 +55,21 @@ export async function runEval(args: string[]): Promise<number> {
   const beamWidth = countOption(values, 'beam', 3, 1, 8);
   const backend = await initBackend(backendOption(values));
   const { model, metadata } = await loadModelDir(modelDir);
+  if (values.replay === true) {
+    // The typing replay (the headline figure): the editor's settings, each --corpus one held-out project.
+    const length = values.length === undefined ? DEFAULT_SETTINGS.suggestionLength : SUGGESTION_LENGTHS.find((l) => l === values.length);
+    if (!length) throw new Error(`--length must be one of ${SUGGESTION_LENGTHS.join(', ')}`);
+    const settings = { ...DEFAULT_SETTINGS, confidenceThreshold: showThreshold, maxSuggestionChars: maxChars, beamWidth, suggestionLength: length };
+    const options = {
+      blocks: countOption(values, 'blocks', DEFAULT_REPLAY.blocks, 1, 10_000),
+      blockChars: countOption(values, 'block-chars', DEFAULT_REPLAY.blockChars, 10, 100_000),
+      seed: countOption(values, 'seed', DEFAULT_REPLAY.seed, 0, 2 ** 31 - 1),
+    };
+    const report = await runReplay(model, corpora, { ...options, settings }, (line) => process.stderr.write(`${line}\n`));
+    process.stdout.write(`${JSON.stringify({ model: metadata.name ?? modelDir, step: metadata.training.step, backend: backend.name, replay: report }, null, 2)}\n`);
+    model.dispose();
+    return 0;
+  }
   const { files, skipped } = await readCorpus(corpora);
   if (files.length === 0) throw new Error(`no usable source files under ${corpora.join(', ')}`);
 
