@@ -39,7 +39,7 @@ export const DEFAULT_SETTINGS: Settings = {
   // VS Code already waits 50 ms before asking; a request costs 2-5 ms (docs/figures.md).
   debounceMs: 0,
   // Measured in the real editor once the type-through cache stopped hiding guesses: new ghost text after a pause
-  // p50 / p95 77 / 95 ms against 85 / 185 ms with "rhythm", for 4 % more engine calls per key (docs/figures.md).
+  // p50 / p95 77-83 / 94-95 ms against 84 / 185 ms with "rhythm", for 1.04-2.6x its engine calls (docs/figures.md).
   debounceRule: 'none',
   // Measured: the lowest threshold at which >= 70 % of shown suggestions are exactly right (docs/figures.md).
   confidenceThreshold: 0.4,
