@@ -66,7 +66,7 @@ export function activate(context: vscode.ExtensionContext): Seq2SeqApi {
   const cursorMoved = (editor: vscode.TextEditor): void => {
     if (editor.selections.length === 1 && editor.selection.isEmpty && editor.document.uri.scheme !== 'output') provider.cursorMoved(editor.document, editor.selection.active);
   };
-  const provider = new Seq2SeqInlineProvider({ engine, settings: () => settings, isActive, log, latency, requestLog, onShown: (language, ms) => statistics.shown(language, ms), onPartlyAccepted: (language, chars) => statistics.partlyAccepted(language, chars) });
+  const provider = new Seq2SeqInlineProvider({ engine, settings: () => settings, isActive, log, latency, requestLog, onShown: (language, ms) => statistics.shown(language, ms), onPartlyAccepted: (language, chars) => statistics.partlyAccepted(language, chars), onTyped: (language, chars) => statistics.typed(language, chars), onWrong: (language) => statistics.wrong(language) });
   context.subscriptions.push(
     statistics,
     statistics.onDidChange(refresh),

@@ -19,6 +19,24 @@ export interface DocumentEdit {
 /** What the editor inserts by itself when an opening bracket or quote is typed (auto-closing): never an accept. */
 const AUTO_CLOSED = new Set(['()', '[]', '{}', '<>', '""', "''", '``']);
 
+/** What a batch of edits did to the suggestion on screen. */
+export interface EditOutcome {
+  /** Characters taken from it as a partial accept (0 for none). */
+  partlyAccepted: number;
+  /** A typed character contradicted it: a wrong suggestion. */
+  contradicted: boolean;
+}
+
+/**
+ * Characters the user typed in a batch of edits: one for each single character inserted, one for a new line with
+ * the indentation the editor adds to it. Accepted suggestions and pastes insert more and are not typing.
+ */
+export function typedChars(edits: readonly DocumentEdit[]): number {
+  let n = 0;
+  for (const e of edits) if (e.text.length === 1 || /^\r?\n[ \t]*$/.test(e.text)) n++;
+  return n;
+}
+
 /** Characters a single edit took from the suggestion on screen as a partial accept (0 when it is anything else). */
 export function partlyAccepted(shown: ShownSuggestion, edit: DocumentEdit): number {
   if (edit.rangeLength !== 0 || edit.rangeOffset !== shown.offset || edit.text.length < 2 || AUTO_CLOSED.has(edit.text)) return 0;
@@ -36,20 +54,25 @@ export class PartialAcceptTracker<Doc> {
     this.current = { document, shown };
   }
 
-  /** The characters taken by a partial accept in this batch of edits (0 for none); any other edit forgets it. */
-  edited(document: Doc, edits: readonly DocumentEdit[]): number {
+  /**
+   * What this batch of edits did to the suggestion on screen: a partial accept, a typed character that contradicts
+   * it (a wrong suggestion), or neither; any edit other than a partial accept or typing through forgets it.
+   */
+  edited(document: Doc, edits: readonly DocumentEdit[]): EditOutcome {
+    const none = { partlyAccepted: 0, contradicted: false };
     const c = this.current;
-    if (!c || c.document !== document || edits.length === 0) return 0;
+    if (!c || c.document !== document || edits.length === 0) return none;
     const edit = edits.length === 1 ? (edits[0] as DocumentEdit) : null;
     const taken = edit ? partlyAccepted(c.shown, edit) : 0;
     if (taken === 0) {
       // A typed character that goes on with the suggestion keeps it (the provider will show its rest); anything else ends it.
-      const typedThrough = edit && edit.rangeLength === 0 && edit.rangeOffset === c.shown.offset && edit.text.length === 1 && c.shown.texts.some((t) => t.startsWith(edit.text));
+      const typedHere = edit !== null && edit.rangeLength === 0 && edit.rangeOffset === c.shown.offset && edit.text.length === 1;
+      const typedThrough = typedHere && c.shown.texts.some((t) => t.startsWith(edit.text));
       this.current = typedThrough ? { document, shown: rest(c.shown, edit.text) } : null;
-      return 0;
+      return { partlyAccepted: 0, contradicted: typedHere && !typedThrough && c.shown.texts.length > 0 };
     }
     this.current = { document, shown: rest(c.shown, (edit as DocumentEdit).text) };
-    return taken;
+    return { partlyAccepted: taken, contradicted: false };
   }
 
   clear(): void {

@@ -14,6 +14,10 @@ export interface LanguageStats {
   partlyAccepted?: number;
   /** Characters inserted by accepted suggestions: what the user did not type. */
   charsSaved: number;
+  /** Characters the user typed (partialAccept.ts typedChars; absent in older files). */
+  typedChars?: number;
+  /** Suggestions a typed character contradicted (absent in older files). */
+  wrong?: number;
   /** The engine's time per shown suggestion, ms (the newest LATENCY_SAMPLES). */
   engineMs: number[];
 }
@@ -43,7 +47,7 @@ export function parseStats(text: string): StatsFile | null {
     if (typeof s !== 'object' || s === null) return null;
     const l = s as Record<string, unknown>;
     if (!isCount(l.shown) || !isCount(l.accepted) || !isCount(l.charsSaved)) return null;
-    if (l.partlyAccepted !== undefined && !isCount(l.partlyAccepted)) return null;
+    for (const key of ['partlyAccepted', 'typedChars', 'wrong']) if (l[key] !== undefined && !isCount(l[key])) return null;
     if (!Array.isArray(l.engineMs) || !l.engineMs.every((x) => typeof x === 'number' && Number.isFinite(x) && x >= 0)) return null;
   }
   return v as StatsFile;
@@ -61,6 +65,8 @@ export function mergeStats(base: StatsFile, extra: StatsFile): StatsFile {
     into.accepted += l.accepted;
     into.partlyAccepted = (into.partlyAccepted ?? 0) + (l.partlyAccepted ?? 0);
     into.charsSaved += l.charsSaved;
+    into.typedChars = (into.typedChars ?? 0) + (l.typedChars ?? 0);
+    into.wrong = (into.wrong ?? 0) + (l.wrong ?? 0);
     into.engineMs.push(...l.engineMs);
     if (into.engineMs.length > LATENCY_SAMPLES) into.engineMs.splice(0, into.engineMs.length - LATENCY_SAMPLES);
   }
@@ -89,6 +95,18 @@ export function recordPartlyAccepted(stats: StatsFile, languageId: string, chars
   l.charsSaved += chars;
 }
 
+/** Characters the user typed in a document of this language. */
+export function recordTyped(stats: StatsFile, languageId: string, chars: number): void {
+  const l = language(stats, languageId);
+  l.typedChars = (l.typedChars ?? 0) + chars;
+}
+
+/** A shown suggestion that a typed character contradicted. */
+export function recordWrong(stats: StatsFile, languageId: string): void {
+  const l = language(stats, languageId);
+  l.wrong = (l.wrong ?? 0) + 1;
+}
+
 const median = (v: readonly number[]): number | null => {
   if (v.length === 0) return null;
   const s = [...v].sort((a, b) => a - b);
@@ -96,16 +114,28 @@ const median = (v: readonly number[]): number | null => {
 };
 
 /** One line per language and a total, for the status bar tooltip and the statistics view. */
+/**
+ * The replay's two figures for the user's own typing: the share of the characters written that suggestions wrote
+ * (charsSaved / (typed + saved)), and wrong suggestions per 100 characters written; null before anything was written.
+ */
+export function typingFigures(c: { charsSaved: number; typedChars: number; wrong: number }): { spared: number | null; wrongPer100: number | null } {
+  const written = c.charsSaved + c.typedChars;
+  return written === 0 ? { spared: null, wrongPer100: null } : { spared: c.charsSaved / written, wrongPer100: (100 * c.wrong) / written };
+}
+
 export function summarize(stats: StatsFile): {
-  rows: { language: string; shown: number; accepted: number; partlyAccepted: number; acceptRate: number | null; charsSaved: number; medianEngineMs: number | null }[];
-  total: { shown: number; accepted: number; partlyAccepted: number; charsSaved: number };
+  rows: { language: string; shown: number; accepted: number; partlyAccepted: number; acceptRate: number | null; charsSaved: number; typedChars: number; wrong: number; spared: number | null; wrongPer100: number | null; medianEngineMs: number | null }[];
+  total: { shown: number; accepted: number; partlyAccepted: number; charsSaved: number; typedChars: number; wrong: number; spared: number | null; wrongPer100: number | null };
 } {
   const rows = Object.entries(stats.languages)
-    .map(([id, l]) => ({ language: id, shown: l.shown, accepted: l.accepted, partlyAccepted: l.partlyAccepted ?? 0, acceptRate: l.shown ? l.accepted / l.shown : null, charsSaved: l.charsSaved, medianEngineMs: median(l.engineMs) }))
+    .map(([id, l]) => {
+      const counts = { charsSaved: l.charsSaved, typedChars: l.typedChars ?? 0, wrong: l.wrong ?? 0 };
+      return { language: id, shown: l.shown, accepted: l.accepted, partlyAccepted: l.partlyAccepted ?? 0, acceptRate: l.shown ? l.accepted / l.shown : null, ...counts, ...typingFigures(counts), medianEngineMs: median(l.engineMs) };
+    })
     .sort((a, b) => b.shown - a.shown || a.language.localeCompare(b.language));
-  const total = rows.reduce(
-    (t, r) => ({ shown: t.shown + r.shown, accepted: t.accepted + r.accepted, partlyAccepted: t.partlyAccepted + r.partlyAccepted, charsSaved: t.charsSaved + r.charsSaved }),
-    { shown: 0, accepted: 0, partlyAccepted: 0, charsSaved: 0 },
+  const sums = rows.reduce(
+    (t, r) => ({ shown: t.shown + r.shown, accepted: t.accepted + r.accepted, partlyAccepted: t.partlyAccepted + r.partlyAccepted, charsSaved: t.charsSaved + r.charsSaved, typedChars: t.typedChars + r.typedChars, wrong: t.wrong + r.wrong }),
+    { shown: 0, accepted: 0, partlyAccepted: 0, charsSaved: 0, typedChars: 0, wrong: 0 },
   );
-  return { rows, total };
+  return { rows, total: { ...sums, ...typingFigures(sums) } };
 }

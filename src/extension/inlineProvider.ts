@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { Debounce, FixedDebounce, keyKind, MedianGapDebounce, sleep, TypingRhythm } from '../completion/debounce';
 import { CursorLanding } from '../completion/landing';
 import { Lookahead } from '../completion/lookahead';
-import { PartialAcceptTracker } from '../completion/partialAccept';
+import { PartialAcceptTracker, typedChars } from '../completion/partialAccept';
 import { decodeRequest, Settings } from '../completion/settings';
 import { decideShown, hiddenMidLine } from '../completion/shown';
 import { SuggestionCache } from '../completion/suggestionCache';
@@ -46,6 +46,9 @@ export interface ProviderDeps {
   onShown?: (languageId: string, engineMs: number | null) => void;
   /** Counts a word or line taken from a shown suggestion (Ctrl+Right, accept-line), with its length. */
   onPartlyAccepted?: (languageId: string, chars: number) => void;
+  /** Counts characters the user typed where suggestions are on, and suggestions a typed character contradicted. */
+  onTyped?: (languageId: string, chars: number) => void;
+  onWrong?: (languageId: string) => void;
 }
 
 /**
@@ -139,10 +142,19 @@ export class Seq2SeqInlineProvider implements vscode.InlineCompletionItemProvide
     this.deps.engine.land({ ...window, language: document.languageId });
   }
 
-  /** Document edits: a word or line taken from the suggestion on screen is counted (partialAccept.ts). */
+  /**
+   * Document edits: a word or line taken from the suggestion on screen, a typed character that contradicts it, and
+   * the characters typed where suggestions are on are counted (partialAccept.ts).
+   */
   documentChanged(e: vscode.TextDocumentChangeEvent): void {
-    const chars = this.partial.edited(e.document, e.contentChanges);
-    if (chars > 0) this.deps.onPartlyAccepted?.(e.document.languageId, chars);
+    const { partlyAccepted, contradicted } = this.partial.edited(e.document, e.contentChanges);
+    const language = e.document.languageId;
+    if (partlyAccepted > 0) this.deps.onPartlyAccepted?.(language, partlyAccepted);
+    if (contradicted) this.deps.onWrong?.(language);
+    if (this.deps.isActive(language) && (e.document.uri.scheme === 'file' || e.document.uri.scheme === 'untitled')) {
+      const typed = typedChars(e.contentChanges);
+      if (typed > 0) this.deps.onTyped?.(language, typed);
+    }
   }
 
   /**

@@ -2,7 +2,7 @@
 // in memory, written a few seconds after a change (never on a keystroke). A corrupt or unreadable file is set
 // aside with a warning and counting starts afresh: statistics never break suggestions. Nothing is sent anywhere.
 import * as vscode from 'vscode';
-import { emptyStats, mergeStats, parseStats, recordAccepted, recordPartlyAccepted, recordShown, StatsFile, summarize } from '../completion/statistics';
+import { emptyStats, mergeStats, parseStats, recordAccepted, recordPartlyAccepted, recordShown, recordTyped, recordWrong, StatsFile, summarize } from '../completion/statistics';
 
 const FILE = 'statistics.json';
 /** Changes are written at most this often. */
@@ -54,6 +54,16 @@ export class StatisticsStore implements vscode.Disposable {
 
   partlyAccepted(languageId: string, chars: number): void {
     recordPartlyAccepted(this.stats, languageId, chars);
+    this.touch();
+  }
+
+  typed(languageId: string, chars: number): void {
+    recordTyped(this.stats, languageId, chars);
+    this.touch();
+  }
+
+  wrong(languageId: string): void {
+    recordWrong(this.stats, languageId);
     this.touch();
   }
 

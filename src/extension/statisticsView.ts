@@ -11,6 +11,7 @@ const URI = vscode.Uri.from({ scheme: SCHEME, path: '/Seq2Seq Statistics.md' });
 export function renderStatistics(stats: StatsFile): string {
   const { rows, total } = summarize(stats);
   const pct = (x: number | null): string => (x === null ? '–' : `${Math.round(100 * x)} %`);
+  const per100 = (x: number | null): string => (x === null ? '–' : x.toFixed(1));
   const lines = [
     '# Seq2Seq Complete: local statistics',
     '',
@@ -18,10 +19,13 @@ export function renderStatistics(stats: StatsFile): string {
     'A suggestion counts as shown once when the editor is given it (typing through it does not count again); accepted when Tab took it',
     'whole; "in part" counts each word (Ctrl+Right) or line taken from one, seen as an edit that inserts the start of the suggestion.',
     '',
-    '| language | shown | accepted | accept rate | in part | characters saved | engine median |',
-    '|---|---|---|---|---|---|---|',
-    ...rows.map((r) => `| ${r.language} | ${r.shown} | ${r.accepted} | ${pct(r.acceptRate)} | ${r.partlyAccepted} | ${r.charsSaved} | ${r.medianEngineMs === null ? '–' : `${r.medianEngineMs} ms`} |`),
-    `| **all** | ${total.shown} | ${total.accepted} | ${pct(total.shown ? total.accepted / total.shown : null)} | ${total.partlyAccepted} | ${total.charsSaved} | |`,
+    'Of the characters written, suggestions wrote "spared" (the rest you typed); "wrong / 100" counts the suggestions a typed',
+    'character contradicted, per 100 characters written: the two figures of the typing replay in docs/figures.md, for your own typing.',
+    '',
+    '| language | shown | accepted | accept rate | in part | characters saved | spared | wrong / 100 | engine median |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...rows.map((r) => `| ${r.language} | ${r.shown} | ${r.accepted} | ${pct(r.acceptRate)} | ${r.partlyAccepted} | ${r.charsSaved} | ${pct(r.spared)} | ${per100(r.wrongPer100)} | ${r.medianEngineMs === null ? '–' : `${r.medianEngineMs} ms`} |`),
+    `| **all** | ${total.shown} | ${total.accepted} | ${pct(total.shown ? total.accepted / total.shown : null)} | ${total.partlyAccepted} | ${total.charsSaved} | ${pct(total.spared)} | ${per100(total.wrongPer100)} | |`,
     '',
     'Run **Seq2Seq: Reset Statistics** to start counting afresh.',
   ];
