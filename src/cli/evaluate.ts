@@ -6,7 +6,7 @@ import { CharNgram } from '../model/evaluation/ngram';
 import { hashString, Rng } from '../model/graph/rng';
 import { initBackend } from '../node/backend';
 import { readCorpus } from '../node/corpus';
-import { loadModelDir, readMemory } from '../node/modelFiles';
+import { loadModelWithMemory } from '../node/modelFiles';
 import { backendOption, countOption, numberOption, parse, requireString } from './options';
 import { DEFAULT_SETTINGS } from '../completion/settings';
 import { SUGGESTION_LENGTHS } from '../shared/window';
@@ -54,7 +54,8 @@ export async function runEval(args: string[]): Promise<number> {
   // The extension shows the best of a width-3 beam by default (seq2seq.beamWidth); score what users would see.
   const beamWidth = countOption(values, 'beam', 3, 1, 8);
   const backend = await initBackend(backendOption(values));
-  const { model, metadata } = await loadModelDir(modelDir);
+  // The model and its workspace memory from one version of the folder.
+  const { model, metadata, memory: ownMemory } = await loadModelWithMemory(modelDir);
   if (values.replay === true) {
     // The typing replay (the headline figure): the editor's settings, each --corpus one held-out project.
     const length = values.length === undefined ? DEFAULT_SETTINGS.suggestionLength : SUGGESTION_LENGTHS.find((l) => l === values.length);
@@ -87,7 +88,7 @@ export async function runEval(args: string[]): Promise<number> {
   // The workspace memory the copy prior may search besides the document: the model folder's own (what a fine-tuned
   // model learned from), or the files under --memory.
   const memoryCorpora = (values.memory as string[] | undefined) ?? [];
-  engine.setMemory(memoryCorpora.length > 0 ? (await readCorpus(memoryCorpora)).files.map((f) => f.text).join('\n') : await readMemory(modelDir));
+  engine.setMemory(memoryCorpora.length > 0 ? (await readCorpus(memoryCorpora)).files.map((f) => f.text).join('\n') : ownMemory);
   const memoryIndex = engine.memoryIndex;
   const t0 = Date.now();
   const families: Record<string, FamilyFigures> = {};

@@ -8,7 +8,7 @@ import { DEFAULT_MODEL_CONFIG, DEFAULT_TRAIN_CONFIG, FINE_TUNE_TRAIN_CONFIG, Mod
 import { Rng } from '../model/graph/rng';
 import { Batch, Seq2SeqModel } from '../model/graph/seq2seq';
 import { widenModel } from '../model/graph/widen';
-import { assertCompatible, MODEL_FILE, TrainingState } from '../model/graph/serialize';
+import { assertCompatible, MODEL_FILE, NamedArray, TrainingState } from '../model/graph/serialize';
 import { Vocabulary } from '../model/graph/vocab';
 import { batchChars, splitByFile, validationSetId, WindowSampler } from '../model/training/dataset';
 import { fineTunedState, memoryOf, runFineTune } from '../model/training/fineTune';
@@ -184,9 +184,9 @@ async function fineTune(values: Values, corpora: string[], writer: ModelWriter, 
       step = p.step;
       if (p.validationLoss !== null || p.step % 10 === 0) log(progressLine(p), { event: 'progress', ...p });
     },
-    onEvaluation: async (p, improved) => {
+    onEvaluation: async (p, improved, validatedOn) => {
       if (improved && p.validationLoss !== null) {
-        const training = fineTunedState(loaded.metadata, from, { step: p.step, loss: p.validationLoss, trainedChars: p.trainedChars }, config.seed);
+        const training = fineTunedState(loaded.metadata, from, { step: p.step, loss: p.validationLoss, trainedChars: p.trainedChars, validatedOn }, config.seed);
         await writer.save(model, { training, name: values.name as string | undefined, memory: memoryText });
         saved = { step: p.step, loss: p.validationLoss };
       }
@@ -280,84 +280,91 @@ async function trainOrResume(values: Values, corpora: string[], writer: ModelWri
   );
   log(`model: hidden ${config.hiddenSize}, layers ${config.layers}, peephole ${config.peephole}, decoder prime ${config.decoderPrime}, ${model.parameterCount} parameters`, { event: 'model', config, parameters: model.parameterCount });
 
+  // Read (and checked) before any thread starts: a damaged checkpoint is refused with nothing to stop.
+  const optimizer = values.resume === true ? await loadOptimizerState(out) : null;
+  if (values.resume === true && !optimizer) log(`${out} has no optimiser state (${OPTIMIZER_MANIFEST}, ${OPTIMIZER_WEIGHTS}): resuming with a fresh optimiser`, { event: 'fresh-optimizer' });
   const parallel = await makeLearner(model, train);
-  // The optimiser lives on this thread (the workers only compute gradients): its state goes into checkpoints.
-  const learner = parallel.learner;
-  if (values.resume === true) {
-    const optimizer = await loadOptimizerState(out);
+  try {
+    return await runTraining(parallel, optimizer);
+  } finally {
+    // The gradient threads end however training ends (a failed save included), so the process can exit.
+    await parallel.dispose();
+    model.dispose();
+  }
+
+  async function runTraining(parallel: ParallelLearner, optimizer: NamedArray[] | null): Promise<number> {
+    // The optimiser lives on this thread (the workers only compute gradients): its state goes into checkpoints.
+    const learner = parallel.learner;
     if (optimizer) await learner.restoreOptimizerState(optimizer);
-    else log(`${out} has no optimiser state (${OPTIMIZER_MANIFEST}, ${OPTIMIZER_WEIGHTS}): resuming with a fresh optimiser`, { event: 'fresh-optimizer' });
+    const validationBatches: Batch[] = validationSampler.isEmpty
+      ? []
+      : Array.from({ length: train.validationBatches }, (_, i) => validationSampler.sample(Rng.derive(train.seed ^ 0x5eed, i), train.batchSize));
+    const { maxSteps, deadline } = budget(values, state.step, trainSampler.totalChars, train.batchSize * config.targetChars);
+    const stop = stopOnSignal();
+    let trainedChars = state.trainedChars;
+    let saves = 0;
+    const validate = (): number | null =>
+      validationBatches.length === 0 ? null : validationBatches.reduce((s, b) => s + learner.score(b), 0) / validationBatches.length;
+    const validationSet = validationSetId(split.validation);
+    if (state.bestValidationLoss !== null && state.validationSet !== validationSet) {
+      // The corpus changed since the checkpoint was saved: its best loss was on other text, so the bar to beat is
+      // the checkpoint itself, measured on this validation set.
+      const start = validate();
+      log(`the validation set differs from the checkpoint's: the checkpoint measures ${bpc(start)} on it`, { event: 'revalidated', validationLoss: start });
+      state = { ...state, bestValidationLoss: start };
+    }
+    state = { ...state, validationSet };
+    const snapshot = snapshotter(values, out, undefined, log, () => state.step);
+    // --lr-end anneals from --lr along a half cosine over this run's budget (--steps, --minutes or --epochs).
+    const schedule: LearningRateSchedule = { start: train.learningRate, end: values['lr-end'] === undefined ? null : numberOption(values, 'lr-end', 0, 0) };
+    const startedAt = Date.now();
+    const startStep = state.step; // state.step moves with every save
+    const rateAt = (step: number): number => learningRateAt(schedule, budgetFraction({ startStep, step, maxSteps, startedAt, deadline, now: Date.now() }));
+    if (schedule.end !== null) log(`learning rate ${schedule.start} -> ${schedule.end} (half cosine over the budget)`, { event: 'schedule', ...schedule });
+    const result = await trainLoop({
+      startStep: state.step,
+      bestValidationLoss: state.bestValidationLoss,
+      maxSteps,
+      deadline,
+      evalEvery: train.evalEvery,
+      signal: stop.signal,
+      step: async (step) => {
+        if (schedule.end !== null) learner.setLearningRate(rateAt(step));
+        const batch = trainSampler.sample(Rng.derive(train.seed, step), train.batchSize);
+        const loss = await parallel.trainStep(batch);
+        const chars = batchChars(batch);
+        trainedChars += chars.targets;
+        return { loss, processedChars: chars.processed, targetChars: chars.targets };
+      },
+      validate,
+      onProgress: (p) => {
+        const rate = schedule.end === null ? '' : `  lr ${learner.learningRate.toExponential(2)}`;
+        if (p.validationLoss !== null || p.step % 10 === 0) log(`${progressLine(p)}${rate}`, { event: 'progress', ...p, learningRate: learner.learningRate });
+      },
+      onEvaluation: async (p, improved) => {
+        // A loss that is not a finite number is never saved, whatever it is compared with.
+        if (improved && p.bestValidationLoss !== null && Number.isFinite(p.bestValidationLoss)) {
+          state = { ...state, step: p.step, bestValidationLoss: p.bestValidationLoss, trainedChars, seed: train.seed };
+          // Without validation files the loop's best is a training loss: stored as such, never as a validation figure.
+          const measured = validationBatches.length === 0
+            ? { trainingBitsPerChar: p.bestValidationLoss / Math.LN2, lossMeasuredOn: 'training batches (no validation files)' }
+            : { validationBitsPerChar: p.bestValidationLoss / Math.LN2 };
+          const { validationBitsPerChar: _old, trainingBitsPerChar: _oldTraining, lossMeasuredOn: _oldOn, ...kept } = state;
+          await writer.save(model, { training: { ...kept, ...measured }, name, optimizer: await learner.optimizerState() });
+          saves++;
+        }
+        snapshot(false);
+      },
+    });
+    snapshot(true);
+    stop.off();
+    const peakRssMB = Math.round(process.resourceUsage().maxRSS / 1024);
+    const measure = validationBatches.length === 0 ? 'best training loss (no validation files)' : 'best validation';
+    const verdict = saves > 0 ? `saved to ${out}` : `nothing saved${result.stopReason === 'diverged' ? ' (training diverged)' : ''}; ${out} is unchanged`;
+    log(
+      `stopped (${result.stopReason}) at step ${result.step}; ${measure} ${bpc(result.bestValidationLoss)}; ${verdict}; peak RSS ${peakRssMB} MB`,
+      { event: 'done', ...result, saved: saves > 0, peakRssMB },
+    );
+    return 0;
   }
-  const validationBatches: Batch[] = validationSampler.isEmpty
-    ? []
-    : Array.from({ length: train.validationBatches }, (_, i) => validationSampler.sample(Rng.derive(train.seed ^ 0x5eed, i), train.batchSize));
-  const { maxSteps, deadline } = budget(values, state.step, trainSampler.totalChars, train.batchSize * config.targetChars);
-  const stop = stopOnSignal();
-  let trainedChars = state.trainedChars;
-  let saves = 0;
-  const validate = (): number | null =>
-    validationBatches.length === 0 ? null : validationBatches.reduce((s, b) => s + learner.score(b), 0) / validationBatches.length;
-  const validationSet = validationSetId(split.validation);
-  if (state.bestValidationLoss !== null && state.validationSet !== validationSet) {
-    // The corpus changed since the checkpoint was saved: its best loss was on other text, so the bar to beat is
-    // the checkpoint itself, measured on this validation set.
-    const start = validate();
-    log(`the validation set differs from the checkpoint's: the checkpoint measures ${bpc(start)} on it`, { event: 'revalidated', validationLoss: start });
-    state = { ...state, bestValidationLoss: start };
-  }
-  state = { ...state, validationSet };
-  const snapshot = snapshotter(values, out, undefined, log, () => state.step);
-  // --lr-end anneals from --lr along a half cosine over this run's budget (--steps, --minutes or --epochs).
-  const schedule: LearningRateSchedule = { start: train.learningRate, end: values['lr-end'] === undefined ? null : numberOption(values, 'lr-end', 0, 0) };
-  const startedAt = Date.now();
-  const startStep = state.step; // state.step moves with every save
-  const rateAt = (step: number): number => learningRateAt(schedule, budgetFraction({ startStep, step, maxSteps, startedAt, deadline, now: Date.now() }));
-  if (schedule.end !== null) log(`learning rate ${schedule.start} -> ${schedule.end} (half cosine over the budget)`, { event: 'schedule', ...schedule });
-  const result = await trainLoop({
-    startStep: state.step,
-    bestValidationLoss: state.bestValidationLoss,
-    maxSteps,
-    deadline,
-    evalEvery: train.evalEvery,
-    signal: stop.signal,
-    step: async (step) => {
-      if (schedule.end !== null) learner.setLearningRate(rateAt(step));
-      const batch = trainSampler.sample(Rng.derive(train.seed, step), train.batchSize);
-      const loss = await parallel.trainStep(batch);
-      const chars = batchChars(batch);
-      trainedChars += chars.targets;
-      return { loss, processedChars: chars.processed, targetChars: chars.targets };
-    },
-    validate,
-    onProgress: (p) => {
-      const rate = schedule.end === null ? '' : `  lr ${learner.learningRate.toExponential(2)}`;
-      if (p.validationLoss !== null || p.step % 10 === 0) log(`${progressLine(p)}${rate}`, { event: 'progress', ...p, learningRate: learner.learningRate });
-    },
-    onEvaluation: async (p, improved) => {
-      // A loss that is not a finite number is never saved, whatever it is compared with.
-      if (improved && p.bestValidationLoss !== null && Number.isFinite(p.bestValidationLoss)) {
-        state = { ...state, step: p.step, bestValidationLoss: p.bestValidationLoss, trainedChars, seed: train.seed };
-        // Without validation files the loop's best is a training loss: stored as such, never as a validation figure.
-        const measured = validationBatches.length === 0
-          ? { trainingBitsPerChar: p.bestValidationLoss / Math.LN2, lossMeasuredOn: 'training batches (no validation files)' }
-          : { validationBitsPerChar: p.bestValidationLoss / Math.LN2 };
-        const { validationBitsPerChar: _old, trainingBitsPerChar: _oldTraining, lossMeasuredOn: _oldOn, ...kept } = state;
-        await writer.save(model, { training: { ...kept, ...measured }, name, optimizer: await learner.optimizerState() });
-        saves++;
-      }
-      snapshot(false);
-    },
-  });
-  snapshot(true);
-  stop.off();
-  const peakRssMB = Math.round(process.resourceUsage().maxRSS / 1024);
-  const measure = validationBatches.length === 0 ? 'best training loss (no validation files)' : 'best validation';
-  const verdict = saves > 0 ? `saved to ${out}` : `nothing saved${result.stopReason === 'diverged' ? ' (training diverged)' : ''}; ${out} is unchanged`;
-  log(
-    `stopped (${result.stopReason}) at step ${result.step}; ${measure} ${bpc(result.bestValidationLoss)}; ${verdict}; peak RSS ${peakRssMB} MB`,
-    { event: 'done', ...result, saved: saves > 0, peakRssMB },
-  );
-  await parallel.dispose();
-  model.dispose();
-  return 0;
 }

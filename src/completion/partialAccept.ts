@@ -19,6 +19,9 @@ export interface DocumentEdit {
 /** What the editor inserts by itself when an opening bracket or quote is typed (auto-closing): never an accept. */
 const AUTO_CLOSED = new Set(['()', '[]', '{}', '<>', '""', "''", '``']);
 
+/** What Enter inserts: a line end and the indentation the editor adds. */
+const NEW_LINE = /^\r?\n[ \t]*$/;
+
 /** What a batch of edits did to the suggestion on screen. */
 export interface EditOutcome {
   /** Characters taken from it as a partial accept (0 for none). */
@@ -33,7 +36,7 @@ export interface EditOutcome {
  */
 export function typedChars(edits: readonly DocumentEdit[]): number {
   let n = 0;
-  for (const e of edits) if (e.text.length === 1 || /^\r?\n[ \t]*$/.test(e.text)) n++;
+  for (const e of edits) if (e.text.length === 1 || NEW_LINE.test(e.text)) n++;
   return n;
 }
 
@@ -65,11 +68,12 @@ export class PartialAcceptTracker<Doc> {
     const edit = edits.length === 1 ? (edits[0] as DocumentEdit) : null;
     const taken = edit ? partlyAccepted(c.shown, edit) : 0;
     if (taken === 0) {
-      // A typed character that goes on with the suggestion keeps it (the provider will show its rest); anything else ends it.
-      const typedHere = edit !== null && edit.rangeLength === 0 && edit.rangeOffset === c.shown.offset && edit.text.length === 1;
-      const typedThrough = typedHere && c.shown.texts.some((t) => t.startsWith(edit.text));
-      this.current = typedThrough ? { document, shown: rest(c.shown, edit.text) } : null;
-      return { partlyAccepted: 0, contradicted: typedHere && !typedThrough && c.shown.texts.length > 0 };
+      // A typed character that goes on with the suggestion keeps it (the provider will show its rest); anything else
+      // ends it. Enter is a key too: the editor inserts the new line with its indentation.
+      const key = edit === null || edit.rangeLength !== 0 || edit.rangeOffset !== c.shown.offset ? null : edit.text.length === 1 ? edit.text : NEW_LINE.test(edit.text) ? '\n' : null;
+      const typedThrough = key !== null && key === edit?.text && c.shown.texts.some((t) => t.startsWith(key));
+      this.current = typedThrough ? { document, shown: rest(c.shown, key) } : null;
+      return { partlyAccepted: 0, contradicted: key !== null && !c.shown.texts.some((t) => t.startsWith(key)) && c.shown.texts.length > 0 };
     }
     this.current = { document, shown: rest(c.shown, (edit as DocumentEdit).text) };
     return { partlyAccepted: taken, contradicted: false };

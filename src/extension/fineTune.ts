@@ -186,7 +186,8 @@ export class FineTuneCommand {
     } finally {
       this.running = null;
       // A worker that died mid-run never released the writer's lock, and it holds this process's pid.
-      if (await releaseLockOf(storage, process.pid)) this.log.warn('[fine-tune] the fine-tune thread ended without releasing the model\'s lock; released it');
+      // The worker locks the folder by its resolved path (modelFolderPath in src/node/modelFiles.ts).
+      if (await releaseLockOf(path.resolve(storage), process.pid)) this.log.warn('[fine-tune] the fine-tune thread ended without releasing the model\'s lock; released it');
     }
   }
 

@@ -83,21 +83,33 @@ async function folderVersion(dir: string): Promise<string> {
 
 /**
  * Reads a model folder without ever changing it: recovering an interrupted save is the writer's job, under the lock
- * (openModelWriter). While a save is between its renames the complete previous model (swap-old) is read; a read a
- * swap overtook (the folder changed under it, or a file vanished) is read again, so the files read belong together.
+ * (openModelWriter). A save under way (a swap-old beside the folder) is waited for a moment, since a live writer's
+ * two renames take milliseconds; one that stays is a crashed save, and then the complete previous model (swap-old)
+ * is read. A read a swap overtook (the folder changed under it, or a file vanished) is read again, so the files read
+ * belong together; what a read in vain produced is handed to `discard`.
  */
-async function readStable<T>(dir: string, read: (folder: string) => Promise<T>): Promise<T> {
-  const attempts = 5;
+async function readStable<T>(dir: string, read: (folder: string) => Promise<T>, discard: (value: T) => void = () => {}): Promise<T> {
+  const attempts = 6;
   for (let attempt = 1; ; attempt++) {
+    const swapping = existsSync(swapOldFolder(dir));
+    if (swapping && attempt < 4) {
+      await new Promise((resolve) => setTimeout(resolve, 25 * attempt));
+      continue;
+    }
     const folder = readableFolder(dir);
     const before = await folderVersion(folder);
     try {
       const result = await read(folder);
-      if ((await folderVersion(folder)) === before) return result;
-      if (attempt >= attempts) throw new Error(`${dir} kept changing while it was read (a writer is saving to it); try again`);
+      // A folder that was not there when the read began (a swap between its renames) proves nothing.
+      if (before !== 'none' && (await folderVersion(folder)) === before) return result;
+      discard(result);
+      if (attempt >= attempts) {
+        if (before === 'none') return await read(folder); // nothing there, and no save under way: its own answer
+        throw new Error(`${dir} kept changing while it was read (a writer is saving to it); try again`);
+      }
     } catch (e) {
-      const swapping = existsSync(swapOldFolder(dir)) || (await folderVersion(folder)) !== before;
-      if (!swapping || attempt >= attempts) throw e;
+      const changed = existsSync(swapOldFolder(dir)) || (await folderVersion(folder)) !== before;
+      if (!changed || attempt >= attempts) throw e;
     }
     await new Promise((resolve) => setTimeout(resolve, 25 * attempt));
   }
@@ -119,20 +131,24 @@ function parseArtifacts(dir: string, artifacts: ModelArtifacts): LoadedModel {
 /** Loads a model folder (the complete previous model while a save is under way); every failure names the file. */
 export async function loadModelDir(dir: string): Promise<LoadedModel> {
   // Parsing checks the checksum: a read that mixed two versions' files fails there and is read again.
-  return readStable(dir, async (folder) => parseArtifacts(dir, await readArtifactsOnce(folder)));
+  return readStable(dir, async (folder) => parseArtifacts(dir, await readArtifactsOnce(folder)), (loaded) => loaded.model.dispose());
 }
 
 /** A model and its workspace memory (null for a base model), read from the same version of the folder. */
 export async function loadModelWithMemory(dir: string): Promise<LoadedModel & { memory: string | null }> {
-  return readStable(dir, async (folder) => {
-    const loaded = parseArtifacts(dir, await readArtifactsOnce(folder));
-    try {
-      return { ...loaded, memory: await readMemoryIn(folder) };
-    } catch (e) {
-      loaded.model.dispose();
-      throw e;
-    }
-  });
+  return readStable(
+    dir,
+    async (folder) => {
+      const loaded = parseArtifacts(dir, await readArtifactsOnce(folder));
+      try {
+        return { ...loaded, memory: await readMemoryIn(folder) };
+      } catch (e) {
+        loaded.model.dispose();
+        throw e;
+      }
+    },
+    (loaded) => loaded.model.dispose(),
+  );
 }
 
 async function readMemoryIn(folder: string): Promise<string | null> {
@@ -207,6 +223,9 @@ export interface ModelWriter {
   rewriteConfig(loaded: LoadedModel, config: ModelConfig): Promise<string>;
   release(): Promise<void>;
 }
+
+/** Where a metadata rewrite is written before it is renamed into the folder. */
+const metadataTempFile = (dir: string): string => join(dirname(dir), `.${basename(dir)}.metadata.tmp`);
 
 /** Normalises an --out path once: absolute, without a trailing separator (`DIR/` and `DIR` are one folder, one lock). */
 export const modelFolderPath = (dir: string): string => resolve(dir);
@@ -322,15 +341,18 @@ async function saveModelDir(dir: string, model: Seq2SeqModel, options: SaveOptio
 
 async function rewriteConfigLocked(dir: string, loaded: LoadedModel, config: ModelConfig): Promise<string> {
   const { model, metadata } = loaded;
-  // Another writer may have saved a newer model since `loaded` was read: its metadata must not be replaced by ours.
+  // Another writer may have saved a newer model, or rewritten this one's config, since `loaded` was read: ours must
+  // not replace theirs (two fits one after the other would lose the first one's weights).
   const current = parseMetadata((await readChecked(dir, METADATA_FILE, { max: MAX_JSON_BYTES })).toString('utf8'));
-  if (current.checksum !== metadata.checksum) {
-    throw new Error(`${dir} holds another model than the one read at the start (a newer save replaced it); nothing was written: run again`);
+  if (JSON.stringify(current) !== JSON.stringify(metadata)) {
+    throw new Error(`${dir} holds another model or config than the one read at the start (a save or a fit since then changed it); nothing was written: run again`);
   }
   const { metadataJson } = modelToArtifacts(new Seq2SeqModel(config, model.vocab, model.weights), metadata.training, metadata.name);
   const target = join(dir, METADATA_FILE);
-  await fs.writeFile(`${target}.tmp`, metadataJson);
-  await fs.rename(`${target}.tmp`, target);
+  // Written beside the folder, then renamed in: a crash leaves no stray file inside it.
+  const temp = metadataTempFile(dir);
+  await fs.writeFile(temp, metadataJson);
+  await fs.rename(temp, target);
   return target;
 }
 
@@ -367,6 +389,7 @@ async function recoverInterruptedSwap(dir: string): Promise<'none' | 'rolled bac
     const pid = Number(staging.slice(prefix.length).split('-')[0]);
     if (Number.isInteger(pid) && !processAlive(pid)) await fs.rm(staging, { recursive: true, force: true });
   }
+  await fs.rm(metadataTempFile(dir), { force: true });
   return done;
 }
 
@@ -397,16 +420,21 @@ export async function lockModelDir(dir: string): Promise<() => Promise<void>> {
       const handle = await fs.open(file, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY);
       await handle.writeFile(String(process.pid));
       await handle.close();
+      // Released only while it is still ours: a lock taken over (its holder looked gone) belongs to another now.
       return async () => {
-        await fs.rm(file, { force: true });
+        if ((await fs.readFile(file, 'utf8').catch(() => '')).trim() === String(process.pid)) await fs.rm(file, { force: true });
       };
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code !== 'EEXIST') throw new Error(`cannot write the model to ${dir}: ${code ?? (e as Error).message} creating ${file}`);
-      const holder = Number((await fs.readFile(file, 'utf8').catch(() => '')).trim());
+      const text = (await fs.readFile(file, 'utf8').catch(() => '')).trim();
+      const holder = Number(text);
       if (Number.isInteger(holder) && holder > 0 && processAlive(holder)) {
         throw new Error(`another process (pid ${holder}) is writing the model at ${dir}; wait for it or stop it (lock file ${file})`);
       }
+      // An empty lock is one being written right now (created, its pid not yet in it), unless it is old.
+      const age = Date.now() - ((await fs.stat(file).catch(() => null))?.mtimeMs ?? 0);
+      if (text === '' && age < 5_000) throw new Error(`another process is taking the lock on ${dir}; wait for it (lock file ${file})`);
       await fs.rm(file, { force: true }); // its writer is gone
     }
   }

@@ -107,7 +107,8 @@ export interface RawDocument {
 }
 
 /** The one request cut of a document at its cursor (`extra`: text that counts as typed, the suggest widget's item). */
-export function cutDocument(doc: RawDocument, bounds: WindowBounds, extra = ''): RequestCut {
+export function cutDocument(doc: RawDocument, bounds: WindowBounds, extraText = ''): RequestCut {
+  const extra = normaliseLineEnds(extraText);
   const offset = doc.offset - (doc.crlf ? doc.line : 0) + extra.length;
   // Each normalised character is at most two of the document's: read enough of it, then cut the normalised text.
   const rawFrom = Math.max(0, doc.offset - (doc.crlf ? 2 : 1) * charsBeforeCut(offset, bounds));

@@ -67,7 +67,7 @@ async function fineTuneInto(writer: ModelWriter, files: TrainFile[], o: FineTune
   const outcome = report.outcome === 'improved' ? 'saved' : report.outcome;
   if (outcome === 'saved') {
     await writer.save(model, {
-      training: fineTunedState(metadata, o.baseModelDir, { step: report.bestStep, loss: report.bestLoss, trainedChars: report.trainedChars }, o.seed),
+      training: fineTunedState(metadata, o.baseModelDir, { step: report.bestStep, loss: report.bestLoss, trainedChars: report.trainedChars, validatedOn: report.validatedOn }, o.seed),
       name: o.outName,
       memory: report.memory,
     });

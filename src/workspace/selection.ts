@@ -142,20 +142,22 @@ const SECRET_CONTENT = [
   /\bsk-[A-Za-z0-9_-]{20,}\b/, // API secret keys of the "sk-" shape
   /\b(sk|rk)_live_[A-Za-z0-9]{16,}/, // Stripe live keys
   /\bnpm_[A-Za-z0-9]{36}\b/, // npm token
-  /\bglpat-[A-Za-z0-9_-]{20}\b/, // GitLab token
+  /\bglpat-[A-Za-z0-9_-]{20,}(?![A-Za-z0-9_-])/, // GitLab token
 ];
 
 /** Names a credential is assigned to; what follows them is checked by PASSWORD_LITERAL / PASSWORD_BARE. */
 const SECRET_NAME = '(?:password|passwd|pwd|pass_?phrase|secret(?:_?key)?|api_?key|access_?token|auth_?token|client_?secret|private_?key)';
 /** A credential name given a quoted literal of 6+ characters: `password = "hunter22"`, `apiKey: 'x9...'`. */
-const PASSWORD_LITERAL = new RegExp(`${SECRET_NAME}["'\`]?\\s*(?:[:=]|=>)\\s*["'\`]([^"'\`\\s]{6,})["'\`]`, 'i');
+// Blanks within the line only, and values of bounded length: the scan stays linear on a hostile file (the editor
+// runs it on its own thread on every open and save).
+const PASSWORD_LITERAL = new RegExp(`${SECRET_NAME}["'\`]?[ \\t]*(?:[:=]|:=|=>)[ \\t]*["'\`]([^"'\`\\s]{6,128})["'\`]`, 'i');
 /**
  * A credential name given a bare value that ends the line and mixes letters and digits: `# password = hunter22`,
  * `DB_PASSWORD=s3cretPass` (a bare identifier or a call, `password = get_password()`, is code, not a secret).
  */
-const PASSWORD_BARE = new RegExp(`${SECRET_NAME}\\s*[:=]\\s*([^\\s"'\`,;(){}\\[\\].]{8,})\\s*$`, 'im');
+const PASSWORD_BARE = new RegExp(`${SECRET_NAME}[ \\t]*(?::=|[:=])[ \\t]*([^\\s"'\`,;(){}\\[\\].]{8,64})[ \\t]*$`, 'im');
 /** Placeholders that stand for a secret rather than being one. */
-const PLACEHOLDER = /^(\*+|x+|\.+|<[^>]*>|\$\{?[A-Za-z_][\w.]*\}?|%\(?\w+\)?s?|\{\{?[^}]*\}\}?|(your|my|the|some)[-_]?\w*|changeme|password|secret|example|placeholder|undefined|null|none|true|false)$/i;
+const PLACEHOLDER = /^(\*+|x+|\.+|<[^>]*>|\$\{?[A-Za-z_][\w.]*\}?|%\(?\w+\)?s?|\{\{?[^}]*\}\}?|(your|my|the|some)[-_]?(password|passwd|pass|secret|key|token)[A-Za-z_]*|changeme|password|secret|example|placeholder|undefined|null|none|true|false)$/i;
 
 /** A password-like value: no brackets or spaces, and a digit or a symbol (a bare word such as "access_token" is a name). */
 const looksLikePassword = (value: string): boolean =>

@@ -148,7 +148,7 @@ test('fit-copy while train writes the same folder: the rewrite is refused, the c
   await new Promise((r) => setTimeout(r, 2500));
   await assert.rejects(
     run('node', [CLI, 'fit-copy', '--model', ckpt, '--corpus', corpus, '--batches', '1', '--backend', 'wasm']),
-    (e: { stderr: string }) => /another process \(pid \d+\) is writing the model at|holds another model than the one read at the start/.test(e.stderr),
+    (e: { stderr: string }) => /another process \(pid \d+\) is writing the model at|holds another model or config than the one read at the start/.test(e.stderr),
   );
   trainer.kill('SIGTERM');
   await new Promise((resolve) => trainer.on('close', resolve));
@@ -193,6 +193,18 @@ test('train --resume on a changed corpus measures the checkpoint on the new vali
   assert.equal(done.saved, false);
   assert.equal(done.bestValidationLoss, revalidated.validationLoss);
   assert.deepEqual(readFileSync(join(ckpt, 'weights.bin')), before);
+});
+
+test('train --resume with half of the optimiser state is refused before training, and the process exits', async () => {
+  const ckpt = join(dir, 'half-optimizer');
+  await run('node', [CLI, 'train', '--corpus', corpus, '--out', ckpt, '--steps', '2', '--eval-every', '1', '--lr', '0', '--workers', '1', ...TINY_ARGS]);
+  assert.ok(existsSync(join(ckpt, 'optimizer.bin')));
+  rmSync(join(ckpt, 'optimizer.json'));
+  // Two gradient threads: before the fix the error came after they started, and nothing ended them.
+  await assert.rejects(
+    run('node', [CLI, 'train', '--corpus', corpus, '--out', ckpt, '--resume', '--steps', '4', '--workers', '2', ...TINY_ARGS], { timeout: 60_000 }),
+    (e: { stderr: string; killed?: boolean }) => !e.killed && /optimizer\.json: is missing while its pair is there/.test(e.stderr),
+  );
 });
 
 test('train --resume keeps the checkpoint\'s name unless --name gives another', async () => {

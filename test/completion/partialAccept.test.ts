@@ -45,6 +45,9 @@ test('a typed character that contradicts the suggestion on screen makes it a wro
   assert.deepEqual(t.edited(doc, [{ rangeOffset: 11, rangeLength: 0, text: 'x' }]), { partlyAccepted: 0, contradicted: true });
   // Once contradicted it is gone: the next key counts nothing.
   assert.deepEqual(t.edited(doc, [{ rangeOffset: 12, rangeLength: 0, text: 'y' }]), { partlyAccepted: 0, contradicted: false });
+  // Enter (a new line with its indentation) is a key too.
+  t.shown(doc, shown);
+  assert.deepEqual(t.edited(doc, [{ rangeOffset: 10, rangeLength: 0, text: '\n    ' }]), { partlyAccepted: 0, contradicted: true });
   // A key typed elsewhere (the cursor moved) is no verdict on it.
   t.shown(doc, shown);
   assert.deepEqual(t.edited(doc, [{ rangeOffset: 3, rangeLength: 0, text: 'q' }]), { partlyAccepted: 0, contradicted: false });

@@ -137,7 +137,7 @@ test('a metadata rewrite takes the lock and refuses a folder whose model changed
   newer.dispose();
   await assert.rejects(
     withModelWriter(path, { replaceModel: false, metadataOnly: true }, (w) => w.rewriteConfig(loaded, loaded.model.config)),
-    /holds another model than the one read at the start/,
+    /holds another model or config than the one read at the start/,
   );
   loaded.model.dispose();
   const now = await loadModelDir(path);
@@ -213,4 +213,33 @@ test('a lock this process left (its writer thread ended without releasing it) is
   writeFileSync(lockFile(path), '999999999');
   assert.equal(await releaseLockOf(path, process.pid), false);
   assert.ok(existsSync(lockFile(path)));
+});
+
+test('a lock being written (still empty) is held, not taken over; a release frees only its own lock', async () => {
+  const path = join(dir, 'racing-lock');
+  writeFileSync(lockFile(path), ''); // created by another writer that has not written its pid yet
+  await assert.rejects(lockModelDir(path), /another process is taking the lock/);
+  rmSync(lockFile(path));
+  const release = await lockModelDir(path);
+  writeFileSync(lockFile(path), '999999999'); // taken over meanwhile by a writer that thought us gone
+  await release();
+  assert.ok(existsSync(lockFile(path)), 'the other writer\'s lock stays');
+  rmSync(lockFile(path));
+});
+
+test('two metadata rewrites from the same read: the second is refused, so the first one\'s config stays', async () => {
+  const path = await saved('two-fits', 13);
+  const [a, b] = [await loadModelDir(path), await loadModelDir(path)];
+  await withModelWriter(path, { replaceModel: false, metadataOnly: true }, (w) => w.rewriteConfig(a, { ...a.model.config, copyWeights: Array(33).fill(0.5) }));
+  await assert.rejects(
+    withModelWriter(path, { replaceModel: false, metadataOnly: true }, (w) => w.rewriteConfig(b, { ...b.model.config, extendCalibration: [0, 1, 0, 0, 0, 0, 0, 0, 0] })),
+    /holds another model or config than the one read at the start/,
+  );
+  a.model.dispose();
+  b.model.dispose();
+  const now = await loadModelDir(path);
+  assert.equal(now.metadata.config.copyWeights?.length, 33);
+  now.model.dispose();
+  // The rewrite's temp file is never left inside the folder (a later save would refuse a folder with a stranger in it).
+  assert.deepEqual(readdirSync(path).sort(), ['memory.txt', 'metadata.json', 'model.json', 'weights.bin']);
 });

@@ -21,6 +21,7 @@ test('each shape is caught quoted or not', () => {
     'const t = eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJmYWtlIn0.FAKEsignature0123',
     'password = "hunter22"', '# password = hunter22', 'DB_PASSWORD=s3cretPassw0rd', "apiKey: 'x9Fake-Key-77'",
     'token: q8ZrT1vX9mLw2KcY7bNf4HsJ0dPaE6gU', 'key = "q8ZrT1vX9mLw2KcY7bNf4HsJ0dPaE6gU"',
+    'password := "hunter22"', 'password = "mySecret123"', 'password: hunter22x', 'token glpat-abcdefghijklmnopqrstu-',
   ];
   for (const line of caught) assert.ok(secretInContent(line), line);
 });
@@ -31,7 +32,7 @@ test('code that only names a credential, and placeholders, are not secrets', () 
     'def login(user, password=None):', 'if (password === confirmPassword) {', 'apiKey: process.env.API_KEY,',
     'password = ""', 'self.password = password', 'const secretKey = config.secretKey;', 'password: "<your password>"',
     'ACCESS_TOKEN: "access_token",', 'password: "[type=password]",', 'secret_key = settings.SECRET_KEY',
-    'op = depthwiseConv2dNativeBackpropInput', 'sha = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"',
+    'op = depthwiseConv2dNativeBackpropInput', 'password = "your_password"', 'sha = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"',
   ];
   for (const line of ordinary) assert.equal(secretInContent(line), null, line);
 });

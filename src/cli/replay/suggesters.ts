@@ -93,7 +93,7 @@ export function wordSuggester(doc: ReplayDocument): Suggester {
       const [word, n] = sorted[i] as [string, number];
       consider(word, n + (typedCounts.get(word) ?? 0));
     }
-    for (const [word, n] of typedCounts) if (!aboveCounts.has(word)) consider(word, n);
+    for (const [word, n] of typedCounts) if ((aboveCounts.get(word) ?? 0) <= 0) consider(word, n);
     return best.slice(current.length);
   };
 }

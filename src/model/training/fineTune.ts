@@ -17,8 +17,8 @@ export interface FineTuneHooks {
   deadline?: number;
   maxSteps?: number;
   onProgress?(p: TrainProgress): void;
-  /** After each validation, with whether it beat every earlier one (and the model it started from). */
-  onEvaluation?(p: TrainProgress, improved: boolean): void | Promise<void>;
+  /** After each validation, with whether it beat every earlier one (and the model it started from), and on what text it was measured. */
+  onEvaluation?(p: TrainProgress, improved: boolean, validatedOn: FineTuneReport['validatedOn']): void | Promise<void>;
   /** Makes the learner (default: one thread); the caller may give a data-parallel one. */
   learner?(model: Seq2SeqModel, config: FineTuneConfig): StepLearner | Promise<StepLearner>;
 }
@@ -63,13 +63,17 @@ export const memoryOf = (files: readonly { text: string }[]): string => files.ma
 export function fineTunedState(
   base: { training: TrainingState; name?: string },
   baseLabel: string,
-  best: { step: number; loss: number; trainedChars: number },
+  best: { step: number; loss: number; trainedChars: number; validatedOn: FineTuneReport['validatedOn'] },
   seed: number,
 ): TrainingState {
+  // Measured on the training files (none could be held out), the loss is no validation figure, and says so.
+  const measured = best.validatedOn === 'held-out files'
+    ? { validationBitsPerChar: best.loss / Math.LN2 }
+    : { trainingBitsPerChar: best.loss / Math.LN2, lossMeasuredOn: 'training files (none could be held out)' };
   return {
     step: best.step,
     bestValidationLoss: best.loss,
-    validationBitsPerChar: best.loss / Math.LN2,
+    ...measured,
     trainedChars: best.trainedChars,
     seed,
     fineTunedFrom: base.name ?? baseLabel,
@@ -116,7 +120,7 @@ export async function runFineTune(model: Seq2SeqModel, files: SourceFile[], conf
           best = snapshot(model);
           bestAt = { step: p.step, trainedChars: p.trainedChars };
         }
-        await hooks.onEvaluation?.(p, better);
+        await hooks.onEvaluation?.(p, better, validatedOn);
       },
     });
     const bestWeights = best as Map<string, Float32Array> | null;
