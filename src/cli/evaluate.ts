@@ -12,6 +12,7 @@ import { DEFAULT_SETTINGS } from '../completion/settings';
 import { SUGGESTION_LENGTHS } from '../shared/window';
 import { DEFAULT_REPLAY, runReplay } from './replay/run';
 import { nextLineValue, suggestionValue } from '../model/evaluation/suggestionValue';
+import { memoryOf } from '../model/training/fineTune';
 
 /** The extension thresholds the figures sweep: where a longer suggestion pays for itself. */
 const EXTEND_THRESHOLDS = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95];
@@ -88,7 +89,7 @@ export async function runEval(args: string[]): Promise<number> {
   // The workspace memory the copy prior may search besides the document: the model folder's own (what a fine-tuned
   // model learned from), or the files under --memory.
   const memoryCorpora = (values.memory as string[] | undefined) ?? [];
-  engine.setMemory(memoryCorpora.length > 0 ? (await readCorpus(memoryCorpora)).files.map((f) => f.text).join('\n') : ownMemory);
+  engine.setMemory(memoryCorpora.length > 0 ? memoryOf((await readCorpus(memoryCorpora)).files) : ownMemory);
   const memoryIndex = engine.memoryIndex;
   const t0 = Date.now();
   const families: Record<string, FamilyFigures> = {};

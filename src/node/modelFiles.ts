@@ -10,7 +10,7 @@ import {
 } from '../model/graph/serialize';
 import { Seq2SeqModel } from '../model/graph/seq2seq';
 import type { ModelConfig } from '../model/graph/config';
-import { lockFile, stagingFolder, stagingFolders, stagingPrefix, swapOldFolder } from '../shared/modelFolder';
+import { lockFile, releaseLockOf, stagingFolder, stagingFolders, stagingPrefix, swapOldFolder } from '../shared/modelFolder';
 
 export const OPTIMIZER_MANIFEST = 'optimizer.json';
 export const OPTIMIZER_WEIGHTS = 'optimizer.bin';
@@ -422,7 +422,7 @@ export async function lockModelDir(dir: string): Promise<() => Promise<void>> {
       await handle.close();
       // Released only while it is still ours: a lock taken over (its holder looked gone) belongs to another now.
       return async () => {
-        if ((await fs.readFile(file, 'utf8').catch(() => '')).trim() === String(process.pid)) await fs.rm(file, { force: true });
+        await releaseLockOf(dir, process.pid);
       };
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;

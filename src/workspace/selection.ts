@@ -4,6 +4,7 @@
 // the caller lists and reads the files; this decides.
 import ignore, { Ignore } from 'ignore';
 import { familyOfPath, LanguageFamily } from '../shared/language';
+import { normaliseLineEnds } from '../shared/window';
 
 /** The fine-tune's file size cap (the extension's command and `train --from`): larger files are skipped unread. */
 export const FINE_TUNE_MAX_FILE_BYTES = 500_000;
@@ -208,7 +209,7 @@ export function readableText(bytes: Uint8Array): { text: string } | { reason: Sk
   } catch {
     return { reason: 'binary' };
   }
-  text = text.replace(/\r\n?/g, '\n');
+  text = normaliseLineEnds(text);
   const reason = textSkipReason(text);
   return reason ? { reason } : { text };
 }

@@ -1,6 +1,7 @@
 // Character vocabulary: printable ASCII, tab and newline, reserved START / END / UNK, and one marker per
 // language family. Serialised as plain JSON beside the weights so a model file says what it can read.
 import { LANGUAGE_FAMILIES, LanguageFamily } from '../../shared/language';
+import { normaliseLineEnds } from '../../shared/window';
 
 export interface VocabularyJson {
   chars: string[];
@@ -72,7 +73,7 @@ export class Vocabulary {
 
   /** Normalises line endings so CRLF files read like LF files. */
   static normalise(text: string): string {
-    return text.replace(/\r\n?/g, '\n');
+    return normaliseLineEnds(text);
   }
 
   idOf(ch: string): number {
