@@ -37,6 +37,7 @@ export async function runEval(args: string[]): Promise<number> {
     blocks: { type: 'string' },
     'block-chars': { type: 'string' },
     length: { type: 'string' },
+    'copy-run': { type: 'string' },
   });
   // The editor's defaults: suggestions are shown from this confidence on, and are at most this long.
   const showThreshold = numberOption(values, 'threshold', DEFAULT_SETTINGS.confidenceThreshold, 0);
@@ -67,7 +68,8 @@ export async function runEval(args: string[]): Promise<number> {
       blockChars: countOption(values, 'block-chars', DEFAULT_REPLAY.blockChars, 10, 100_000),
       seed: countOption(values, 'seed', DEFAULT_REPLAY.seed, 0, 2 ** 31 - 1),
     };
-    const report = await runReplay(model, corpora, { ...options, settings }, (line) => process.stderr.write(`${line}\n`));
+    const request = values['copy-run'] === undefined ? {} : { copyRun: countOption(values, 'copy-run', 0, 0, 32) };
+    const report = await runReplay(model, corpora, { ...options, settings, request }, (line) => process.stderr.write(`${line}\n`));
     process.stdout.write(`${JSON.stringify({ model: metadata.name ?? modelDir, step: metadata.training.step, backend: backend.name, replay: report }, null, 2)}\n`);
     model.dispose();
     return 0;

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// Headless entry point: `suggest` (JSON lines), `train`, `eval`, `fit-copy`, `fit-length` and `bench`. A contract other tools rely on.
+// Headless entry point: `suggest` (JSON lines), `train`, `eval`, `fit-copy`, `fit-length`, `fit-show` and `bench`. A contract other tools rely on.
 import { runBench } from './bench';
 import { runEval } from './evaluate';
 import { runFitCopy } from './fitCopy';
 import { runFitLength } from './fitLength';
+import { runFitShow } from './fitShow';
 import { runSuggest } from './suggest';
 import { runTrain } from './train';
 
@@ -21,6 +22,8 @@ const USAGE = `usage: seq2seq <command> [options]
       fits the copy prior's weights per match length (and per source) to the model on held-out text and saves them.
   fit-length --model DIR --corpus DIR [--samples N] [--seed S] [--below] [--files N] [--max-chars N] [--dry-run]
       fits the calibrator that decides how far a suggestion goes past its token, on held-out cursors, and saves it.
+  fit-show --model DIR --corpus DIR [--corpus DIR ...] [--blocks N] [--curve-blocks N] [--seed S] [--dry-run]
+      fits the show model (how likely a suggestion is right) on typing replays of fit projects, and saves it.
   bench [--model DIR] [--quick]
 `;
 
@@ -37,6 +40,8 @@ async function main(): Promise<number> {
       return runFitCopy(args);
     case 'fit-length':
       return runFitLength(args);
+    case 'fit-show':
+      return runFitShow(args);
     case 'bench':
       return runBench(args);
     case undefined:

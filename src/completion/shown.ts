@@ -28,7 +28,7 @@ export function decideShown<T extends ShownCandidate>(candidates: readonly T[], 
   return {
     shown,
     hidden: best && best.text.trim() !== ''
-      ? `the best guess ${JSON.stringify(best.text)} has p = ${best.confidence.toFixed(2)}, below the confidence threshold ${threshold}`
+      ? `the best guess ${JSON.stringify(best.text)} has confidence ${best.confidence.toFixed(2)}, below the threshold ${threshold}`
       : 'the model proposes nothing here',
   };
 }

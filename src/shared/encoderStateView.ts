@@ -32,6 +32,7 @@ export interface CandidateView {
   text: string;
   /** Natural-log probability of exactly this suggestion. */
   logProb: number;
+  /** What the confidence threshold applies to: the show model's chance of being right, else exp(logProb). */
   confidence: number;
 }
 

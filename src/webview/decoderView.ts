@@ -80,7 +80,8 @@ export class DecoderView {
           'li',
           { className: isShown ? 'candidate shown' : 'candidate' },
           el('code', { text: quoted(c.text) }),
-          el('span', { className: 'score', text: ` p = ${c.confidence.toFixed(3)}, log p = ${c.logProb.toFixed(2)}` }),
+          // Where the model has a show model, the confidence is its chance of being right, not exp(log p).
+          el('span', { className: 'score', text: ` confidence ${c.confidence.toFixed(3)}, log p = ${c.logProb.toFixed(2)}` }),
           isShown ? el('span', { className: 'badge', text: 'shown' }) : null,
         );
       }),

@@ -111,7 +111,7 @@ test('suggest answers what the editor would show: the threshold, the mid-line ru
   // The default threshold is the editor's: the tiny model's guess falls below it, and the answer says so.
   const strict = await ask(['--threshold', '0.999999'], requests.slice(0, 1));
   assert.equal(strict.copy?.suggestion, '');
-  assert.match(strict.copy?.hidden ?? '', /below the confidence threshold/);
+  assert.match(strict.copy?.hidden ?? '', /below the threshold/);
   const long = await ask(['--threshold', '0', '--length', 'auto', '--max-chars', '80'], requests.slice(0, 1));
   assert.ok((long.copy?.suggestion ?? '').startsWith('ppingCart') && line.includes(long.copy?.suggestion ?? '?'), JSON.stringify(long.copy));
   await assert.rejects(run('node', [CLI, 'suggest', '--model', model, '--length', 'page']), /--length must be one of token, auto/);

@@ -45,7 +45,8 @@ test('a fine-tune (data-parallel over 2 threads) saves an improved model atomica
   const info = await engine.load(out, 'wasm');
   assert.equal(info.name, 'fixture (fine-tuned)');
   const answer = await engine.suggest({ before: 'export const x = greetZor', windowStart: 0, atFileStart: true, below: '', path: 'file:///test.ts', language: 'typescript', beamWidth: 1, maxChars: 16, length: 'token' as const, multiline: false });
-  assert.equal(answer?.candidates[0]?.text, 'blax');
+  // The name completed; the copy run may go on with what the workspace writes after it each time ('("Ada");').
+  assert.match(answer?.candidates[0]?.text ?? '', /^blax\b/);
   await engine.dispose();
 });
 

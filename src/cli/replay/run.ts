@@ -7,7 +7,7 @@ import type { Settings } from '../../completion/settings';
 import { CharNgram } from '../../model/evaluation/ngram';
 import { Rng } from '../../model/graph/rng';
 import type { Seq2SeqModel } from '../../model/graph/seq2seq';
-import { CompletionEngine } from '../../model/inference/engine';
+import { CompletionEngine, SuggestRequest } from '../../model/inference/engine';
 import type { SourceFile } from '../../model/training/dataset';
 import { readCorpus } from '../../node/corpus';
 import { addCounts, AcceptMode, emptyCount, replayBlock, ReplayCount, Suggester } from './simulate';
@@ -19,6 +19,8 @@ export interface ReplayOptions {
   blockChars: number;
   seed: number;
   settings: Settings;
+  /** Engine request fields beyond the settings' (an engine default being measured before it ships). */
+  request?: Partial<SuggestRequest>;
 }
 
 export const DEFAULT_REPLAY: Omit<ReplayOptions, 'settings'> = { blocks: 20, blockChars: 300, seed: 7 };
@@ -128,8 +130,8 @@ export function replayProject(model: Seq2SeqModel, files: readonly SourceFile[],
       const run = (c: Contestant, suggest: Suggester, mode: AcceptMode = 'tab'): void => {
         t.counts[c] = replayBlock(doc.block, suggest, mode);
       };
-      run('engine', engineSuggester(engine, doc, options.settings, t.engineMs));
-      run('engineWords', engineSuggester(engine, doc, options.settings, []), 'words');
+      run('engine', engineSuggester(engine, doc, options.settings, t.engineMs, undefined, options.request));
+      run('engineWords', engineSuggester(engine, doc, options.settings, [], undefined, options.request), 'words');
       run('wordCompletion', wordSuggester(doc));
       run('ngram', ngramSuggester(ngram, doc, options.settings));
       run('oracleNextToken', nextTokenOracle(doc, options.settings.maxSuggestionChars));
@@ -177,7 +179,7 @@ export async function runReplay(model: Seq2SeqModel, corpora: string[], options:
     log(`${basename(corpus)}: ${g.blocks} blocks, ${g.chars} chars; savings engine ${pct(f.engine.keystrokeSavings)} (with Ctrl+Right ${pct(f.engineWords.keystrokeSavings)}), word completion ${pct(f.wordCompletion.keystrokeSavings)}, 8-gram ${pct(f.ngram.keystrokeSavings)}; wrong / 100 chars engine ${f.engine.wrongPer100}, word completion ${f.wordCompletion.wrongPer100}; engine ms p50 ${g.engineMs.p50} p95 ${g.engineMs.p95}`);
   }
   const { confidenceThreshold, beamWidth, maxSuggestionChars, suggestionLength, multiline } = options.settings;
-  const { settings: _settings, ...rest } = options;
+  const { settings: _settings, request: _request, ...rest } = options;
   return {
     settings: { confidenceThreshold, beamWidth, maxSuggestionChars, suggestionLength, multiline },
     options: rest,

@@ -3,10 +3,11 @@
 // limits that know the text (the next token, the rest of the line).
 import type { Settings } from '../../completion/settings';
 import { decodeRequest } from '../../completion/settings';
+import { trimOverlap } from '../../completion/filters';
 import { decideShown } from '../../completion/shown';
 import { SuggestionCache } from '../../completion/suggestionCache';
 import type { CharNgram } from '../../model/evaluation/ngram';
-import type { CompletionEngine } from '../../model/inference/engine';
+import type { CompletionEngine, SuggestRequest } from '../../model/inference/engine';
 import { referenceCompletion } from '../../model/inference/tokens';
 import { textBelow } from '../../shared/window';
 import type { Suggester } from './simulate';
@@ -22,11 +23,15 @@ export interface ReplayDocument {
 
 const restOfLine = (doc: ReplayDocument): string => doc.below.split('\n', 1)[0] as string;
 
+/** A suggestion the engine was asked for and shown, with its show-model features and whether the text went on with it. */
+export type ShowRecord = (features: number[], right: boolean) => void;
+
 /**
  * The engine as the editor shows it: a cached rest while it would be shown, else the engine asked (and its idle
- * work done, as between keystrokes), then the one decision of what is shown. Engine times go to `engineMs`.
+ * work done, as between keystrokes), then the one decision of what is shown. Engine times go to `engineMs`;
+ * `record` (fit-show) receives every suggestion the engine was asked for and shown.
  */
-export function engineSuggester(engine: CompletionEngine, doc: ReplayDocument, settings: Settings, engineMs: number[]): Suggester {
+export function engineSuggester(engine: CompletionEngine, doc: ReplayDocument, settings: Settings, engineMs: number[], record?: ShowRecord, request: Partial<SuggestRequest> = {}): Suggester {
   const cache = new SuggestionCache<{ text: string; confidence: number }>();
   const below = textBelow(doc.below);
   const rest = restOfLine(doc);
@@ -35,15 +40,20 @@ export function engineSuggester(engine: CompletionEngine, doc: ReplayDocument, s
     const lineStart = prefix.lastIndexOf('\n') + 1;
     const key = String(lineStart);
     const before = prefix.slice(lineStart);
-    let candidates = cache.get(key, before, settings.confidenceThreshold);
-    if (!candidates) {
-      const t0 = performance.now();
-      candidates = engine.suggest({ prefix, below, language: doc.language, path: doc.path, ...decodeRequest(settings) }).candidates;
-      engineMs.push(performance.now() - t0);
-      cache.put(key, before, candidates);
-      while (engine.prepareIdle());
+    const cached = cache.get(key, before, settings.confidenceThreshold);
+    if (cached) return decideShown(cached, rest, settings.confidenceThreshold).shown[0]?.text ?? '';
+    const t0 = performance.now();
+    const result = engine.suggest({ prefix, below, language: doc.language, path: doc.path, ...decodeRequest(settings), ...request, ...(record ? { showFeatures: true } : {}) });
+    engineMs.push(performance.now() - t0);
+    cache.put(key, before, result.candidates);
+    while (engine.prepareIdle());
+    const shown = decideShown(result.candidates, rest, settings.confidenceThreshold).shown[0]?.text ?? '';
+    if (record && shown && result.showFeatures) {
+      const k = result.candidates.findIndex((c) => trimOverlap(c.text, rest) === shown);
+      const features = result.showFeatures[k];
+      if (features) record(features, doc.block.startsWith(shown, typed.length));
     }
-    return decideShown(candidates, rest, settings.confidenceThreshold).shown[0]?.text ?? '';
+    return shown;
   };
 }
 

@@ -2,12 +2,11 @@
 // copy prior (extendFeatures), how likely a next token is right given that the suggestion so far is right. Fitted
 // on held-out cursors (the samples eval's suggestion-value figures use), so that "sure" means what it says.
 import { EXTEND_FEATURES, extendFeatures } from '../inference/extend';
+import { Example, fitLogistic, LogisticFit } from './logistic';
 import { exactlyRight, ValueSample } from './suggestionValue';
 
-export interface TokenExample {
-  x: number[];
-  right: boolean;
-}
+/** A next token's features, and whether it was right. */
+export type TokenExample = Example;
 
 /**
  * One example per next token whose suggestion so far (the first token, then the tokens before it) is exactly
@@ -28,56 +27,9 @@ export function tokenExamples(samples: readonly ValueSample[], showThreshold: nu
   return out;
 }
 
-export interface LengthFit {
-  weights: number[];
-  examples: number;
-  /** Mean log-loss (bits) of the base rate and of the fitted calibrator on the examples. */
-  bits: { baseRate: number; fitted: number };
-}
+export type LengthFit = LogisticFit;
 
-/** Logistic regression by Newton's method with a small ridge, so a rare feature cannot run away. */
+/** The extension calibrator: a logistic regression on extendFeatures. */
 export function fitCalibrator(examples: readonly TokenExample[], iterations = 30, ridge = 1e-2): LengthFit {
-  const d = EXTEND_FEATURES;
-  const w = new Array<number>(d).fill(0);
-  const rate = examples.length ? examples.filter((e) => e.right).length / examples.length : 0.5;
-  w[0] = Math.log(Math.max(rate, 1e-3) / Math.max(1 - rate, 1e-3));
-  const p = (x: readonly number[]): number => 1 / (1 + Math.exp(-x.reduce((z, v, i) => z + v * (w[i] as number), 0)));
-  for (let it = 0; it < iterations; it++) {
-    const grad = new Array<number>(d).fill(0);
-    const hess = Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => (i === j ? ridge : 0)));
-    for (const e of examples) {
-      const q = p(e.x);
-      const r = q - (e.right ? 1 : 0);
-      for (let i = 0; i < d; i++) {
-        grad[i] = (grad[i] as number) + r * (e.x[i] as number);
-        for (let j = 0; j < d; j++) (hess[i] as number[])[j] = ((hess[i] as number[])[j] as number) + q * (1 - q) * (e.x[i] as number) * (e.x[j] as number);
-      }
-    }
-    for (let i = 0; i < d; i++) grad[i] = (grad[i] as number) + ridge * (w[i] as number);
-    const step = solve(hess, grad);
-    for (let i = 0; i < d; i++) w[i] = (w[i] as number) - (step[i] as number);
-  }
-  const bits = (prob: (e: TokenExample) => number): number =>
-    examples.length ? -examples.reduce((s, e) => s + Math.log2(Math.max(1e-12, e.right ? prob(e) : 1 - prob(e))), 0) / examples.length : NaN;
-  return { weights: w.map((v) => Number(v.toFixed(5))), examples: examples.length, bits: { baseRate: bits(() => rate), fitted: bits((e) => p(e.x)) } };
-}
-
-/** Solves a x = b for a small symmetric positive definite a (Gaussian elimination with partial pivoting). */
-function solve(a: number[][], b: number[]): number[] {
-  const n = b.length;
-  const m = a.map((row, i) => [...row, b[i] as number]);
-  for (let c = 0; c < n; c++) {
-    let pivot = c;
-    for (let r = c + 1; r < n; r++) if (Math.abs((m[r] as number[])[c] as number) > Math.abs((m[pivot] as number[])[c] as number)) pivot = r;
-    [m[c], m[pivot]] = [m[pivot] as number[], m[c] as number[]];
-    const head = m[c] as number[];
-    if (Math.abs(head[c] as number) < 1e-12) continue;
-    for (let r = 0; r < n; r++) {
-      if (r === c) continue;
-      const row = m[r] as number[];
-      const f = (row[c] as number) / (head[c] as number);
-      for (let k = c; k <= n; k++) row[k] = (row[k] as number) - f * (head[k] as number);
-    }
-  }
-  return m.map((row, i) => (Math.abs(row[i] as number) < 1e-12 ? 0 : (row[n] as number) / (row[i] as number)));
+  return fitLogistic(examples, EXTEND_FEATURES, iterations, ridge);
 }

@@ -1,6 +1,7 @@
 // Hyperparameters in one place; each default carries the reason it was chosen.
 import { MAX_MATCH } from '../inference/copy';
 import { EXTEND_FEATURES } from '../inference/extend';
+import { SHOW_FEATURES } from '../inference/show';
 import { COPY_ORIGINS, CopyOrigin } from '../../shared/encoderStateView';
 
 export interface ModelConfig {
@@ -39,6 +40,12 @@ export interface ModelConfig {
    * probability.
    */
   extendCalibration?: number[];
+  /**
+   * Weights of the show model (show.ts: logistic regression on showFeatures), fitted by `fit-show` on replays of
+   * the fit projects; with it, a candidate's confidence is its estimated chance of being exactly right. Absent, the
+   * decoder's probability.
+   */
+  showCalibration?: number[];
 }
 
 export const DEFAULT_MODEL_CONFIG: ModelConfig = {
@@ -115,6 +122,10 @@ export function validateModelConfig(c: ModelConfig): void {
   const calibration: unknown = c.extendCalibration;
   if (calibration !== undefined && !(Array.isArray(calibration) && calibration.length === EXTEND_FEATURES && calibration.every((x) => typeof x === 'number' && Number.isFinite(x)))) {
     throw new Error(`config.extendCalibration must hold ${EXTEND_FEATURES} finite numbers`);
+  }
+  const show: unknown = c.showCalibration;
+  if (show !== undefined && !(Array.isArray(show) && show.length === SHOW_FEATURES && show.every((x) => typeof x === 'number' && Number.isFinite(x)))) {
+    throw new Error(`config.showCalibration must hold ${SHOW_FEATURES} finite numbers`);
   }
   const bySource: unknown = c.copySourceWeights;
   if (bySource !== undefined) {

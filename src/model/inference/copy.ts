@@ -236,6 +236,24 @@ export class CopyPrior {
     return copyGuess((this.tail + generated).slice(-MAX_MATCH), this.sources);
   }
 
+  /**
+   * The copied text that follows `generated`, while every occurrence of a match at least `minLength` long agrees on
+   * the next character: up to the end of the line (not included) or `maxChars` characters. Code repeats in runs (a
+   * call copied with its arguments, a statement written again below), and an agreeing long match is right far more
+   * often than the decoder's probability of its characters says.
+   */
+  run(generated: string, maxChars: number, minLength: number, minVotes = 1): string {
+    let text = '';
+    while (text.length < maxChars) {
+      const g = this.guess(generated + text);
+      if (g.length < minLength || g.votes.size !== 1 || g.total < minVotes) break;
+      const next = g.votes.keys().next().value as string;
+      if (next === '\n' || next === '\r') break;
+      text += next;
+    }
+    return text;
+  }
+
   /** The weight of the copy distribution for a guess: by its length and the source it came from first. */
   weight(guess: Pick<CopyGuess, 'length' | 'from'>): number {
     return copyWeight(this.weights, guess.length, guess.from[0]);

@@ -16,10 +16,18 @@ export interface Candidate {
   text: string;
   /** Natural-log probability of exactly this suggestion. */
   logProb: number;
-  /** exp(logProb): the model's probability that this is the continuation. */
+  /**
+   * The probability that this is the continuation: exp(logProb), or where the model has a show model (show.ts) its
+   * estimate that the suggestion is exactly right. The confidence threshold applies to it.
+   */
   confidence: number;
   /** False when maxChars cut the token short. */
   complete: boolean;
+}
+
+/** Filled by a decode: the LSTM's own log-probabilities at the first step, before the copy prior mixed in. */
+export interface FirstStep {
+  lstm?: Float32Array;
 }
 
 /** The decoder after reading all of its prime but the last id, which is the input of the first prediction. */
@@ -84,9 +92,9 @@ export class Decoder {
    * last characters; see decoderPrime). With a copy prior, every step's distribution is mixed with what followed
    * earlier occurrences of the text so far (see copy.ts). The encoder state is not modified.
    */
-  decode(encoderState: NetState, prime: readonly number[], options: DecodeOptions, copy?: CopyPrior): Candidate[] {
+  decode(encoderState: NetState, prime: readonly number[], options: DecodeOptions, copy?: CopyPrior, firstStep?: FirstStep): Candidate[] {
     const start = primeDecoder(this.net, encoderState, prime);
-    const greedy = this.search(start, 1, options, copy);
+    const greedy = this.search(start, 1, options, copy, firstStep);
     if (options.beamWidth <= 1) return greedy;
     const merged = new Map<string, Candidate>();
     for (const c of [...greedy, ...this.search(start, options.beamWidth, options, copy)]) {
@@ -96,7 +104,7 @@ export class Decoder {
     return [...merged.values()].sort((a, b) => b.logProb - a.logProb).slice(0, options.beamWidth);
   }
 
-  private search(start: PrimedDecoder, width: number, options: DecodeOptions, copy?: CopyPrior): Candidate[] {
+  private search(start: PrimedDecoder, width: number, options: DecodeOptions, copy?: CopyPrior, firstStep?: FirstStep): Candidate[] {
     const { next } = this.table(options.stopAt);
     const V = this.vocab.size;
     const finished: Candidate[] = [];
@@ -109,6 +117,7 @@ export class Decoder {
     for (let step = 0; step <= options.maxChars && live.length > 0; step++) {
       const hTop = this.net.step('decoderLstm', inputs, state);
       const logp = this.net.logProbs(hTop, live.length);
+      if (step === 0 && firstStep) firstStep.lstm = logp.slice(0, V);
       if (copy) live.forEach((hyp, r) => copy.mixInto(logp, r * V, this.vocab.decode(hyp.ids)));
       const extensions: { parent: number; id: number; logProb: number; phase: Phase }[] = [];
       live.forEach((hyp, r) => {

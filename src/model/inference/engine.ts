@@ -5,12 +5,13 @@ import { ContextWindow, decoderPrime, encoderTokens } from '../graph/context';
 import { CopyPrior, CopySource, CopyWeights, MatchIndex } from './copy';
 import { ContextFiles } from './contextFiles';
 import { DocumentIndexes } from './documentIndex';
-import { Candidate, DecodeOptions, Decoder } from './decode';
+import { Candidate, DecodeOptions, Decoder, FirstStep } from './decode';
 import { DecodeTrace, tokenLabel, traceGreedyDecode } from './decodeTrace';
 import { EncoderCache } from './encoderCache';
 import { CALIBRATED_EXTEND_THRESHOLD, calibratedProb, EXTEND_RULE, EXTEND_THRESHOLD, ExtendRule, keptExtension, keptNextLine, LineExtender, NEXT_LINE_THRESHOLD, NextLine, NextToken } from './extend';
 import type { SuggestionLength } from '../../shared/window';
 import { InferenceNet, NetState } from './inference';
+import { ShowInputs, showFeatures, showProbability } from './show';
 import { familyOfLanguageId } from '../../shared/language';
 import type { Seq2SeqModel } from '../graph/seq2seq';
 import type { StopAt } from './tokens';
@@ -56,6 +57,10 @@ export interface SuggestRequest {
   nextLineThreshold?: number;
   /** false turns copying off for this request. */
   copy?: boolean;
+  /** The least copy match after the best candidate that goes on copying (DECODE_DEFAULTS.copyRun); 0 turns it off. */
+  copyRun?: number;
+  /** true: the result carries each candidate's show-model features (`fit-show` collects them). */
+  showFeatures?: boolean;
 }
 
 /** How a request whose window the cache lacks is read: a short window first, or the full one at once. */
@@ -76,6 +81,8 @@ export interface SuggestResult {
   nextLine?: NextLine | null;
   /** Encoder steps this request ran (0 when the cache held the whole window). */
   encoderSteps: number;
+  /** With `showFeatures`: each candidate's show-model features (show.ts), for the token candidates before any extension. */
+  showFeatures?: number[][];
 }
 
 /** Per character of the window: what the encoder held after reading it (layer by layer). */
@@ -186,9 +193,47 @@ export class CompletionEngine {
     this.planNextWindow(cut.window, request.language);
     const options = decodeOptions(request);
     const copy = this.copyPrior(request, cut);
-    const candidates = this.decoder.decode(state, inputs.prime, options, copy);
-    if (request.length !== 'auto') return { candidates, encoderSteps: stepsRun };
-    return { ...this.extendBest(candidates, { state, prime: inputs.prime, maxChars: options.maxChars, copy }, request), encoderSteps: stepsRun };
+    const { candidates, features } = this.rank(state, inputs.prime, options, copy, request, cut);
+    const extra = features ? { showFeatures: features } : {};
+    if (request.length !== 'auto') return { candidates, encoderSteps: stepsRun, ...extra };
+    return { ...this.extendBest(candidates, { state, prime: inputs.prime, maxChars: options.maxChars, copy }, request), encoderSteps: stepsRun, ...extra };
+  }
+
+  /**
+   * The decoder's candidates, each with its confidence from the model's show model where it has one (show.ts), else
+   * its probability, the best one gone on with an agreeing copy run (withCopyRun); the features too when the
+   * request asks for them.
+   */
+  private rank(state: NetState, prime: number[], options: DecodeOptions, copy: CopyPrior | undefined, request: SuggestRequest, cut: CutText): { candidates: Candidate[]; features?: number[][] } {
+    const ranked = this.rankTokens(state, prime, options, copy, request, cut);
+    return copy ? { ...ranked, candidates: withCopyRun(ranked.candidates, copy, options.maxChars, request.copyRun ?? DECODE_DEFAULTS.copyRun) } : ranked;
+  }
+
+  private rankTokens(state: NetState, prime: number[], options: DecodeOptions, copy: CopyPrior | undefined, request: SuggestRequest, cut: CutText): { candidates: Candidate[]; features?: number[][] } {
+    const weights = this.model.config.showCalibration;
+    if (!weights && request.showFeatures !== true) return { candidates: this.decoder.decode(state, prime, options, copy) };
+    const firstStep: FirstStep = {};
+    const decoded = this.decoder.decode(state, prime, options, copy, firstStep);
+    const atCursor = copy?.guess('') ?? { length: 0, votes: new Map<string, number>(), total: 0 };
+    const line = cut.copyText.slice(cut.copyText.lastIndexOf('\n') + 1);
+    const family = familyOfLanguageId(request.language);
+    const features = decoded.map((c, k) => {
+      const runnerUp = decoded[k === 0 ? 1 : 0];
+      const first = c.text[0];
+      const inputs: ShowInputs = {
+        text: c.text,
+        logProb: c.logProb,
+        runnerUpLogProb: runnerUp ? runnerUp.logProb : -Infinity,
+        lstmFirstLogProb: first !== undefined && firstStep.lstm ? (firstStep.lstm[this.model.vocab.idOf(first)] as number) : NaN,
+        copyAtCursor: atCursor,
+        copyAfterLength: copy && c.text ? copy.guess(c.text).length : 0,
+        line,
+        family,
+      };
+      return showFeatures(inputs);
+    });
+    const candidates = weights ? decoded.map((c, k) => ({ ...c, confidence: showProbability(weights, features[k] as number[]) })) : decoded;
+    return request.showFeatures === true ? { candidates, features } : { candidates };
   }
 
   /**
@@ -346,7 +391,7 @@ export class CompletionEngine {
     const copy = this.copyPrior(request, cut);
     const greedy = traceGreedyDecode(this.net, this.model.vocab, state, inputs.prime, { maxChars: options.maxChars, topK: request.topK, stopAt: options.stopAt, ...(copy ? { copy } : {}) });
     // The candidates as suggest gives them (extended with 'auto' length), so the panel shows the ghost text's.
-    const decoded = this.decoder.decode(state, inputs.prime, options, copy);
+    const decoded = this.rank(state, inputs.prime, options, copy, request, cut).candidates;
     const candidates = request.length === 'auto' ? this.extendBest(decoded, { state, prime: inputs.prime, maxChars: options.maxChars, copy }, request).candidates : decoded;
     return { trace, greedy, candidates };
   }
@@ -354,6 +399,14 @@ export class CompletionEngine {
   dispose(): void {
     this.net.dispose();
   }
+}
+
+/** The best candidate, gone on with the copied text that follows it (CopyPrior.run) when `minLength` > 0. */
+function withCopyRun(candidates: Candidate[], copy: CopyPrior, maxChars: number, minLength: number): Candidate[] {
+  const best = candidates[0];
+  if (minLength <= 0 || !best || !best.complete || best.text.trim() === '') return candidates;
+  const more = copy.run(best.text, maxChars - best.text.length, minLength, DECODE_DEFAULTS.copyRunVotes);
+  return more ? [{ ...best, text: best.text + more }, ...candidates.slice(1)] : candidates;
 }
 
 /** The text below the cursor's line that the copy prior searches. */

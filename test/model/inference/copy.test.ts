@@ -133,3 +133,14 @@ test('an index reset to another text finds what a fresh one finds, and nothing o
     assert.deepEqual([...b].sort(), [...a].sort(), tail);
   }
 });
+
+test('a copy run follows the copied text while every long occurrence agrees, to the end of the line', () => {
+  const text = 'client.request(url, { method: "GET" });\nother();\n';
+  const prior = new CopyPrior(vocab, [new MatchIndex(text)], 'client.req');
+  assert.equal(prior.run('uest', 60, 8), '(url, { method: "GET" });', 'stops before the newline');
+  assert.equal(prior.run('uest', 5, 8), '(url,', 'and at the character budget');
+  assert.equal(prior.run('uest', 60, 40), '', 'no match that long');
+  // Two occurrences that part ways: the run stops where they disagree.
+  const split = new CopyPrior(vocab, [new MatchIndex('send(a, b);\nsend(a, c);\n')], 'x = sen');
+  assert.equal(split.run('d', 60, 4), '(a, ');
+});

@@ -19,9 +19,25 @@ const vocab = Vocabulary.createDefault();
 test('a trained model completes the word it was trained on, and stops at its end', () => {
   const model = trainedTiny(150);
   const engine = new CompletionEngine(model);
-  const { candidates } = engine.suggest({ prefix: SAMPLE_TS.repeat(2) + 'export function add(a: number, b: number): number {\n  ret', language: 'typescript', beamWidth: 2 });
+  // copyRun 0: the decoder's token alone (the copy run would go on with " a + b;", written twice above).
+  const { candidates } = engine.suggest({ prefix: SAMPLE_TS.repeat(2) + 'export function add(a: number, b: number): number {\n  ret', language: 'typescript', beamWidth: 2, copyRun: 0 });
   assert.equal(candidates[0]?.text, 'urn');
   assert.ok((candidates[0]?.confidence ?? 0) > 0.1, `confidence ${candidates[0]?.confidence}`);
+  engine.dispose();
+  model.dispose();
+});
+
+test('the best suggestion goes on with copied text where two occurrences of the longest match agree, not one', () => {
+  const model = trainedTiny(150);
+  const engine = new CompletionEngine(model);
+  const line = '  client.request(url, { retries: 3 });\n';
+  // Three lines alike: the last two are each preceded by a line like the one typed in, so both match 32 characters.
+  const thrice = SAMPLE_TS + line + line + line + '  client.req';
+  const twice = engine.suggest({ prefix: thrice, language: 'typescript' }).candidates[0]?.text ?? '';
+  const token = engine.suggest({ prefix: thrice, language: 'typescript', copyRun: 0 }).candidates[0]?.text ?? '';
+  assert.ok(token.length > 0 && twice === `${token}${'uest(url, { retries: 3 });'.slice(token.length)}`, `${JSON.stringify(token)} then ${JSON.stringify(twice)}`);
+  const once = engine.suggest({ prefix: SAMPLE_TS + line + line + '  client.req', language: 'typescript' }).candidates[0]?.text ?? '';
+  assert.ok(!once.includes('retries'), `one occurrence at the longest match is not enough: ${JSON.stringify(once)}`);
   engine.dispose();
   model.dispose();
 });
