@@ -4,9 +4,11 @@
 // The curve it prints (keystroke savings and wrong suggestions at each threshold, before and after) is measured on
 // other blocks of the same projects, with the decoder's probability and with the show model: the default threshold
 // is read off it. Fit on projects the reported figures leave out (scripts/corpus.mjs, role 'fit').
+import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { DEFAULT_SETTINGS, Settings } from '../completion/settings';
-import { Example, fitLogistic } from '../model/evaluation/logistic';
+import type { Example } from '../model/evaluation/logistic';
+import { fitShowModel } from '../model/evaluation/showFit';
 import { Seq2SeqModel } from '../model/graph/seq2seq';
 import { CompletionEngine } from '../model/inference/engine';
 import { SHOW_FEATURE_NAMES, SHOW_FEATURES } from '../model/inference/show';
@@ -30,6 +32,7 @@ export async function runFitShow(args: string[]): Promise<number> {
     blocks: { type: 'string' },
     seed: { type: 'string' },
     'curve-blocks': { type: 'string' },
+    examples: { type: 'string' },
     'dry-run': { type: 'boolean' },
   });
   const modelDir = requireString(values, 'model');
@@ -38,7 +41,7 @@ export async function runFitShow(args: string[]): Promise<number> {
   await initBackend(backendOption(values));
   const loaded = await loadModelDir(modelDir);
   const { model } = loaded;
-  const { showCalibration: _old, ...raw } = model.config;
+  const { showModel: _old, ...raw } = model.config;
   const projects: { name: string; files: SourceFile[] }[] = [];
   for (const corpus of corpora) {
     const { files } = await readCorpus([corpus]);
@@ -53,16 +56,19 @@ export async function runFitShow(args: string[]): Promise<number> {
   const t0 = Date.now();
 
   // Examples: every suggestion of the raw engine along the replay, shown from any probability.
-  const examples: Example[] = [];
+  const examples: (Example & { project: string })[] = [];
   const rawModel = new Seq2SeqModel(raw, model.vocab, model.weights);
-  replayAll(rawModel, projects, { blocks, seed }, { ...DEFAULT_SETTINGS, confidenceThreshold: 0 }, (x, right) => examples.push({ x, right }));
-  const fit = fitLogistic(examples, SHOW_FEATURES);
+  for (const p of projects) replayAll(rawModel, [p], { blocks, seed }, { ...DEFAULT_SETTINGS, confidenceThreshold: 0 }, (x, right) => examples.push({ x, right, project: p.name }));
+  if (typeof values.examples === 'string') writeFileSync(values.examples, examples.map((e) => JSON.stringify(e)).join('\n'));
+  const fit = fitShowModel(examples, SHOW_FEATURES);
   print(`${examples.length} suggestions from ${projects.length} projects (${blocks} blocks each, seed ${seed}), ${examples.filter((e) => e.right).length} right, in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-  print(`log-loss: base rate ${fit.bits.baseRate.toFixed(3)} bits, show model ${fit.bits.fitted.toFixed(3)} bits`);
-  for (const [k, name] of SHOW_FEATURE_NAMES.entries()) print(`  ${name}: ${fit.weights[k]}`);
+  print(`log-loss: base rate ${fit.bits.baseRate.toFixed(3)} bits, show model (${fit.model.trees.length} trees) ${fit.bits.fitted.toFixed(3)} bits`);
+  const splits = new Array<number>(SHOW_FEATURES).fill(0);
+  for (const tree of fit.model.trees) for (const [f] of tree) if (f >= 0) splits[f] = (splits[f] as number) + 1;
+  print(`splits per feature: ${SHOW_FEATURE_NAMES.map((name, k) => `${name} ${splits[k]}`).join(', ')}`);
 
   // The curve, on other blocks of the same projects.
-  const calibrated = new Seq2SeqModel({ ...raw, showCalibration: fit.weights }, model.vocab, model.weights);
+  const calibrated = new Seq2SeqModel({ ...raw, showModel: fit.model }, model.vocab, model.weights);
   const curveSeed = seed + 1;
   for (const [label, m] of [['decoder probability', rawModel], ['show model', calibrated]] as const) {
     for (const threshold of CURVE) {
@@ -71,7 +77,7 @@ export async function runFitShow(args: string[]): Promise<number> {
     }
   }
   if (values['dry-run'] !== true) {
-    print(`wrote the show model into ${await withModelWriter(modelDir, { replaceModel: false, metadataOnly: true }, (writer) => writer.rewriteConfig(loaded, { ...model.config, showCalibration: fit.weights }))}`);
+    print(`wrote the show model into ${await withModelWriter(modelDir, { replaceModel: false, metadataOnly: true }, (writer) => writer.rewriteConfig(loaded, { ...model.config, showModel: fit.model }))}`);
   }
   model.dispose();
   return 0;

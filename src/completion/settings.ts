@@ -41,8 +41,10 @@ export const DEFAULT_SETTINGS: Settings = {
   // Measured in the real editor once the type-through cache stopped hiding guesses: new ghost text after a pause
   // p50 / p95 77-83 / 94-95 ms against 84 / 185 ms with "rhythm", for 1.04-2.6x its engine calls (docs/figures.md).
   debounceRule: 'none',
-  // Measured: the lowest threshold at which >= 70 % of shown suggestions are exactly right (docs/figures.md).
-  confidenceThreshold: 0.4,
+  // Applies to the show model's chance of being right (src/model/inference/show.ts). Read off the typing replay of
+  // the fit projects: a third fewer wrong suggestions than the decoder's probability at 0.4, for 1 point of the
+  // keys spared (docs/figures.md).
+  confidenceThreshold: 0.5,
   backend: 'auto',
   modelPath: '',
 };

@@ -1,7 +1,7 @@
 // Hyperparameters in one place; each default carries the reason it was chosen.
 import { MAX_MATCH } from '../inference/copy';
 import { EXTEND_FEATURES } from '../inference/extend';
-import { SHOW_FEATURES } from '../inference/show';
+import { ShowModel, showModelProblem } from '../inference/show';
 import { COPY_ORIGINS, CopyOrigin } from '../../shared/encoderStateView';
 
 export interface ModelConfig {
@@ -41,11 +41,11 @@ export interface ModelConfig {
    */
   extendCalibration?: number[];
   /**
-   * Weights of the show model (show.ts: logistic regression on showFeatures), fitted by `fit-show` on replays of
-   * the fit projects; with it, a candidate's confidence is its estimated chance of being exactly right. Absent, the
-   * decoder's probability.
+   * The show model (show.ts: boosted trees on showFeatures), fitted by `fit-show` on replays of the fit projects;
+   * with it, a candidate's confidence is its estimated chance of being exactly right. Absent, the decoder's
+   * probability.
    */
-  showCalibration?: number[];
+  showModel?: ShowModel;
 }
 
 export const DEFAULT_MODEL_CONFIG: ModelConfig = {
@@ -123,10 +123,8 @@ export function validateModelConfig(c: ModelConfig): void {
   if (calibration !== undefined && !(Array.isArray(calibration) && calibration.length === EXTEND_FEATURES && calibration.every((x) => typeof x === 'number' && Number.isFinite(x)))) {
     throw new Error(`config.extendCalibration must hold ${EXTEND_FEATURES} finite numbers`);
   }
-  const show: unknown = c.showCalibration;
-  if (show !== undefined && !(Array.isArray(show) && show.length === SHOW_FEATURES && show.every((x) => typeof x === 'number' && Number.isFinite(x)))) {
-    throw new Error(`config.showCalibration must hold ${SHOW_FEATURES} finite numbers`);
-  }
+  const show = c.showModel === undefined ? null : showModelProblem(c.showModel);
+  if (show) throw new Error(`config.showModel: ${show}`);
   const bySource: unknown = c.copySourceWeights;
   if (bySource !== undefined) {
     if (typeof bySource !== 'object' || bySource === null || Array.isArray(bySource)) throw new Error('config.copySourceWeights must be an object');

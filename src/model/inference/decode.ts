@@ -28,6 +28,8 @@ export interface Candidate {
 /** Filled by a decode: the LSTM's own log-probabilities at the first step, before the copy prior mixed in. */
 export interface FirstStep {
   lstm?: Float32Array;
+  /** The same step's distribution after the copy prior mixed in (what the first character is chosen from). */
+  mixed?: Float32Array;
 }
 
 /** The decoder after reading all of its prime but the last id, which is the input of the first prediction. */
@@ -119,6 +121,7 @@ export class Decoder {
       const logp = this.net.logProbs(hTop, live.length);
       if (step === 0 && firstStep) firstStep.lstm = logp.slice(0, V);
       if (copy) live.forEach((hyp, r) => copy.mixInto(logp, r * V, this.vocab.decode(hyp.ids)));
+      if (step === 0 && firstStep) firstStep.mixed = logp.slice(0, V);
       const extensions: { parent: number; id: number; logProb: number; phase: Phase }[] = [];
       live.forEach((hyp, r) => {
         const row = next[hyp.phase] as Int8Array;

@@ -210,13 +210,14 @@ export class CompletionEngine {
   }
 
   private rankTokens(state: NetState, prime: number[], options: DecodeOptions, copy: CopyPrior | undefined, request: SuggestRequest, cut: CutText): { candidates: Candidate[]; features?: number[][] } {
-    const weights = this.model.config.showCalibration;
-    if (!weights && request.showFeatures !== true) return { candidates: this.decoder.decode(state, prime, options, copy) };
+    const showModel = this.model.config.showModel;
+    if (!showModel && request.showFeatures !== true) return { candidates: this.decoder.decode(state, prime, options, copy) };
     const firstStep: FirstStep = {};
     const decoded = this.decoder.decode(state, prime, options, copy, firstStep);
     const atCursor = copy?.guess('') ?? { length: 0, votes: new Map<string, number>(), total: 0 };
     const line = cut.copyText.slice(cut.copyText.lastIndexOf('\n') + 1);
     const family = familyOfLanguageId(request.language);
+    const spread = firstStep.mixed ? distributionSpread(firstStep.mixed) : { entropy: 0, top: 1 };
     const features = decoded.map((c, k) => {
       const runnerUp = decoded[k === 0 ? 1 : 0];
       const first = c.text[0];
@@ -229,10 +230,13 @@ export class CompletionEngine {
         copyAfterLength: copy && c.text ? copy.guess(c.text).length : 0,
         line,
         family,
+        firstStepEntropy: spread.entropy,
+        firstStepTop: spread.top,
+        beamAgreement: decoded.filter((d) => d.text[0] === first).length / decoded.length,
       };
       return showFeatures(inputs);
     });
-    const candidates = weights ? decoded.map((c, k) => ({ ...c, confidence: showProbability(weights, features[k] as number[]) })) : decoded;
+    const candidates = showModel ? decoded.map((c, k) => ({ ...c, confidence: showProbability(showModel, features[k] as number[]) })) : decoded;
     return request.showFeatures === true ? { candidates, features } : { candidates };
   }
 
@@ -399,6 +403,18 @@ export class CompletionEngine {
   dispose(): void {
     this.net.dispose();
   }
+}
+
+/** The entropy (nats) and the largest probability of a distribution given as log-probabilities. */
+function distributionSpread(logp: Float32Array): { entropy: number; top: number } {
+  let entropy = 0;
+  let top = 0;
+  for (const lp of logp) {
+    const p = Math.exp(lp);
+    if (p > 0) entropy -= p * lp;
+    if (p > top) top = p;
+  }
+  return { entropy, top };
 }
 
 /** The best candidate, gone on with the copied text that follows it (CopyPrior.run) when `minLength` > 0. */

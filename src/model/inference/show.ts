@@ -1,9 +1,10 @@
 // The show model: how likely a suggestion is exactly right, from what the engine knows when it makes it. The
 // decoder's probability alone over-trusts short guesses the LSTM makes up and under-trusts long names copied from
-// a few lines above; a logistic regression over a few figures of the decoder, the copy prior and the cursor's
-// place in its line, fitted on replays of projects nothing else is fitted or reported on (`fit-show`), says what
-// a suggestion is worth. Where a model has one, a candidate's confidence is this probability, so the confidence
-// threshold keeps its meaning: the least chance of being right worth showing.
+// a few lines above; a small ensemble of boosted decision trees over a few figures of the decoder, the copy prior
+// and the cursor's place in its line, fitted on replays of projects nothing else is fitted or reported on
+// (`fit-show`), says what a suggestion is worth (JetBrains' completion filter is such a model). Where a model has
+// one, a candidate's confidence is this probability, so the confidence threshold keeps its meaning: the least
+// chance of being right worth showing.
 import type { LanguageFamily } from '../../shared/language';
 import type { CopyGuess } from './copy';
 import { charClass } from './tokens';
@@ -24,6 +25,11 @@ export interface ShowInputs {
   /** The line before the cursor. */
   line: string;
   family: LanguageFamily;
+  /** The first character's distribution (copy prior mixed in): its entropy in nats, and its largest probability. */
+  firstStepEntropy: number;
+  firstStepTop: number;
+  /** The share of the candidates that begin with this one's first character. */
+  beamAgreement: number;
 }
 
 const FLOOR = 1e-6;
@@ -35,6 +41,7 @@ export function showFeatures(i: ShowInputs): number[] {
   const firstKind = first === '' ? 'newline' : charClass(first);
   const word = charClass(i.text.trim()[0] ?? '\n') === 'word';
   const votesFirst = i.copyAtCursor.total > 0 ? (i.copyAtCursor.votes.get(first) ?? 0) / i.copyAtCursor.total : 0;
+  const logP = Math.max(i.logProb, logOf(0));
   const margin = Number.isFinite(i.runnerUpLogProb) ? i.logProb - i.runnerUpLogProb : 10;
   const lastChar = i.line[i.line.length - 1] ?? '';
   // The part of a name typed so far: a name nothing earlier matches is one the user is making up, and a guess at
@@ -43,7 +50,7 @@ export function showFeatures(i: ShowInputs): number[] {
   const indent = /^\s*/.exec(i.line)?.[0].length ?? 0;
   return [
     1,
-    Math.max(i.logProb, logOf(0)),
+    logP,
     Math.min(10, Math.max(0, margin)) / 10,
     Number.isFinite(i.lstmFirstLogProb) ? Math.max(i.lstmFirstLogProb, logOf(0)) : logOf(0),
     Math.min(i.copyAtCursor.length, 32) / 32,
@@ -61,21 +68,67 @@ export function showFeatures(i: ShowInputs): number[] {
     i.family === 'other' ? 1 : 0,
     Math.min(partial, 16) / 16,
     partial > 0 && i.copyAtCursor.length <= partial ? 1 : 0,
+    Math.min(i.firstStepEntropy, 4) / 4,
+    i.firstStepTop,
+    i.beamAgreement,
+    logP * (word ? 1 : 0),
+    logP * (firstKind === 'blank' ? 1 : 0),
+    logP * (i.copyAtCursor.length > 0 ? 1 : 0),
+    logP * logP / 10,
+    Math.min(10, Math.max(0, margin)) / 10 * (word ? 1 : 0),
   ];
 }
 
-export const SHOW_FEATURES = 19;
+export const SHOW_FEATURES = 27;
 
 /** Names of the features, for `fit-show`'s report. */
 export const SHOW_FEATURE_NAMES = [
   'bias', 'log p', 'margin over runner-up / 10', 'LSTM log p of first char', 'copy match / 32', 'copied', 'copy votes for first char',
   'copy votes unanimous', 'copy match after the text / 32', 'word', 'starts with a blank', 'length / 16', 'cursor after a word char',
   'line length / 40', 'blank line', 'python', 'other language', 'name typed so far / 16', 'name typed so far is new',
+  'first char entropy / 4', 'first char top p', 'beam agreement on first char', 'log p x word', 'log p x starts with a blank',
+  'log p x copied', 'log p squared / 10', 'margin x word',
 ] as const;
 
+/**
+ * One tree: nodes[0] is the root; an inner node [feature, threshold, left, right] sends x to `left` when
+ * x[feature] <= threshold; a leaf [-1, value, 0, 0] adds `value` to the log-odds.
+ */
+export type ShowTree = [number, number, number, number][];
+
+/** Boosted trees over showFeatures: log-odds = base + the sum of each tree's leaf. */
+export interface ShowModel {
+  base: number;
+  trees: ShowTree[];
+}
+
 /** The show model's probability that the candidate is exactly right. */
-export function showProbability(weights: readonly number[], x: readonly number[]): number {
-  let z = 0;
-  for (let k = 0; k < x.length; k++) z += (weights[k] ?? 0) * (x[k] as number);
+export function showProbability(model: ShowModel, x: readonly number[]): number {
+  let z = model.base;
+  for (const tree of model.trees) {
+    let node = tree[0] as [number, number, number, number];
+    while (node[0] >= 0) node = tree[(x[node[0]] as number) <= node[1] ? node[2] : node[3]] as [number, number, number, number];
+    z += node[1];
+  }
   return 1 / (1 + Math.exp(-z));
+}
+
+/** Why `m` is not a show model over SHOW_FEATURES features (a tree that loops or points outside itself included), or null. */
+export function showModelProblem(m: unknown): string | null {
+  if (typeof m !== 'object' || m === null) return 'must be an object';
+  const { base, trees } = m as { base?: unknown; trees?: unknown };
+  if (typeof base !== 'number' || !Number.isFinite(base)) return 'base must be a finite number';
+  if (!Array.isArray(trees) || trees.length > 10_000) return 'trees must be a list of at most 10,000 trees';
+  for (const tree of trees as unknown[]) {
+    if (!Array.isArray(tree) || tree.length === 0 || tree.length > 1_000) return 'each tree must hold 1 to 1,000 nodes';
+    for (const [k, node] of (tree as unknown[]).entries()) {
+      if (!Array.isArray(node) || node.length !== 4 || !node.every((v) => typeof v === 'number' && Number.isFinite(v))) return 'each node must hold 4 finite numbers';
+      const [feature, , left, right] = node as number[];
+      if (feature === -1) continue;
+      // Children come after their parent, so every walk ends at a leaf.
+      const child = (c: number): boolean => Number.isInteger(c) && c > k && c < tree.length;
+      if (!Number.isInteger(feature) || (feature as number) < 0 || (feature as number) >= SHOW_FEATURES || !child(left as number) || !child(right as number)) return 'an inner node must name a feature and two later nodes';
+    }
+  }
+  return null;
 }

@@ -2,9 +2,12 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { Seq2SeqModel } from '../../../src/model/graph/seq2seq';
-import { validateModelConfig } from '../../../src/model/graph/config';
+import { ModelConfig, validateModelConfig } from '../../../src/model/graph/config';
+import { Rng } from '../../../src/model/graph/rng';
+import type { Example } from '../../../src/model/evaluation/logistic';
+import { DEFAULT_TREE_OPTIONS, fitShowModel } from '../../../src/model/evaluation/showFit';
 import { CompletionEngine } from '../../../src/model/inference/engine';
-import { SHOW_FEATURE_NAMES, SHOW_FEATURES, ShowInputs, showFeatures, showProbability } from '../../../src/model/inference/show';
+import { SHOW_FEATURE_NAMES, SHOW_FEATURES, ShowInputs, showFeatures, ShowModel, showModelProblem, showProbability, ShowTree } from '../../../src/model/inference/show';
 import { SAMPLE_TS, trainedTiny, useTestBackend } from '../../helpers';
 
 before(async () => {
@@ -20,6 +23,9 @@ const inputs = (over: Partial<ShowInputs> = {}): ShowInputs => ({
   copyAfterLength: 17,
   line: '  const x = ',
   family: 'ts-js',
+  firstStepEntropy: 1.5,
+  firstStepTop: 0.6,
+  beamAgreement: 2 / 3,
   ...over,
 });
 
@@ -41,6 +47,10 @@ test('the features read the candidate, the copy prior and the line', () => {
   assert.equal(f['cursor after a word char'], 0, 'the line ends with a blank');
   assert.equal(f['line length / 40'], 10 / 40, 'the indentation is not counted');
   assert.equal(f.python, 0);
+  assert.equal(f['first char top p'], 0.6);
+  assert.equal(f['beam agreement on first char'], 2 / 3);
+  assert.equal(f['log p x word'], f['log p']);
+  assert.equal(Math.abs(f['log p x starts with a blank'] as number), 0);
   assert.equal(f['name typed so far / 16'], 0);
   const typing = named(showFeatures(inputs({ line: '  const tot', copyAtCursor: { length: 3, votes: new Map(), total: 0 } })));
   assert.equal(typing['name typed so far / 16'], 3 / 16);
@@ -57,11 +67,36 @@ test('a candidate with no runner-up, no copy and an empty text still has finite 
   assert.equal(f.python, 1);
 });
 
-test('the show probability is the logistic of the weighted features', () => {
-  const x = showFeatures(inputs());
-  assert.equal(showProbability(new Array(SHOW_FEATURES).fill(0), x), 0.5);
-  const bias = [2, ...new Array(SHOW_FEATURES - 1).fill(0)];
-  assert.ok(Math.abs(showProbability(bias, x) - 1 / (1 + Math.exp(-2))) < 1e-12);
+test('the show probability walks each tree to a leaf and adds the leaves to the base log-odds', () => {
+  const x = showFeatures(inputs()); // log p = log 0.5, word = 1
+  const logP = SHOW_FEATURE_NAMES.indexOf('log p');
+  const word = SHOW_FEATURE_NAMES.indexOf('word');
+  const model: ShowModel = {
+    base: -1,
+    trees: [
+      [[logP, Math.log(0.3), 1, 2], [-1, -2, 0, 0], [-1, 0.5, 0, 0]], // p above 0.3: +0.5
+      [[word, 0.5, 1, 2], [-1, 0.25, 0, 0], [-1, 1, 0, 0]], // a word: +1
+    ],
+  };
+  assert.ok(Math.abs(showProbability(model, x) - 1 / (1 + Math.exp(-0.5))) < 1e-12);
+  assert.equal(showProbability({ base: 0, trees: [] }, x), 0.5);
+});
+
+test('boosted trees learn which suggestions are right where the probability alone cannot tell', () => {
+  // Right: sure and copied, or a word after a word character; wrong otherwise, at every probability.
+  const examples: Example[] = [];
+  const rng = new Rng(3);
+  for (let i = 0; i < 2000; i++) {
+    const copied = rng.next() < 0.5;
+    const p = 0.2 + 0.6 * rng.next();
+    const x = showFeatures(inputs({ logProb: Math.log(p), copyAtCursor: copied ? { length: 12, votes: new Map([['t', 2]]), total: 2 } : { length: 0, votes: new Map(), total: 0 } }));
+    examples.push({ x, right: copied && p > 0.4 });
+  }
+  const fit = fitShowModel(examples, SHOW_FEATURES, { ...DEFAULT_TREE_OPTIONS, trees: 20 });
+  assert.ok(fit.bits.fitted < fit.bits.baseRate / 4, JSON.stringify(fit.bits));
+  assert.equal(showModelProblem(fit.model), null);
+  const at = (p: number, copied: boolean): number => showProbability(fit.model, showFeatures(inputs({ logProb: Math.log(p), copyAtCursor: copied ? { length: 12, votes: new Map([['t', 2]]), total: 2 } : { length: 0, votes: new Map(), total: 0 } })));
+  assert.ok(at(0.7, true) > 0.9 && at(0.7, false) < 0.1 && at(0.3, true) < 0.1, `${at(0.7, true)} ${at(0.7, false)} ${at(0.3, true)}`);
 });
 
 test('a model with a show model gives each candidate its estimate as confidence; features come when asked', () => {
@@ -74,21 +109,25 @@ test('a model with a show model gives each candidate its estimate as confidence;
   assert.ok(Math.abs((raw.candidates[0]?.confidence as number) - Math.exp(raw.candidates[0]?.logProb as number)) < 1e-12, 'without a show model: the probability');
   assert.equal(plain.suggest(request).showFeatures, undefined);
   plain.dispose();
-  // A show model that only looks at the bias: every candidate gets the same estimate.
-  const weights = [-1, ...new Array(SHOW_FEATURES - 1).fill(0)];
-  const config = { ...model.config, showCalibration: weights };
+  // A show model of one leaf: every candidate gets the same estimate.
+  const config = { ...model.config, showModel: { base: -0.5, trees: [[[-1, -0.5, 0, 0]]] as ShowTree[] } };
   validateModelConfig(config);
   const shown = new CompletionEngine(new Seq2SeqModel(config, model.vocab, model.weights));
   const { candidates } = shown.suggest(request);
   assert.equal(candidates[0]?.text, raw.candidates[0]?.text, 'the ranking is the decoder\'s');
-  for (const c of candidates) assert.ok(Math.abs(c.confidence - 1 / (1 + Math.E)) < 1e-12);
+  for (const c of candidates) assert.ok(Math.abs(c.confidence - 1 / (1 + Math.E)) < 1e-12, 'log-odds -0.5 - 0.5 = -1');
   shown.dispose();
   model.dispose();
 });
 
-test('a config whose show model has the wrong size is refused', () => {
+test('a config whose show model could not be walked is refused', () => {
   const model = trainedTiny(1);
-  assert.throws(() => validateModelConfig({ ...model.config, showCalibration: [1, 2, 3] }), /showCalibration must hold 19/);
-  assert.throws(() => validateModelConfig({ ...model.config, showCalibration: new Array(SHOW_FEATURES).fill(Number.NaN) }), /finite/);
+  const withTrees = (trees: unknown): ModelConfig => ({ ...model.config, showModel: { base: 0, trees } as ShowModel });
+  assert.throws(() => validateModelConfig(withTrees([[[0, 0.5, 0, 0]]])), /two later nodes/, 'a node that points at itself would loop');
+  assert.throws(() => validateModelConfig(withTrees([[[SHOW_FEATURES, 0.5, 1, 2], [-1, 0, 0, 0], [-1, 0, 0, 0]]])), /name a feature/);
+  assert.throws(() => validateModelConfig(withTrees([[[-1, Number.NaN, 0, 0]]])), /finite/);
+  assert.throws(() => validateModelConfig(withTrees([[]])), /1 to 1,000 nodes/);
+  assert.throws(() => validateModelConfig({ ...model.config, showModel: { base: 'x' } as unknown as ShowModel }), /base/);
+  validateModelConfig(withTrees([[[0, 0.5, 1, 2], [-1, 0, 0, 0], [-1, 0, 0, 0]]]));
   model.dispose();
 });
