@@ -59,6 +59,30 @@ function matmulGflops(m: number, k: number, n: number, reps: number): number {
   return (2 * m * k * n) / (ms * 1e6);
 }
 
+/**
+ * What the show model and copy runs cost a keystroke: the same trace as the copy prior's row (above and below)
+ * through two engines, one as shipped and one on the model without its show model and with copy runs off, their
+ * requests interleaved key by key so that both see the same machine.
+ */
+function showRow(model: Seq2SeqModel, text: string, at: number, reps: number): string {
+  const { showModel: _show, ...plainConfig } = model.config;
+  const shipped = new CompletionEngine(model);
+  const plain = new CompletionEngine(new Seq2SeqModel(plainConfig, model.vocab, model.weights));
+  const times: [number[], number[]] = [[], []];
+  for (let k = 0; k <= reps; k++) {
+    const request = { prefix: text.slice(0, at + k), beamWidth: 3, maxChars: 32, below: textBelow(text.slice(at + k)) };
+    [shipped, plain].forEach((engine, e) => {
+      const t0 = now();
+      engine.suggest(e === 0 ? request : { ...request, copyRun: 0 });
+      if (k > 0) (times[e] as number[]).push(now() - t0);
+    });
+  }
+  shipped.dispose();
+  plain.dispose();
+  const row = (t: number[]): string => `p50 ${fmt(median(t))} p95 ${fmt(percentile(t, 95))}`;
+  return `  beam 3, the same trace, interleaved: with the show model${model.config.showModel ? '' : ' (this model has none)'} and copy runs ${row(times[0])} | without either ${row(times[1])}`;
+}
+
 /** Op-by-op tfjs inference (the straightforward way): encode the window, then greedy steps with dataSync. */
 function opByOpRequest(model: Seq2SeqModel, tokens: number[], decodeSteps: number): void {
   tf.tidy(() => {
@@ -355,6 +379,7 @@ export async function runBench(args: string[]): Promise<number> {
     return `${label} p50 ${fmt(median(times))} p95 ${fmt(percentile(times, 95))}`;
   });
   print(`  beam 3, typing trace ${deep} chars into the text (${Math.min(COPY_AFTER_CHARS, text.length - deep)} after), copy prior ${copyRows.join(' | ')}`);
+  print(showRow(model, text, deep, reps));
   print(contextRow(model, files, text, deep, reps));
   const vocab = model.vocab;
   const refTokens = [vocab.markerId('ts-js'), ...vocab.encode(text.slice(0, 128))];
