@@ -20,6 +20,8 @@ import type { ModelInfo } from './shared/engineProtocol';
 export interface Seq2SeqApi {
   /** Time spent in activate(), ms (the model loads afterwards, in the worker). */
   activationMs: number;
+  /** The engine's state when activate() returned: 'loading', since activation never waits for the model. */
+  stateAtActivation: EngineState['kind'];
   engineState(): EngineState;
   whenReady(): Promise<ModelInfo>;
   statusText(): string;
@@ -182,6 +184,7 @@ export function activate(context: vscode.ExtensionContext): Seq2SeqApi {
 
   return {
     activationMs,
+    stateAtActivation: engine.state.kind,
     engineState: () => engine.state,
     whenReady: () =>
       new Promise((resolve, reject) => {

@@ -61,8 +61,8 @@ test('webview code is browser code: no vscode, no TensorFlow.js, no Node built-i
   assert.ok(!/tfjs|@tensorflow|require\(['"]vscode['"]\)/.test(bundle), 'dist/webview/encoderPanel.js contains TensorFlow.js or vscode');
 });
 
-test('the shared protocol files the webview bundles import nothing but each other', () => {
-  for (const name of ['panelProtocol.ts', 'encoderStateView.ts']) {
-    for (const m of imports(join(ROOT, 'src', 'shared', name))) assert.ok(/^\.\/(panelProtocol|encoderStateView)$/.test(m), `src/shared/${name} imports ${m}`);
+test('the shared protocol files the webview bundles import nothing but each other and the guards', () => {
+  for (const name of ['panelProtocol.ts', 'encoderStateView.ts', 'guards.ts']) {
+    for (const m of imports(join(ROOT, 'src', 'shared', name))) assert.ok(/^\.\/(panelProtocol|encoderStateView|guards)$/.test(m), `src/shared/${name} imports ${m}`);
   }
 });

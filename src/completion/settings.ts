@@ -1,8 +1,9 @@
 // The extension's settings as a plain, sanitised object: read in one place (src/extension/settings.ts),
 // checked here so a bad value in settings.json falls back to its default instead of breaking suggestions.
-import type { BackendName, WindowRequest } from '../shared/engineProtocol';
+import { BACKEND_NAMES, BackendName, WindowRequest } from '../shared/engineProtocol';
 import { DECODE_DEFAULTS, SUGGESTION_LENGTHS, SuggestionLength } from '../shared/window';
 import { FINE_TUNE_MAX_CORPUS_CHARS } from '../workspace/selection';
+import { SOURCE_EXTENSIONS } from '../shared/language';
 
 export interface Settings {
   enabled: boolean;
@@ -68,7 +69,7 @@ export function sanitizeSettings(get: <T>(key: keyof Settings) => T | undefined)
     debounceMs: clampInt(get('debounceMs'), 0, 1000, d.debounceMs),
     debounceRule: (['rhythm', 'medianGap', 'none'] as const).find((r) => r === get<unknown>('debounceRule')) ?? d.debounceRule,
     confidenceThreshold: typeof threshold === 'number' && threshold >= 0 && threshold <= 1 ? threshold : d.confidenceThreshold,
-    backend: backend === 'auto' || backend === 'tensorflow' || backend === 'wasm' || backend === 'cpu' ? backend : d.backend,
+    backend: BACKEND_NAMES.find((b) => b === backend) ?? d.backend,
     modelPath: typeof modelPath === 'string' ? modelPath.trim() : d.modelPath,
   };
 }
@@ -93,7 +94,7 @@ export interface FineTuneSettingsValues {
 export const DEFAULT_FINE_TUNE: FineTuneSettingsValues = {
   minutes: 3,
   maxCorpusChars: 2_000_000,
-  include: '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs,py,pyi}',
+  include: `**/*.{${SOURCE_EXTENSIONS.join(',')}}`,
   exclude: '',
   workers: 0,
 };

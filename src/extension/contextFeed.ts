@@ -5,12 +5,11 @@
 import * as vscode from 'vscode';
 import { FINE_TUNE_MAX_FILE_BYTES, GitignoreRules, ignoredPath, skipByName, textSkipReason } from '../workspace/selection';
 import type { EngineController } from './engineController';
-import { excludeGlob, policyPath, readGitignoreRules } from './workspaceFiles';
+import { excludeGlob, MAX_GITIGNORES, policyPath, workspaceGitignoreRules } from './workspaceFiles';
 
 /** Schemes whose documents are the user's files (not output panes or git's old versions). */
 const SCHEMES = new Set(['file', 'untitled', 'vscode-remote']);
 /** The most .gitignore files read (as the fine-tune): past it, no workspace file is let in, since a rule could be missed. */
-const MAX_GITIGNORES = 5_000;
 
 export class ContextFeed implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[] = [];
@@ -64,9 +63,8 @@ export class ContextFeed implements vscode.Disposable {
 
   private gitignore(): Promise<GitignoreRules | null> {
     this.rules ??= (async () => {
-      const uris = await vscode.workspace.findFiles('**/.gitignore', excludeGlob(), MAX_GITIGNORES + 1);
-      if (uris.length > MAX_GITIGNORES) return null;
-      const rules = await readGitignoreRules(uris);
+      const rules = await workspaceGitignoreRules(excludeGlob());
+      if (!rules) return null;
       for (const r of rules.skippedRules) this.log.warn(`[context] .gitignore rule not applied in ${r.file}: "${r.rule}": ${r.reason}; files it would match are still let in`);
       return rules;
     })();

@@ -7,8 +7,8 @@ import { FineTuneRun } from '../completion/fineTuneClient';
 import { fineTuneWorkers } from '../completion/settings';
 import type { Settings } from '../completion/settings';
 import type { FineTuneResult, TrainPoint } from '../shared/trainProtocol';
-import { CandidateFile, FINE_TUNE_MAX_CORPUS_CHARS, FINE_TUNE_MAX_FILE_BYTES, selectFiles } from '../workspace/selection';
-import { excludeGlob, policyPath, readGitignoreRules } from './workspaceFiles';
+import { CandidateFile, FINE_TUNE_MAX_CORPUS_CHARS, FINE_TUNE_MAX_FILE_BYTES, GitignoreRules, selectFiles } from '../workspace/selection';
+import { excludeGlob, MAX_GITIGNORES, policyPath, workspaceGitignoreRules } from './workspaceFiles';
 import { releaseLockOf } from '../shared/modelFolder';
 import type { EngineController } from './engineController';
 import type { ActiveModel } from './activeModel';
@@ -36,7 +36,6 @@ export type FineTuneReport =
 
 /** Discovery caps: beyond them the command says what it left out (files) or refuses (ignore rules). */
 const MAX_FILES = 20_000;
-const MAX_GITIGNORES = 5_000;
 /** Files stat'ed at once during discovery. */
 const STAT_CONCURRENCY = 32;
 
@@ -231,12 +230,9 @@ export class FineTuneCommand {
     const onAbort = (): void => source.cancel();
     signal.addEventListener('abort', onAbort, { once: true });
     let uris: vscode.Uri[];
-    let gitignoreUris: vscode.Uri[];
+    let rules: GitignoreRules | null;
     try {
-      [uris, gitignoreUris] = await Promise.all([
-        vscode.workspace.findFiles(ft.include, exclude, MAX_FILES, source.token),
-        vscode.workspace.findFiles('**/.gitignore', exclude, MAX_GITIGNORES + 1, source.token),
-      ]);
+      [uris, rules] = await Promise.all([vscode.workspace.findFiles(ft.include, exclude, MAX_FILES, source.token), workspaceGitignoreRules(exclude, source.token)]);
     } catch (e) {
       if (signal.aborted) return { files: [], skipped: [], chars: {} };
       throw e;
@@ -245,7 +241,7 @@ export class FineTuneCommand {
       source.dispose();
     }
     // A rule that was never read could let an ignored (private) file in: past the cap, refuse rather than guess.
-    if (gitignoreUris.length > MAX_GITIGNORES) {
+    if (!rules) {
       return { refused: `This workspace has more than ${MAX_GITIGNORES.toLocaleString('en')} .gitignore files; fine-tuning honours every one of them, so it stops here. Narrow seq2seq.fineTune.include to the folders to learn from.` };
     }
     if (uris.length >= MAX_FILES) this.log.warn(`[fine-tune] file discovery stopped at ${MAX_FILES.toLocaleString('en')} files; the rest of the workspace is not used (narrow seq2seq.fineTune.include to choose)`);
@@ -253,7 +249,6 @@ export class FineTuneCommand {
     const candidates = await mapBounded(uris, STAT_CONCURRENCY, signal, async (u): Promise<CandidateFile> => ({
       path: policyPath(u) ?? u.path, bytes: (await vscode.workspace.fs.stat(u)).size, read: () => Promise.resolve(vscode.workspace.fs.readFile(u)),
     }));
-    const rules = await readGitignoreRules(gitignoreUris);
     for (const r of rules.skippedRules) this.log.warn(`[fine-tune] .gitignore rule not applied in ${r.file}: "${r.rule}": ${r.reason}`);
     return selectFiles(candidates, rules, { maxFileBytes: FINE_TUNE_MAX_FILE_BYTES, maxTotalChars: Math.min(ft.maxCorpusChars, FINE_TUNE_MAX_CORPUS_CHARS) }, signal);
   }

@@ -27,8 +27,23 @@ export function policyPath(uri: vscode.Uri): string | null {
   return (vscode.workspace.workspaceFolders?.length ?? 0) > 1 ? `${folder.index}-${folder.name}/${inFolder}` : inFolder;
 }
 
+/**
+ * At most this many .gitignore files are read; past it the rules are not applied half-way: the fine-tune refuses
+ * and the other-files context lets no workspace file in (a rule never read could let a private file in).
+ */
+export const MAX_GITIGNORES = 5_000;
+
+/**
+ * The workspace's .gitignore rules, keyed like policyPath, or null when there are more than MAX_GITIGNORES files.
+ * `token` stops the search (the fine-tune's Cancel).
+ */
+export async function workspaceGitignoreRules(exclude: string | undefined, token?: vscode.CancellationToken): Promise<GitignoreRules | null> {
+  const uris = await vscode.workspace.findFiles('**/.gitignore', exclude, MAX_GITIGNORES + 1, token);
+  return uris.length > MAX_GITIGNORES ? null : readGitignoreRules(uris);
+}
+
 /** Reads the .gitignore files found by a search into rules keyed like policyPath. */
-export async function readGitignoreRules(uris: readonly vscode.Uri[]): Promise<GitignoreRules> {
+async function readGitignoreRules(uris: readonly vscode.Uri[]): Promise<GitignoreRules> {
   const decoder = new TextDecoder();
   const files = await Promise.all(uris.map(async (u) => ({ path: policyPath(u) ?? u.path, content: decoder.decode(await vscode.workspace.fs.readFile(u)) })));
   return new GitignoreRules(files);

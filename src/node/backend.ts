@@ -7,9 +7,10 @@ import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { Tf, tf, useTf } from '../model/graph/tf';
 import { installWasmKernelFixes } from '../model/graph/wasmKernels';
+import { BACKEND_NAMES, BackendName } from '../shared/engineProtocol';
 
-export type BackendPreference = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
-export const BACKEND_PREFERENCES: readonly BackendPreference[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+export type BackendPreference = BackendName;
+export const BACKEND_PREFERENCES: readonly BackendPreference[] = BACKEND_NAMES;
 
 export interface BackendChoice {
   name: 'tensorflow' | 'wasm' | 'cpu';

@@ -6,8 +6,9 @@ import { promises as fs } from 'node:fs';
 import { extname, join, relative, sep } from 'node:path';
 import type { SourceFile } from '../model/training/dataset';
 import { CandidateFile, GitignoreRules, MAX_PATH_DEPTH, SelectedFile, selectFiles, SkipReason as PolicyReason } from '../workspace/selection';
+import { SOURCE_EXTENSIONS as SOURCE_LANGUAGE_EXTENSIONS } from '../shared/language';
 
-export const SOURCE_EXTENSIONS = new Set(['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs', '.py', '.pyi']);
+export const SOURCE_EXTENSIONS = new Set(SOURCE_LANGUAGE_EXTENSIONS.map((e) => `.${e}`));
 const SKIPPED_DIRS = new Set(['node_modules', '.git', 'dist', 'build', 'out', 'coverage', '__pycache__', '.venv', 'venv']);
 
 export interface CorpusOptions {

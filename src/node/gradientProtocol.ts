@@ -2,6 +2,7 @@
 // (src/worker/gradientWorker.ts). Both sides are training code, never the extension host, so the contract lives
 // beside the learner. Gradients and weights cross through shared memory, not messages: a worker writes its share's
 // gradient into its own slot, the learner sums the slots and writes the updated weights once.
+import { isObject } from '../shared/guards';
 import type { ModelConfig } from '../model/graph/config';
 import type { Batch } from '../model/graph/seq2seq';
 import type { BackendName } from '../shared/engineProtocol';
@@ -30,7 +31,6 @@ export type WorkerToLearner =
   | { kind: 'trainedAlone'; ms: number; processedChars: number; targetChars: number }
   | { kind: 'error'; message: string };
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 
 export function isLearnerToWorker(m: unknown): m is LearnerToWorker {
   if (!isObject(m)) return false;

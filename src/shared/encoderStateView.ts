@@ -1,5 +1,6 @@
 // The encoder-state view as plain arrays: what the worker computes for one cursor and the panel draws. Shared by
 // the worker protocol and the webview protocol, with one guard that checks shapes and ranges on both boundaries.
+import { isObject } from './guards';
 
 /** The most characters a trace carries: 64 x hidden x 5 numbers stay small enough to post every 150 ms. */
 export const MAX_TRACE_CHARS = 64;
@@ -66,7 +67,6 @@ export interface EncoderStateView {
   engineMs: number;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
 const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const isProb = (v: unknown): v is number => isFiniteNumber(v) && v >= 0 && v <= 1;

@@ -1,9 +1,12 @@
 // Messages between the extension host and the engine worker. Defined once, used by both sides; every
 // incoming message is checked by a guard before an exhaustive switch handles it.
+import { isObject } from './guards';
 import { EncoderStateView, isEncoderStateView } from './encoderStateView';
 import { SUGGESTION_LENGTHS, SuggestionLength } from './window';
 
-export type BackendName = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+/** The TensorFlow.js backends a user may ask for ('auto': tfjs-node where it loads, else wasm, else cpu). */
+export const BACKEND_NAMES = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKEND_NAMES)[number];
 
 /** What the host knows of a model once it is loaded: enough to cut encoder windows itself. */
 export interface ModelInfo {
@@ -93,10 +96,9 @@ export type WorkerToHost =
   /** Worker, the answer to a `trace`: plain arrays, at most MAX_TRACE_CHARS positions. */
   | { kind: 'traced'; requestId: number; view: EncoderStateView };
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
 const isString = (v: unknown): v is string => typeof v === 'string';
-const BACKENDS: readonly string[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+const BACKENDS: readonly string[] = BACKEND_NAMES;
 
 const isLandRequest = (m: Record<string, unknown>): boolean =>
   isString(m.before) && isInt(m.windowStart) && m.windowStart >= 0 && m.windowStart <= m.before.length &&

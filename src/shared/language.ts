@@ -11,11 +11,24 @@ const BY_ID: Record<string, LanguageFamily> = {
   python: 'python',
 };
 
-const BY_EXTENSION: Record<string, LanguageFamily> = {
-  ts: 'ts-js', tsx: 'ts-js', mts: 'ts-js', cts: 'ts-js',
-  js: 'ts-js', jsx: 'ts-js', mjs: 'ts-js', cjs: 'ts-js',
+/** The source files the extension learns from and copies from, by extension, and the language each is reported as. */
+const LANGUAGE_BY_EXTENSION = {
+  ts: 'typescript', tsx: 'typescript', mts: 'typescript', cts: 'typescript',
+  js: 'javascript', jsx: 'javascript', mjs: 'javascript', cjs: 'javascript',
   py: 'python', pyi: 'python',
-};
+} as const;
+
+/** Extensions (without the dot) of the source files: the corpus reader's, the fine-tune's default include. */
+export const SOURCE_EXTENSIONS: readonly string[] = Object.keys(LANGUAGE_BY_EXTENSION);
+
+export type SourceLanguage = (typeof LANGUAGE_BY_EXTENSION)[keyof typeof LANGUAGE_BY_EXTENSION];
+
+/** The language a file is reported as by its extension (TSX with TypeScript, JSX with JavaScript); 'plaintext' for others. */
+export function languageOfPath(path: string): SourceLanguage | 'plaintext' {
+  const dot = path.lastIndexOf('.');
+  const ext = dot < 0 ? '' : path.slice(dot + 1).toLowerCase();
+  return Object.hasOwn(LANGUAGE_BY_EXTENSION, ext) ? LANGUAGE_BY_EXTENSION[ext as keyof typeof LANGUAGE_BY_EXTENSION] : 'plaintext';
+}
 
 /** Maps a VS Code language id (or a family name) to the family whose marker the encoder reads. */
 export function familyOfLanguageId(languageId: string | undefined): LanguageFamily {
@@ -27,7 +40,5 @@ export function familyOfLanguageId(languageId: string | undefined): LanguageFami
 
 /** Maps a file path to its family by extension. */
 export function familyOfPath(path: string): LanguageFamily {
-  const dot = path.lastIndexOf('.');
-  if (dot < 0) return 'other';
-  return BY_EXTENSION[path.slice(dot + 1).toLowerCase()] ?? 'other';
+  return familyOfLanguageId(languageOfPath(path));
 }

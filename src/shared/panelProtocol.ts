@@ -1,5 +1,6 @@
 // Messages between the extension host and the encoder-state webview. Defined once, imported by both sides (the
 // webview bundle too, so nothing here may import vscode or Node); every incoming message passes a guard first.
+import { isObject } from './guards';
 import { EncoderStateView, isEncoderStateView, MAX_TRACE_CHARS } from './encoderStateView';
 
 /** One evaluation of a fine-tune: bits per character on the training batches and, when it ran, on validation. */
@@ -47,7 +48,6 @@ export type PanelToHost =
   /** Webview, after it drew a state, a training point or a new selection. */
   | { kind: 'rendered'; summary: RenderSummary };
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
 const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 

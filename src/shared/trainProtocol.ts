@@ -1,5 +1,6 @@
 // Messages between the extension host and the fine-tune worker (one worker per run). Defined once for both
 // sides; incoming messages are checked by the guards before an exhaustive switch handles them.
+import { isObject } from './guards';
 import type { BackendName } from './engineProtocol';
 import type { LanguageFamily } from './language';
 
@@ -65,7 +66,6 @@ export type TrainerToHost =
   | { kind: 'failed'; message: string }
   | { kind: 'log'; level: 'info' | 'warn' | 'error'; message: string };
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function isHostToTrainer(m: unknown): m is HostToTrainer {
   if (!isObject(m)) return false;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DEFAULT_SETTINGS, fineTuneWorkers, languageEnabled, sanitizeFineTune, sanitizeSettings } from '../../src/completion/settings';
+import { DEFAULT_FINE_TUNE, DEFAULT_SETTINGS, fineTuneWorkers, languageEnabled, sanitizeFineTune, sanitizeSettings } from '../../src/completion/settings';
+import { BACKEND_NAMES } from '../../src/shared/engineProtocol';
 
 test('settings are sanitised: bad values fall back to defaults', () => {
   const raw: Record<string, unknown> = { enabled: 'yes', languages: ['python', 3], maxSuggestionChars: 10_000, beamWidth: 2.6, confidenceThreshold: 2, backend: 'gpu', modelPath: '  /m  ' };
@@ -26,6 +27,9 @@ test('the suggestion length is token or auto, and the contributed defaults are t
   for (const key of ['suggestionLength', 'maxSuggestionChars', 'confidenceThreshold', 'beamWidth'] as const) {
     assert.deepEqual(props[`seq2seq.${key}`]?.default, DEFAULT_SETTINGS[key], key);
   }
+  // The lists package.json repeats (it cannot import them): the backends and the source files the fine-tune reads.
+  assert.deepEqual((props['seq2seq.backend'] as { enum?: unknown }).enum, [...BACKEND_NAMES]);
+  assert.equal(props['seq2seq.fineTune.include']?.default, DEFAULT_FINE_TUNE.include);
 });
 
 test('fine-tune threads: automatic is every core but one, and a setting never takes the editor\'s core', () => {

@@ -23,8 +23,10 @@ suite('Seq2Seq Complete in a real extension host', () => {
   });
 
   test('activates and loads the shipped base model in the worker; the status bar says ready', async () => {
+    // What matters is that activation never waits for the model (a timing bound flaked on a busy 2-core machine):
+    // the model was still loading when activate() returned. The time is logged for the record.
     console.log(`[seq2seq] activate() took ${api.activationMs.toFixed(1)} ms`);
-    assert.ok(api.activationMs < 200, `activate() took ${api.activationMs} ms`);
+    assert.equal(api.stateAtActivation, 'loading');
     const info = await api.whenReady();
     assert.ok(['wasm', 'tensorflow', 'cpu'].includes(info.backend), info.backend);
     assert.ok(info.hiddenSize > 0);

@@ -10,6 +10,7 @@ import type { Seq2SeqModel } from '../../model/graph/seq2seq';
 import { CompletionEngine, SuggestRequest } from '../../model/inference/engine';
 import type { SourceFile } from '../../model/training/dataset';
 import { readCorpus } from '../../node/corpus';
+import { languageOfPath } from '../../shared/language';
 import { addCounts, AcceptMode, emptyCount, replayBlock, ReplayCount, Suggester } from './simulate';
 import { engineSuggester, ngramSuggester, nextTokenOracle, ReplayDocument, restOfLineOracle, wordSuggester } from './suggesters';
 
@@ -24,12 +25,6 @@ export interface ReplayOptions {
 }
 
 export const DEFAULT_REPLAY: Omit<ReplayOptions, 'settings'> = { blocks: 20, blockChars: 300, seed: 7 };
-
-/** A language id for a file, as the editor would give it (what the figures are reported by). */
-export function languageOf(path: string): string {
-  const ext = path.slice(path.lastIndexOf('.') + 1).toLowerCase();
-  return /^[cm]?tsx?$/.test(ext) ? 'typescript' : /^[cm]?jsx?$/.test(ext) ? 'javascript' : ext === 'py' || ext === 'pyi' ? 'python' : 'plaintext';
-}
 
 /**
  * Blocks of the project's code: a file drawn by length, a line start drawn in it, at least `blockChars` characters
@@ -51,7 +46,7 @@ export function sampleBlocks(files: readonly SourceFile[], options: Pick<ReplayO
     const block = text.slice(start, end);
     if (block.trim().length < options.blockChars / 2 || taken.has(`${file.path}:${start}`)) continue;
     taken.add(`${file.path}:${start}`);
-    blocks.push({ path: file.path, language: languageOf(file.path), above: text.slice(0, start), block, below: text.slice(end) });
+    blocks.push({ path: file.path, language: languageOfPath(file.path), above: text.slice(0, start), block, below: text.slice(end) });
   }
   return blocks;
 }

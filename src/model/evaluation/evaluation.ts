@@ -2,6 +2,7 @@
 // match (the suggestion at a sampled cursor equals the rest of the real token), per language family.
 import { SourceFile, WindowSampler } from '../training/dataset';
 import { COPY_CONTEXT_CHARS, textBelow } from '../../shared/window';
+import { languageOfPath } from '../../shared/language';
 import { CopyPrior, MatchIndex } from '../inference/copy';
 import type { ColdWindow, CompletionEngine } from '../inference/engine';
 import { Rng } from '../graph/rng';
@@ -317,8 +318,8 @@ export function pickThreshold(rows: CalibrationRow[], targetPrecision = 0.7): nu
 export function byLanguage(files: SourceFile[]): Map<string, SourceFile[]> {
   const m = new Map<string, SourceFile[]>();
   for (const f of files) {
-    const ext = f.path.slice(f.path.lastIndexOf('.') + 1).toLowerCase();
-    const language = /^[cm]?tsx?$/.test(ext) ? 'typescript' : /^[cm]?jsx?$/.test(ext) ? 'javascript' : f.family === 'python' ? 'python' : 'other';
+    const reported = languageOfPath(f.path);
+    const language = reported === 'plaintext' ? 'other' : reported;
     m.set(language, [...(m.get(language) ?? []), f]);
   }
   return m;

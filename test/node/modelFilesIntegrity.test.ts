@@ -4,8 +4,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { loadModelDir, saveModel } from '../../../src/node/modelFiles';
-import { REPO, useTestBackend } from '../../helpers';
+import { loadModelDir, saveModel } from '../../src/node/modelFiles';
+import { REPO, useTestBackend } from '../helpers';
 
 const FIXTURE = join(REPO, 'test', 'fixtures', 'models', 'memorized');
 let dir: string;
