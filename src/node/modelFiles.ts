@@ -75,6 +75,9 @@ function readableFolder(dir: string): string {
   return !existsSync(join(dir, MODEL_FILE)) && existsSync(join(old, MODEL_FILE)) ? old : dir;
 }
 
+/** How long a read retries while saves keep overtaking it. */
+const READ_RETRY_MS = 3_000;
+
 /** Identifies a folder's current version: a swap puts a new folder (a new inode) in its place. */
 async function folderVersion(dir: string): Promise<string> {
   const stat = await fs.stat(dir).catch(() => null);
@@ -89,8 +92,11 @@ async function folderVersion(dir: string): Promise<string> {
  * belong together; what a read in vain produced is handed to `discard`.
  */
 async function readStable<T>(dir: string, read: (folder: string) => Promise<T>, discard: (value: T) => void = () => {}): Promise<T> {
-  const attempts = 6;
+  // Each retry is owed to a swap seen under way: a writer that saves every few tens of milliseconds (train with a
+  // checkpoint per step, on a loaded machine) overtook six attempts in a row, so the bound is a time, not a count.
+  const deadline = Date.now() + READ_RETRY_MS;
   for (let attempt = 1; ; attempt++) {
+    const last = Date.now() >= deadline;
     const swapping = existsSync(swapOldFolder(dir));
     if (swapping && attempt < 4) {
       await new Promise((resolve) => setTimeout(resolve, 25 * attempt));
@@ -103,15 +109,15 @@ async function readStable<T>(dir: string, read: (folder: string) => Promise<T>, 
       // A folder that was not there when the read began (a swap between its renames) proves nothing.
       if (before !== 'none' && (await folderVersion(folder)) === before) return result;
       discard(result);
-      if (attempt >= attempts) {
+      if (last) {
         if (before === 'none') return await read(folder); // nothing there, and no save under way: its own answer
         throw new Error(`${dir} kept changing while it was read (a writer is saving to it); try again`);
       }
     } catch (e) {
       const changed = existsSync(swapOldFolder(dir)) || (await folderVersion(folder)) !== before;
-      if (!changed || attempt >= attempts) throw e;
+      if (!changed || last) throw e;
     }
-    await new Promise((resolve) => setTimeout(resolve, 25 * attempt));
+    await new Promise((resolve) => setTimeout(resolve, 25 * Math.min(attempt, 4)));
   }
 }
 
