@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { DEFAULT_SETTINGS, Settings } from '../completion/settings';
 import type { Example } from '../model/evaluation/logistic';
-import { fitShowModel } from '../model/evaluation/showFit';
+import { DEFAULT_TREE_OPTIONS, fitShowModel } from '../model/evaluation/showFit';
 import { Seq2SeqModel } from '../model/graph/seq2seq';
 import { CompletionEngine } from '../model/inference/engine';
 import { SHOW_FEATURE_NAMES, SHOW_FEATURES } from '../model/inference/show';
@@ -16,7 +16,7 @@ import type { SourceFile } from '../model/training/dataset';
 import { initBackend } from '../node/backend';
 import { readCorpus } from '../node/corpus';
 import { loadModelDir, withModelWriter } from '../node/modelFiles';
-import { backendOption, countOption, parse, requireString } from './options';
+import { backendOption, countOption, numberOption, parse, requireString } from './options';
 import { stdoutLines } from './output';
 import { DEFAULT_REPLAY, sampleBlocks } from './replay/run';
 import { addCounts, emptyCount, replayBlock, ReplayCount } from './replay/simulate';
@@ -33,6 +33,10 @@ export async function runFitShow(args: string[]): Promise<number> {
     seed: { type: 'string' },
     'curve-blocks': { type: 'string' },
     examples: { type: 'string' },
+    curve: { type: 'string' },
+    trees: { type: 'string' },
+    depth: { type: 'string' },
+    rate: { type: 'string' },
     'dry-run': { type: 'boolean' },
   });
   const modelDir = requireString(values, 'model');
@@ -60,7 +64,15 @@ export async function runFitShow(args: string[]): Promise<number> {
   const rawModel = new Seq2SeqModel(raw, model.vocab, model.weights);
   for (const p of projects) replayAll(rawModel, [p], { blocks, seed }, { ...DEFAULT_SETTINGS, confidenceThreshold: 0 }, (x, right) => examples.push({ x, right, project: p.name }));
   if (typeof values.examples === 'string') writeFileSync(values.examples, examples.map((e) => JSON.stringify(e)).join('\n'));
-  const fit = fitShowModel(examples, SHOW_FEATURES);
+  const treeOptions = {
+    ...DEFAULT_TREE_OPTIONS,
+    trees: countOption(values, 'trees', DEFAULT_TREE_OPTIONS.trees, 1, 2_000),
+    depth: countOption(values, 'depth', DEFAULT_TREE_OPTIONS.depth, 1, 8),
+    rate: numberOption(values, 'rate', DEFAULT_TREE_OPTIONS.rate, 0.001),
+  };
+  const curve = typeof values.curve === 'string' ? values.curve.split(',').map(Number) : CURVE;
+  if (curve.some((t) => !(t >= 0 && t <= 1))) throw new Error('--curve must be thresholds from 0 to 1, separated by commas');
+  const fit = fitShowModel(examples, SHOW_FEATURES, treeOptions);
   print(`${examples.length} suggestions from ${projects.length} projects (${blocks} blocks each, seed ${seed}), ${examples.filter((e) => e.right).length} right, in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   print(`log-loss: base rate ${fit.bits.baseRate.toFixed(3)} bits, show model (${fit.model.trees.length} trees) ${fit.bits.fitted.toFixed(3)} bits`);
   const splits = new Array<number>(SHOW_FEATURES).fill(0);
@@ -71,7 +83,7 @@ export async function runFitShow(args: string[]): Promise<number> {
   const calibrated = new Seq2SeqModel({ ...raw, showModel: fit.model }, model.vocab, model.weights);
   const curveSeed = seed + 1;
   for (const [label, m] of [['decoder probability', rawModel], ['show model', calibrated]] as const) {
-    for (const threshold of CURVE) {
+    for (const threshold of curve) {
       const c = replayAll(m, projects, { blocks: curveBlocks, seed: curveSeed }, { ...DEFAULT_SETTINGS, confidenceThreshold: threshold });
       print(`${label} >= ${threshold}: keystroke savings ${(100 * (1 - c.keys / c.chars)).toFixed(1)} %, wrong ${((100 * c.wrong) / c.chars).toFixed(2)} / 100 chars, shown ${((100 * c.shown) / c.chars).toFixed(2)}, taken ${((100 * c.taken) / c.chars).toFixed(2)}`);
     }

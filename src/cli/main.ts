@@ -22,7 +22,7 @@ const USAGE = `usage: seq2seq <command> [options]
       fits the copy prior's weights per match length (and per source) to the model on held-out text and saves them.
   fit-length --model DIR --corpus DIR [--samples N] [--seed S] [--below] [--files N] [--max-chars N] [--dry-run]
       fits the calibrator that decides how far a suggestion goes past its token, on held-out cursors, and saves it.
-  fit-show --model DIR --corpus DIR [--corpus DIR ...] [--blocks N] [--curve-blocks N] [--seed S] [--dry-run]
+  fit-show --model DIR --corpus DIR [--corpus DIR ...] [--blocks N] [--curve-blocks N] [--curve P,P,...] [--trees N] [--depth D] [--rate R] [--seed S] [--dry-run]
       fits the show model (how likely a suggestion is right) on typing replays of fit projects, and saves it.
   bench [--model DIR] [--quick]
 `;
