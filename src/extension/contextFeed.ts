@@ -9,8 +9,6 @@ import { excludeGlob, MAX_GITIGNORES, policyPath, workspaceGitignoreRules } from
 
 /** Schemes whose documents are the user's files (not output panes or git's old versions). */
 const SCHEMES = new Set(['file', 'untitled', 'vscode-remote']);
-/** The most .gitignore files read (as the fine-tune): past it, no workspace file is let in, since a rule could be missed. */
-
 export class ContextFeed implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[] = [];
   private rules: Promise<GitignoreRules | null> | null = null;

@@ -106,11 +106,13 @@ async function readStable<T>(dir: string, read: (folder: string) => Promise<T>, 
     const before = await folderVersion(folder);
     try {
       const result = await read(folder);
-      // A folder that was not there when the read began (a swap between its renames) proves nothing.
-      if (before !== 'none' && (await folderVersion(folder)) === before) return result;
+      const after = await folderVersion(folder);
+      if (before !== 'none' && after === before) return result;
+      // Nothing there, before or after, and no save under way: that is the folder's own answer (a memory read of a
+      // folder without one). A folder that appeared during the read (a swap between its renames) proves nothing.
+      if (before === 'none' && after === 'none' && !existsSync(swapOldFolder(dir))) return result;
       discard(result);
       if (last) {
-        if (before === 'none') return await read(folder); // nothing there, and no save under way: its own answer
         throw new Error(`${dir} kept changing while it was read (a writer is saving to it); try again`);
       }
     } catch (e) {

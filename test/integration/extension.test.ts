@@ -23,11 +23,12 @@ suite('Seq2Seq Complete in a real extension host', () => {
   });
 
   test('activates and loads the shipped base model in the worker; the status bar says ready', async () => {
-    // What matters is that activation never waits for the model (a timing bound flaked on a busy 2-core machine):
-    // the model was still loading when activate() returned. The time is logged for the record.
+    // What matters is that activation never waits for the model (a fixed bound of 200 ms flaked on a busy 2-core
+    // machine): activate() returned with the model still loading, in less time than the worker took to load it.
     console.log(`[seq2seq] activate() took ${api.activationMs.toFixed(1)} ms`);
     assert.equal(api.stateAtActivation, 'loading');
     const info = await api.whenReady();
+    assert.ok(api.activationMs < info.loadMs, `activate() took ${api.activationMs} ms, loading the model ${info.loadMs} ms`);
     assert.ok(['wasm', 'tensorflow', 'cpu'].includes(info.backend), info.backend);
     assert.ok(info.hiddenSize > 0);
     assert.equal(api.statusText(), '$(sparkle) Seq2Seq');

@@ -208,6 +208,8 @@ export function judge(engine: CompletionEngine, cursors: CursorSample[], beamWid
       maxChars,
       coldWindow,
       path: c.file.path,
+      // The figures judge the decoder's token (and score the extension past it themselves): no copy run.
+      copyRun: 0,
       // Every next token the decoder would add, none kept: the figures apply each extension threshold afterwards.
       // The next line too (multiline), never kept: nextLineValue applies each threshold to it afterwards.
       ...(value ? { length: 'auto' as const, extendThreshold: Infinity, multiline: true, nextLineThreshold: Infinity } : {}),

@@ -42,6 +42,7 @@ function thresholds(examples: readonly Example[], d: number, q: number): number[
 
 export function fitShowModel(examples: readonly Example[], d: number, options: TreeOptions = DEFAULT_TREE_OPTIONS): ShowFit {
   const n = examples.length;
+  if (n === 0) throw new Error('no examples to fit the show model on: the replay made no suggestion');
   const y = examples.map((e) => (e.right ? 1 : 0));
   const rate = n ? y.reduce((a: number, b) => a + b, 0) / n : 0.5;
   const base = Math.log(Math.max(rate, 1e-3) / Math.max(1 - rate, 1e-3));
@@ -123,7 +124,9 @@ export function fitShowModel(examples: readonly Example[], d: number, options: T
       return best;
     };
     grow(Int32Array.from({ length: n }, (_, i) => i), options.depth);
-    trees.push(tree.map(([f, v, l, r]) => [f, Number(v.toPrecision(6)), l, r]));
+    // Leaf values are rounded for the metadata; a threshold is a feature's own value and must stay exact, or the
+    // examples equal to it (1/3, 19/26) would fall on the other side than they did in the fit.
+    trees.push(tree.map(([f, v, l, r]) => [f, f < 0 ? Number(v.toPrecision(6)) : v, l, r]));
   }
   const bits = (prob: (i: number) => number): number => (n ? -y.reduce((s: number, yi, i) => s + Math.log2(Math.max(1e-12, yi ? prob(i) : 1 - prob(i))), 0) / n : NaN);
   return { model: { base: Number(base.toPrecision(6)), trees }, examples: n, bits: { baseRate: bits(() => rate), fitted: bits((i) => 1 / (1 + Math.exp(-(score[i] as number)))) } };

@@ -159,6 +159,9 @@ export interface CopyGuess {
   from: CopyOrigin[];
   /** The other files whose occurrences voted, by name (only for sources that can name a position). */
   files: string[];
+  /** How many of the votes came from the document (above the cursor or below its line) and from the workspace memory. */
+  documentVotes: number;
+  memoryVotes: number;
 }
 
 /** A text to copy from, and where in it copying must stop (its end, unless fitting reads a whole file). */
@@ -178,6 +181,8 @@ export function copyGuess(tail: string, sources: readonly CopySource[]): CopyGue
   let length = 0;
   let from: CopyOrigin[] = [];
   let files: string[] = [];
+  let documentVotes = 0;
+  let memoryVotes = 0;
   const ends: number[] = [];
   for (const { index, limit, skip, origin, nameAt } of sources) {
     const found = index.collect(tail, length, votes, limit, skip, ends);
@@ -186,14 +191,18 @@ export function copyGuess(tail: string, sources: readonly CopySource[]): CopyGue
     if (found > length) {
       from = [];
       files = [];
+      documentVotes = 0;
+      memoryVotes = 0;
     }
+    if (origin === 'above' || origin === 'below') documentVotes += ends.length;
+    if (origin === 'memory') memoryVotes += ends.length;
     length = found;
     if (origin && !from.includes(origin)) from.push(origin);
     if (nameAt) for (const end of ends) if (!files.includes(nameAt(end))) files.push(nameAt(end));
   }
   let total = 0;
   for (const n of votes.values()) total += n;
-  return { length, votes, total, from, files };
+  return { length, votes, total, from, files, documentVotes, memoryVotes };
 }
 
 /**
@@ -246,7 +255,10 @@ export class CopyPrior {
     let text = '';
     while (text.length < maxChars) {
       const g = this.guess(generated + text);
-      if (g.length < minLength || g.votes.size !== 1 || g.total < minVotes) break;
+      // The memory holds the workspace's files, this one's older copy among them: where the document votes too,
+      // the memory's occurrences are likely the same lines again, not more evidence.
+      const votes = g.total - (g.documentVotes > 0 ? g.memoryVotes : 0);
+      if (g.length < minLength || g.votes.size !== 1 || votes < minVotes) break;
       const next = g.votes.keys().next().value as string;
       if (next === '\n' || next === '\r') break;
       text += next;

@@ -144,3 +144,17 @@ test('a copy run follows the copied text while every long occurrence agrees, to 
   const split = new CopyPrior(vocab, [new MatchIndex('send(a, b);\nsend(a, c);\n')], 'x = sen');
   assert.equal(split.run('d', 60, 4), '(a, ');
 });
+
+test('a copy run does not count the workspace memory\'s copy of a line the document has as a second vote', () => {
+  const line = 'client.request(url, { retries: 3 });\n';
+  // Every text has the line after "x();": the matches are all as long, and their votes pool.
+  const above = { index: new MatchIndex(`x();\n${line}`), origin: 'above' as const };
+  const memory = { index: new MatchIndex(`x();\n${line}`), origin: 'memory' as const };
+  const other = { index: new MatchIndex('x();\nclient.request(url, { retries: 5 });\n'), origin: 'files' as const };
+  assert.equal(new CopyPrior(vocab, [above, memory], 'x();\nclient.req').run('uest', 60, 6, 2), '', 'the same line twice: one vote');
+  assert.equal(new CopyPrior(vocab, [above, other], 'x();\nclient.req').run('uest', 60, 6, 2), '(url, { retries: ', 'another file agrees up to where it parts');
+  const twice = { index: new MatchIndex(`x();\n${line}x();\n${line}`), origin: 'above' as const };
+  assert.equal(new CopyPrior(vocab, [twice, memory], 'x();\nclient.req').run('uest', 60, 6, 2), '(url, { retries: 3 });', 'two places in the document');
+  const memoryTwice = { index: new MatchIndex(`x();\n${line}x();\n${line}`), origin: 'memory' as const };
+  assert.equal(new CopyPrior(vocab, [memoryTwice], 'x();\nclient.req').run('uest', 60, 6, 2), '(url, { retries: 3 });', 'two places in the workspace, none in the document');
+});

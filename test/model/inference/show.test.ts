@@ -97,6 +97,10 @@ test('boosted trees learn which suggestions are right where the probability alon
   assert.equal(showModelProblem(fit.model), null);
   const at = (p: number, copied: boolean): number => showProbability(fit.model, showFeatures(inputs({ logProb: Math.log(p), copyAtCursor: copied ? { length: 12, votes: new Map([['t', 2]]), total: 2 } : { length: 0, votes: new Map(), total: 0 } })));
   assert.ok(at(0.7, true) > 0.9 && at(0.7, false) < 0.1 && at(0.3, true) < 0.1, `${at(0.7, true)} ${at(0.7, false)} ${at(0.3, true)}`);
+  // Thresholds are the features' own values, unrounded: an example equal to one goes where it went in the fit.
+  const values = new Set(examples.flatMap((e) => e.x));
+  for (const tree of fit.model.trees) for (const [f, t] of tree) if (f >= 0) assert.ok(values.has(t), `threshold ${t} is no feature value`);
+  assert.throws(() => fitShowModel([], SHOW_FEATURES), /no examples/);
 });
 
 test('a model with a show model gives each candidate its estimate as confidence; features come when asked', () => {
