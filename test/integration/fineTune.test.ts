@@ -71,7 +71,8 @@ suite('Fine-tune on the workspace', () => {
       new vscode.CancellationTokenSource().token,
     )) as vscode.InlineCompletionItem[] | undefined;
     const texts = (items ?? []).map((i) => i.insertText as string);
-    assert.ok(texts.includes('blax'), JSON.stringify(texts));
+    // The name completed; a copy run may go on with what the workspace writes after it in several places.
+    assert.ok(texts.some((t) => /^blax\b/.test(t)), JSON.stringify(texts));
   });
 
   test('cancelling keeps the previous model; a second run while one is going is refused', async () => {
