@@ -78,7 +78,7 @@ export function languageEnabled(settings: Settings, languageId: string): boolean
   return settings.languages.includes('*') || settings.languages.includes(languageId);
 }
 
-export interface FineTuneSettingsValues {
+export interface FineTuneSettings {
   /** Time budget of one fine-tune, in minutes. */
   minutes: number;
   /** Cap on the characters read from the workspace. */
@@ -91,7 +91,7 @@ export interface FineTuneSettingsValues {
   workers: number;
 }
 
-export const DEFAULT_FINE_TUNE: FineTuneSettingsValues = {
+export const DEFAULT_FINE_TUNE: FineTuneSettings = {
   minutes: 3,
   maxCorpusChars: 2_000_000,
   include: `**/*.{${SOURCE_EXTENSIONS.join(',')}}`,
@@ -99,7 +99,7 @@ export const DEFAULT_FINE_TUNE: FineTuneSettingsValues = {
   workers: 0,
 };
 
-export function sanitizeFineTune(get: <T>(key: string) => T | undefined): FineTuneSettingsValues {
+export function sanitizeFineTune(get: <T>(key: string) => T | undefined): FineTuneSettings {
   const d = DEFAULT_FINE_TUNE;
   const minutes = get<unknown>('fineTune.minutes');
   const cap = get<unknown>('fineTune.maxCorpusChars');

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { FineTuneRun } from '../completion/fineTuneClient';
 import { fineTuneWorkers } from '../completion/settings';
-import type { Settings } from '../completion/settings';
+import type { FineTuneSettings, Settings } from '../completion/settings';
 import type { FineTuneResult, TrainPoint } from '../shared/trainProtocol';
 import { CandidateFile, FINE_TUNE_MAX_CORPUS_CHARS, FINE_TUNE_MAX_FILE_BYTES, GitignoreRules, selectFiles } from '../workspace/selection';
 import { excludeGlob, MAX_GITIGNORES, policyPath, workspaceGitignoreRules } from './workspaceFiles';
@@ -13,22 +13,13 @@ import { releaseLockOf } from '../shared/modelFolder';
 import type { EngineController } from './engineController';
 import type { ActiveModel } from './activeModel';
 
-export interface FineTuneSettings {
-  minutes: number;
-  /** Gradient threads; 0 is automatic (see fineTuneWorkers). */
-  workers: number;
-  maxCorpusChars: number;
-  include: string;
-  exclude: string;
-}
-
-/** What the command returns: the tests read it, users see the same in messages. */
 /** Which files a run used and which it skipped, with the reason. */
 export interface SelectionSummary {
   selected: string[];
   skipped: { path: string; reason: string }[];
 }
 
+/** What the command returns: the tests read it, users see the same in messages. */
 export type FineTuneReport =
   | { outcome: 'refused'; message: string }
   | ({ outcome: 'no-files'; message: string } & SelectionSummary)

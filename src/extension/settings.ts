@@ -1,6 +1,6 @@
 // Reads the `seq2seq.*` settings: the only place that touches vscode's configuration.
 import * as vscode from 'vscode';
-import { FineTuneSettingsValues, sanitizeFineTune, sanitizeSettings, Settings } from '../completion/settings';
+import { FineTuneSettings, sanitizeFineTune, sanitizeSettings, Settings } from '../completion/settings';
 
 export const SECTION = 'seq2seq';
 
@@ -9,7 +9,7 @@ export function readSettings(): Settings {
   return sanitizeSettings((key) => config.get(key));
 }
 
-export function readFineTuneSettings(): FineTuneSettingsValues {
+export function readFineTuneSettings(): FineTuneSettings {
   const config = vscode.workspace.getConfiguration(SECTION);
   return sanitizeFineTune((key) => config.get(key));
 }
