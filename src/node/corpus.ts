@@ -6,9 +6,10 @@ import { promises as fs } from 'node:fs';
 import { extname, join, relative, sep } from 'node:path';
 import type { SourceFile } from '../model/training/dataset';
 import { CandidateFile, GitignoreRules, MAX_PATH_DEPTH, SelectedFile, selectFiles, SkipReason as PolicyReason } from '../workspace/selection';
-import { SOURCE_EXTENSIONS as SOURCE_LANGUAGE_EXTENSIONS } from '../shared/language';
+import { SOURCE_EXTENSIONS } from '../shared/language';
 
-export const SOURCE_EXTENSIONS = new Set(SOURCE_LANGUAGE_EXTENSIONS.map((e) => `.${e}`));
+/** The source files' suffixes as extname gives them. */
+const SOURCE_SUFFIXES = new Set(SOURCE_EXTENSIONS.map((e) => `.${e}`));
 const SKIPPED_DIRS = new Set(['node_modules', '.git', 'dist', 'build', 'out', 'coverage', '__pycache__', '.venv', 'venv']);
 
 export interface CorpusOptions {
@@ -76,7 +77,7 @@ async function walk(root: string): Promise<{ candidates: CandidateFile[]; gitign
           if (!SKIPPED_DIRS.has(e.name) && !e.name.startsWith('.')) await visit(p, depth + 1);
         } else if (e.name === '.gitignore' && e.isFile()) {
           gitignores.push({ path: rel, content: await fs.readFile(p, 'utf8') });
-        } else if (SOURCE_EXTENSIONS.has(extname(e.name))) {
+        } else if (SOURCE_SUFFIXES.has(extname(e.name))) {
           // A link, a FIFO or a device under a source name is never opened: it could hang or never end.
           if (!e.isFile()) { odd.push({ path: p, reason: 'not a regular file' }); continue; }
           const bytes = (await fs.stat(p)).size;

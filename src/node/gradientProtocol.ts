@@ -31,7 +31,6 @@ export type WorkerToLearner =
   | { kind: 'trainedAlone'; ms: number; processedChars: number; targetChars: number }
   | { kind: 'error'; message: string };
 
-
 export function isLearnerToWorker(m: unknown): m is LearnerToWorker {
   if (!isObject(m)) return false;
   switch (m.kind) {

@@ -66,7 +66,6 @@ export type TrainerToHost =
   | { kind: 'failed'; message: string }
   | { kind: 'log'; level: 'info' | 'warn' | 'error'; message: string };
 
-
 export function isHostToTrainer(m: unknown): m is HostToTrainer {
   if (!isObject(m)) return false;
   switch (m.kind) {

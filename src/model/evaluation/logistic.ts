@@ -1,5 +1,6 @@
-// Logistic regression by Newton's method with a small ridge: the calibrators that say how likely a suggestion (the
-// show model, showFit.ts) or a next token (the extension, lengthFit.ts) is right are both fitted with it.
+// Logistic regression by Newton's method with a small ridge, for the calibrator that says how likely a next token
+// is right (the extension, lengthFit.ts); the examples' shape and their log-loss are shared with the show model's
+// fitter (showFit.ts).
 
 export interface Example {
   x: number[];
@@ -34,9 +35,17 @@ export function fitLogistic(examples: readonly Example[], d: number, iterations 
     const step = solve(hess, grad);
     for (let i = 0; i < d; i++) w[i] = (w[i] as number) - (step[i] as number);
   }
-  const bits = (prob: (e: Example) => number): number =>
-    examples.length ? -examples.reduce((s, e) => s + Math.log2(Math.max(1e-12, e.right ? prob(e) : 1 - prob(e))), 0) / examples.length : NaN;
-  return { weights: w.map((v) => Number(v.toFixed(5))), examples: examples.length, bits: { baseRate: bits(() => rate), fitted: bits((e) => p(e.x)) } };
+  return {
+    weights: w.map((v) => Number(v.toFixed(5))),
+    examples: examples.length,
+    bits: { baseRate: logLossBits(examples, () => rate), fitted: logLossBits(examples, (i) => p((examples[i] as Example).x)) },
+  };
+}
+
+/** Mean log-loss in bits of the probabilities `prob(i)` that example i is right; NaN without examples. */
+export function logLossBits(examples: readonly Example[], prob: (i: number) => number): number {
+  if (examples.length === 0) return NaN;
+  return -examples.reduce((s, e, i) => s + Math.log2(Math.max(1e-12, e.right ? prob(i) : 1 - prob(i))), 0) / examples.length;
 }
 
 /** Solves a x = b for a small symmetric positive definite a (Gaussian elimination with partial pivoting). */

@@ -3,7 +3,7 @@
 // left one project out at a time, trees kept 21-28 % fewer wrong suggestions than the decoder's probability at
 // the same number of right ones, where a logistic regression on the same features kept 7-12 % fewer.
 import type { ShowModel, ShowTree } from '../inference/show';
-import type { Example } from './logistic';
+import { Example, logLossBits } from './logistic';
 
 export interface TreeOptions {
   trees: number;
@@ -44,7 +44,7 @@ export function fitShowModel(examples: readonly Example[], d: number, options: T
   const n = examples.length;
   if (n === 0) throw new Error('no examples to fit the show model on: the replay made no suggestion');
   const y = examples.map((e) => (e.right ? 1 : 0));
-  const rate = n ? y.reduce((a: number, b) => a + b, 0) / n : 0.5;
+  const rate = y.reduce((a: number, b) => a + b, 0) / n;
   const base = Math.log(Math.max(rate, 1e-3) / Math.max(1 - rate, 1e-3));
   const cuts = thresholds(examples, d, options.quantiles);
   // bins[i * d + f]: how many of feature f's thresholds example i lies above (x <= cuts[f][k] <=> bin <= k).
@@ -128,6 +128,6 @@ export function fitShowModel(examples: readonly Example[], d: number, options: T
     // examples equal to it (1/3, 19/26) would fall on the other side than they did in the fit.
     trees.push(tree.map(([f, v, l, r]) => [f, f < 0 ? Number(v.toPrecision(6)) : v, l, r]));
   }
-  const bits = (prob: (i: number) => number): number => (n ? -y.reduce((s: number, yi, i) => s + Math.log2(Math.max(1e-12, yi ? prob(i) : 1 - prob(i))), 0) / n : NaN);
-  return { model: { base: Number(base.toPrecision(6)), trees }, examples: n, bits: { baseRate: bits(() => rate), fitted: bits((i) => 1 / (1 + Math.exp(-(score[i] as number)))) } };
+  const fitted = (i: number): number => 1 / (1 + Math.exp(-(score[i] as number)));
+  return { model: { base: Number(base.toPrecision(6)), trees }, examples: n, bits: { baseRate: logLossBits(examples, () => rate), fitted: logLossBits(examples, fitted) } };
 }

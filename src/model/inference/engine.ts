@@ -209,6 +209,7 @@ export class CompletionEngine {
     return copy ? { ...ranked, candidates: withCopyRun(ranked.candidates, copy, options.maxChars, request.copyRun ?? DECODE_DEFAULTS.copyRun) } : ranked;
   }
 
+  /** The decoder's token candidates with their show-model confidence, and their features where asked. */
   private rankTokens(state: NetState, prime: number[], options: DecodeOptions, copy: CopyPrior | undefined, request: SuggestRequest, cut: CutText): { candidates: Candidate[]; features?: number[][] } {
     const showModel = this.model.config.showModel;
     if (!showModel && request.showFeatures !== true) return { candidates: this.decoder.decode(state, prime, options, copy) };

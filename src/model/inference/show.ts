@@ -42,7 +42,8 @@ export function showFeatures(i: ShowInputs): number[] {
   const word = charClass(i.text.trim()[0] ?? '\n') === 'word';
   const votesFirst = i.copyAtCursor.total > 0 ? (i.copyAtCursor.votes.get(first) ?? 0) / i.copyAtCursor.total : 0;
   const logP = Math.max(i.logProb, logOf(0));
-  const margin = Number.isFinite(i.runnerUpLogProb) ? i.logProb - i.runnerUpLogProb : 10;
+  // Alone, the candidate has the widest margin the feature reads.
+  const margin = Number.isFinite(i.runnerUpLogProb) ? Math.min(10, Math.max(0, i.logProb - i.runnerUpLogProb)) / 10 : 1;
   const lastChar = i.line[i.line.length - 1] ?? '';
   // The part of a name typed so far: a name nothing earlier matches is one the user is making up, and a guess at
   // its rest is rarely right.
@@ -51,7 +52,7 @@ export function showFeatures(i: ShowInputs): number[] {
   return [
     1,
     logP,
-    Math.min(10, Math.max(0, margin)) / 10,
+    margin,
     Number.isFinite(i.lstmFirstLogProb) ? Math.max(i.lstmFirstLogProb, logOf(0)) : logOf(0),
     Math.min(i.copyAtCursor.length, 32) / 32,
     i.copyAtCursor.length > 0 ? 1 : 0,
@@ -75,13 +76,11 @@ export function showFeatures(i: ShowInputs): number[] {
     logP * (firstKind === 'blank' ? 1 : 0),
     logP * (i.copyAtCursor.length > 0 ? 1 : 0),
     logP * logP / 10,
-    Math.min(10, Math.max(0, margin)) / 10 * (word ? 1 : 0),
+    margin * (word ? 1 : 0),
   ];
 }
 
-export const SHOW_FEATURES = 27;
-
-/** Names of the features, for `fit-show`'s report. */
+/** Names of the features, in showFeatures' order, for `fit-show`'s report. */
 export const SHOW_FEATURE_NAMES = [
   'bias', 'log p', 'margin over runner-up / 10', 'LSTM log p of first char', 'copy match / 32', 'copied', 'copy votes for first char',
   'copy votes unanimous', 'copy match after the text / 32', 'word', 'starts with a blank', 'length / 16', 'cursor after a word char',
@@ -89,6 +88,8 @@ export const SHOW_FEATURE_NAMES = [
   'first char entropy / 4', 'first char top p', 'beam agreement on first char', 'log p x word', 'log p x starts with a blank',
   'log p x copied', 'log p squared / 10', 'margin x word',
 ] as const;
+
+export const SHOW_FEATURES = SHOW_FEATURE_NAMES.length;
 
 /**
  * One tree: nodes[0] is the root; an inner node [feature, threshold, left, right] sends x to `left` when
