@@ -1,7 +1,7 @@
 // Runs the integration suite in a downloaded desktop VS Code via @vscode/test-electron, for machines with
 // internet access. Offline, the download fails at once; scripts/e2e/run-integration.mjs is the offline route.
 import { runTests } from '@vscode/test-electron';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import {
   copyWorkspace, ensureArtifactsDir, extensionDir, extensionTestsPath, repoRoot,
@@ -25,6 +25,9 @@ if (!existsSync(extensionTestsPath)) {
 const resultsPath = join(ensureArtifactsDir(), 'integration-results.json');
 rmSync(resultsPath, { force: true });
 const { workspace, remove } = copyWorkspace();
+// As in code-server's runs (scripts/e2e/codeServer.mjs): the background learner stays off but for its own test.
+mkdirSync(join(workspace, '.vscode'), { recursive: true });
+writeFileSync(join(workspace, '.vscode/settings.json'), JSON.stringify({ 'seq2seq.learn.enabled': false }));
 let code = 1;
 try {
   await runTests({

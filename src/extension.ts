@@ -11,7 +11,10 @@ import { StatisticsStore } from './extension/statisticsStore';
 import { registerStatisticsView } from './extension/statisticsView';
 import { ACCEPTED_COMMAND } from './extension/inlineProvider';
 import type { StatsFile } from './completion/statistics';
-import { readFineTuneSettings, readSettings, SECTION } from './extension/settings';
+import { readFineTuneSettings, readLearnSettings, readSettings, SECTION } from './extension/settings';
+import { LearnStatus, WorkspaceLearner } from './extension/workspaceLearner';
+import type { LearnState } from './completion/learnState';
+import { registerLearntFilesView } from './extension/learntFilesView';
 import { ActiveModel } from './extension/activeModel';
 import { StatusBar } from './extension/statusBar';
 import type { ModelInfo } from './shared/engineProtocol';
@@ -43,7 +46,12 @@ export interface Seq2SeqApi {
   landed(): number;
   /** The provider's last calls (up to 100), oldest first: each one's wait, the engine's time and steps, what it showed. */
   recentRequests(): readonly RequestRecord[];
+  /** The background learner: what it is doing, what it has done in this workspace, and whether a run is going. */
+  learning(): { status: LearnStatus; state: LearnState; plan: string };
 }
+
+/** How long after the engine is ready the background learner looks at the workspace: startup is left alone. */
+const LEARN_START_DELAY_MS = 5_000;
 
 export function activate(context: vscode.ExtensionContext): Seq2SeqApi {
   const started = performance.now();
@@ -55,11 +63,14 @@ export function activate(context: vscode.ExtensionContext): Seq2SeqApi {
   const activeModel = new ActiveModel(context, () => settings);
   // Every model switch goes through engine.load(), which clears the provider's suggestions of the old model.
   const engine = new EngineController(context.extensionPath, log, activeModel, () => provider.clearCache());
+  const fineTune = new FineTuneCommand(context.extensionPath, engine, activeModel, () => settings, readFineTuneSettings, log);
+  // Learns the workspace in idle time, without a command.
+  const learner = new WorkspaceLearner({ context, engine, activeModel, settings: () => settings, fineTuneSettings: readFineTuneSettings, learnSettings: readLearnSettings, commandRunning: () => fineTune.isRunning, log });
   const status = new StatusBar();
   const latency = new LatencyLog();
   // Local statistics: in the extension's global storage, on this machine only.
   const statistics = new StatisticsStore(context.globalStorageUri, log);
-  const refresh = (): void => status.update({ enabled: settings.enabled, snoozedUntil, engine: engine.state, totals: statistics.summary().total });
+  const refresh = (): void => status.update({ enabled: settings.enabled, snoozedUntil, engine: engine.state, totals: statistics.summary().total, learning: learner.status });
   const isActive = (languageId: string): boolean => settings.enabled && snoozedUntil === null && languageEnabled(settings, languageId);
   // SEQ2SEQ_REQUEST_CONSOLE=1 (set by the UI test) prints each provider call on the console with its epoch time,
   // so keydown-to-ghost-text figures can be split into VS Code's share and ours. Nothing is printed otherwise.
@@ -112,16 +123,36 @@ export function activate(context: vscode.ExtensionContext): Seq2SeqApi {
     }),
   );
 
-  const fineTune = new FineTuneCommand(context.extensionPath, engine, activeModel, () => settings, readFineTuneSettings, log);
+  // The background learner looks again whenever a (re)loaded engine is ready, a few seconds on, so that startup is
+  // left alone.
+  let considerTimer: NodeJS.Timeout | undefined;
+  context.subscriptions.push(
+    learner,
+    learner.onDidChange(() => refresh()),
+    registerLearntFilesView(learner),
+    engine.onDidChangeState((s) => {
+      if (s.kind !== 'ready') return;
+      clearTimeout(considerTimer);
+      considerTimer = setTimeout(() => void learner.consider(), LEARN_START_DELAY_MS);
+    }),
+    { dispose: () => clearTimeout(considerTimer) },
+  );
   // The encoder-state panel draws the fine-tune's loss curve live.
   context.subscriptions.push(
     fineTune.onProgress((p) => EncoderPanel.showTraining({ step: p.step, trainBpc: p.trainBpc, validationBpc: p.validationBpc })),
   );
 
   context.subscriptions.push(
-    vscode.commands.registerCommand('seq2seq.fineTune', () => fineTune.run()),
+    // The command and the background learner never run together: the command waits for the learner to stop.
+    vscode.commands.registerCommand('seq2seq.fineTune', async () => {
+      if (!fineTune.isRunning) await learner.stop();
+      const report = await fineTune.run();
+      if (report.outcome === 'saved') await learner.fineTuned();
+      return report;
+    }),
     vscode.commands.registerCommand('seq2seq.cancelFineTune', () => fineTune.cancel()),
     vscode.commands.registerCommand('seq2seq.useBaseModel', async () => {
+      await learner.stop();
       await activeModel.useWorkspaceModel(false);
       await engine.load(settings);
       void vscode.window.showInformationMessage(`Seq2Seq: this workspace uses the base model (the fine-tuned one is kept).${overriddenBySetting()}`);
@@ -131,12 +162,18 @@ export function activate(context: vscode.ExtensionContext): Seq2SeqApi {
       await activeModel.useWorkspaceModel(true);
       await engine.load(settings);
       void vscode.window.showInformationMessage(`Seq2Seq: this workspace uses its fine-tuned model.${overriddenBySetting()}`);
+      void learner.consider();
     }),
+    // Deleting the model is forgetting the workspace: otherwise the background learner would learn it again at once.
     vscode.commands.registerCommand('seq2seq.deleteWorkspaceModel', async () => {
       if (fineTune.isRunning) return void vscode.window.showWarningMessage('Seq2Seq: a fine-tune is running; cancel it first.');
-      await activeModel.deleteWorkspaceModel();
-      await engine.load(settings);
-      void vscode.window.showInformationMessage(`Seq2Seq: the workspace model was deleted.${overriddenBySetting()}`);
+      await learner.forget();
+      void vscode.window.showInformationMessage(`Seq2Seq: the workspace model was deleted; nothing more is learnt here until you run Fine-tune on Workspace.${overriddenBySetting()}`);
+    }),
+    vscode.commands.registerCommand('seq2seq.forgetWorkspace', async () => {
+      if (fineTune.isRunning) return void vscode.window.showWarningMessage('Seq2Seq: a fine-tune is running; cancel it first.');
+      await learner.forget();
+      void vscode.window.showInformationMessage(`Seq2Seq: this workspace is forgotten: its learnt model and the list of files it learnt from are deleted, and suggestions use the base model. Nothing more is learnt here until you run Fine-tune on Workspace.${overriddenBySetting()}`);
     }),
   );
 
@@ -149,6 +186,10 @@ export function activate(context: vscode.ExtensionContext): Seq2SeqApi {
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration(SECTION)) return;
       settings = readSettings();
+      if (e.affectsConfiguration(`${SECTION}.learn`)) {
+        if (readLearnSettings().enabled) void learner.consider();
+        else void learner.stop();
+      }
       // Other settings (threshold, beam, debounce) change what the provider would do.
       provider.settingsChanged(settings);
       log.info(`[settings] ${JSON.stringify(settings)}`);
@@ -210,6 +251,10 @@ export function activate(context: vscode.ExtensionContext): Seq2SeqApi {
     prefetched: () => provider.prefetched,
     landed: () => provider.landed,
     recentRequests: () => provider.recentRequests,
+    learning: () => {
+      const plan = learner.plan();
+      return { status: learner.status, state: learner.state, plan: plan.kind === 'none' ? `none: ${plan.why}` : plan.kind };
+    },
   };
 }
 

@@ -30,6 +30,9 @@ const userSettings = {
   'editor.wordBasedSuggestions': 'off',
   'editor.suggestOnTriggerCharacters': false,
   'files.autoSave': 'off',
+  // The suites compare the editor with the CLI on the shipped model and time keystrokes: the background learner
+  // would switch models under them. Its own test turns it on (test/integration/learn.test.ts).
+  'seq2seq.learn.enabled': false,
 };
 
 /** Throws a message naming the installer if a tool is missing. */

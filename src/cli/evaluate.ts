@@ -11,6 +11,9 @@ import { backendOption, countOption, numberOption, parse, requireString } from '
 import { DEFAULT_SETTINGS } from '../completion/settings';
 import { SUGGESTION_LENGTHS } from '../shared/window';
 import { DEFAULT_REPLAY, runReplay } from './replay/run';
+import { runLearnReplay } from './replay/learned';
+import { LEARN_STEPS } from '../model/training/learn';
+import type { Seq2SeqModel } from '../model/graph/seq2seq';
 import { nextLineValue, suggestionValue } from '../model/evaluation/suggestionValue';
 import { memoryOf } from '../model/training/fineTune';
 
@@ -38,6 +41,8 @@ export async function runEval(args: string[]): Promise<number> {
     'block-chars': { type: 'string' },
     length: { type: 'string' },
     'copy-run': { type: 'string' },
+    learn: { type: 'boolean' },
+    'learn-steps': { type: 'string' },
   });
   // The editor's defaults: suggestions are shown from this confidence on, and are at most this long.
   const showThreshold = numberOption(values, 'threshold', DEFAULT_SETTINGS.confidenceThreshold, 0);
@@ -58,6 +63,8 @@ export async function runEval(args: string[]): Promise<number> {
   const backend = await initBackend(backendOption(values));
   // The model and its workspace memory from one version of the folder.
   const { model, metadata, memory: ownMemory } = await loadModelWithMemory(modelDir);
+  if ((values.learn === true || values['learn-steps'] !== undefined) && values.replay !== true) throw new Error('--learn goes with --replay (savings with and without learning, on the same blocks)');
+  if (values['learn-steps'] !== undefined && values.learn !== true) throw new Error('--learn-steps goes with --learn');
   if (values.replay === true) {
     // The typing replay (the headline figure): the editor's settings, each --corpus one held-out project.
     const length = values.length === undefined ? DEFAULT_SETTINGS.suggestionLength : SUGGESTION_LENGTHS.find((l) => l === values.length);
@@ -69,6 +76,15 @@ export async function runEval(args: string[]): Promise<number> {
       seed: countOption(values, 'seed', DEFAULT_REPLAY.seed, 0, 2 ** 31 - 1),
     };
     const request = values['copy-run'] === undefined ? {} : { copyRun: countOption(values, 'copy-run', 0, 0, 32) };
+    if (values.learn === true) {
+      // With and without learning each project's other files, on the same blocks (src/cli/replay/learned.ts).
+      const steps = countOption(values, 'learn-steps', LEARN_STEPS, 0, 1_000_000);
+      model.dispose();
+      const load = async (): Promise<Seq2SeqModel> => (await loadModelWithMemory(modelDir)).model;
+      const report = await runLearnReplay(load, corpora, { ...options, settings, request }, steps, (line) => process.stderr.write(`${line}\n`));
+      process.stdout.write(`${JSON.stringify({ model: metadata.name ?? modelDir, step: metadata.training.step, backend: backend.name, learnReplay: report }, null, 2)}\n`);
+      return 0;
+    }
     const report = await runReplay(model, corpora, { ...options, settings, request }, (line) => process.stderr.write(`${line}\n`));
     process.stdout.write(`${JSON.stringify({ model: metadata.name ?? modelDir, step: metadata.training.step, backend: backend.name, replay: report }, null, 2)}\n`);
     model.dispose();

@@ -11,12 +11,18 @@ import { runTrain } from './train';
 const USAGE = `usage: seq2seq <command> [options]
 
   suggest --model DIR [--beam K] [--max-chars N] [--threshold P] [--length token|auto] [--backend auto|tensorflow|wasm|cpu]
+          [--workspace DIR [--learn [--learn-steps N]]]
       JSON lines on stdin ({"id", "prefix", "suffix", "language", "path", "files"}), one JSON line out per request:
-      what the editor would show with these settings (the defaults are the editor's).
+      what the editor would show with these settings (the defaults are the editor's). --workspace: DIR's files are
+      the workspace memory; --learn: the model first learns them as the extension's background learner does, and
+      again after each {"id", "saved": {"path", "text"}} line.
   train --corpus DIR [--corpus DIR ...] --out DIR [--replace] [--from DIR] [--resume] [--minutes M] [--epochs E]
         [--steps N] [--hidden H] [--layers N] [--peephole] [--decoder-prime K] [--batch B] [--lr X] [--seed S] [--json]
   eval --model DIR --corpus DIR [--corpus DIR ...] [--baseline-corpus DIR ...] [--memory DIR ...] [--samples N] [--batches N] [--beam K] [--seed S]
        [--below] [--files N] [--threshold P] [--max-chars N]
+  eval --replay --model DIR --corpus PROJECT [--corpus PROJECT ...] [--blocks N] [--block-chars N] [--seed S] [--length token|auto]
+       [--threshold P] [--copy-run N] [--learn [--learn-steps N]]
+      the typing replay; --learn: on blocks of a third of each project's files, before and after learning the rest.
   fit-copy --model DIR --corpus DIR [--validation-of-training F] [--memory DIR ...] [--batches N] [--below] [--files N]
            [--sources above,below,files,memory] [--shared] [--dry-run]
       fits the copy prior's weights per match length (and per source) to the model on held-out text and saves them.

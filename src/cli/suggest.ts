@@ -8,6 +8,9 @@ import { backendOption, countOption, numberOption, parse, requireString } from '
 import { boundedLines, MAX_LINE_CHARS } from './lines';
 import { decodeRequest, DEFAULT_SETTINGS } from '../completion/settings';
 import { decideShown, hiddenMidLine } from '../completion/shown';
+import { LEARN_STEPS } from '../model/training/learn';
+import type { Seq2SeqModel } from '../model/graph/seq2seq';
+import { LearningWorkspace } from './learningWorkspace';
 
 export interface SuggestLine {
   id: unknown;
@@ -25,8 +28,14 @@ export interface SuggestLine {
   land?: boolean;
 }
 
+/** A file the user saved (with --workspace): the workspace's copy of it changes, and with --learn the model learns it. */
+export interface SavedLine {
+  id: unknown;
+  saved: { path: string; text: string };
+}
+
 /** Checks one request; returns an error message instead of throwing so the server keeps serving. */
-export function parseRequest(line: string): { request: SuggestLine } | { id: unknown; error: string } {
+export function parseRequest(line: string): { request: SuggestLine } | { saved: SavedLine } | { id: unknown; error: string } {
   let value: unknown;
   try {
     value = JSON.parse(line);
@@ -39,6 +48,11 @@ export function parseRequest(line: string): { request: SuggestLine } | { id: unk
   const idOk = r.id === undefined || r.id === null || typeof r.id === 'string' || typeof r.id === 'number' || typeof r.id === 'boolean';
   if (!idOk) return { id: null, error: '"id" must be a string, a number, a boolean or null' };
   const id = r.id ?? null;
+  if (r.saved !== undefined) {
+    const f = r.saved as Record<string, unknown> | null;
+    if (!f || typeof f !== 'object' || typeof f.path !== 'string' || typeof f.text !== 'string') return { id, error: '"saved" must be {"path": string, "text": string}' };
+    return { saved: { id, saved: { path: f.path, text: f.text } } };
+  }
   if (typeof r.prefix !== 'string') return { id, error: '"prefix" must be a string' };
   if (r.suffix !== undefined && typeof r.suffix !== 'string') return { id, error: '"suffix" must be a string' };
   if (r.language !== undefined && typeof r.language !== 'string') return { id, error: '"language" must be a string' };
@@ -69,6 +83,9 @@ export async function runSuggest(args: string[]): Promise<number> {
     threshold: { type: 'string' },
     length: { type: 'string' },
     multiline: { type: 'boolean' },
+    workspace: { type: 'string' },
+    learn: { type: 'boolean' },
+    'learn-steps': { type: 'string' },
   });
   const modelDir = requireString(values, 'model');
   // By default, what the editor shows with its default settings; the flags change them as the settings do, within
@@ -82,12 +99,21 @@ export async function runSuggest(args: string[]): Promise<number> {
   if (!length) throw new Error(`--length must be one of ${SUGGESTION_LENGTHS.join(', ')}`);
   const multiline = values.multiline === true || d.multiline;
   if (multiline && length !== 'auto') throw new Error('--multiline goes with --length auto (a suggestion reaches the next line only past the end of its own)');
+  if (values.learn === true && values.workspace === undefined) throw new Error('--learn learns the files of --workspace DIR: name the folder');
+  if (values['learn-steps'] !== undefined && values.learn !== true) throw new Error('--learn-steps goes with --learn');
+  const learnSteps = values.learn === true ? countOption(values, 'learn-steps', LEARN_STEPS, 0, 1_000_000) : null;
   const decode = decodeRequest({ beamWidth, maxSuggestionChars: maxChars, suggestionLength: length, multiline });
   const backend = await initBackend(backendOption(values));
   const { model, metadata, memory } = await loadModelWithMemory(modelDir);
   process.stderr.write(`seq2seq: ${metadata.name ?? modelDir} on ${backend.name} ready\n`);
-  const engine = new CompletionEngine(model);
-  engine.setMemory(memory);
+  // --workspace: the folder's files are the workspace memory (and, with --learn, what the model learns first).
+  const opened = values.workspace === undefined ? null : await LearningWorkspace.open(values.workspace as string, model, learnSteps);
+  if (opened) {
+    const l = opened.learnt;
+    process.stderr.write(`seq2seq: workspace ${opened.workspace.root}: ${opened.workspace.fileCount} file(s), ${opened.skipped} skipped${l ? `; learnt ${l.steps} steps in ${l.seconds} s (${l.outcome}, ${l.bitsPerChar.before} -> ${l.bitsPerChar.after} bits/char)` : ''}\n`);
+  }
+  let engine = new CompletionEngine(model);
+  engine.setMemory(opened ? opened.workspace.memory() : memory);
   // A reader that went away (`suggest | head -1`) ends the server quietly: nobody is left to answer.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(0);
@@ -113,6 +139,23 @@ export async function runSuggest(args: string[]): Promise<number> {
     const parsed = parseRequest(line);
     if ('error' in parsed) {
       write({ id: parsed.id, error: parsed.error });
+      continue;
+    }
+    if ('saved' in parsed) {
+      const { id, saved } = parsed.saved;
+      if (!opened) {
+        write({ id, error: '"saved" lines need --workspace DIR' });
+        continue;
+      }
+      try {
+        const answer = await opened.workspace.saved(saved.path, saved.text);
+        // New weights: a new engine reads them (its caches hold states of the old ones); the other files stay.
+        if (answer.learnt) engine = replaceEngine(engine, model);
+        engine.setMemory(opened.workspace.memory());
+        write({ id, saved: answer.path, ...(answer.skipped ? { skipped: answer.skipped } : {}), ...(answer.learnt ? { learnt: answer.learnt } : {}) });
+      } catch (e) {
+        write({ id, error: (e as Error).message });
+      }
       continue;
     }
     const { request } = parsed;
@@ -158,6 +201,12 @@ export async function runSuggest(args: string[]): Promise<number> {
   engine.dispose();
   model.dispose();
   return 0;
+}
+
+function replaceEngine(old: CompletionEngine, model: Seq2SeqModel): CompletionEngine {
+  const engine = new CompletionEngine(model, { context: old.context });
+  old.dispose();
+  return engine;
 }
 
 /**

@@ -5,6 +5,8 @@ import { FineTuneOptions, FineTuneResult, HostToTrainer, isTrainerToHost, TrainF
 
 export interface FineTuneCallbacks {
   onProgress(point: TrainPoint): void;
+  /** A gain was saved (background runs save each one as it comes). */
+  onSaved?(step: number): void;
   log(level: 'info' | 'warn' | 'error', message: string): void;
 }
 
@@ -23,6 +25,9 @@ export class FineTuneRun {
         switch (m.kind) {
           case 'progress':
             callbacks.onProgress(m.point);
+            return;
+          case 'saved':
+            callbacks.onSaved?.(m.step);
             return;
           case 'log':
             callbacks.log(m.level, m.message);
@@ -52,5 +57,14 @@ export class FineTuneRun {
 
   cancel(): void {
     this.post({ kind: 'cancel' });
+  }
+
+  /** Background runs: hold before the next step (the user is typing) / go on. */
+  pause(): void {
+    this.post({ kind: 'pause' });
+  }
+
+  resume(): void {
+    this.post({ kind: 'resume' });
   }
 }

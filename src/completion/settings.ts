@@ -4,6 +4,7 @@ import { BACKEND_NAMES, BackendName, WindowRequest } from '../shared/engineProto
 import { DECODE_DEFAULTS, SUGGESTION_LENGTHS, SuggestionLength } from '../shared/window';
 import { FINE_TUNE_MAX_CORPUS_CHARS } from '../workspace/selection';
 import { SOURCE_EXTENSIONS } from '../shared/language';
+import { LEARN_STEPS } from '../shared/learning';
 
 export interface Settings {
   enabled: boolean;
@@ -113,6 +114,25 @@ export function sanitizeFineTune(get: <T>(key: string) => T | undefined): FineTu
     include: typeof include === 'string' && include.trim() ? include.trim() : d.include,
     exclude: typeof exclude === 'string' ? exclude.trim() : d.exclude,
     workers: typeof workers === 'number' && Number.isInteger(workers) && workers >= 0 && workers <= 64 ? workers : d.workers,
+  };
+}
+
+/** The background learner's settings (seq2seq.learn.*). */
+export interface LearnSettings {
+  /** Learn the workspace in idle time, without a command (trusted workspaces only). */
+  enabled: boolean;
+  /** The first learning's step budget (the extension reaches the default in about 5 minutes of idle time). */
+  steps: number;
+}
+
+export const DEFAULT_LEARN: LearnSettings = { enabled: true, steps: LEARN_STEPS };
+
+export function sanitizeLearn(get: <T>(key: string) => T | undefined): LearnSettings {
+  const enabled = get<unknown>('learn.enabled');
+  const steps = get<unknown>('learn.steps');
+  return {
+    enabled: typeof enabled === 'boolean' ? enabled : DEFAULT_LEARN.enabled,
+    steps: typeof steps === 'number' && Number.isInteger(steps) && steps >= 1 && steps <= 100_000 ? steps : DEFAULT_LEARN.steps,
   };
 }
 

@@ -40,6 +40,11 @@ export class ActiveModel {
     return dir !== undefined && modelFolderCandidates(dir).some((d) => existsSync(path.join(d, 'model.json')));
   }
 
+  /** The user chose the base model for this workspace (Use the Base Model), so no workspace model is used or learnt. */
+  get baseChosen(): boolean {
+    return this.context.workspaceState.get<boolean>(USE_KEY) === false;
+  }
+
   /** Records whether this workspace uses its fine-tuned model; the caller then switches the engine. */
   async useWorkspaceModel(on: boolean): Promise<void> {
     await this.context.workspaceState.update(USE_KEY, on);

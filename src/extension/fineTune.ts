@@ -7,8 +7,7 @@ import { FineTuneRun } from '../completion/fineTuneClient';
 import { fineTuneWorkers } from '../completion/settings';
 import type { FineTuneSettings, Settings } from '../completion/settings';
 import type { FineTuneResult, TrainPoint } from '../shared/trainProtocol';
-import { CandidateFile, FINE_TUNE_MAX_CORPUS_CHARS, FINE_TUNE_MAX_FILE_BYTES, GitignoreRules, selectFiles } from '../workspace/selection';
-import { excludeGlob, MAX_GITIGNORES, policyPath, workspaceGitignoreRules } from './workspaceFiles';
+import { collectTrainingFiles, logSelection } from './trainingFiles';
 import { releaseLockOf } from '../shared/modelFolder';
 import type { EngineController } from './engineController';
 import type { ActiveModel } from './activeModel';
@@ -24,25 +23,6 @@ export type FineTuneReport =
   | { outcome: 'refused'; message: string }
   | ({ outcome: 'no-files'; message: string } & SelectionSummary)
   | ({ outcome: FineTuneResult['outcome']; message: string } & FineTuneResult & SelectionSummary);
-
-/** Discovery caps: beyond them the command says what it left out (files) or refuses (ignore rules). */
-const MAX_FILES = 20_000;
-/** Files stat'ed at once during discovery. */
-const STAT_CONCURRENCY = 32;
-
-/** Maps `items` with at most `limit` calls in flight, in order; stops starting new ones once `signal` aborts. */
-async function mapBounded<T, R>(items: readonly T[], limit: number, signal: AbortSignal, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = [];
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length && !signal.aborted) {
-      const i = next++;
-      results[i] = await fn(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results.filter((r) => r !== undefined);
-}
 
 const formatEta = (s: number): string => `${Math.floor(s / 60)}:${String(Math.round(s % 60)).padStart(2, '0')}`;
 
@@ -112,19 +92,14 @@ export class FineTuneCommand {
     const baseModelDir = from.dir;
 
     const ft = this.fineTuneSettings();
-    const selection = await this.collect(ft, signal);
+    const selection = await collectTrainingFiles(ft, signal, this.log, 'fine-tune');
     if ('refused' in selection) return this.refuse(selection.refused);
     if (signal.aborted) {
       void vscode.window.showInformationMessage('Seq2Seq: fine-tuning cancelled. The previous model is unchanged.');
       return { outcome: 'refused', message: 'Fine-tuning cancelled before training started. The previous model is unchanged.' };
     }
     const kept = selection.files.length;
-    this.log.info(`[fine-tune] ${kept} file(s) selected: ${Object.entries(selection.chars).map(([f, n]) => `${f} ${n} chars`).join(', ') || 'none'}`);
-    const reasons = new Map<string, string[]>();
-    for (const s of selection.skipped) reasons.set(s.reason, [...(reasons.get(s.reason) ?? []), s.path]);
-    for (const [reason, paths] of reasons) {
-      this.log.info(`[fine-tune] skipped ${paths.length} (${reason}): ${paths.slice(0, 10).join(', ')}${paths.length > 10 ? ', …' : ''}`);
-    }
+    logSelection(this.log, 'fine-tune', selection);
     if (kept === 0) {
       const message = `No source files to learn from in this workspace${selection.skipped.length ? ` (${selection.skipped.length} skipped; see the log)` : ''}.`;
       void vscode.window.showWarningMessage(`Seq2Seq: ${message}`);
@@ -212,35 +187,5 @@ export class FineTuneCommand {
   private refuse(message: string): FineTuneReport {
     void vscode.window.showWarningMessage(`Seq2Seq: ${message}`);
     return { outcome: 'refused', message };
-  }
-
-  private async collect(ft: FineTuneSettings, signal: AbortSignal): Promise<Awaited<ReturnType<typeof selectFiles>> | { refused: string }> {
-    const exclude = excludeGlob(ft.exclude);
-    // Discovery itself honours Cancel: the token stops the search.
-    const source = new vscode.CancellationTokenSource();
-    const onAbort = (): void => source.cancel();
-    signal.addEventListener('abort', onAbort, { once: true });
-    let uris: vscode.Uri[];
-    let rules: GitignoreRules | null;
-    try {
-      [uris, rules] = await Promise.all([vscode.workspace.findFiles(ft.include, exclude, MAX_FILES, source.token), workspaceGitignoreRules(exclude, source.token)]);
-    } catch (e) {
-      if (signal.aborted) return { files: [], skipped: [], chars: {} };
-      throw e;
-    } finally {
-      signal.removeEventListener('abort', onAbort);
-      source.dispose();
-    }
-    // A rule that was never read could let an ignored (private) file in: past the cap, refuse rather than guess.
-    if (!rules) {
-      return { refused: `This workspace has more than ${MAX_GITIGNORES.toLocaleString('en')} .gitignore files; fine-tuning honours every one of them, so it stops here. Narrow seq2seq.fineTune.include to the folders to learn from.` };
-    }
-    if (uris.length >= MAX_FILES) this.log.warn(`[fine-tune] file discovery stopped at ${MAX_FILES.toLocaleString('en')} files; the rest of the workspace is not used (narrow seq2seq.fineTune.include to choose)`);
-    // A few stats at a time: 20,000 at once would flood the file system provider and the host's memory.
-    const candidates = await mapBounded(uris, STAT_CONCURRENCY, signal, async (u): Promise<CandidateFile> => ({
-      path: policyPath(u) ?? u.path, bytes: (await vscode.workspace.fs.stat(u)).size, read: () => Promise.resolve(vscode.workspace.fs.readFile(u)),
-    }));
-    for (const r of rules.skippedRules) this.log.warn(`[fine-tune] .gitignore rule not applied in ${r.file}: "${r.rule}": ${r.reason}`);
-    return selectFiles(candidates, rules, { maxFileBytes: FINE_TUNE_MAX_FILE_BYTES, maxTotalChars: Math.min(ft.maxCorpusChars, FINE_TUNE_MAX_CORPUS_CHARS) }, signal);
   }
 }

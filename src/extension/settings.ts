@@ -1,6 +1,6 @@
 // Reads the `seq2seq.*` settings: the only place that touches vscode's configuration.
 import * as vscode from 'vscode';
-import { FineTuneSettings, sanitizeFineTune, sanitizeSettings, Settings } from '../completion/settings';
+import { FineTuneSettings, LearnSettings, sanitizeFineTune, sanitizeLearn, sanitizeSettings, Settings } from '../completion/settings';
 
 export const SECTION = 'seq2seq';
 
@@ -12,4 +12,9 @@ export function readSettings(): Settings {
 export function readFineTuneSettings(): FineTuneSettings {
   const config = vscode.workspace.getConfiguration(SECTION);
   return sanitizeFineTune((key) => config.get(key));
+}
+
+export function readLearnSettings(): LearnSettings {
+  const config = vscode.workspace.getConfiguration(SECTION);
+  return sanitizeLearn((key) => config.get(key));
 }

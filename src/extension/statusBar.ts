@@ -1,6 +1,7 @@
 // The status bar item: what the extension is doing (loading, ready, snoozed, disabled, error); a click toggles.
 import * as vscode from 'vscode';
 import type { EngineState } from './engineController';
+import type { LearnStatus } from './workspaceLearner';
 
 export interface StatusView {
   enabled: boolean;
@@ -8,6 +9,20 @@ export interface StatusView {
   engine: EngineState;
   /** The local statistics' totals, for the tooltip. */
   totals?: { shown: number; accepted: number; partlyAccepted: number; charsSaved: number };
+  /** The background learner (src/extension/workspaceLearner.ts). */
+  learning?: LearnStatus;
+}
+
+/** The learner's part of the status: a few characters for the bar, a sentence for the tooltip. */
+function describeLearning(l: LearnStatus | undefined): { text: string; tooltip: string } {
+  if (!l || l.kind === 'off') return { text: '', tooltip: '' };
+  const held = l.paused ? ' (paused while you type)' : '';
+  if (l.kind === 'updating') return { text: ' $(sync)', tooltip: `\nLearning the files you saved, in idle time${held}. Seq2Seq: Forget This Workspace undoes all it learnt; seq2seq.learn.enabled turns it off.` };
+  const pct = Math.min(100, Math.round((100 * l.step) / Math.max(1, l.steps)));
+  return {
+    text: ` $(${l.paused ? 'debug-pause' : 'sync'}) ${pct}%`,
+    tooltip: `\nLearning this workspace in idle time, on one core: step ${l.step} of ${l.steps} (${pct} %)${held}. Nothing leaves this machine. Seq2Seq: Forget This Workspace undoes it; seq2seq.learn.enabled turns it off.`,
+  };
 }
 
 export class StatusBar implements vscode.Disposable {
@@ -46,10 +61,11 @@ export function describe(view: StatusView): { text: string; tooltip: string } {
   if (view.engine.kind === 'ready') {
     const { info, source } = view.engine;
     const label = { workspace: ': workspace model', setting: ': model from settings', base: '' }[source];
-    const why = { workspace: "this workspace's fine-tuned model", setting: 'the seq2seq.modelPath setting', base: 'the shipped base model' }[source];
+    const why = { workspace: "this workspace's own model, fine-tuned or learnt", setting: 'the seq2seq.modelPath setting', base: 'the shipped base model' }[source];
     const t = view.totals;
     const stats = t && t.shown > 0 ? `\nSo far: ${t.shown} suggestion(s) shown, ${t.accepted} accepted (${Math.round((100 * t.accepted) / t.shown)} %)${t.partlyAccepted ? `, ${t.partlyAccepted} word(s) or line(s) taken from others` : ''}, ${t.charsSaved} characters saved (kept on this machine only; Seq2Seq: Show Statistics).` : '';
-    return { text: `$(sparkle) Seq2Seq${label}`, tooltip: `Seq2Seq Complete: ${info.name} (${why}) on ${info.backend} (${info.hiddenSize} units x ${info.layers} layer(s)). Click to disable.${stats}` };
+    const learning = describeLearning(view.learning);
+    return { text: `$(sparkle) Seq2Seq${label}${learning.text}`, tooltip: `Seq2Seq Complete: ${info.name} (${why}) on ${info.backend} (${info.hiddenSize} units x ${info.layers} layer(s)). Click to disable.${learning.tooltip}${stats}` };
   }
   return { text: '$(loading~spin) Seq2Seq', tooltip: 'Seq2Seq Complete: loading the model…' };
 }

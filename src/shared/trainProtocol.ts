@@ -15,7 +15,15 @@ export interface FineTuneOptions {
   /** Where the result goes; written only when training improved on the base model, atomically. */
   outDir: string;
   outName: string;
-  minutes: number;
+  /** Time budget; null: none (the background learner's run ends by its step budget). */
+  minutes: number | null;
+  /** Step budget; absent: none. */
+  maxSteps?: number;
+  /**
+   * The background learner's run: the thread runs below the editor's priority, holds between steps while paused,
+   * and saves every gain as it comes (a run cut short by a restart resumes from what it saved).
+   */
+  background?: boolean;
   backend: BackendName;
   seed: number;
   /** Threads that compute gradients (data-parallel), this one included; the host keeps one core for the editor. */
@@ -55,11 +63,16 @@ export type HostToTrainer =
   /** Host, once per worker: the files to learn from and where to put the result. */
   | { kind: 'start'; files: TrainFile[]; options: FineTuneOptions }
   /** Host, when the user presses Cancel: stop before the next step, keep the previous model. */
-  | { kind: 'cancel' };
+  | { kind: 'cancel' }
+  /** Host, when the user types (background runs): hold before the next step until resumed. */
+  | { kind: 'pause' }
+  | { kind: 'resume' };
 
 export type TrainerToHost =
   /** Worker, after each batch that is worth reporting (every evaluation and every few steps). */
   | { kind: 'progress'; point: TrainPoint }
+  /** Worker, after it saved a gain (background runs save each one; the command saves once, at the end). */
+  | { kind: 'saved'; step: number }
   /** Worker, at the end of a run that did not fail. */
   | { kind: 'finished'; result: FineTuneResult }
   /** Worker, when the run failed; nothing was written. */
@@ -76,10 +89,13 @@ export function isHostToTrainer(m: unknown): m is HostToTrainer {
         isObject(m.options) &&
         typeof m.options.baseModelDir === 'string' &&
         typeof m.options.outDir === 'string' &&
-        typeof m.options.minutes === 'number' &&
+        (typeof m.options.minutes === 'number' || m.options.minutes === null) &&
+        (m.options.maxSteps === undefined || (Number.isInteger(m.options.maxSteps) && (m.options.maxSteps as number) >= 0)) &&
         Number.isInteger(m.options.workers) && (m.options.workers as number) >= 1
       );
     case 'cancel':
+    case 'pause':
+    case 'resume':
       return true;
     default:
       return false;
@@ -93,6 +109,8 @@ export function isTrainerToHost(m: unknown): m is TrainerToHost {
       return isObject(m.point) && typeof m.point.step === 'number' && typeof m.point.fraction === 'number';
     case 'finished':
       return isObject(m.result) && typeof m.result.outcome === 'string';
+    case 'saved':
+      return typeof m.step === 'number';
     case 'failed':
       return typeof m.message === 'string';
     case 'log':

@@ -1,12 +1,14 @@
 // The fine-tune worker: runs the one fine-tune recipe (src/model/training/fineTune.ts) on the workspace's files,
 // off the extension host's thread, and saves the result only when it beat the model it started from; the save
 // is atomic (src/node/modelFiles.ts), so a cancel or a crash leaves the previous model as it was.
+import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import { ParallelLearner } from '../node/parallelLearner';
 import type { BackendName } from '../shared/engineProtocol';
 import { FINE_TUNE_TRAIN_CONFIG } from '../model/graph/config';
-import { fineTunedState, runFineTune } from '../model/training/fineTune';
+import { FineTuneReport, fineTunedState, memoryOf, runFineTune } from '../model/training/fineTune';
+import { learnWorkspace, LearnHooks, LEARN_STEPS } from '../model/training/learn';
 import { BackendPreference, initBackend } from '../node/backend';
 import { loadModelDir, ModelWriter, openModelWriter } from '../node/modelFiles';
 import { FineTuneOptions, FineTuneResult, isHostToTrainer, TrainerToHost, TrainFile } from '../shared/trainProtocol';
@@ -16,6 +18,27 @@ if (!port) throw new Error('trainWorker must run in a worker thread');
 const post = (m: TrainerToHost): void => port.postMessage(m);
 const abort = new AbortController();
 let started = false;
+/** Background runs: set while the user types; the next step waits for `resume` (or a cancel). */
+let paused = false;
+let wake: (() => void) | null = null;
+const release = (): void => {
+  wake?.();
+  wake = null;
+};
+const gate = (): Promise<void> => (paused && !abort.signal.aborted ? new Promise((resolve) => (wake = resolve)) : Promise.resolve());
+
+/**
+ * Below the editor's priority. On Linux a thread is its own scheduling entity and setpriority(0) names the calling
+ * thread only; elsewhere it would lower the whole extension host, so there the pauses alone keep out of the way.
+ */
+function lowerPriority(): void {
+  if (process.platform !== 'linux') return;
+  try {
+    setPriority(19);
+  } catch (e) {
+    post({ kind: 'log', level: 'warn', message: `could not lower the learner's priority: ${(e as Error).message}` });
+  }
+}
 
 async function run(files: TrainFile[], o: FineTuneOptions): Promise<void> {
   const t0 = Date.now();
@@ -35,19 +58,26 @@ async function run(files: TrainFile[], o: FineTuneOptions): Promise<void> {
 async function fineTuneInto(writer: ModelWriter, files: TrainFile[], o: FineTuneOptions, t0: number): Promise<FineTuneResult> {
   const backend = await initBackend(o.backend as BackendPreference);
   const { model, metadata } = await loadModelDir(o.baseModelDir);
-  post({ kind: 'log', level: 'info', message: `fine-tuning ${metadata.name ?? o.baseModelDir} on ${backend.name}` });
+  post({ kind: 'log', level: 'info', message: `${o.background ? 'learning the workspace' : 'fine-tuning'} from ${metadata.name ?? o.baseModelDir} on ${backend.name}${o.background ? `, ${o.maxSteps ?? LEARN_STEPS} step(s), one thread` : ''}` });
   const config = { ...FINE_TUNE_TRAIN_CONFIG, seed: o.seed };
   let peakRss = process.memoryUsage().rss;
+  if (o.background) lowerPriority();
+  const budgetMs = o.minutes === null ? null : o.minutes * 60_000;
+  const memory = memoryOf(files);
+  /** The step of the last gain saved (background runs save each one). */
+  let savedStep: number | null = null;
+  const save = async (step: number, loss: number, trainedChars: number, validatedOn: FineTuneReport['validatedOn']): Promise<void> => {
+    await writer.save(model, { training: fineTunedState(metadata, o.baseModelDir, { step, loss, trainedChars, validatedOn }, o.seed), name: o.outName, memory });
+    savedStep = step;
+    post({ kind: 'saved', step });
+  };
   if (o.workers > 1) post({ kind: 'log', level: 'info', message: `data-parallel over ${o.workers} threads` });
-  const report = await runFineTune(model, files, config, {
-    // Data-parallel over gradient workers (src/node/parallelLearner.ts); one thread is the plain learner.
-    learner: (m, c) => ParallelLearner.start(m, c, { workers: o.workers, workerPath: join(__dirname, 'gradientWorker.js'), backend: backend.name as BackendName }),
+  const hooks: LearnHooks = {
     signal: abort.signal,
-    deadline: t0 + o.minutes * 60_000,
     onProgress: (p) => {
       if (p.validationLoss === null && p.step % 5 !== 0) return;
       peakRss = Math.max(peakRss, process.memoryUsage().rss);
-      const remaining = p.fraction > 0 ? (p.elapsedMs / p.fraction) * (1 - p.fraction) : o.minutes * 60_000;
+      const remaining = p.fraction > 0 ? (p.elapsedMs / p.fraction) * (1 - p.fraction) : (budgetMs ?? 0);
       post({
         kind: 'progress',
         point: {
@@ -62,15 +92,29 @@ async function fineTuneInto(writer: ModelWriter, files: TrainFile[], o: FineTune
         },
       });
     },
-  });
-  // A cancel keeps the previous model even after a gain: the user asked to stop, not to replace it.
-  const outcome = report.outcome === 'improved' ? 'saved' : report.outcome;
-  if (outcome === 'saved') {
-    await writer.save(model, {
-      training: fineTunedState(metadata, o.baseModelDir, { step: report.bestStep, loss: report.bestLoss, trainedChars: report.trainedChars, validatedOn: report.validatedOn }, o.seed),
-      name: o.outName,
-      memory: report.memory,
+  };
+  // The background learner runs the one learning recipe on this thread (as `suggest --learn` and `eval --replay
+  // --learn` do), held while the user types and saving each gain; the command runs the fine-tune data-parallel
+  // (src/node/parallelLearner.ts) against a deadline.
+  const report = o.background
+    ? await learnWorkspace(model, files, o.maxSteps ?? LEARN_STEPS, {
+      ...hooks,
+      gate,
+      onEvaluation: async (p, improved, validatedOn) => {
+        if (improved && p.validationLoss !== null) await save(p.step, p.validationLoss, p.trainedChars, validatedOn);
+      },
+    })
+    : await runFineTune(model, files, config, {
+      ...hooks,
+      learner: (m, c) => ParallelLearner.start(m, c, { workers: o.workers, workerPath: join(__dirname, 'gradientWorker.js'), backend: backend.name as BackendName }),
+      deadline: budgetMs === null ? undefined : t0 + budgetMs,
+      maxSteps: o.maxSteps,
     });
+  // A cancel keeps the previous model even after a gain: the user asked to stop, not to replace it. A background
+  // run has saved its gains as they came: what it saved stays.
+  const outcome = report.outcome === 'improved' || savedStep !== null ? 'saved' : report.outcome;
+  if (outcome === 'saved' && savedStep !== report.bestStep && report.outcome === 'improved') {
+    await save(report.bestStep, report.bestLoss, report.trainedChars, report.validatedOn);
   }
   model.dispose();
   return {
@@ -100,6 +144,14 @@ port.on('message', (m: unknown) => {
       return;
     case 'cancel':
       abort.abort();
+      release();
+      return;
+    case 'pause':
+      paused = true;
+      return;
+    case 'resume':
+      paused = false;
+      release();
       return;
   }
 });

@@ -210,3 +210,40 @@ test('suggest: a "land" line reads the window where the cursor rests, so the nex
   assert.ok((replies.warm?.encoderSteps ?? 99) <= 2, `after the landing: ${replies.warm?.encoderSteps}`);
   assert.match(replies.bad?.error ?? '', /"land" must be true or false/);
 });
+
+test('suggest --workspace --learn learns the folder first, then each saved file: its names come at once, secrets never', async () => {
+  const ws = join(dir, 'learn-ws');
+  mkdirSync(join(ws, 'src'), { recursive: true });
+  for (let i = 0; i < 3; i++) writeFileSync(join(ws, 'src', `w${i}.ts`), `export function renderWorkspaceWidget${i}(x: number) {\n  return x + ${i};\n}\n`.repeat(4));
+  const child = spawn('node', [CLI, 'suggest', '--model', model, '--threshold', '0', '--beam', '3', '--backend', 'wasm', '--workspace', ws, '--learn', '--learn-steps', '3'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const lines = [
+    { id: 'known', prefix: 'const w = renderWorks', language: 'typescript' },
+    { id: 'before', prefix: 'const y = drawFresh', language: 'typescript' },
+    { id: 'save', saved: { path: 'src/fresh.ts', text: 'export function drawFreshlySavedName() {}\n' } },
+    { id: 'fresh', prefix: 'const y = drawFresh', language: 'typescript' },
+    { id: 'secret', saved: { path: 'src/keys.ts', text: 'export const key = "AKIAABCDEFGHIJKLMNOP";\nexport function drawSecretPlace() {}\n' } },
+    { id: 'bad', saved: { path: 3 } },
+  ];
+  child.stdin.end(`${lines.map((r) => JSON.stringify(r)).join('\n')}\n`);
+  assert.equal(await new Promise((resolve) => child.on('close', resolve)), 0, err);
+  const replies = Object.fromEntries(out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown> & { id: string }).map((r) => [r.id, r]));
+  assert.match(err, /workspace .*learn-ws: 3 file\(s\), 0 skipped; learnt 3 steps/);
+  // The tiny model here ranks poorly: what counts is whether the workspace's names are among the candidates.
+  const candidates = (id: string): string[] => {
+    const r = replies[id] as unknown as { suggestion: string; alternatives: { text: string }[] };
+    return [r.suggestion, ...r.alternatives.map((a) => a.text)];
+  };
+  assert.ok(candidates('known').some((c) => c.startsWith('paceWidget')), JSON.stringify(replies.known));
+  assert.ok(!candidates('before').some((c) => c.startsWith('lySaved')), JSON.stringify(replies.before));
+  assert.equal(replies.save?.saved, join(ws, 'src', 'fresh.ts'));
+  assert.equal((replies.save?.learnt as { steps: number }).steps, 40, 'an update after a save: LEARN_UPDATE_STEPS');
+  assert.ok(candidates('fresh').some((c) => c.startsWith('lySavedName')), JSON.stringify(replies.fresh));
+  assert.match(String(replies.secret?.skipped), /secret/);
+  assert.match(String(replies.bad?.error), /"saved" must be/);
+  // Without a workspace there is nothing to save into; --learn needs the folder.
+  await assert.rejects(run('node', [CLI, 'suggest', '--model', model, '--learn']), /--learn learns the files of --workspace DIR/);
+});

@@ -5,6 +5,8 @@ import { before, test } from 'node:test';
 import { DEFAULT_SETTINGS } from '../../src/completion/settings';
 import { replayProject, sampleBlocks } from '../../src/cli/replay/run';
 import { replayBlock, wordSteps } from '../../src/cli/replay/simulate';
+import { LEARN_CONTESTANTS, replayLearning } from '../../src/cli/replay/learned';
+import type { Seq2SeqModel } from '../../src/model/graph/seq2seq';
 import { nextTokenOracle, ReplayDocument, restOfLineOracle, wordSuggester } from '../../src/cli/replay/suggesters';
 import { loadModelDir } from '../../src/node/modelFiles';
 import { readCorpus } from '../../src/node/corpus';
@@ -90,4 +92,22 @@ test('the whole replay on a model that memorised its files: the engine spares mo
   assert.ok(keys(tally.counts.engine) > keys(tally.counts.wordCompletion), `word completion ${keys(tally.counts.wordCompletion)}`);
   assert.ok(keys(tally.counts.oracleRestOfLine) >= keys(tally.counts.oracleNextToken));
   assert.ok(tally.engineMs.length > 0);
+});
+
+test('the learning replay: the same blocks before and after learning the other files, none of which it replays', async () => {
+  const fixture = join(REPO, 'test', 'fixtures', 'models', 'memorized');
+  const { files } = await readCorpus([join(REPO, 'test', 'fixtures', 'workspace')]);
+  let loads = 0;
+  const load = async (): Promise<Seq2SeqModel> => {
+    loads++;
+    return (await loadModelDir(fixture)).model;
+  };
+  const { project, blocks } = await replayLearning(load, files, { blocks: 2, blockChars: 40, seed: 1, settings: DEFAULT_SETTINGS }, 4, () => undefined);
+  assert.equal(loads, 1, 'one fresh copy of the model per project: the caller\'s is never trained');
+  assert.equal(project.steps, 4);
+  assert.ok(project.learnFiles > 0 && project.blockFiles > 0);
+  assert.ok(blocks.length > 0 && blocks.length <= 2);
+  // The three engines retyped the same characters.
+  for (const c of LEARN_CONTESTANTS) assert.equal(blocks.reduce((n, b) => n + b.tally.counts[c].chars, 0), project.chars, c);
+  assert.equal(project.gainPoints, Number((100 * (project.figures.learnt.keystrokeSavings - project.figures.base.keystrokeSavings)).toFixed(2)));
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DEFAULT_FINE_TUNE, DEFAULT_SETTINGS, fineTuneWorkers, languageEnabled, sanitizeFineTune, sanitizeSettings } from '../../src/completion/settings';
+import { DEFAULT_FINE_TUNE, DEFAULT_LEARN, DEFAULT_SETTINGS, fineTuneWorkers, languageEnabled, sanitizeFineTune, sanitizeLearn, sanitizeSettings } from '../../src/completion/settings';
 import { BACKEND_NAMES } from '../../src/shared/engineProtocol';
 
 test('settings are sanitised: bad values fall back to defaults', () => {
@@ -30,6 +30,14 @@ test('the suggestion length is token or auto, and the contributed defaults are t
   // The lists package.json repeats (it cannot import them): the backends and the source files the fine-tune reads.
   assert.deepEqual((props['seq2seq.backend'] as { enum?: unknown }).enum, [...BACKEND_NAMES]);
   assert.equal(props['seq2seq.fineTune.include']?.default, DEFAULT_FINE_TUNE.include);
+  assert.equal(props['seq2seq.learn.enabled']?.default, DEFAULT_LEARN.enabled);
+  assert.equal(props['seq2seq.learn.steps']?.default, DEFAULT_LEARN.steps);
+});
+
+test('the background learner\'s settings: on by default, a whole step budget, bad values fall back', () => {
+  assert.deepEqual(sanitizeLearn(() => undefined), DEFAULT_LEARN);
+  assert.deepEqual(sanitizeLearn((k) => ({ 'learn.enabled': false, 'learn.steps': 20 })[k as string] as never), { enabled: false, steps: 20 });
+  assert.deepEqual(sanitizeLearn((k) => ({ 'learn.enabled': 'no', 'learn.steps': 2.5 })[k as string] as never), DEFAULT_LEARN);
 });
 
 test('fine-tune threads: automatic is every core but one, and a setting never takes the editor\'s core', () => {

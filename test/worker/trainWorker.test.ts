@@ -72,3 +72,36 @@ test('a corrupt base model fails with a message naming the file, and nothing is 
   await assert.rejects(run.done, /missing\/(model|metadata|weights)\.(json|bin): is missing/);
   assert.ok(!existsSync(out));
 });
+
+test('a background run holds between steps while paused, saves each gain as it comes, and stops at its step budget', async () => {
+  const out = join(dir, 'learnt');
+  const points: TrainPoint[] = [];
+  const saved: number[] = [];
+  const run = new FineTuneRun(join(DIST, 'trainWorker.js'), workspaceFiles(), { baseModelDir: FIXTURE, outDir: out, outName: 'fixture (learnt)', minutes: null, maxSteps: 40, backend: 'wasm', seed: 1, workers: 1, background: true }, { ...callbacks(points), onSaved: (s) => saved.push(s) });
+  run.pause();
+  // Paused before its first step: no step is taken however long the user types.
+  await new Promise((r) => setTimeout(r, 3000));
+  assert.equal(points.length, 0, `steps taken while paused: ${points.map((p) => p.step).join(', ')}`);
+  run.resume();
+  await new Promise<void>((resolve) => {
+    const poll = setInterval(() => {
+      if (points.length > 0) { clearInterval(poll); resolve(); }
+    }, 20);
+  });
+  // Paused mid-run: at most the step under way finishes, then nothing until resumed.
+  run.pause();
+  await new Promise((r) => setTimeout(r, 1500));
+  const held = points.at(-1)!.step;
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.equal(points.at(-1)!.step, held, 'no step while paused');
+  run.resume();
+  const result = await run.done;
+  assert.equal(result.outcome, 'saved', JSON.stringify(result));
+  assert.equal(result.steps, 40, 'the step budget ends the run');
+  assert.ok(saved.length >= 1 && saved.every((s) => s % 20 === 0), `saved at ${saved.join(', ')}`);
+  assert.ok(logs.some((m) => m.includes('learning the workspace') && m.includes('one thread')), logs.join('\n'));
+  assert.ok(existsSync(join(out, 'model.json')) && !existsSync(swapOldFolder(out)));
+  const metadata = JSON.parse(readFileSync(join(out, 'metadata.json'), 'utf8')) as { name: string; training: { step: number } };
+  assert.equal(metadata.name, 'fixture (learnt)');
+  assert.equal(metadata.training.step, saved.at(-1));
+});

@@ -59,7 +59,7 @@ export interface ContestantFigures {
   wrongPer100: number;
 }
 
-const figuresOf = (c: ReplayCount): ContestantFigures => {
+export const figuresOf = (c: ReplayCount): ContestantFigures => {
   const per100 = (n: number): number => Number(((100 * n) / Math.max(1, c.chars)).toFixed(2));
   return { keystrokeSavings: Number((1 - c.keys / Math.max(1, c.chars)).toFixed(4)), shownPer100: per100(c.shown), takenPer100: per100(c.taken), wrongPer100: per100(c.wrong) };
 };
@@ -90,7 +90,7 @@ function addTally(into: Tally, from: Tally): void {
   into.engineMs.push(...from.engineMs);
 }
 
-const percentile = (values: number[], p: number): number | null => {
+export const percentile = (values: number[], p: number): number | null => {
   if (values.length === 0) return null;
   const s = [...values].sort((a, b) => a - b);
   return Number((s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] as number).toFixed(2));

@@ -16,6 +16,8 @@ export interface FineTuneHooks {
   /** Date.now() value at which to stop. */
   deadline?: number;
   maxSteps?: number;
+  /** Awaited before each step: the background learner holds training here while the user types. */
+  gate?(): Promise<void>;
   onProgress?(p: TrainProgress): void;
   /** After each validation, with whether it beat every earlier one (and the model it started from), and on what text it was measured. */
   onEvaluation?(p: TrainProgress, improved: boolean, validatedOn: FineTuneReport['validatedOn']): void | Promise<void>;
@@ -106,6 +108,7 @@ export async function runFineTune(model: Seq2SeqModel, files: SourceFile[], conf
       signal: hooks.signal,
       patience: config.patience,
       step: async (step) => {
+        await hooks.gate?.();
         const batch = train.sample(Rng.derive(config.seed, step), config.batchSize);
         const loss = await learner.trainStep(batch);
         const chars = batchChars(batch);

@@ -1,0 +1,70 @@
+// `suggest --workspace DIR [--learn]`: the workspace as the extension knows it. Its files pass the fine-tune's
+// file policy (src/node/corpus.ts); their text is the engine's workspace memory; with --learn the model first
+// learns them with the background learner's recipe and budget (src/model/training/learn.ts), and learns again,
+// a few steps, after each `{"saved": ...}` line, as the extension does after a save.
+import { isAbsolute, join, resolve, sep } from 'node:path';
+import type { Seq2SeqModel } from '../model/graph/seq2seq';
+import type { SourceFile } from '../model/training/dataset';
+import { FineTuneReport, memoryOf } from '../model/training/fineTune';
+import { learnWorkspace, LEARN_UPDATE_STEPS } from '../model/training/learn';
+import { readCorpus } from '../node/corpus';
+import { familyOfPath } from '../shared/language';
+import { FINE_TUNE_MAX_CORPUS_CHARS, FINE_TUNE_MAX_FILE_BYTES, skipByName, textSkipReason } from '../workspace/selection';
+
+export interface LearnRun {
+  steps: number;
+  outcome: FineTuneReport['outcome'];
+  validatedOn: FineTuneReport['validatedOn'];
+  bitsPerChar: { before: number; after: number };
+  seconds: number;
+}
+
+export class LearningWorkspace {
+  private constructor(
+    readonly root: string,
+    private readonly files: Map<string, SourceFile>,
+    private readonly model: Seq2SeqModel,
+    private readonly learn: boolean,
+  ) {}
+
+  /** Reads DIR under the file policy; with `learnSteps`, the model learns its files before the first answer. */
+  static async open(root: string, model: Seq2SeqModel, learnSteps: number | null): Promise<{ workspace: LearningWorkspace; skipped: number; learnt: LearnRun | null }> {
+    const dir = resolve(root);
+    const { files, skipped } = await readCorpus([dir], { maxFileBytes: FINE_TUNE_MAX_FILE_BYTES, maxTotalChars: FINE_TUNE_MAX_CORPUS_CHARS });
+    const workspace = new LearningWorkspace(dir, new Map(files.map((f) => [f.path, f])), model, learnSteps !== null);
+    const learnt = learnSteps !== null && files.length > 0 ? await workspace.learnFor(learnSteps) : null;
+    return { workspace, skipped: skipped.length, learnt };
+  }
+
+  get fileCount(): number {
+    return this.files.size;
+  }
+
+  /** The workspace memory the copy prior searches: every admitted file's text as it is now. */
+  memory(): string {
+    return memoryOf([...this.files.values()]);
+  }
+
+  /**
+   * A saved file: its text replaces the workspace's copy (a file the policy refuses leaves it, with why), and with
+   * --learn the model learns the workspace as it is now for LEARN_UPDATE_STEPS steps.
+   */
+  async saved(path: string, text: string): Promise<{ path: string; skipped?: string; learnt?: LearnRun }> {
+    const full = isAbsolute(path) ? resolve(path) : join(this.root, path);
+    if (!full.startsWith(this.root + sep)) return { path: full, skipped: 'outside the workspace' };
+    const reason = skipByName(full, text.length, { maxFileBytes: FINE_TUNE_MAX_FILE_BYTES, maxTotalChars: Infinity }) ?? textSkipReason(text);
+    if (reason) {
+      this.files.delete(full);
+      return { path: full, skipped: reason };
+    }
+    this.files.set(full, { path: full, text, family: familyOfPath(full) });
+    return this.learn ? { path: full, learnt: await this.learnFor(LEARN_UPDATE_STEPS) } : { path: full };
+  }
+
+  private async learnFor(steps: number): Promise<LearnRun> {
+    const t0 = Date.now();
+    const report = await learnWorkspace(this.model, [...this.files.values()], steps);
+    const bpc = (nats: number): number => Number((nats / Math.LN2).toFixed(3));
+    return { steps: report.steps, outcome: report.outcome, validatedOn: report.validatedOn, bitsPerChar: { before: bpc(report.startLoss), after: bpc(report.bestLoss) }, seconds: Number(((Date.now() - t0) / 1000).toFixed(1)) };
+  }
+}

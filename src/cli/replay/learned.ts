@@ -1,0 +1,169 @@
+// `eval --replay --learn`: what learning a workspace is worth to a user, on the same blocks. Each project's files
+// are split by file (as the fine-tune splits them): blocks come from a third of them, which the learner never
+// sees, and the learner gets the rest, exactly as the extension's background learner would
+// (src/model/training/learn.ts). Three engines retype the same blocks: the base model as shipped, the base model
+// knowing the learnt files (their text searchable by the copy prior, no training step), and the learnt model.
+import { basename } from 'node:path';
+import type { Seq2SeqModel } from '../../model/graph/seq2seq';
+import { CompletionEngine } from '../../model/inference/engine';
+import { splitByFile, SourceFile } from '../../model/training/dataset';
+import { memoryOf } from '../../model/training/fineTune';
+import { learnWorkspace } from '../../model/training/learn';
+import { readCorpus } from '../../node/corpus';
+import { FINE_TUNE_MAX_CORPUS_CHARS, FINE_TUNE_MAX_FILE_BYTES } from '../../workspace/selection';
+import { ContestantFigures, figuresOf, percentile, ReplayOptions, sampleBlocks } from './run';
+import { addCounts, emptyCount, replayBlock, ReplayCount } from './simulate';
+import { engineSuggester, ReplayDocument } from './suggesters';
+
+/** The share of a project's files its blocks come from; the learner reads the others. */
+export const BLOCK_FILE_SHARE = 1 / 3;
+
+export const LEARN_CONTESTANTS = ['base', 'knowsFiles', 'learnt'] as const;
+export type LearnContestant = (typeof LEARN_CONTESTANTS)[number];
+
+export interface LearnedGroup {
+  blocks: number;
+  chars: number;
+  figures: Record<LearnContestant, ContestantFigures & { engineMsP50: number | null; engineMsP95: number | null }>;
+  /** Keystroke savings of the learnt model minus the base model's, in points. */
+  gainPoints: number;
+}
+
+export interface LearnedProject extends LearnedGroup {
+  project: string;
+  learnFiles: number;
+  blockFiles: number;
+  learnChars: number;
+  steps: number;
+  learnSeconds: number;
+  /** Validation bits/char of the learner's held-out files before and after (the fine-tune's own figure). */
+  bitsPerChar: { before: number; after: number; validatedOn: string };
+}
+
+export interface LearnTally {
+  blocks: number;
+  counts: Record<LearnContestant, ReplayCount>;
+  ms: Record<LearnContestant, number[]>;
+}
+
+export const newLearnTally = (): LearnTally => ({
+  blocks: 0,
+  counts: { base: emptyCount(), knowsFiles: emptyCount(), learnt: emptyCount() },
+  ms: { base: [], knowsFiles: [], learnt: [] },
+});
+
+export function addLearnTally(into: LearnTally, from: LearnTally): void {
+  into.blocks += from.blocks;
+  for (const c of LEARN_CONTESTANTS) {
+    into.counts[c] = addCounts(into.counts[c], from.counts[c]);
+    into.ms[c].push(...from.ms[c]);
+  }
+}
+
+export function learnedGroup(t: LearnTally): LearnedGroup {
+  const figures = Object.fromEntries(LEARN_CONTESTANTS.map((c) => [c, { ...figuresOf(t.counts[c]), engineMsP50: percentile(t.ms[c], 50), engineMsP95: percentile(t.ms[c], 95) }])) as LearnedGroup['figures'];
+  return { blocks: t.blocks, chars: t.counts.base.chars, figures, gainPoints: Number((100 * (figures.learnt.keystrokeSavings - figures.base.keystrokeSavings)).toFixed(2)) };
+}
+
+/** One engine over the blocks, Tab only, as the editor shows it. */
+function replayEngine(model: Seq2SeqModel, blocks: readonly ReplayDocument[], options: ReplayOptions, memory: string | null, into: LearnTally, c: LearnContestant, byBlock: LearnTally[]): void {
+  const engine = new CompletionEngine(model);
+  engine.setMemory(memory);
+  try {
+    blocks.forEach((doc, i) => {
+      const ms: number[] = [];
+      const count = replayBlock(doc.block, engineSuggester(engine, doc, options.settings, ms, undefined, options.request));
+      into.counts[c] = addCounts(into.counts[c], count);
+      into.ms[c].push(...ms);
+      const b = byBlock[i] as LearnTally;
+      b.counts[c] = addCounts(b.counts[c], count);
+      b.ms[c].push(...ms);
+    });
+  } finally {
+    engine.dispose();
+  }
+}
+
+/**
+ * One project: the base model replays the blocks, then a fresh copy of it (from `load`) learns the learn part for
+ * `steps` steps and replays them again. Returns the project's figures and one tally per block (for the languages).
+ */
+export async function replayLearning(
+  load: () => Promise<Seq2SeqModel>,
+  files: readonly SourceFile[],
+  options: ReplayOptions,
+  steps: number,
+  log: (line: string) => void,
+): Promise<{ project: Omit<LearnedProject, 'project'>; blocks: { language: string; tally: LearnTally }[] }> {
+  const split = splitByFile([...files], BLOCK_FILE_SHARE, options.seed);
+  if (split.validation.length === 0 || split.train.length === 0) throw new Error('a project needs at least two files to learn from some and replay others');
+  const blocks = sampleBlocks(split.validation, options);
+  const tally = newLearnTally();
+  tally.blocks = blocks.length;
+  const byBlock = blocks.map(() => ({ ...newLearnTally(), blocks: 1 }));
+  const memory = memoryOf(split.train);
+  const base = await load();
+  try {
+    replayEngine(base, blocks, options, null, tally, 'base', byBlock);
+    replayEngine(base, blocks, options, memory, tally, 'knowsFiles', byBlock);
+    const t0 = Date.now();
+    const report = await learnWorkspace(base, split.train, steps);
+    const learnSeconds = (Date.now() - t0) / 1000;
+    log(`  learnt ${split.train.length} files for ${report.steps} steps in ${learnSeconds.toFixed(0)} s: ${report.outcome}, validation ${(report.startLoss / Math.LN2).toFixed(3)} -> ${(report.bestLoss / Math.LN2).toFixed(3)} bits/char`);
+    replayEngine(base, blocks, options, memory, tally, 'learnt', byBlock);
+    return {
+      project: {
+        ...learnedGroup(tally),
+        learnFiles: split.train.length,
+        blockFiles: split.validation.length,
+        learnChars: memory.length,
+        steps: report.steps,
+        learnSeconds: Number(learnSeconds.toFixed(1)),
+        bitsPerChar: { before: Number((report.startLoss / Math.LN2).toFixed(3)), after: Number((report.bestLoss / Math.LN2).toFixed(3)), validatedOn: report.validatedOn },
+      },
+      blocks: blocks.map((b, i) => ({ language: b.language, tally: byBlock[i] as LearnTally })),
+    };
+  } finally {
+    base.dispose();
+  }
+}
+
+export interface LearnReplayReport {
+  options: Omit<ReplayOptions, 'settings' | 'request'> & { steps: number; blockFileShare: number };
+  projects: LearnedProject[];
+  languages: Record<string, LearnedGroup>;
+  all: LearnedGroup;
+  seconds: number;
+}
+
+/** The learning replay over every --corpus folder, each one project. */
+export async function runLearnReplay(load: () => Promise<Seq2SeqModel>, corpora: string[], options: ReplayOptions, steps: number, log: (line: string) => void): Promise<LearnReplayReport> {
+  const t0 = Date.now();
+  const all = newLearnTally();
+  const languages = new Map<string, LearnTally>();
+  const projects: LearnedProject[] = [];
+  for (const corpus of corpora) {
+    const { files } = await readCorpus([corpus], { maxFileBytes: FINE_TUNE_MAX_FILE_BYTES, maxTotalChars: FINE_TUNE_MAX_CORPUS_CHARS });
+    if (files.length === 0) throw new Error(`no usable source files under ${corpus}`);
+    log(`${basename(corpus)}:`);
+    const { project, blocks } = await replayLearning(load, files, options, steps, log);
+    for (const b of blocks) {
+      addLearnTally(all, b.tally);
+      const into = languages.get(b.language) ?? newLearnTally();
+      addLearnTally(into, b.tally);
+      languages.set(b.language, into);
+    }
+    projects.push({ project: basename(corpus), ...project });
+    const pct = (x: number): string => `${(100 * x).toFixed(1)} %`;
+    const f = project.figures;
+    log(`  ${project.blocks} blocks, ${project.chars} chars; savings base ${pct(f.base.keystrokeSavings)}, knowing the files ${pct(f.knowsFiles.keystrokeSavings)}, learnt ${pct(f.learnt.keystrokeSavings)} (${project.gainPoints >= 0 ? '+' : ''}${project.gainPoints} points); wrong / 100 chars ${f.base.wrongPer100} -> ${f.learnt.wrongPer100}`);
+  }
+  const { settings: _settings, request: _request, ...rest } = options;
+  return {
+    options: { ...rest, steps, blockFileShare: BLOCK_FILE_SHARE },
+    projects,
+    languages: Object.fromEntries([...languages].map(([lang, t]) => [lang, learnedGroup(t)])),
+    all: learnedGroup(all),
+    seconds: Number(((Date.now() - t0) / 1000).toFixed(1)),
+  };
+}

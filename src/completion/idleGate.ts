@@ -1,0 +1,55 @@
+// Whether the user is at work: busy from their first keystroke or cursor move until `idleMs` pass without one.
+// The background learner holds its training while busy, so no keystroke ever waits for a training step.
+// Pure: the timers are passed in, so the tests drive time.
+
+export interface Timers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+const realTimers: Timers = {
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+};
+
+export class IdleGate {
+  private idle: boolean;
+  private timer: unknown = null;
+
+  /** `onChange(idle)` hears each change once; the gate starts busy (the user has just opened the editor). */
+  constructor(
+    private readonly idleMs: number,
+    private readonly onChange: (idle: boolean) => void,
+    private readonly timers: Timers = realTimers,
+  ) {
+    this.idle = false;
+    this.arm();
+  }
+
+  get isIdle(): boolean {
+    return this.idle;
+  }
+
+  /** The user typed or moved: busy now, idle again `idleMs` after the last such call. */
+  activity(): void {
+    if (this.idle) {
+      this.idle = false;
+      this.onChange(false);
+    }
+    this.arm();
+  }
+
+  private arm(): void {
+    if (this.timer !== null) this.timers.clearTimeout(this.timer);
+    this.timer = this.timers.setTimeout(() => {
+      this.timer = null;
+      this.idle = true;
+      this.onChange(true);
+    }, this.idleMs);
+  }
+
+  dispose(): void {
+    if (this.timer !== null) this.timers.clearTimeout(this.timer);
+    this.timer = null;
+  }
+}

@@ -1,0 +1,271 @@
+// The background learner: in a trusted workspace it learns the workspace's files without a command, in idle time
+// only, and keeps learning after files are saved. Each run is the train worker (src/worker/trainWorker.ts) on one
+// thread below the editor's priority, held between steps while the user types (src/completion/idleGate.ts), saving
+// every gain through the atomic writer; the engine switches to the result between requests. What it has done
+// lives in the workspace's state (src/completion/learnState.ts), so a restart resumes from the last saved gain.
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { FineTuneRun } from '../completion/fineTuneClient';
+import { IdleGate } from '../completion/idleGate';
+import { LearnState, parseLearnState, planLearning, LearnPlan, INITIAL_LEARN_STATE } from '../completion/learnState';
+import type { FineTuneSettings, LearnSettings, Settings } from '../completion/settings';
+import { languageOfPath } from '../shared/language';
+import { LEARN_SEED, LEARN_UPDATE_STEPS } from '../shared/learning';
+import type { FineTuneResult } from '../shared/trainProtocol';
+import type { ActiveModel } from './activeModel';
+import type { EngineController } from './engineController';
+import { collectTrainingFiles, logSelection } from './trainingFiles';
+
+const STATE_KEY = 'seq2seq.learn';
+/** Quiet time after the last keystroke or cursor move before training goes on. */
+export const IDLE_MS = 1500;
+/** Quiet time after a save before an update starts (saves come in bursts while the user works). */
+const UPDATE_AFTER_MS = 30_000;
+/** The list of files the workspace model learnt from, beside the model in the extension's workspace storage. */
+const LEARNT_FILES = 'learnt-files.json';
+
+/** What the status bar shows of the learner. */
+export type LearnStatus =
+  | { kind: 'off' }
+  | { kind: 'learning'; paused: boolean; step: number; steps: number }
+  | { kind: 'updating'; paused: boolean };
+
+export interface LearnerDeps {
+  context: vscode.ExtensionContext;
+  engine: EngineController;
+  activeModel: ActiveModel;
+  settings: () => Settings;
+  fineTuneSettings: () => FineTuneSettings;
+  learnSettings: () => LearnSettings;
+  /** Whether the Fine-tune command is running (the learner never runs beside it). */
+  commandRunning: () => boolean;
+  log: vscode.LogOutputChannel;
+}
+
+export interface LearntFiles {
+  at: string;
+  files: string[];
+  skipped: { path: string; reason: string }[];
+}
+
+export class WorkspaceLearner implements vscode.Disposable {
+  /** The run in progress; its worker is null while the files are still being collected. */
+  private run: { fineTune: FineTuneRun | null; abort: AbortController; done: Promise<void> } | null = null;
+  private readonly gate: IdleGate;
+  private savedSince = false;
+  private updateTimer: ReturnType<typeof setTimeout> | undefined;
+  private current: LearnStatus = { kind: 'off' };
+  private readonly changed = new vscode.EventEmitter<LearnStatus>();
+  readonly onDidChange = this.changed.event;
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private disposed = false;
+
+  constructor(private readonly deps: LearnerDeps) {
+    this.gate = new IdleGate(IDLE_MS, (idle) => {
+      if (!this.run) return;
+      if (idle) this.run.fineTune?.resume();
+      else this.run.fineTune?.pause();
+      this.setStatus(this.current.kind === 'off' ? this.current : { ...this.current, paused: !idle });
+    });
+    const isUserDocument = (d: vscode.TextDocument): boolean => d.uri.scheme === 'file' || d.uri.scheme === 'untitled' || d.uri.scheme === 'vscode-remote';
+    this.subscriptions.push(
+      this.changed,
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.contentChanges.length > 0 && isUserDocument(e.document)) this.gate.activity();
+      }),
+      vscode.window.onDidChangeTextEditorSelection((e) => {
+        if (isUserDocument(e.textEditor.document)) this.gate.activity();
+      }),
+      vscode.workspace.onDidSaveTextDocument((d) => {
+        // Source files of the workspace only: a settings file or a note saved is nothing to learn.
+        if (d.uri.scheme !== 'file' || !vscode.workspace.getWorkspaceFolder(d.uri) || languageOfPath(d.uri.path) === 'plaintext') return;
+        this.savedSince = true;
+        clearTimeout(this.updateTimer);
+        this.updateTimer = setTimeout(() => void this.consider(), UPDATE_AFTER_MS);
+      }),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => void this.consider()),
+    );
+  }
+
+  get status(): LearnStatus {
+    return this.current;
+  }
+
+  get state(): LearnState {
+    return parseLearnState(this.deps.context.workspaceState.get(STATE_KEY));
+  }
+
+  private async setState(state: LearnState): Promise<void> {
+    await this.deps.context.workspaceState.update(STATE_KEY, state);
+  }
+
+  private setStatus(status: LearnStatus): void {
+    this.current = status;
+    this.changed.fire(status);
+  }
+
+  /** What the learner would do now, and why not when it would not. */
+  plan(): LearnPlan {
+    const { settings, activeModel, learnSettings, commandRunning } = this.deps;
+    const learn = learnSettings();
+    return planLearning(this.state, {
+      enabled: learn.enabled,
+      trusted: vscode.workspace.isTrusted,
+      hasWorkspace: (vscode.workspace.workspaceFolders?.length ?? 0) > 0 && activeModel.workspaceDir !== undefined,
+      modelFromSetting: settings().modelPath !== '',
+      baseChosen: activeModel.baseChosen,
+      commandRunning: commandRunning(),
+      budget: learn.steps,
+    }, this.savedSince);
+  }
+
+  /** Starts the run the plan calls for, if none is running. Called on activation, trust, settings and saves. */
+  async consider(): Promise<void> {
+    if (this.run || this.disposed) return;
+    if (this.deps.engine.state.kind !== 'ready') return;
+    const plan = this.plan();
+    if (plan.kind === 'none') {
+      this.deps.log.trace(`[learn] not learning: ${plan.why}`);
+      return;
+    }
+    await this.start(plan);
+  }
+
+  private async start(plan: Exclude<LearnPlan, { kind: 'none' }>): Promise<void> {
+    const { activeModel, engine, log } = this.deps;
+    const storage = activeModel.workspaceDir;
+    if (!storage) return;
+    const abort = new AbortController();
+    let finished!: () => void;
+    const done = new Promise<void>((r) => (finished = r));
+    // Claimed before the first await: two calls never start two runs.
+    this.run = { fineTune: null, abort, done };
+    try {
+      if (plan.kind === 'update') this.savedSince = false;
+      const selection = await collectTrainingFiles(this.deps.fineTuneSettings(), abort.signal, log, 'learn');
+      if ('refused' in selection) {
+        log.warn(`[learn] ${selection.refused}`);
+        return;
+      }
+      if (abort.signal.aborted) return;
+      if (selection.files.length === 0) {
+        log.info('[learn] no source files to learn from in this workspace');
+        return;
+      }
+      logSelection(log, 'learn', selection);
+      const steps = plan.kind === 'first' ? plan.steps : LEARN_UPDATE_STEPS;
+      // From the workspace model where one is saved (a resumed first learning, or an update), else the base model.
+      const from = engine.choice().dir;
+      const before = this.state;
+      const folder = vscode.workspace.workspaceFolders?.[0]?.name ?? 'workspace';
+      log.info(`[learn] ${plan.kind === 'first' ? `learning this workspace: ${steps} step(s) left of the first ${this.deps.learnSettings().steps}` : `updating after saved files: ${steps} step(s)`} from ${from}, in idle time`);
+      const fineTune = new FineTuneRun(
+        path.join(this.deps.context.extensionPath, 'dist', 'trainWorker.js'),
+        selection.files,
+        { baseModelDir: from, outDir: storage, outName: `${folder} (learnt)`, minutes: null, maxSteps: steps, backend: this.deps.settings().backend, seed: LEARN_SEED, workers: 1, background: true },
+        {
+          onProgress: (p) => {
+            if (plan.kind === 'first') {
+              void this.setState({ ...this.state, stepsDone: Math.max(this.state.stepsDone, before.stepsDone + p.step) });
+              this.setStatus({ kind: 'learning', paused: !this.gate.isIdle, step: before.stepsDone + p.step, steps: this.deps.learnSettings().steps });
+            }
+          },
+          onSaved: (step) => log.info(`[learn] saved a gain at step ${step}`),
+          log: (level, message) => log[level](`[learn worker] ${message}`),
+        },
+      );
+      this.run.fineTune = fineTune;
+      if (!this.gate.isIdle) fineTune.pause();
+      abort.signal.addEventListener('abort', () => fineTune.cancel(), { once: true });
+      this.setStatus(plan.kind === 'first'
+        ? { kind: 'learning', paused: !this.gate.isIdle, step: before.stepsDone, steps: this.deps.learnSettings().steps }
+        : { kind: 'updating', paused: !this.gate.isIdle });
+      const result = await fineTune.done;
+      await this.finish(plan, result, selection);
+    } catch (e) {
+      log.error(`[learn] learning failed: ${(e as Error).message}; the previous model is unchanged`);
+    } finally {
+      this.run = null;
+      this.setStatus({ kind: 'off' });
+      finished();
+    }
+  }
+
+  private async finish(plan: Exclude<LearnPlan, { kind: 'none' }>, result: FineTuneResult, selection: { files: { path: string }[]; skipped: { path: string; reason: string }[] }): Promise<void> {
+    const { log, activeModel, engine } = this.deps;
+    const figures = `validation ${result.baseValidationBpc?.toFixed(3)} -> ${result.bestValidationBpc?.toFixed(3)} bits/char in ${result.steps} step(s), ${Math.round(result.seconds)} s`;
+    log.info(`[learn] ${plan.kind === 'first' ? 'first learning' : 'update'} ${result.outcome}: ${figures}`);
+    const state = this.state;
+    // A cancel (the user's command, a forget, the setting) leaves the first learning to resume later.
+    const firstDone = plan.kind === 'first' && result.outcome !== 'cancelled';
+    await this.setState({ ...state, complete: state.complete || firstDone, updates: state.updates + (plan.kind === 'update' ? 1 : 0) });
+    if (result.outcome !== 'saved' || this.state.forgotten) return;
+    await this.writeLearntFiles({ at: new Date().toISOString(), files: selection.files.map((f) => f.path), skipped: selection.skipped });
+    // Switched in between requests: the engine loads the saved folder and clears the old model's suggestions.
+    await engine.load(this.deps.settings(), true);
+    if (activeModel.resolve().source === 'workspace') log.info('[learn] suggestions now use the learnt workspace model');
+  }
+
+  /** Stops the run in progress, if any, and waits for it to end (the previous model, or its saved gains, stay). */
+  async stop(): Promise<void> {
+    const run = this.run;
+    if (!run) return;
+    run.abort.abort();
+    run.fineTune?.cancel();
+    await run.done;
+  }
+
+  /** After a fine-tune command saved a model: the first learning is over; updates go on from it. */
+  async fineTuned(): Promise<void> {
+    await this.setState({ ...this.state, complete: true, forgotten: false });
+  }
+
+  /** Seq2Seq: Forget This Workspace: stop, delete the workspace model and its file list, learn nothing more. */
+  async forget(): Promise<void> {
+    await this.stop();
+    await this.deps.activeModel.deleteWorkspaceModel();
+    await this.removeLearntFiles();
+    await this.setState({ ...INITIAL_LEARN_STATE, forgotten: true });
+    this.savedSince = false;
+    await this.deps.engine.load(this.deps.settings());
+  }
+
+  private learntFilesPath(): string | undefined {
+    const dir = this.deps.activeModel.workspaceDir;
+    return dir ? path.join(path.dirname(dir), LEARNT_FILES) : undefined;
+  }
+
+  private async writeLearntFiles(list: LearntFiles): Promise<void> {
+    const file = this.learntFilesPath();
+    if (!file) return;
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    await fs.writeFile(`${file}.tmp`, JSON.stringify(list, null, 1));
+    await fs.rename(`${file}.tmp`, file);
+  }
+
+  private async removeLearntFiles(): Promise<void> {
+    const file = this.learntFilesPath();
+    if (file) await fs.rm(file, { force: true });
+  }
+
+  /** The files the workspace model learnt from, or null when it learnt nothing yet. */
+  async learntFiles(): Promise<LearntFiles | null> {
+    const file = this.learntFilesPath();
+    if (!file) return null;
+    try {
+      const v = JSON.parse(await fs.readFile(file, 'utf8')) as LearntFiles;
+      return Array.isArray(v.files) ? v : null;
+    } catch {
+      return null;
+    }
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    clearTimeout(this.updateTimer);
+    this.gate.dispose();
+    void this.stop();
+    for (const s of this.subscriptions) s.dispose();
+  }
+}
