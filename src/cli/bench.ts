@@ -17,6 +17,7 @@ import { initBackend } from '../node/backend';
 import { readCorpus } from '../node/corpus';
 import { loadModelDir } from '../node/modelFiles';
 import { naiveLayersTrainingRate } from './naiveBaseline';
+import { learnerRow } from './benchLearner';
 import { ParallelLearner } from '../node/parallelLearner';
 import type { BackendName } from '../shared/engineProtocol';
 import { availableParallelism } from 'node:os';
@@ -380,6 +381,8 @@ export async function runBench(args: string[]): Promise<number> {
   });
   print(`  beam 3, typing trace ${deep} chars into the text (${Math.min(COPY_AFTER_CHARS, text.length - deep)} after), copy prior ${copyRows.join(' | ')}`);
   print(showRow(model, text, deep, reps));
+  // The background learner needs a saved model to learn from (an untrained bench model has none).
+  if (!sized && existsSync(join(modelDir, 'model.json'))) print(await learnerRow(model, modelDir, files, text, deep, quick ? 40 : 4 * reps, backend.name as BackendName));
   print(contextRow(model, files, text, deep, reps));
   const vocab = model.vocab;
   const refTokens = [vocab.markerId('ts-js'), ...vocab.encode(text.slice(0, 128))];
