@@ -46,6 +46,8 @@ export interface Seq2SeqApi {
   landed(): number;
   /** The provider's last calls (up to 100), oldest first: each one's wait, the engine's time and steps, what it showed. */
   recentRequests(): readonly RequestRecord[];
+  /** Why the other-files context keeps a document out (the fine-tune's file policy), or null when it lets it in. */
+  contextVerdict(document: vscode.TextDocument): Promise<string | null>;
   /** The background learner: what it is doing, what it has done in this workspace, and whether a run is going. */
   learning(): { status: LearnStatus; state: LearnState; plan: string };
 }
@@ -115,7 +117,7 @@ export function activate(context: vscode.ExtensionContext): Seq2SeqApi {
   };
 
   // The user's other files, for the copy prior: sent on document events, again whenever a (re)started engine is ready.
-  const contextFeed = new ContextFeed(engine, log);
+  const contextFeed = new ContextFeed(engine, log, () => readFineTuneSettings().exclude);
   context.subscriptions.push(
     contextFeed,
     engine.onDidChangeState((s) => {
@@ -251,6 +253,7 @@ export function activate(context: vscode.ExtensionContext): Seq2SeqApi {
     prefetched: () => provider.prefetched,
     landed: () => provider.landed,
     recentRequests: () => provider.recentRequests,
+    contextVerdict: (document) => contextFeed.verdictOf(document),
     learning: () => {
       const plan = learner.plan();
       return { status: learner.status, state: learner.state, plan: plan.kind === 'none' ? `none: ${plan.why}` : plan.kind };

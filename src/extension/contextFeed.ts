@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { FINE_TUNE_MAX_FILE_BYTES, GitignoreRules, ignoredPath, skipByName, textSkipReason } from '../workspace/selection';
 import type { EngineController } from './engineController';
-import { excludeGlob, MAX_GITIGNORES, policyPath, workspaceGitignoreRules } from './workspaceFiles';
+import { excludedBySettings, excludeGlob, MAX_GITIGNORES, policyPath, workspaceGitignoreRules } from './workspaceFiles';
 
 /** Schemes whose documents are the user's files (not output panes or git's old versions). */
 const SCHEMES = new Set(['file', 'untitled', 'vscode-remote']);
@@ -21,6 +21,8 @@ export class ContextFeed implements vscode.Disposable {
   constructor(
     private readonly engine: EngineController,
     private readonly log: vscode.LogOutputChannel,
+    /** seq2seq.fineTune.exclude, read when a document is offered. */
+    private readonly fineTuneExclude: () => string,
   ) {
     this.subscriptions.push(
       vscode.workspace.onDidOpenTextDocument((d) => void this.offer(d)),
@@ -69,6 +71,11 @@ export class ContextFeed implements vscode.Disposable {
     return this.rules;
   }
 
+  /** Why the file policy keeps `document` out of the context, or null when it lets it in (for the tests' API too). */
+  verdictOf(document: vscode.TextDocument): Promise<string | null> {
+    return this.verdict(document);
+  }
+
   /** Sends the document if the file policy allows it, else says why (once, at debug level). */
   private async offer(document: vscode.TextDocument): Promise<void> {
     const uri = document.uri.toString();
@@ -92,6 +99,9 @@ export class ContextFeed implements vscode.Disposable {
     const untitled = document.uri.scheme === 'untitled';
     const inWorkspace = untitled ? null : policyPath(document.uri);
     if (!untitled && inWorkspace === null) return 'outside the workspace';
+    // The exclusions the fine-tune's file search applies (files.exclude, search.exclude, seq2seq.fineTune.exclude).
+    const excluded = untitled ? null : excludedBySettings(document, this.fineTuneExclude());
+    if (excluded) return excluded;
     const byName = skipByName(inWorkspace ?? document.uri.path, chars, { maxFileBytes: FINE_TUNE_MAX_FILE_BYTES, maxTotalChars: Infinity });
     if (byName) return byName;
     if (inWorkspace !== null) {

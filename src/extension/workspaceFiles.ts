@@ -5,15 +5,37 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { GitignoreRules } from '../workspace/selection';
 
-/** files.exclude and search.exclude (both honoured) plus the user's own exclude glob, as one glob. */
-export function excludeGlob(extra = ''): string | undefined {
+/** files.exclude and search.exclude (both honoured) plus the user's own exclude glob (seq2seq.fineTune.exclude). */
+function excludePatterns(extra: string): string[] {
   const patterns: string[] = [];
   for (const section of ['files', 'search']) {
     const map = vscode.workspace.getConfiguration(section).get<Record<string, unknown>>('exclude') ?? {};
     for (const [glob, on] of Object.entries(map)) if (on === true) patterns.push(glob);
   }
   if (extra.trim()) patterns.push(extra.trim());
+  return patterns;
+}
+
+/** The exclude patterns as one glob, for a file search. */
+export function excludeGlob(extra = ''): string | undefined {
+  const patterns = excludePatterns(extra);
   return patterns.length ? `{${patterns.join(',')}}` : undefined;
+}
+
+/**
+ * The same exclusion for one open document, as the file search applies it: a pattern excludes the files it names
+ * and everything under a folder it names (`**\/node_modules` leaves out node_modules/a.js), relative to the
+ * document's own workspace folder. Null when the document is let in.
+ */
+export function excludedBySettings(document: vscode.TextDocument, extra = ''): string | null {
+  const folder = vscode.workspace.getWorkspaceFolder(document.uri);
+  if (!folder) return null;
+  for (const glob of excludePatterns(extra)) {
+    for (const pattern of [glob, `${glob}/**`]) {
+      if (vscode.languages.match({ pattern: new vscode.RelativePattern(folder, pattern) }, document) > 0) return `excluded by ${glob}`;
+    }
+  }
+  return null;
 }
 
 /**

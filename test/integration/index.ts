@@ -9,6 +9,7 @@ export async function run(): Promise<void> {
   mocha.suite.emit('pre-require', globalThis, 'integration', mocha);
   require('./extension.test');
   require('./latency.test');
+  require('./admission.test');
   require('./learn.test');
   require('./fineTune.test');
   require('./panel.test');
