@@ -178,6 +178,8 @@ export class WorkspaceLearner implements vscode.Disposable {
       this.run.fineTune = fineTune;
       if (!this.gate.isIdle) fineTune.pause();
       abort.signal.addEventListener('abort', () => fineTune.cancel(), { once: true });
+      // On the extension host's console too: the UI test's harness reads it (keystroke latency while learning).
+      console.log(`[seq2seq] learning started: ${plan.kind}, ${steps} step(s)`);
       this.setStatus(plan.kind === 'first'
         ? { kind: 'learning', paused: !this.gate.isIdle, step: before.stepsDone, steps: this.deps.learnSettings().steps }
         : { kind: 'updating', paused: !this.gate.isIdle });
@@ -196,6 +198,7 @@ export class WorkspaceLearner implements vscode.Disposable {
     const { log, activeModel, engine } = this.deps;
     const figures = `validation ${result.baseValidationBpc?.toFixed(3)} -> ${result.bestValidationBpc?.toFixed(3)} bits/char in ${result.steps} step(s), ${Math.round(result.seconds)} s`;
     log.info(`[learn] ${plan.kind === 'first' ? 'first learning' : 'update'} ${result.outcome}: ${figures}`);
+    console.log(`[seq2seq] learning ended: ${plan.kind} ${result.outcome} after ${result.steps} step(s)`);
     const state = this.state;
     // A cancel (the user's command, a forget, the setting) leaves the first learning to resume later.
     const firstDone = plan.kind === 'first' && result.outcome !== 'cancelled';

@@ -2,9 +2,10 @@
 // extension's settings, which must not load the model code to know them.
 
 /**
- * The first learning's budget: what one core reaches in about 5 minutes of idle time. Measured with `train --from
- * models/base --corpus <koa> --steps 40 --workers 1` on this project's 2-core machines: 0.6-0.7 s a step with its
- * validations, so 400 steps take 4-5 minutes.
+ * The first learning's budget: what one core reaches in 5 minutes of idle time. Measured through the extension's
+ * own path (`node --import tsx scripts/learn-rate.ts --project <query-core> --minutes 5`: the train worker in a
+ * background run, never paused, nothing else running on a 2-core machine): 420 steps in 5 minutes, 0.71 s a step
+ * with its validations and saves, so 400 steps take about 4.8 minutes.
  */
 export const LEARN_STEPS = 400;
 
