@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { FineTuneRun } from '../src/completion/fineTuneClient';
 import { readCorpus } from '../src/node/corpus';
 import { LEARN_SEED } from '../src/shared/learning';
-import { FINE_TUNE_MAX_CORPUS_CHARS, FINE_TUNE_MAX_FILE_BYTES } from '../src/workspace/selection';
+import { FINE_TUNE_MAX_CORPUS_CHARS, FINE_TUNE_MAX_FILE_BYTES } from '../src/workspace/filePolicy';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { project: { type: 'string' }, minutes: { type: 'string' }, model: { type: 'string' } } });

@@ -63,8 +63,9 @@ export function activate(context: vscode.ExtensionContext): Seq2SeqApi {
   let snoozeTimer: NodeJS.Timeout | undefined;
 
   const activeModel = new ActiveModel(context, () => settings);
-  // Every model switch goes through engine.load(), which clears the provider's suggestions of the old model.
-  const engine = new EngineController(context.extensionPath, log, activeModel, () => provider.clearCache());
+  // The engine loads whatever the active model announces; every switch clears the provider's suggestions of the
+  // old model.
+  const engine = new EngineController(context.extensionPath, log, activeModel, () => settings, () => provider.clearCache());
   const fineTune = new FineTuneCommand(context.extensionPath, engine, activeModel, () => settings, readFineTuneSettings, log);
   // Learns the workspace in idle time, without a command.
   const learner = new WorkspaceLearner({ context, engine, activeModel, settings: () => settings, fineTuneSettings: readFineTuneSettings, learnSettings: readLearnSettings, commandRunning: () => fineTune.isRunning, log });
@@ -154,15 +155,16 @@ export function activate(context: vscode.ExtensionContext): Seq2SeqApi {
     }),
     vscode.commands.registerCommand('seq2seq.cancelFineTune', () => fineTune.cancel()),
     vscode.commands.registerCommand('seq2seq.useBaseModel', async () => {
-      await learner.stop();
+      // The choice first: a learner that ends now sees it and starts nothing again.
       await activeModel.useWorkspaceModel(false);
-      await engine.load(settings);
+      await learner.stop();
+      await engine.settled();
       void vscode.window.showInformationMessage(`Seq2Seq: this workspace uses the base model (the fine-tuned one is kept).${overriddenBySetting()}`);
     }),
     vscode.commands.registerCommand('seq2seq.useWorkspaceModel', async () => {
       if (!activeModel.hasWorkspaceModel) return void vscode.window.showWarningMessage('Seq2Seq: this workspace has no fine-tuned model yet.');
       await activeModel.useWorkspaceModel(true);
-      await engine.load(settings);
+      await engine.settled();
       void vscode.window.showInformationMessage(`Seq2Seq: this workspace uses its fine-tuned model.${overriddenBySetting()}`);
       void learner.consider();
     }),
@@ -182,6 +184,7 @@ export function activate(context: vscode.ExtensionContext): Seq2SeqApi {
   context.subscriptions.push(
     log,
     engine,
+    activeModel,
     status,
     engine.onDidChangeState(refresh),
     vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, provider),

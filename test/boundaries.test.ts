@@ -62,7 +62,25 @@ test('webview code is browser code: no vscode, no TensorFlow.js, no Node built-i
 });
 
 test('the shared protocol files the webview bundles import nothing but each other and the guards', () => {
-  for (const name of ['panelProtocol.ts', 'encoderStateView.ts', 'guards.ts']) {
-    for (const m of imports(join(ROOT, 'src', 'shared', name))) assert.ok(/^\.\/(panelProtocol|encoderStateView|guards)$/.test(m), `src/shared/${name} imports ${m}`);
+  for (const name of ['panelProtocol.ts', 'encoderStateView.ts', 'copySources.ts', 'guards.ts']) {
+    for (const m of imports(join(ROOT, 'src', 'shared', name))) assert.ok(/^\.\/(panelProtocol|encoderStateView|copySources|guards)$/.test(m), `src/shared/${name} imports ${m}`);
   }
+});
+
+test('no import circle inside the model core: what a module needs (its types included) never needs it back', () => {
+  const model = join(ROOT, 'src', 'model');
+  const runtime = (path: string): string[] =>
+    [...readFileSync(path, 'utf8').matchAll(/^(?:import|export)\s[^;]*?from\s+'(\.[^']+)'/gms)]
+      .map((m) => join(path, '..', `${m[1] as string}.ts`))
+      .filter((p) => p.startsWith(model));
+  const graph = new Map(files(model).map((f) => [f, runtime(f)]));
+  const state = new Map<string, 'open' | 'done'>();
+  const visit = (f: string, path: string[]): void => {
+    if (state.get(f) === 'done') return;
+    assert.notEqual(state.get(f), 'open', `import circle: ${[...path, f].map((p) => relative(model, p)).join(' -> ')}`);
+    state.set(f, 'open');
+    for (const g of graph.get(f) ?? []) visit(g, [...path, f]);
+    state.set(f, 'done');
+  };
+  for (const f of graph.keys()) visit(f, []);
 });

@@ -65,31 +65,7 @@ export async function runEval(args: string[]): Promise<number> {
   const { model, metadata, memory: ownMemory } = await loadModelWithMemory(modelDir);
   if ((values.learn === true || values['learn-steps'] !== undefined) && values.replay !== true) throw new Error('--learn goes with --replay (savings with and without learning, on the same blocks)');
   if (values['learn-steps'] !== undefined && values.learn !== true) throw new Error('--learn-steps goes with --learn');
-  if (values.replay === true) {
-    // The typing replay (the headline figure): the editor's settings, each --corpus one held-out project.
-    const length = values.length === undefined ? DEFAULT_SETTINGS.suggestionLength : SUGGESTION_LENGTHS.find((l) => l === values.length);
-    if (!length) throw new Error(`--length must be one of ${SUGGESTION_LENGTHS.join(', ')}`);
-    const settings = { ...DEFAULT_SETTINGS, confidenceThreshold: showThreshold, maxSuggestionChars: maxChars, beamWidth, suggestionLength: length };
-    const options = {
-      blocks: countOption(values, 'blocks', DEFAULT_REPLAY.blocks, 1, 10_000),
-      blockChars: countOption(values, 'block-chars', DEFAULT_REPLAY.blockChars, 10, 100_000),
-      seed: countOption(values, 'seed', DEFAULT_REPLAY.seed, 0, 2 ** 31 - 1),
-    };
-    const request = values['copy-run'] === undefined ? {} : { copyRun: countOption(values, 'copy-run', 0, 0, 32) };
-    if (values.learn === true) {
-      // With and without learning each project's other files, on the same blocks (src/cli/replay/learned.ts).
-      const steps = countOption(values, 'learn-steps', LEARN_STEPS, 0, 1_000_000);
-      model.dispose();
-      const load = async (): Promise<Seq2SeqModel> => (await loadModelWithMemory(modelDir)).model;
-      const report = await runLearnReplay(load, corpora, { ...options, settings, request }, steps, (line) => process.stderr.write(`${line}\n`));
-      process.stdout.write(`${JSON.stringify({ model: metadata.name ?? modelDir, step: metadata.training.step, backend: backend.name, learnReplay: report }, null, 2)}\n`);
-      return 0;
-    }
-    const report = await runReplay(model, corpora, { ...options, settings, request }, (line) => process.stderr.write(`${line}\n`));
-    process.stdout.write(`${JSON.stringify({ model: metadata.name ?? modelDir, step: metadata.training.step, backend: backend.name, replay: report }, null, 2)}\n`);
-    model.dispose();
-    return 0;
-  }
+  if (values.replay === true) return runReplayCommand(values, model, metadata, modelDir, corpora, backend.name, { showThreshold, maxChars, beamWidth });
   const { files, skipped } = await readCorpus(corpora);
   if (files.length === 0) throw new Error(`no usable source files under ${corpora.join(', ')}`);
 
@@ -197,6 +173,45 @@ export async function runEval(args: string[]): Promise<number> {
     )}\n`,
   );
   engine.dispose();
+  model.dispose();
+  return 0;
+}
+
+/**
+ * `eval --replay` (the headline figure: the editor's settings, each --corpus one held-out project), and with --learn
+ * the replay before and after learning each project's other files, on the same blocks (src/cli/replay/learned.ts).
+ */
+async function runReplayCommand(
+  values: Record<string, unknown>,
+  model: Seq2SeqModel,
+  metadata: { name?: string; training: { step: number } },
+  modelDir: string,
+  corpora: string[],
+  backend: string,
+  shown: { showThreshold: number; maxChars: number; beamWidth: number },
+): Promise<number> {
+  const length = values.length === undefined ? DEFAULT_SETTINGS.suggestionLength : SUGGESTION_LENGTHS.find((l) => l === values.length);
+  if (!length) throw new Error(`--length must be one of ${SUGGESTION_LENGTHS.join(', ')}`);
+  const settings = { ...DEFAULT_SETTINGS, confidenceThreshold: shown.showThreshold, maxSuggestionChars: shown.maxChars, beamWidth: shown.beamWidth, suggestionLength: length };
+  const options = {
+    blocks: countOption(values, 'blocks', DEFAULT_REPLAY.blocks, 1, 10_000),
+    blockChars: countOption(values, 'block-chars', DEFAULT_REPLAY.blockChars, 10, 100_000),
+    seed: countOption(values, 'seed', DEFAULT_REPLAY.seed, 0, 2 ** 31 - 1),
+  };
+  const request = values['copy-run'] === undefined ? {} : { copyRun: countOption(values, 'copy-run', 0, 0, 32) };
+  const log = (line: string): void => void process.stderr.write(`${line}\n`);
+  const header = { model: metadata.name ?? modelDir, step: metadata.training.step, backend };
+  if (values.learn === true) {
+    const steps = countOption(values, 'learn-steps', LEARN_STEPS, 0, 1_000_000);
+    // Each project learns on a fresh copy of the model: the one loaded here is never trained.
+    model.dispose();
+    const load = async (): Promise<Seq2SeqModel> => (await loadModelWithMemory(modelDir)).model;
+    const report = await runLearnReplay(load, corpora, { ...options, settings, request }, steps, log);
+    process.stdout.write(`${JSON.stringify({ ...header, learnReplay: report }, null, 2)}\n`);
+    return 0;
+  }
+  const report = await runReplay(model, corpora, { ...options, settings, request }, log);
+  process.stdout.write(`${JSON.stringify({ ...header, replay: report }, null, 2)}\n`);
   model.dispose();
   return 0;
 }

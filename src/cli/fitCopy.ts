@@ -11,7 +11,7 @@ import { readCorpus } from '../node/corpus';
 import { loadModelDir, withModelWriter } from '../node/modelFiles';
 import { backendOption, countOption, numberOption, parse, requireString } from './options';
 import { stdoutLines } from './output';
-import { COPY_ORIGINS, CopyOrigin } from '../shared/encoderStateView';
+import { COPY_ORIGINS, CopyOrigin } from '../shared/copySources';
 
 export async function runFitCopy(args: string[]): Promise<number> {
   const values = parse(args, {

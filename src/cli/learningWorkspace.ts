@@ -2,14 +2,14 @@
 // file policy (src/node/corpus.ts); their text is the engine's workspace memory; with --learn the model first
 // learns them with the background learner's recipe and budget (src/model/training/learn.ts), and learns again,
 // a few steps, after each `{"saved": ...}` line, as the extension does after a save.
-import { isAbsolute, join, resolve, sep } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Seq2SeqModel } from '../model/graph/seq2seq';
 import type { SourceFile } from '../model/training/dataset';
 import { FineTuneReport, memoryOf } from '../model/training/fineTune';
 import { learnWorkspace, LEARN_UPDATE_STEPS } from '../model/training/learn';
-import { readCorpus } from '../node/corpus';
+import { gitignoreRulesOf, readCorpus, skippedByPath } from '../node/corpus';
 import { familyOfPath } from '../shared/language';
-import { FINE_TUNE_MAX_CORPUS_CHARS, FINE_TUNE_MAX_FILE_BYTES, skipByName, textSkipReason } from '../workspace/selection';
+import { FINE_TUNE_MAX_CORPUS_CHARS, FINE_TUNE_MAX_FILE_BYTES, GitignoreRules, ignoredPath, skipByName, textSkipReason } from '../workspace/filePolicy';
 
 export interface LearnRun {
   steps: number;
@@ -25,13 +25,14 @@ export class LearningWorkspace {
     private readonly files: Map<string, SourceFile>,
     private readonly model: Seq2SeqModel,
     private readonly learn: boolean,
+    private readonly rules: GitignoreRules,
   ) {}
 
   /** Reads DIR under the file policy; with `learnSteps`, the model learns its files before the first answer. */
   static async open(root: string, model: Seq2SeqModel, learnSteps: number | null): Promise<{ workspace: LearningWorkspace; skipped: number; learnt: LearnRun | null }> {
     const dir = resolve(root);
     const { files, skipped } = await readCorpus([dir], { maxFileBytes: FINE_TUNE_MAX_FILE_BYTES, maxTotalChars: FINE_TUNE_MAX_CORPUS_CHARS });
-    const workspace = new LearningWorkspace(dir, new Map(files.map((f) => [f.path, f])), model, learnSteps !== null);
+    const workspace = new LearningWorkspace(dir, new Map(files.map((f) => [f.path, f])), model, learnSteps !== null, await gitignoreRulesOf(dir));
     const learnt = learnSteps !== null && files.length > 0 ? await workspace.learnFor(learnSteps) : null;
     return { workspace, skipped: skipped.length, learnt };
   }
@@ -46,13 +47,17 @@ export class LearningWorkspace {
   }
 
   /**
-   * A saved file: its text replaces the workspace's copy (a file the policy refuses leaves it, with why), and with
-   * --learn the model learns the workspace as it is now for LEARN_UPDATE_STEPS steps.
+   * A saved file: its text replaces the workspace's copy (a file the policy refuses leaves it, with why: the same
+   * checks as the folder's own files met), and with --learn the model learns the workspace as it is now for
+   * LEARN_UPDATE_STEPS steps.
    */
   async saved(path: string, text: string): Promise<{ path: string; skipped?: string; learnt?: LearnRun }> {
-    const full = isAbsolute(path) ? resolve(path) : join(this.root, path);
-    if (!full.startsWith(this.root + sep)) return { path: full, skipped: 'outside the workspace' };
-    const reason = skipByName(full, text.length, { maxFileBytes: FINE_TUNE_MAX_FILE_BYTES, maxTotalChars: Infinity }) ?? textSkipReason(text);
+    const full = resolve(this.root, path);
+    const inside = relative(this.root, full);
+    if (inside === '' || inside.startsWith('..') || isAbsolute(inside)) return { path: full, skipped: 'outside the workspace' };
+    // The policy's rules are written for '/'-separated paths relative to the folder, on every system.
+    const rel = inside.split(sep).join('/');
+    const reason = skippedByPath(rel) ?? ignoredPath(this.rules, rel) ?? skipByName(rel, text.length, { maxFileBytes: FINE_TUNE_MAX_FILE_BYTES, maxTotalChars: Infinity }) ?? textSkipReason(text);
     if (reason) {
       this.files.delete(full);
       return { path: full, skipped: reason };

@@ -3,7 +3,7 @@ import { CompletionEngine } from '../model/inference/engine';
 import { initBackend } from '../node/backend';
 import { loadModelWithMemory } from '../node/modelFiles';
 import { SUGGESTION_LENGTHS, textBelow } from '../shared/window';
-import { FINE_TUNE_MAX_FILE_BYTES, skipByName, textSkipReason } from '../workspace/selection';
+import { FINE_TUNE_MAX_FILE_BYTES, skipByName, textSkipReason } from '../workspace/filePolicy';
 import { backendOption, countOption, numberOption, parse, requireString } from './options';
 import { boundedLines, MAX_LINE_CHARS } from './lines';
 import { decodeRequest, DEFAULT_SETTINGS } from '../completion/settings';
@@ -75,7 +75,18 @@ export function parseRequest(line: string): { request: SuggestLine } | { saved: 
   };
 }
 
-export async function runSuggest(args: string[]): Promise<number> {
+/** What the flags ask of every answer: by default what the editor shows with its default settings. */
+interface SuggestOptions {
+  modelDir: string;
+  threshold: number;
+  beamWidth: number;
+  decode: ReturnType<typeof decodeRequest>;
+  /** --learn's budget; null without --learn. */
+  learnSteps: number | null;
+  workspace: string | null;
+}
+
+function suggestOptions(args: string[]): SuggestOptions & { values: Record<string, unknown> } {
   const values = parse(args, {
     model: { type: 'string' },
     beam: { type: 'string' },
@@ -88,8 +99,8 @@ export async function runSuggest(args: string[]): Promise<number> {
     'learn-steps': { type: 'string' },
   });
   const modelDir = requireString(values, 'model');
-  // By default, what the editor shows with its default settings; the flags change them as the settings do, within
-  // the settings' own limits (beyond them a request takes seconds).
+  // The flags change the editor's defaults as the settings do, within the settings' own limits (beyond them a
+  // request takes seconds).
   const d = DEFAULT_SETTINGS;
   const beamWidth = countOption(values, 'beam', d.beamWidth, 1, 8);
   const maxChars = countOption(values, 'max-chars', d.maxSuggestionChars, 1, 200);
@@ -101,13 +112,37 @@ export async function runSuggest(args: string[]): Promise<number> {
   if (multiline && length !== 'auto') throw new Error('--multiline goes with --length auto (a suggestion reaches the next line only past the end of its own)');
   if (values.learn === true && values.workspace === undefined) throw new Error('--learn learns the files of --workspace DIR: name the folder');
   if (values['learn-steps'] !== undefined && values.learn !== true) throw new Error('--learn-steps goes with --learn');
-  const learnSteps = values.learn === true ? countOption(values, 'learn-steps', LEARN_STEPS, 0, 1_000_000) : null;
-  const decode = decodeRequest({ beamWidth, maxSuggestionChars: maxChars, suggestionLength: length, multiline });
-  const backend = await initBackend(backendOption(values));
-  const { model, metadata, memory } = await loadModelWithMemory(modelDir);
-  process.stderr.write(`seq2seq: ${metadata.name ?? modelDir} on ${backend.name} ready\n`);
+  return {
+    values,
+    modelDir,
+    threshold,
+    beamWidth,
+    decode: decodeRequest({ beamWidth, maxSuggestionChars: maxChars, suggestionLength: length, multiline }),
+    learnSteps: values.learn === true ? countOption(values, 'learn-steps', LEARN_STEPS, 0, 1_000_000) : null,
+    workspace: (values.workspace as string | undefined) ?? null,
+  };
+}
+
+type Answer = { id: unknown; [key: string]: unknown };
+
+/** One line written at once; an answer that cannot be serialised becomes an error line. */
+function writeAnswer(obj: Answer): void {
+  let line: string;
+  try {
+    line = JSON.stringify(obj);
+  } catch (e) {
+    line = JSON.stringify({ id: null, error: `the answer could not be written: ${(e as Error).message}` });
+  }
+  process.stdout.write(`${line}\n`);
+}
+
+export async function runSuggest(args: string[]): Promise<number> {
+  const o = suggestOptions(args);
+  const backend = await initBackend(backendOption(o.values));
+  const { model, metadata, memory } = await loadModelWithMemory(o.modelDir);
+  process.stderr.write(`seq2seq: ${metadata.name ?? o.modelDir} on ${backend.name} ready\n`);
   // --workspace: the folder's files are the workspace memory (and, with --learn, what the model learns first).
-  const opened = values.workspace === undefined ? null : await LearningWorkspace.open(values.workspace as string, model, learnSteps);
+  const opened = o.workspace === null ? null : await LearningWorkspace.open(o.workspace, model, o.learnSteps);
   if (opened) {
     const l = opened.learnt;
     process.stderr.write(`seq2seq: workspace ${opened.workspace.root}: ${opened.workspace.fileCount} file(s), ${opened.skipped} skipped${l ? `; learnt ${l.steps} steps in ${l.seconds} s (${l.outcome}, ${l.bitsPerChar.before} -> ${l.bitsPerChar.after} bits/char)` : ''}\n`);
@@ -120,31 +155,19 @@ export async function runSuggest(args: string[]): Promise<number> {
     process.stderr.write(`seq2seq: stdout: ${e.message}\n`);
     process.exit(1);
   });
-  const write = (obj: { id: unknown; [key: string]: unknown }): void => {
-    let line: string;
-    try {
-      line = JSON.stringify(obj);
-    } catch (e) {
-      line = JSON.stringify({ id: null, error: `the answer could not be written: ${(e as Error).message}` });
-    }
-    process.stdout.write(`${line}\n`);
-  };
   for await (const read of boundedLines(process.stdin)) {
     if ('tooLong' in read) {
-      write({ id: null, error: `a request line of ${read.tooLong} characters is longer than the ${MAX_LINE_CHARS} read; it was skipped` });
+      writeAnswer({ id: null, error: `a request line of ${read.tooLong} characters is longer than the ${MAX_LINE_CHARS} read; it was skipped` });
       continue;
     }
-    const line = read.text;
-    if (line.trim() === '') continue;
-    const parsed = parseRequest(line);
+    if (read.text.trim() === '') continue;
+    const parsed = parseRequest(read.text);
     if ('error' in parsed) {
-      write({ id: parsed.id, error: parsed.error });
-      continue;
-    }
-    if ('saved' in parsed) {
+      writeAnswer({ id: parsed.id, error: parsed.error });
+    } else if ('saved' in parsed) {
       const { id, saved } = parsed.saved;
       if (!opened) {
-        write({ id, error: '"saved" lines need --workspace DIR' });
+        writeAnswer({ id, error: '"saved" lines need --workspace DIR' });
         continue;
       }
       try {
@@ -152,55 +175,57 @@ export async function runSuggest(args: string[]): Promise<number> {
         // New weights: a new engine reads them (its caches hold states of the old ones); the other files stay.
         if (answer.learnt) engine = replaceEngine(engine, model);
         engine.setMemory(opened.workspace.memory());
-        write({ id, saved: answer.path, ...(answer.skipped ? { skipped: answer.skipped } : {}), ...(answer.learnt ? { learnt: answer.learnt } : {}) });
+        writeAnswer({ id, saved: answer.path, ...(answer.skipped ? { skipped: answer.skipped } : {}), ...(answer.learnt ? { learnt: answer.learnt } : {}) });
       } catch (e) {
-        write({ id, error: (e as Error).message });
+        writeAnswer({ id, error: (e as Error).message });
       }
-      continue;
+    } else {
+      writeAnswer(answerRequest(engine, parsed.request, o));
+      // Between requests, what the editor's worker does while the user reads: the window the next slide starts,
+      // the full window after a jump was answered from a short one, the other files' index. The next request
+      // then sees the engine in the state the editor's would be in.
+      while (engine.prepareIdle());
     }
-    const { request } = parsed;
-    try {
-      const t0 = performance.now();
-      // The text after the cursor: suggestions may copy from the file below the cursor's line, as in the editor.
-      const below = request.suffix ? textBelow(request.suffix) : undefined;
-      const skipped = addContextFiles(engine, request.files ?? []);
-      if (request.land) {
-        engine.land({ prefix: request.prefix, language: request.language, ...(below ? { below } : {}) });
-        write({ id: request.id, landed: true, ...(skipped.length ? { skippedFiles: skipped } : {}) });
-        while (engine.prepareIdle());
-        continue;
-      }
-      // What the editor shows, by the editor's one decision (src/completion/shown.ts); mid-line before other text
-      // the engine is not asked, as in the editor.
-      const restOfLine = (request.suffix ?? '').split('\n', 1)[0] as string;
-      const { candidates, encoderSteps } = hiddenMidLine(restOfLine) === null
-        ? engine.suggest({ prefix: request.prefix, language: request.language, ...decode, ...(below ? { below } : {}), ...(request.path ? { path: request.path } : {}) })
-        : { candidates: [], encoderSteps: 0 };
-      const { shown, hidden } = decideShown(candidates, restOfLine, threshold);
-      const ms = performance.now() - t0;
-      const best = candidates[0];
-      const round = (p: number): number => Number(p.toFixed(4));
-      write({
-        id: request.id,
-        suggestion: shown[0]?.text ?? '',
-        confidence: round(shown[0]?.confidence ?? best?.confidence ?? 0),
-        ...(hidden ? { hidden } : {}),
-        ms: Number(ms.toFixed(2)),
-        encoderSteps,
-        ...(skipped.length ? { skippedFiles: skipped } : {}),
-        ...(beamWidth > 1 ? { alternatives: shown.slice(1).map((c) => ({ text: c.text, confidence: round(c.confidence) })) } : {}),
-      });
-    } catch (e) {
-      write({ id: request.id, error: (e as Error).message });
-    }
-    // Between requests, what the editor's worker does while the user reads: the window the next slide starts, the
-    // full window after a jump was answered from a short one, the other files' index. The next request then sees
-    // the engine in the state the editor's would be in.
-    while (engine.prepareIdle());
   }
   engine.dispose();
   model.dispose();
   return 0;
+}
+
+/** One request answered as the editor would show it (or, for a landing, read ahead as the editor's worker does). */
+function answerRequest(engine: CompletionEngine, request: SuggestLine, o: SuggestOptions): Answer {
+  try {
+    const t0 = performance.now();
+    // The text after the cursor: suggestions may copy from the file below the cursor's line, as in the editor.
+    const below = request.suffix ? textBelow(request.suffix) : undefined;
+    const skipped = addContextFiles(engine, request.files ?? []);
+    const skippedFiles = skipped.length ? { skippedFiles: skipped } : {};
+    if (request.land) {
+      engine.land({ prefix: request.prefix, language: request.language, ...(below ? { below } : {}) });
+      return { id: request.id, landed: true, ...skippedFiles };
+    }
+    // What the editor shows, by the editor's one decision (src/completion/shown.ts); mid-line before other text
+    // the engine is not asked, as in the editor.
+    const restOfLine = (request.suffix ?? '').split('\n', 1)[0] as string;
+    const { candidates, encoderSteps } = hiddenMidLine(restOfLine) === null
+      ? engine.suggest({ prefix: request.prefix, language: request.language, ...o.decode, ...(below ? { below } : {}), ...(request.path ? { path: request.path } : {}) })
+      : { candidates: [], encoderSteps: 0 };
+    const { shown, hidden } = decideShown(candidates, restOfLine, o.threshold);
+    const ms = performance.now() - t0;
+    const round = (p: number): number => Number(p.toFixed(4));
+    return {
+      id: request.id,
+      suggestion: shown[0]?.text ?? '',
+      confidence: round(shown[0]?.confidence ?? candidates[0]?.confidence ?? 0),
+      ...(hidden ? { hidden } : {}),
+      ms: Number(ms.toFixed(2)),
+      encoderSteps,
+      ...skippedFiles,
+      ...(o.beamWidth > 1 ? { alternatives: shown.slice(1).map((c) => ({ text: c.text, confidence: round(c.confidence) })) } : {}),
+    };
+  } catch (e) {
+    return { id: request.id, error: (e as Error).message };
+  }
 }
 
 function replaceEngine(old: CompletionEngine, model: Seq2SeqModel): CompletionEngine {

@@ -19,7 +19,7 @@ import { budgetFraction, learningRateAt, LearningRateSchedule } from '../model/t
 import { initBackend } from '../node/backend';
 import { readCorpus } from '../node/corpus';
 import { loadModelDir, loadOptimizerState, modelFolderPath, ModelWriter, openModelWriter, OPTIMIZER_MANIFEST, OPTIMIZER_WEIGHTS } from '../node/modelFiles';
-import { FINE_TUNE_MAX_CORPUS_CHARS, FINE_TUNE_MAX_FILE_BYTES } from '../workspace/selection';
+import { FINE_TUNE_MAX_CORPUS_CHARS, FINE_TUNE_MAX_FILE_BYTES } from '../workspace/filePolicy';
 import { backendOption, countOption, numberOption, parse, requireString } from './options';
 import { stdoutLines } from './output';
 

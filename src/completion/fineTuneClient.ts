@@ -7,6 +7,8 @@ export interface FineTuneCallbacks {
   onProgress(point: TrainPoint): void;
   /** A gain was saved (background runs save each one as it comes). */
   onSaved?(step: number): void;
+  /** Background runs: the worker holds before its next step (paused), after `step` steps. */
+  onHeld?(step: number): void;
   log(level: 'info' | 'warn' | 'error', message: string): void;
 }
 
@@ -28,6 +30,9 @@ export class FineTuneRun {
             return;
           case 'saved':
             callbacks.onSaved?.(m.step);
+            return;
+          case 'held':
+            callbacks.onHeld?.(m.step);
             return;
           case 'log':
             callbacks.log(m.level, m.message);

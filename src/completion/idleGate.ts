@@ -15,6 +15,7 @@ const realTimers: Timers = {
 export class IdleGate {
   private idle: boolean;
   private timer: unknown = null;
+  private disposed = false;
 
   /** `onChange(idle)` hears each change once; the gate starts busy (the user has just opened the editor). */
   constructor(
@@ -32,6 +33,7 @@ export class IdleGate {
 
   /** The user typed or moved: busy now, idle again `idleMs` after the last such call. */
   activity(): void {
+    if (this.disposed) return;
     if (this.idle) {
       this.idle = false;
       this.onChange(false);
@@ -49,6 +51,7 @@ export class IdleGate {
   }
 
   dispose(): void {
+    this.disposed = true;
     if (this.timer !== null) this.timers.clearTimeout(this.timer);
     this.timer = null;
   }

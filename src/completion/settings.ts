@@ -2,7 +2,7 @@
 // checked here so a bad value in settings.json falls back to its default instead of breaking suggestions.
 import { BACKEND_NAMES, BackendName, WindowRequest } from '../shared/engineProtocol';
 import { DECODE_DEFAULTS, SUGGESTION_LENGTHS, SuggestionLength } from '../shared/window';
-import { FINE_TUNE_MAX_CORPUS_CHARS } from '../workspace/selection';
+import { FINE_TUNE_MAX_CORPUS_CHARS } from '../workspace/filePolicy';
 import { SOURCE_EXTENSIONS } from '../shared/language';
 import { LEARN_STEPS } from '../shared/learning';
 

@@ -3,7 +3,7 @@
 // nothing the fine-tune would refuse is ever copied from. Driven by document events only: no keystroke reads a
 // file, and the disk is searched once, for .gitignore files, when the first document comes in.
 import * as vscode from 'vscode';
-import { FINE_TUNE_MAX_FILE_BYTES, GitignoreRules, ignoredPath, skipByName, textSkipReason } from '../workspace/selection';
+import { FINE_TUNE_MAX_FILE_BYTES, GitignoreRules, ignoredPath, skipByName, textSkipReason } from '../workspace/filePolicy';
 import type { EngineController } from './engineController';
 import { excludedBySettings, excludeGlob, MAX_GITIGNORES, policyPath, workspaceGitignoreRules } from './workspaceFiles';
 

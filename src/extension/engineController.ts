@@ -1,6 +1,7 @@
 // Keeps the engine worker loaded with the active model (src/extension/activeModel.ts) and the backend the settings
-// ask for, and publishes its state. load() is the one way the model changes, and it clears what the old model
-// left behind (the provider's suggestion cache) in the same call.
+// ask for, and publishes its state. It listens to the active model's announcements and loads what they name;
+// load() is the one way the model changes, and it clears what the old model left behind (the provider's suggestion
+// cache) in the same call.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { EngineClient, SuggestAnswer, SuggestParams, TraceParams } from '../completion/engineClient';
@@ -20,17 +21,21 @@ export class EngineController implements vscode.Disposable {
   private readonly client: EngineClient;
   private current: EngineState = { kind: 'idle' };
   private loadedKey = '';
-  private loading: Promise<void> | null = null;
+  private loading: Promise<EngineState> | null = null;
   private readonly changed = new vscode.EventEmitter<EngineState>();
   readonly onDidChangeState = this.changed.event;
+
+  private readonly subscription: vscode.Disposable;
 
   constructor(
     extensionPath: string,
     private readonly log: vscode.LogOutputChannel,
     private readonly active: ActiveModel,
+    private readonly settings: () => Settings,
     /** Called on every switch to another model or backend, before it loads (the provider clears its cache). */
     private readonly onSwitch: () => void,
   ) {
+    this.subscription = active.onDidChange((change) => void this.load(this.settings(), change.contentChanged));
     this.client = new EngineClient(path.join(extensionPath, 'dist', 'worker.js'), (level, message) => {
       if (level === 'trace') log.trace(`[worker] ${message}`);
       else log[level](`[worker] ${message}`);
@@ -53,9 +58,10 @@ export class EngineController implements vscode.Disposable {
 
   /**
    * Loads the active model, or reloads it when the choice, the backend or (with force) the folder's content changed,
-   * without blocking the caller. Every switch clears the old model's suggestions first.
+   * without blocking the caller. Every switch clears the old model's suggestions first. Resolves with the state the
+   * load ended in (that of a later load when one overtook it).
    */
-  load(settings: Settings, force = false): Promise<void> {
+  load(settings: Settings, force = false): Promise<EngineState> {
     const choice = this.active.resolve();
     const key = `${choice.dir}|${settings.backend}`;
     if (!force && key === this.loadedKey && this.loading) return this.loading;
@@ -63,21 +69,28 @@ export class EngineController implements vscode.Disposable {
     this.onSwitch();
     this.set({ kind: 'loading' });
     this.log.info(`[engine] loading the ${choice.source} model ${choice.dir} (backend ${settings.backend})`);
-    const run = this.client.load(choice.dir, settings.backend).then(
+    const run: Promise<EngineState> = this.client.load(choice.dir, settings.backend).then(
       (info) => {
-        if (this.loadedKey !== key) return;
+        if (this.loadedKey !== key) return this.loading ?? this.current;
         this.log.info(`[engine] ready: ${info.name} (${choice.source} model) on ${info.backend} in ${Math.round(info.loadMs)} ms${info.backendNotes.length ? ` (${info.backendNotes.join('; ')})` : ''}`);
         console.log('[seq2seq] engine ready');
         this.set({ kind: 'ready', info, source: choice.source, dir: choice.dir });
+        return this.current;
       },
       (e: Error) => {
-        if (this.loadedKey !== key) return;
+        if (this.loadedKey !== key) return this.loading ?? this.current;
         this.log.error(`[engine] could not load the model: ${e.message}`);
         this.set({ kind: 'error', message: e.message });
+        return this.current;
       },
     );
     this.loading = run;
     return run;
+  }
+
+  /** The state the load under way ends in (the current state when none is under way). */
+  settled(): Promise<EngineState> {
+    return this.loading ?? Promise.resolve(this.current);
   }
 
   suggest(params: SuggestParams, signal: AbortSignal): Promise<SuggestAnswer | null> {
@@ -104,6 +117,7 @@ export class EngineController implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.subscription.dispose();
     void this.client.dispose();
     this.changed.dispose();
   }

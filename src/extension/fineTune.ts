@@ -162,9 +162,9 @@ export class FineTuneCommand {
     let message: string;
     switch (result.outcome) {
       case 'saved':
-        await this.activeModel.useWorkspaceModel(true);
-        // The folder's content changed even where its path did not: force the reload.
-        await this.engine.load(this.settings(), true);
+        // The folder's content changed even where its path did not: the announcement forces the reload.
+        await this.activeModel.workspaceModelSaved();
+        await this.engine.settled();
         message = this.engine.choice().source === 'workspace'
           ? `Fine-tuned on this workspace: ${figures}. Suggestions now use the workspace model.`
           : `Fine-tuned on this workspace: ${figures}. The workspace model is saved, but suggestions keep using the seq2seq.modelPath setting (${this.settings().modelPath}); clear that setting to use the workspace model.`;

@@ -1,9 +1,9 @@
 // The workspace's files that a model may learn from, found and read once for both learners: the Fine-tune command
 // and the background learner. Discovery honours files.exclude, search.exclude, seq2seq.fineTune.exclude and every
-// .gitignore; the file policy (src/workspace/selection.ts) then decides on each file.
+// .gitignore; the file policy (src/workspace/filePolicy.ts) then decides on each file.
 import * as vscode from 'vscode';
 import type { FineTuneSettings } from '../completion/settings';
-import { CandidateFile, FINE_TUNE_MAX_CORPUS_CHARS, FINE_TUNE_MAX_FILE_BYTES, GitignoreRules, selectFiles } from '../workspace/selection';
+import { CandidateFile, FINE_TUNE_MAX_CORPUS_CHARS, FINE_TUNE_MAX_FILE_BYTES, GitignoreRules, selectFiles } from '../workspace/filePolicy';
 import { excludeGlob, MAX_GITIGNORES, policyPath, workspaceGitignoreRules } from './workspaceFiles';
 
 /** Discovery caps: beyond them the command says what it left out (files) or refuses (ignore rules). */

@@ -1,9 +1,9 @@
-// How the extension names workspace files for the file policy (src/workspace/selection.ts) and where it reads the
+// How the extension names workspace files for the file policy (src/workspace/filePolicy.ts) and where it reads the
 // rules from: the workspace's exclude settings and .gitignore files. Used by the fine-tune's discovery and by the
 // other-files context, so both let in exactly the same files.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { GitignoreRules } from '../workspace/selection';
+import { GitignoreRules } from '../workspace/filePolicy';
 
 /** files.exclude and search.exclude (both honoured) plus the user's own exclude glob (seq2seq.fineTune.exclude). */
 function excludePatterns(extra: string): string[] {

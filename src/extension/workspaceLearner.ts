@@ -12,6 +12,7 @@ import { LearnState, parseLearnState, planLearning, LearnPlan, INITIAL_LEARN_STA
 import type { FineTuneSettings, LearnSettings, Settings } from '../completion/settings';
 import { languageOfPath } from '../shared/language';
 import { LEARN_SEED, LEARN_UPDATE_STEPS } from '../shared/learning';
+import { releaseLockOf } from '../shared/modelFolder';
 import type { FineTuneResult } from '../shared/trainProtocol';
 import type { ActiveModel } from './activeModel';
 import type { EngineController } from './engineController';
@@ -81,8 +82,7 @@ export class WorkspaceLearner implements vscode.Disposable {
         // Source files of the workspace only: a settings file or a note saved is nothing to learn.
         if (d.uri.scheme !== 'file' || !vscode.workspace.getWorkspaceFolder(d.uri) || languageOfPath(d.uri.path) === 'plaintext') return;
         this.savedSince = true;
-        clearTimeout(this.updateTimer);
-        this.updateTimer = setTimeout(() => void this.consider(), UPDATE_AFTER_MS);
+        this.scheduleUpdate();
       }),
       vscode.workspace.onDidGrantWorkspaceTrust(() => void this.consider()),
     );
@@ -120,16 +120,25 @@ export class WorkspaceLearner implements vscode.Disposable {
     }, this.savedSince);
   }
 
-  /** Starts the run the plan calls for, if none is running. Called on activation, trust, settings and saves. */
-  async consider(): Promise<void> {
+  /**
+   * Starts the run the plan calls for, if none is running. Called on activation, trust and settings; an update
+   * (`updates`) only from the timer that waits for saves to quieten.
+   */
+  async consider(updates = false): Promise<void> {
     if (this.run || this.disposed) return;
     if (this.deps.engine.state.kind !== 'ready') return;
     const plan = this.plan();
-    if (plan.kind === 'none') {
-      this.deps.log.trace(`[learn] not learning: ${plan.why}`);
+    if (plan.kind === 'none' || (plan.kind === 'update' && !updates)) {
+      if (plan.kind === 'none') this.deps.log.trace(`[learn] not learning: ${plan.why}`);
       return;
     }
     await this.start(plan);
+  }
+
+  /** An update once saves have been quiet for UPDATE_AFTER_MS (a later save starts the wait again). */
+  private scheduleUpdate(): void {
+    clearTimeout(this.updateTimer);
+    this.updateTimer = setTimeout(() => void this.consider(true), UPDATE_AFTER_MS);
   }
 
   private async start(plan: Exclude<LearnPlan, { kind: 'none' }>): Promise<void> {
@@ -163,7 +172,8 @@ export class WorkspaceLearner implements vscode.Disposable {
       const fineTune = new FineTuneRun(
         path.join(this.deps.context.extensionPath, 'dist', 'trainWorker.js'),
         selection.files,
-        { baseModelDir: from, outDir: storage, outName: `${folder} (learnt)`, minutes: null, maxSteps: steps, backend: this.deps.settings().backend, seed: LEARN_SEED, workers: 1, background: true },
+        // wasm (or cpu, if asked for): one thread. tfjs-node's own thread pools would take every core.
+        { baseModelDir: from, outDir: storage, outName: `${folder} (learnt)`, minutes: null, maxSteps: steps, backend: this.deps.settings().backend === 'cpu' ? 'cpu' : 'wasm', seed: LEARN_SEED, workers: 1, background: true },
         {
           onProgress: (p) => {
             if (plan.kind === 'first') {
@@ -184,29 +194,43 @@ export class WorkspaceLearner implements vscode.Disposable {
         ? { kind: 'learning', paused: !this.gate.isIdle, step: before.stepsDone, steps: this.deps.learnSettings().steps }
         : { kind: 'updating', paused: !this.gate.isIdle });
       const result = await fineTune.done;
-      await this.finish(plan, result, selection);
+      await this.finish(plan, result, selection, abort.signal.aborted);
     } catch (e) {
       log.error(`[learn] learning failed: ${(e as Error).message}; the previous model is unchanged`);
     } finally {
       this.run = null;
       this.setStatus({ kind: 'off' });
+      // A worker that died mid-run never released the writer's lock, and it holds this process's pid: every later
+      // run would be refused. The worker locks the folder by its resolved path (modelFolderPath, src/node/modelFiles.ts).
+      if (await releaseLockOf(path.resolve(storage), process.pid)) log.warn('[learn] the learning thread ended without releasing the model\'s lock; released it');
       finished();
+      if (!this.disposed) {
+        // What was asked while this run went on: saves wait for their quiet time again; a stop asked for another
+        // reason (the setting turned off and on again, say) is looked at once more.
+        if (this.savedSince) this.scheduleUpdate();
+        if (abort.signal.aborted) setTimeout(() => void this.consider(), 0);
+      }
     }
   }
 
-  private async finish(plan: Exclude<LearnPlan, { kind: 'none' }>, result: FineTuneResult, selection: { files: { path: string }[]; skipped: { path: string; reason: string }[] }): Promise<void> {
+  private async finish(plan: Exclude<LearnPlan, { kind: 'none' }>, result: FineTuneResult, selection: { files: { path: string }[]; skipped: { path: string; reason: string }[] }, stopped: boolean): Promise<void> {
     const { log, activeModel, engine } = this.deps;
     const figures = `validation ${result.baseValidationBpc?.toFixed(3)} -> ${result.bestValidationBpc?.toFixed(3)} bits/char in ${result.steps} step(s), ${Math.round(result.seconds)} s`;
     log.info(`[learn] ${plan.kind === 'first' ? 'first learning' : 'update'} ${result.outcome}: ${figures}`);
     console.log(`[seq2seq] learning ended: ${plan.kind} ${result.outcome} after ${result.steps} step(s)`);
     const state = this.state;
-    // A cancel (the user's command, a forget, the setting) leaves the first learning to resume later.
-    const firstDone = plan.kind === 'first' && result.outcome !== 'cancelled';
+    // A stop (the user's command, a forget, the setting) leaves the first learning to resume later, even after the
+    // gains it saved (the worker then reports 'saved').
+    const firstDone = plan.kind === 'first' && !stopped && result.outcome !== 'cancelled';
     await this.setState({ ...state, complete: state.complete || firstDone, updates: state.updates + (plan.kind === 'update' ? 1 : 0) });
     if (result.outcome !== 'saved' || this.state.forgotten) return;
     await this.writeLearntFiles({ at: new Date().toISOString(), files: selection.files.map((f) => f.path), skipped: selection.skipped });
+    // A stopped run's saved gains are used from the next load on; the engine is not switched under a user who
+    // just turned learning off or chose the base model.
+    if (stopped) return;
     // Switched in between requests: the engine loads the saved folder and clears the old model's suggestions.
-    await engine.load(this.deps.settings(), true);
+    await activeModel.workspaceModelSaved();
+    await engine.settled();
     if (activeModel.resolve().source === 'workspace') log.info('[learn] suggestions now use the learnt workspace model');
   }
 
@@ -226,12 +250,13 @@ export class WorkspaceLearner implements vscode.Disposable {
 
   /** Seq2Seq: Forget This Workspace: stop, delete the workspace model and its file list, learn nothing more. */
   async forget(): Promise<void> {
-    await this.stop();
-    await this.deps.activeModel.deleteWorkspaceModel();
-    await this.removeLearntFiles();
+    // Forgotten first: a run that ends now sees it, and nothing starts again.
     await this.setState({ ...INITIAL_LEARN_STATE, forgotten: true });
+    await this.stop();
     this.savedSince = false;
-    await this.deps.engine.load(this.deps.settings());
+    await this.removeLearntFiles();
+    await this.deps.activeModel.deleteWorkspaceModel();
+    await this.deps.engine.settled();
   }
 
   private learntFilesPath(): string | undefined {

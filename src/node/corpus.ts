@@ -1,11 +1,11 @@
 // Reads source files from folders for training and evaluation with the one file policy the extension's fine-tune
-// uses (src/workspace/selection.ts): .gitignore rules, lock files, secrets by name and by content, binary,
+// uses (src/workspace/filePolicy.ts): .gitignore rules, lock files, secrets by name and by content, binary,
 // minified or generated text, size (checked before a file is read) and a corpus cap. Dependencies and build
 // output are not walked at all.
 import { promises as fs } from 'node:fs';
 import { extname, join, relative, sep } from 'node:path';
 import type { SourceFile } from '../model/training/dataset';
-import { CandidateFile, GitignoreRules, MAX_PATH_DEPTH, SelectedFile, selectFiles, SkipReason as PolicyReason } from '../workspace/selection';
+import { CandidateFile, GitignoreRules, MAX_PATH_DEPTH, SelectedFile, selectFiles, SkipReason as PolicyReason } from '../workspace/filePolicy';
 import { SOURCE_EXTENSIONS } from '../shared/language';
 
 /** The source files' suffixes as extname gives them. */
@@ -41,6 +41,23 @@ export async function readCorpus(roots: string[], options: CorpusOptions = {}): 
     skipped.push(...selection.skipped.map((s) => ({ path: join(root, s.path), reason: s.reason })));
   }
   return { files, skipped };
+}
+
+/**
+ * Why a corpus read of a folder would not take the file at `rel` (relative to the folder, '/'-separated) by its
+ * path alone (a folder that is never walked, a suffix that is not a source file's), or null.
+ */
+export function skippedByPath(rel: string): string | null {
+  const folders = rel.split('/').slice(0, -1);
+  if (folders.some((d) => SKIPPED_DIRS.has(d) || d.startsWith('.'))) return 'in a folder that is never read (dependencies, build output, hidden)';
+  if (!SOURCE_SUFFIXES.has(extname(rel))) return 'not a source file';
+  if (folders.length > MAX_PATH_DEPTH) return 'nested too deep';
+  return null;
+}
+
+/** The .gitignore rules of a folder, keyed by paths relative to it, as readCorpus applies them. */
+export async function gitignoreRulesOf(root: string): Promise<GitignoreRules> {
+  return new GitignoreRules((await walk(root)).gitignores);
 }
 
 const toSource = (root: string, f: SelectedFile): SourceFile => ({ path: join(root, f.path), text: f.text, family: f.family });

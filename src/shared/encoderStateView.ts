@@ -1,6 +1,9 @@
 // The encoder-state view as plain arrays: what the worker computes for one cursor and the panel draws. Shared by
 // the worker protocol and the webview protocol, with one guard that checks shapes and ranges on both boundaries.
 import { isObject } from './guards';
+import { COPY_ORIGINS, CopyOrigin } from './copySources';
+
+export type { CopyOrigin } from './copySources';
 
 /** The most characters a trace carries: 64 x hidden x 5 numbers stay small enough to post every 150 ms. */
 export const MAX_TRACE_CHARS = 64;
@@ -22,12 +25,6 @@ export interface DecodeStepView {
   copyFiles: string[];
 }
 
-/**
- * Where copied text comes from: the document above the cursor, below the cursor's line, the user's other files
- * (open or recently edited), or the workspace memory (a fine-tuned model's files).
- */
-export type CopyOrigin = 'above' | 'below' | 'files' | 'memory';
-export const COPY_ORIGINS: readonly CopyOrigin[] = ['above', 'below', 'files', 'memory'];
 
 export interface CandidateView {
   text: string;

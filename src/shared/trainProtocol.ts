@@ -71,6 +71,8 @@ export type HostToTrainer =
 export type TrainerToHost =
   /** Worker, after each batch that is worth reporting (every evaluation and every few steps). */
   | { kind: 'progress'; point: TrainPoint }
+  /** Worker, background runs: it is holding before its next step (paused), with the steps taken so far. */
+  | { kind: 'held'; step: number }
   /** Worker, after it saved a gain (background runs save each one; the command saves once, at the end). */
   | { kind: 'saved'; step: number }
   /** Worker, at the end of a run that did not fail. */
@@ -110,6 +112,7 @@ export function isTrainerToHost(m: unknown): m is TrainerToHost {
     case 'finished':
       return isObject(m.result) && typeof m.result.outcome === 'string';
     case 'saved':
+    case 'held':
       return typeof m.step === 'number';
     case 'failed':
       return typeof m.message === 'string';

@@ -25,7 +25,13 @@ const release = (): void => {
   wake?.();
   wake = null;
 };
-const gate = (): Promise<void> => (paused && !abort.signal.aborted ? new Promise((resolve) => (wake = resolve)) : Promise.resolve());
+/** Steps taken so far in this run (for the `held` message). */
+let stepsTaken = 0;
+const gate = (): Promise<void> => {
+  if (!paused || abort.signal.aborted) return Promise.resolve();
+  post({ kind: 'held', step: stepsTaken });
+  return new Promise((resolve) => (wake = resolve));
+};
 
 /**
  * Below the editor's priority. On Linux a thread is its own scheduling entity and setpriority(0) names the calling
@@ -56,12 +62,13 @@ async function run(files: TrainFile[], o: FineTuneOptions): Promise<void> {
 }
 
 async function fineTuneInto(writer: ModelWriter, files: TrainFile[], o: FineTuneOptions, t0: number): Promise<FineTuneResult> {
+  // Before the backend starts any thread of its own.
+  if (o.background) lowerPriority();
   const backend = await initBackend(o.backend as BackendPreference);
   const { model, metadata } = await loadModelDir(o.baseModelDir);
   post({ kind: 'log', level: 'info', message: `${o.background ? 'learning the workspace' : 'fine-tuning'} from ${metadata.name ?? o.baseModelDir} on ${backend.name}${o.background ? `, ${o.maxSteps ?? LEARN_STEPS} step(s), one thread` : ''}` });
   const config = { ...FINE_TUNE_TRAIN_CONFIG, seed: o.seed };
   let peakRss = process.memoryUsage().rss;
-  if (o.background) lowerPriority();
   const budgetMs = o.minutes === null ? null : o.minutes * 60_000;
   const memory = memoryOf(files);
   /** The step of the last gain saved (background runs save each one). */
@@ -75,6 +82,7 @@ async function fineTuneInto(writer: ModelWriter, files: TrainFile[], o: FineTune
   const hooks: LearnHooks = {
     signal: abort.signal,
     onProgress: (p) => {
+      stepsTaken = p.step;
       if (p.validationLoss === null && p.step % 5 !== 0) return;
       peakRss = Math.max(peakRss, process.memoryUsage().rss);
       const remaining = p.fraction > 0 ? (p.elapsedMs / p.fraction) * (1 - p.fraction) : (budgetMs ?? 0);

@@ -227,6 +227,9 @@ test('suggest --workspace --learn learns the folder first, then each saved file:
     { id: 'fresh', prefix: 'const y = drawFresh', language: 'typescript' },
     { id: 'secret', saved: { path: 'src/keys.ts', text: 'export const key = "AKIAABCDEFGHIJKLMNOP";\nexport function drawSecretPlace() {}\n' } },
     { id: 'bad', saved: { path: 3 } },
+    { id: 'outside', saved: { path: '../elsewhere.ts', text: 'export const x = 1;\n' } },
+    { id: 'deps', saved: { path: 'node_modules/lib/index.ts', text: 'export const x = 1;\n' } },
+    { id: 'notes', saved: { path: 'notes.txt', text: 'remember the milk\n' } },
   ];
   child.stdin.end(`${lines.map((r) => JSON.stringify(r)).join('\n')}\n`);
   assert.equal(await new Promise((resolve) => child.on('close', resolve)), 0, err);
@@ -244,6 +247,10 @@ test('suggest --workspace --learn learns the folder first, then each saved file:
   assert.ok(candidates('fresh').some((c) => c.startsWith('lySavedName')), JSON.stringify(replies.fresh));
   assert.match(String(replies.secret?.skipped), /secret/);
   assert.match(String(replies.bad?.error), /"saved" must be/);
+  // The folder's own policy: what a read of the folder would not take, a saved file does not bring in either.
+  assert.equal(replies.outside?.skipped, 'outside the workspace');
+  assert.match(String(replies.deps?.skipped), /never read/);
+  assert.equal(replies.notes?.skipped, 'not a source file');
   // Without a workspace there is nothing to save into; --learn needs the folder.
   await assert.rejects(run('node', [CLI, 'suggest', '--model', model, '--learn']), /--learn learns the files of --workspace DIR/);
 });

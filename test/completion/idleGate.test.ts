@@ -41,9 +41,10 @@ test('the gate starts busy, turns idle after the quiet time, and busy again at t
   assert.deepEqual(heard, [true, false]);
   timers.advance(1500);
   assert.deepEqual(heard, [true, false, true]);
-  gate.dispose();
   gate.activity();
   gate.dispose();
   timers.advance(5000);
-  assert.deepEqual(heard, [true, false, true, false], 'a disposed gate arms no timer');
+  gate.activity();
+  timers.advance(5000);
+  assert.deepEqual(heard, [true, false, true, false], 'a disposed gate hears nothing more');
 });

@@ -77,23 +77,27 @@ test('a background run holds between steps while paused, saves each gain as it c
   const out = join(dir, 'learnt');
   const points: TrainPoint[] = [];
   const saved: number[] = [];
-  const run = new FineTuneRun(join(DIST, 'trainWorker.js'), workspaceFiles(), { baseModelDir: FIXTURE, outDir: out, outName: 'fixture (learnt)', minutes: null, maxSteps: 40, backend: 'wasm', seed: 1, workers: 1, background: true }, { ...callbacks(points), onSaved: (s) => saved.push(s) });
+  const held: number[] = [];
+  const run = new FineTuneRun(join(DIST, 'trainWorker.js'), workspaceFiles(), { baseModelDir: FIXTURE, outDir: out, outName: 'fixture (learnt)', minutes: null, maxSteps: 40, backend: 'wasm', seed: 1, workers: 1, background: true }, { ...callbacks(points), onSaved: (s) => saved.push(s), onHeld: (s) => held.push(s) });
+  const until = async (what: string, probe: () => boolean): Promise<void> => {
+    for (const t0 = Date.now(); !probe(); await new Promise((r) => setTimeout(r, 20))) {
+      if (Date.now() - t0 > 60_000) assert.fail(`timed out waiting for ${what}`);
+    }
+  };
+  // Paused before its first step: it says it holds, and takes no step however long the user types.
   run.pause();
-  // Paused before its first step: no step is taken however long the user types.
-  await new Promise((r) => setTimeout(r, 3000));
+  await until('the hold before the first step', () => held.length > 0);
+  assert.deepEqual(held, [0]);
+  await new Promise((r) => setTimeout(r, 1500));
   assert.equal(points.length, 0, `steps taken while paused: ${points.map((p) => p.step).join(', ')}`);
   run.resume();
-  await new Promise<void>((resolve) => {
-    const poll = setInterval(() => {
-      if (points.length > 0) { clearInterval(poll); resolve(); }
-    }, 20);
-  });
-  // Paused mid-run: at most the step under way finishes, then nothing until resumed.
+  await until('a first step', () => points.length > 0);
+  // Paused mid-run: the step under way ends, the worker says it holds, and then nothing until resumed.
   run.pause();
+  await until('the hold mid-run', () => held.length > 1);
+  const at = held.at(-1)!;
   await new Promise((r) => setTimeout(r, 1500));
-  const held = points.at(-1)!.step;
-  await new Promise((r) => setTimeout(r, 1500));
-  assert.equal(points.at(-1)!.step, held, 'no step while paused');
+  assert.ok((points.at(-1)?.step ?? 0) <= at, `a step after the hold at ${at}: ${points.at(-1)?.step}`);
   run.resume();
   const result = await run.done;
   assert.equal(result.outcome, 'saved', JSON.stringify(result));
@@ -104,4 +108,20 @@ test('a background run holds between steps while paused, saves each gain as it c
   const metadata = JSON.parse(readFileSync(join(out, 'metadata.json'), 'utf8')) as { name: string; training: { step: number } };
   assert.equal(metadata.name, 'fixture (learnt)');
   assert.equal(metadata.training.step, saved.at(-1));
+});
+
+test('a background run cancelled while it holds takes no further step and saves nothing more', async () => {
+  const out = join(dir, 'held-cancel');
+  const points: TrainPoint[] = [];
+  const saved: number[] = [];
+  const held: number[] = [];
+  const run = new FineTuneRun(join(DIST, 'trainWorker.js'), workspaceFiles(), { baseModelDir: FIXTURE, outDir: out, outName: 'x', minutes: null, maxSteps: 40, backend: 'wasm', seed: 1, workers: 1, background: true }, { ...callbacks(points), onSaved: (s) => saved.push(s), onHeld: (s) => held.push(s) });
+  run.pause();
+  for (const t0 = Date.now(); held.length === 0; await new Promise((r) => setTimeout(r, 20))) if (Date.now() - t0 > 60_000) assert.fail('no hold');
+  run.cancel();
+  const result = await run.done;
+  assert.equal(result.outcome, 'cancelled');
+  assert.equal(result.steps, 0);
+  assert.deepEqual([points.length, saved.length], [0, 0]);
+  assert.ok(!existsSync(join(out, 'model.json')));
 });

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { secretInContent, textSkipReason } from '../../src/workspace/selection';
+import { secretInContent, textSkipReason } from '../../src/workspace/filePolicy';
 import { SECRETS_DIR } from '../helpers';
 
 test('every file of the fake-secret corpus is refused as one that may hold secrets', () => {

@@ -10,7 +10,7 @@ import { splitByFile, SourceFile } from '../../model/training/dataset';
 import { memoryOf } from '../../model/training/fineTune';
 import { learnWorkspace } from '../../model/training/learn';
 import { readCorpus } from '../../node/corpus';
-import { FINE_TUNE_MAX_CORPUS_CHARS, FINE_TUNE_MAX_FILE_BYTES } from '../../workspace/selection';
+import { FINE_TUNE_MAX_CORPUS_CHARS, FINE_TUNE_MAX_FILE_BYTES } from '../../workspace/filePolicy';
 import { ContestantFigures, figuresOf, percentile, ReplayOptions, sampleBlocks } from './run';
 import { addCounts, emptyCount, replayBlock, ReplayCount } from './simulate';
 import { engineSuggester, ReplayDocument } from './suggesters';

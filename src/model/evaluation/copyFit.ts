@@ -6,7 +6,7 @@ import { copyGuess, CopySource, MatchIndex, MAX_MATCH, MIN_MATCH, ruleWeight } f
 import { ContextFiles } from '../inference/contextFiles';
 import { neighbourFiles, TargetSample } from './evaluation';
 import type { SourceFile } from '../training/dataset';
-import type { CopyOrigin } from '../../shared/encoderStateView';
+import type { CopyOrigin } from '../../shared/copySources';
 import { Seq2SeqModel, targetLogProbs } from '../graph/seq2seq';
 import { tf } from '../graph/tf';
 

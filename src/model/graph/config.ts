@@ -1,8 +1,13 @@
 // Hyperparameters in one place; each default carries the reason it was chosen.
-import { MAX_MATCH } from '../inference/copy';
-import { EXTEND_FEATURES } from '../inference/extend';
 import { ShowModel, showModelProblem } from '../inference/show';
-import { COPY_ORIGINS, CopyOrigin } from '../../shared/encoderStateView';
+import { COPY_ORIGINS, CopyOrigin } from '../../shared/copySources';
+
+// Sizes of the tables a model's config holds, defined with the config that validates them (the inference code
+// that reads the tables imports them from here: the config imports nothing from inference/ that imports it back).
+/** Longest copy match measured: a copy-weight table holds one weight per length 0..MAX_MATCH. */
+export const MAX_MATCH = 32;
+/** The length calibrator's features (extendFeatures in inference/extend.ts computes exactly these). */
+export const EXTEND_FEATURES = 9;
 
 export interface ModelConfig {
   /** LSTM units per layer. 256 keeps a decoder step well under a millisecond on wasm (batch 1). */

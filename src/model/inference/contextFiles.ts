@@ -1,7 +1,7 @@
 // The user's other files as copy context: a bounded ring of the documents they opened, edited or saved lately
 // (oldest out first, near-duplicate chunks dropped), and one match index over all of them, built a chunk at a
 // time in idle time so that no keystroke ever pays for indexing. Pure: the caller decides which files may come
-// in (the file policy of src/workspace/selection.ts) and feeds their text.
+// in (the file policy of src/workspace/filePolicy.ts) and feeds their text.
 import { MatchIndex } from './copy';
 import { Vocabulary } from '../graph/vocab';
 

@@ -4,15 +4,16 @@
 // MIN_MATCH-character keys, as LZ77 compressors use) and mixes the characters that followed them into the LSTM's
 // distribution, trusting them more the longer the match.
 import type { Vocabulary } from '../graph/vocab';
-import type { CopyOrigin } from '../../shared/encoderStateView';
+import { MAX_MATCH } from '../graph/config';
+import type { CopyOrigin } from '../../shared/copySources';
 
 /**
  * Shortest match worth copying from; also the length of the hash keys (MatchIndex.append unrolls the hash for 3).
  * 3 and 4 were tried (docs/figures.md).
  */
 export const MIN_MATCH = 3;
-/** Longest match measured; beyond it, a longer one would not change the weight much. */
-export const MAX_MATCH = 32;
+/** Longest match measured (beyond it, a longer one would not change the weight much): defined with the config. */
+export { MAX_MATCH };
 /** The copy weight is len / (len + COPY_HALF_WEIGHT_LENGTH): a match this long gets half the mass. */
 export const COPY_HALF_WEIGHT_LENGTH = 4;
 /** How many occurrences at the longest length vote on the next character. */

@@ -6,7 +6,6 @@
 // one, a candidate's confidence is this probability, so the confidence threshold keeps its meaning: the least
 // chance of being right worth showing.
 import type { LanguageFamily } from '../../shared/language';
-import type { CopyGuess } from './copy';
 import { charClass } from './tokens';
 
 /** What the show model reads about one candidate. */
@@ -18,8 +17,11 @@ export interface ShowInputs {
   runnerUpLogProb: number;
   /** The LSTM's own log-probability (before copying) of the candidate's first character; NaN for an empty text. */
   lstmFirstLogProb: number;
-  /** The copy prior at the cursor: the match length and the share of its votes for the candidate's first character. */
-  copyAtCursor: Pick<CopyGuess, 'length' | 'votes' | 'total'>;
+  /**
+   * The copy prior at the cursor: the match length and the votes for each first character (a CopyGuess of copy.ts,
+   * named by its shape so that the config, which copy.ts imports, can import this file).
+   */
+  copyAtCursor: { length: number; votes: Map<string, number>; total: number };
   /** The copy prior's match length after the candidate's text: long when the candidate was copied whole. */
   copyAfterLength: number;
   /** The line before the cursor. */

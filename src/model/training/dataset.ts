@@ -28,8 +28,15 @@ export function splitByFile(files: SourceFile[], validationFraction: number, see
     const u = hashString(`${seed}:${f.project ?? f.path}`) / 4294967296;
     (u < validationFraction ? split.validation : split.train).push(f);
   }
-  // Every non-trivial corpus gets some validation text, so early stopping has something to look at.
   const keyOf = (f: SourceFile): string => f.project ?? f.path;
+  // A few files can all draw validation: training keeps all but one of them (and all of one alone), never none.
+  if (split.train.length === 0) {
+    const drawn = [...new Set(split.validation.map(keyOf))];
+    if (drawn.length === 1) return { train: split.validation, validation: [] };
+    const held = drawn[drawn.length - 1];
+    return { train: split.validation.filter((f) => keyOf(f) !== held), validation: split.validation.filter((f) => keyOf(f) === held) };
+  }
+  // Every non-trivial corpus gets some validation text, so early stopping has something to look at.
   const keys = [...new Set(split.train.map(keyOf))];
   if (split.validation.length === 0 && validationFraction > 0 && keys.length > 1) {
     const held = keys[keys.length - 1];

@@ -106,9 +106,9 @@ export async function runFineTune(model: Seq2SeqModel, files: SourceFile[], conf
       deadline: hooks.deadline,
       evalEvery: config.evalEvery,
       signal: hooks.signal,
+      gate: hooks.gate,
       patience: config.patience,
       step: async (step) => {
-        await hooks.gate?.();
         const batch = train.sample(Rng.derive(config.seed, step), config.batchSize);
         const loss = await learner.trainStep(batch);
         const chars = batchChars(batch);

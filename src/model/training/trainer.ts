@@ -30,6 +30,8 @@ export interface TrainLoopOptions {
   deadline?: number; // Date.now() value
   evalEvery: number;
   signal?: AbortSignal;
+  /** Awaited before each step, ahead of the cancel check: a hold (the background learner while the user types) that a cancel ends. */
+  gate?(): Promise<void>;
   /** One optimisation step; a data-parallel learner answers once every worker has done its share. */
   step(step: number): StepResult | Promise<StepResult>;
   validate(): number | null;
@@ -79,6 +81,7 @@ export async function trainLoop(o: TrainLoopOptions): Promise<TrainLoopResult> {
     };
   };
   while (true) {
+    if (o.gate) await o.gate();
     if (o.signal?.aborted) { stopReason = 'aborted'; break; }
     if (step >= o.maxSteps) { stopReason = 'steps'; break; }
     if (o.deadline !== undefined && Date.now() >= o.deadline) {

@@ -20,6 +20,15 @@ test('the split is by file, deterministic, and covers every file once', () => {
   assert.ok(a.validation.every((f) => !trainPaths.has(f.path)));
 });
 
+test('a few files that all draw validation still leave files to train on (a small workspace is learnt, not refused)', () => {
+  // A fraction near 1 draws every file for validation, as a handful of files can by chance at 0.2.
+  const three = splitByFile(files(3), 0.9999, 1);
+  assert.equal(three.train.length, 2);
+  assert.equal(three.validation.length, 1);
+  const two = splitByFile(files(2).map((f) => ({ ...f, project: 'one' })), 0.9999, 1);
+  assert.deepEqual([two.train.length, two.validation.length], [2, 0], 'one project alone: all of it trains');
+});
+
 test('files of one project stay on one side of the split', () => {
   const all = files(40).map((f, i) => ({ ...f, project: `p${i % 5}` }));
   const { train, validation } = splitByFile(all, 0.3, 2);

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, before, test } from 'node:test';
-import { CandidateFile, GitignoreRules, ignoredPath, secretInContent, selectFiles, textSkipReason } from '../../src/workspace/selection';
+import { CandidateFile, GitignoreRules, ignoredPath, secretInContent, selectFiles, textSkipReason } from '../../src/workspace/filePolicy';
 
 // A fixture tree on disk, made fresh per run: binary and secret files are not worth committing.
 let root: string;
