@@ -2,6 +2,7 @@
 // Nothing imports this file; activation does no model work (the worker loads the model in the background).
 import * as vscode from 'vscode';
 import { languageEnabled, Settings } from './completion/settings';
+import { Snooze } from './completion/snooze';
 import { EncoderPanel, EncoderPanelApi, registerEncoderPanel } from './extension/encoderPanel';
 import { EngineController, EngineState } from './extension/engineController';
 import { LatencyLog, RequestRecord, Seq2SeqInlineProvider } from './extension/inlineProvider';
@@ -59,8 +60,8 @@ export function activate(context: vscode.ExtensionContext): Seq2SeqApi {
   const started = performance.now();
   const log = vscode.window.createOutputChannel('Seq2Seq Complete', { log: true });
   let settings: Settings = readSettings();
-  let snoozedUntil: number | null = null;
-  let snoozeTimer: NodeJS.Timeout | undefined;
+  // Refreshes the status bar when it starts and ends (refresh only reads what exists by then).
+  const snooze = new Snooze(() => refresh());
 
   const activeModel = new ActiveModel(context, () => settings);
   // The engine loads whatever the active model announces; every switch clears the provider's suggestions of the
@@ -73,8 +74,8 @@ export function activate(context: vscode.ExtensionContext): Seq2SeqApi {
   const latency = new LatencyLog();
   // Local statistics: in the extension's global storage, on this machine only.
   const statistics = new StatisticsStore(context.globalStorageUri, log);
-  const refresh = (): void => status.update({ enabled: settings.enabled, snoozedUntil, engine: engine.state, totals: statistics.summary().total, learning: learner.status });
-  const isActive = (languageId: string): boolean => settings.enabled && snoozedUntil === null && languageEnabled(settings, languageId);
+  const refresh = (): void => status.update({ enabled: settings.enabled, snoozedUntil: snooze.until, engine: engine.state, totals: statistics.summary().total, learning: learner.status });
+  const isActive = (languageId: string): boolean => settings.enabled && snooze.until === null && languageEnabled(settings, languageId);
   // SEQ2SEQ_REQUEST_CONSOLE=1 (set by the UI test) prints each provider call on the console with its epoch time,
   // so keydown-to-ghost-text figures can be split into VS Code's share and ours. Nothing is printed otherwise.
   const requestLog = process.env.SEQ2SEQ_REQUEST_CONSOLE === '1' ? (r: RequestRecord): void => console.log(`[seq2seq] request ${JSON.stringify(r)}`) : undefined;
@@ -100,21 +101,6 @@ export function activate(context: vscode.ExtensionContext): Seq2SeqApi {
     settings.modelPath ? ` The seq2seq.modelPath setting (${settings.modelPath}) still decides which model suggests; clear it to use this one.` : '';
   const setEnabled = async (enabled: boolean): Promise<void> => {
     await vscode.workspace.getConfiguration(SECTION).update('enabled', enabled, vscode.ConfigurationTarget.Global);
-  };
-  const snooze = (minutes: number): void => {
-    clearTimeout(snoozeTimer);
-    snoozedUntil = Date.now() + minutes * 60_000;
-    snoozeTimer = setTimeout(() => {
-      snoozedUntil = null;
-      refresh();
-    }, minutes * 60_000);
-    log.info(`[status] snoozed for ${minutes} minute(s)`);
-    refresh();
-  };
-  const resume = (): void => {
-    clearTimeout(snoozeTimer);
-    snoozedUntil = null;
-    refresh();
   };
 
   // The user's other files, for the copy prior: sent on document events, again whenever a (re)started engine is ready.
@@ -201,10 +187,10 @@ export function activate(context: vscode.ExtensionContext): Seq2SeqApi {
       void engine.load(settings);
       refresh();
     }),
-    vscode.commands.registerCommand('seq2seq.toggle', () => setEnabled(!settings.enabled || snoozedUntil !== null).then(resume)),
-    vscode.commands.registerCommand('seq2seq.enable', () => setEnabled(true).then(resume)),
+    vscode.commands.registerCommand('seq2seq.toggle', () => setEnabled(!settings.enabled || snooze.until !== null).then(() => snooze.resume())),
+    vscode.commands.registerCommand('seq2seq.enable', () => setEnabled(true).then(() => snooze.resume())),
     vscode.commands.registerCommand('seq2seq.disable', () => setEnabled(false)),
-    vscode.commands.registerCommand('seq2seq.resume', resume),
+    vscode.commands.registerCommand('seq2seq.resume', () => snooze.resume()),
     vscode.commands.registerCommand('seq2seq.snooze', async (minutes?: number) => {
       let chosen = typeof minutes === 'number' && minutes > 0 ? minutes : undefined;
       if (chosen === undefined) {
@@ -213,10 +199,13 @@ export function activate(context: vscode.ExtensionContext): Seq2SeqApi {
         });
         chosen = pick?.minutes;
       }
-      if (chosen !== undefined) snooze(chosen);
+      if (chosen !== undefined) {
+        snooze.snooze(chosen);
+        log.info(`[status] snoozed for ${chosen} minute(s)`);
+      }
     }),
     vscode.commands.registerCommand('seq2seq.showLog', () => log.show()),
-    { dispose: () => clearTimeout(snoozeTimer) },
+    snooze,
   );
 
   // Seq2Seq: Show Encoder State: one webview panel, restored after a reload; the worker computes what it shows.

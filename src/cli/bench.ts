@@ -254,14 +254,8 @@ async function dataParallelRows(c: ModelConfig, vocab: Vocabulary, sampler: Wind
   return rows.join('\n');
 }
 
-export async function runBench(args: string[]): Promise<number> {
-  const values = parse(args, { model: { type: 'string' }, quick: { type: 'boolean' }, hidden: { type: 'string' }, layers: { type: 'string' } });
-  const quick = values.quick === true;
-  const backend = await initBackend(backendOption(values));
-  const print = stdoutLines('exit');
-  print(`$ node dist/cli.js bench ${args.join(' ')}`.trim());
-  print(`backend: ${backend.name}${backend.notes.length ? ` (${backend.notes.join('; ')})` : ''}; quick=${quick}`);
-
+/** The model to bench: the folder's, an untrained one of the asked size, or an untrained base-size one. */
+async function benchModel(values: Record<string, unknown>): Promise<{ model: Seq2SeqModel; modelName: string; modelDir: string; saved: boolean }> {
   const modelDir = (values.model as string | undefined) ?? join(__dirname, '..', 'models', 'base');
   let model: Seq2SeqModel;
   let modelName: string;
@@ -279,21 +273,24 @@ export async function runBench(args: string[]): Promise<number> {
     model = Seq2SeqModel.create(DEFAULT_MODEL_CONFIG, Vocabulary.createDefault(), 1);
     modelName = 'untrained base-size model (no model folder found)';
   }
-  const c = model.config;
-  print(`model: ${modelName}: hidden ${c.hiddenSize}, layers ${c.layers}, peephole ${c.peephole}, decoder prime ${c.decoderPrime}, window ${c.minContextChars}-${c.maxContextChars}`);
+  // The background learner's row needs a saved model to learn from (an untrained bench model has none).
+  return { model, modelName, modelDir, saved: !sized && existsSync(join(modelDir, 'model.json')) };
+}
 
-  // Raw matmul speed: the ceiling everything else is compared with.
+/** Raw matmul speed: the ceiling everything else is compared with. Returns the 512^3 figure. */
+function matmulRow(model: Seq2SeqModel, quick: boolean, print: (line: string) => void): number {
+  const c = model.config;
   const bigGflops = matmulGflops(512, 512, 512, quick ? 3 : 10);
   const vecGflops = matmulGflops(1, c.hiddenSize, 4 * c.hiddenSize, quick ? 20 : 200);
   print(`\nmatmul: 512x512x512 ${fmt(bigGflops)} GFLOP/s; batch-1 [1,${c.hiddenSize}]x[${c.hiddenSize},${4 * c.hiddenSize}] ${fmt(vecGflops)} GFLOP/s`);
 
-  // Suggestion latency.
-  const files = await benchText();
-  const text = files.map((f) => f.text).join('\n');
-  const reps = quick ? 12 : 60;
+  return bigGflops;
+}
+
+/** Typing trace (the encoder state carried over) against re-encoding every request, beam 1 and 4. */
+function traceRows(model: Seq2SeqModel, text: string, reps: number): string[] {
   const rng = new Rng(3);
   const coldPrefixes = Array.from({ length: reps }, () => text.slice(0, rng.int(300, text.length)));
-  print(`\nsuggestion latency, ms (context up to ${c.maxContextChars} chars, decode to the end of the token, max 20 chars):`);
   const rows: string[] = [];
   for (const beamWidth of [1, 4]) {
     const cold = new CompletionEngine(model, { cache: false });
@@ -318,7 +315,11 @@ export async function runBench(args: string[]): Promise<number> {
     warm.dispose();
     rows.push(`  beam ${beamWidth}: typing trace p50 ${fmt(median(warmTimes))} p95 ${fmt(percentile(warmTimes, 95))} | re-encode every request p50 ${fmt(median(coldTimes))} p95 ${fmt(percentile(coldTimes, 95))} | mean suggestion ${fmt(decoded / (reps + 1))} chars`);
   }
-  rows.forEach(print);
+  return rows;
+}
+
+function slideRow(model: Seq2SeqModel, text: string, quick: boolean): string {
+  const c = model.config;
   // Window slides: a longer trace crosses one every (max - min) characters. Between keystrokes the worker reads
   // the next window ahead in chunks of 32 steps (prepareNextWindow); the same trace without it is the baseline.
   const long = quick ? 150 : 640;
@@ -342,10 +343,15 @@ export async function runBench(args: string[]): Promise<number> {
     const idle = ahead ? ` (idle read-ahead: chunk p50 ${fmt(median(chunks))}, max ${fmt(Math.max(...chunks))})` : '';
     return `${ahead ? 'read ahead' : 'no read-ahead'} p50 ${fmt(median(times))} p95 ${fmt(percentile(times, 95))} max ${fmt(Math.max(...times))}${idle}`;
   });
-  print(`  beam 3, typing trace of ${long} keys (${Math.floor(long / (c.maxContextChars - c.minContextChars))}+ window slides): ${slideRows.join(' | ')}`);
-  // Longer suggestions (issue 16): the same kind of trace with the best candidate extended to the end of its line
-  // (seq2seq.suggestionLength auto, every next token decoded; up to 80 characters), and with the next line too
-  // (multiline), beside one-token suggestions, in the same run.
+  return `  beam 3, typing trace of ${long} keys (${Math.floor(long / (c.maxContextChars - c.minContextChars))}+ window slides): ${slideRows.join(' | ')}`;
+}
+
+/**
+ * Longer suggestions (issue 16): the same kind of trace with the best candidate extended to the end of its line
+ * (seq2seq.suggestionLength auto, every next token decoded; up to 80 characters), and with the next line too
+ * (multiline), beside one-token suggestions, in the same run.
+ */
+function lengthRow(model: Seq2SeqModel, text: string, reps: number): string {
   const lengthRows = ([['token', false], ['auto', false], ['auto', true]] as const).map(([length, multiline]) => {
     const engine = new CompletionEngine(model);
     const start = Math.min(text.length - reps - 1, 4000);
@@ -361,10 +367,11 @@ export async function runBench(args: string[]): Promise<number> {
     engine.dispose();
     return `${length}${multiline ? ' + multiline' : ''} p50 ${fmt(median(times))} p95 ${fmt(percentile(times, 95))} max ${fmt(Math.max(...times))} (mean ${fmt(chars / (reps + 1))} chars)`;
   });
-  print(`  beam 3, up to 80 chars, typing trace: ${lengthRows.join(' | ')}`);
-  // The copy prior's cost where it is largest: deep in a long file, it indexes the 64,000 characters before the
-  // cursor on every request. Same trace with copying off, in the same run, as the baseline.
-  const deep = Math.min(text.length - reps - 1, COPY_CONTEXT_CHARS + 2000);
+  return `  beam 3, up to 80 chars, typing trace: ${lengthRows.join(' | ')}`;
+}
+
+/** The copy prior's cost where it is largest, `deep` characters into a long file. */
+function copyRow(model: Seq2SeqModel, text: string, deep: number, reps: number): string {
   // As the editor sends it: the document below the cursor's line too (up to COPY_AFTER_CHARS), then above only, then off.
   const modes = [{ label: 'above and below', copy: true, below: true }, { label: 'above only', copy: true, below: false }, { label: 'off', copy: false, below: false }];
   const copyRows = modes.map(({ label, copy, below }) => {
@@ -379,11 +386,11 @@ export async function runBench(args: string[]): Promise<number> {
     engine.dispose();
     return `${label} p50 ${fmt(median(times))} p95 ${fmt(percentile(times, 95))}`;
   });
-  print(`  beam 3, typing trace ${deep} chars into the text (${Math.min(COPY_AFTER_CHARS, text.length - deep)} after), copy prior ${copyRows.join(' | ')}`);
-  print(showRow(model, text, deep, reps));
-  // The background learner needs a saved model to learn from (an untrained bench model has none).
-  if (!sized && existsSync(join(modelDir, 'model.json'))) print(await learnerRow(model, modelDir, files, text, deep, quick ? 40 : 4 * reps, backend.name as BackendName));
-  print(contextRow(model, files, text, deep, reps));
+  return `  beam 3, typing trace ${deep} chars into the text (${Math.min(COPY_AFTER_CHARS, text.length - deep)} after), copy prior ${copyRows.join(' | ')}`;
+}
+
+/** This engine against op-by-op tfjs inference on the same request. */
+function referenceRow(model: Seq2SeqModel, text: string, quick: boolean): string {
   const vocab = model.vocab;
   const refTokens = [vocab.markerId('ts-js'), ...vocab.encode(text.slice(0, 128))];
   opByOpRequest(model, refTokens, 20);
@@ -391,9 +398,13 @@ export async function runBench(args: string[]): Promise<number> {
   const netOnly = new CompletionEngine(model, { cache: false });
   const fastTimes = timeIt(quick ? 5 : 20, () => netOnly.suggest({ prefix: text.slice(0, 127), beamWidth: 1, maxChars: 20, stopAt: 'line' }));
   netOnly.dispose();
-  print(`  reference, encode 128 + greedy up to 20 chars: op-by-op tfjs p50 ${fmt(median(refTimes))} ms vs this engine p50 ${fmt(median(fastTimes))} ms (${fmt(median(refTimes) / median(fastTimes))}x)`);
+  return `  reference, encode 128 + greedy up to 20 chars: op-by-op tfjs p50 ${fmt(median(refTimes))} ms vs this engine p50 ${fmt(median(fastTimes))} ms (${fmt(median(refTimes) / median(fastTimes))}x)`;
 
-  // Decode speed: decoder steps at batch 1.
+}
+
+/** Decode speed: decoder steps at batch 1. */
+function decodeRow(model: Seq2SeqModel, quick: boolean): string {
+  const vocab = model.vocab;
   const net = new InferenceNet(model);
   const state = net.zeroState(1);
   const steps = quick ? 100 : 500;
@@ -401,9 +412,14 @@ export async function runBench(args: string[]): Promise<number> {
   for (let s = 0; s < steps; s++) net.logProbs(net.step('decoderLstm', [vocab.idOf('a')], state), 1);
   const decodeRate = (steps * 1000) / (now() - t0);
   net.dispose();
-  print(`\ndecode: ${Math.round(decodeRate)} chars/s at batch 1 (${fmt(1000 / decodeRate, 3)} ms per character)`);
+  return `\ndecode: ${Math.round(decodeRate)} chars/s at batch 1 (${fmt(1000 / decodeRate, 3)} ms per character)`;
 
-  // Training throughput of this trainer vs a tfjs-layers seq2seq on the same backend and the same text.
+}
+
+/** Training throughput of this trainer vs a tfjs-layers seq2seq on the same backend and text, and data-parallel. */
+async function trainingRows(model: Seq2SeqModel, files: SourceFile[], quick: boolean, bigGflops: number, backend: BackendName, print: (line: string) => void): Promise<void> {
+  const c = model.config;
+  const vocab = model.vocab;
   const trainModel = Seq2SeqModel.create(c, vocab, 2);
   const learner = new Seq2SeqLearner(trainModel, DEFAULT_TRAIN_CONFIG);
   const sampler = new WindowSampler(files, vocab, c);
@@ -431,7 +447,41 @@ export async function runBench(args: string[]): Promise<number> {
   const naive = await naiveLayersTrainingRate(files, vocab, c.hiddenSize, quick ? 1 : 3);
   print(`  reference, tfjs-layers seq2seq (window 128, 16 targets, batch 32): ${Math.round(naive.processedPerSecond)} processed chars/s, ${Math.round(naive.targetsPerSecond)} target chars/s`);
   print(`  ratio: ${fmt(((targets * 1000) / ms) / naive.targetsPerSecond)}x target chars/s, ${fmt(((processed * 1000) / ms) / naive.processedPerSecond)}x processed chars/s`);
-  print(await dataParallelRows(c, vocab, sampler, B, quick ? 2 : 6, backend.name as BackendName));
+  print(await dataParallelRows(c, vocab, sampler, B, quick ? 2 : 6, backend));
+}
+
+export async function runBench(args: string[]): Promise<number> {
+  const values = parse(args, { model: { type: 'string' }, quick: { type: 'boolean' }, hidden: { type: 'string' }, layers: { type: 'string' } });
+  const quick = values.quick === true;
+  const backend = await initBackend(backendOption(values));
+  const print = stdoutLines('exit');
+  print(`$ node dist/cli.js bench ${args.join(' ')}`.trim());
+  print(`backend: ${backend.name}${backend.notes.length ? ` (${backend.notes.join('; ')})` : ''}; quick=${quick}`);
+
+  const { model, modelName, modelDir, saved } = await benchModel(values);
+  const c = model.config;
+  print(`model: ${modelName}: hidden ${c.hiddenSize}, layers ${c.layers}, peephole ${c.peephole}, decoder prime ${c.decoderPrime}, window ${c.minContextChars}-${c.maxContextChars}`);
+
+  const bigGflops = matmulRow(model, quick, print);
+
+  // Suggestion latency.
+  const files = await benchText();
+  const text = files.map((f) => f.text).join('\n');
+  const reps = quick ? 12 : 60;
+  print(`\nsuggestion latency, ms (context up to ${c.maxContextChars} chars, decode to the end of the token, max 20 chars):`);
+  traceRows(model, text, reps).forEach(print);
+  print(slideRow(model, text, quick));
+  print(lengthRow(model, text, reps));
+  // The copy prior's cost where it is largest: deep in a long file, it indexes the 64,000 characters before the
+  // cursor on every request. Same trace with copying off, in the same run, as the baseline.
+  const deep = Math.min(text.length - reps - 1, COPY_CONTEXT_CHARS + 2000);
+  print(copyRow(model, text, deep, reps));
+  print(showRow(model, text, deep, reps));
+  if (saved) print(await learnerRow(model, modelDir, files, text, deep, quick ? 40 : 4 * reps, backend.name as BackendName));
+  print(contextRow(model, files, text, deep, reps));
+  print(referenceRow(model, text, quick));
+  print(decodeRow(model, quick));
+  await trainingRows(model, files, quick, bigGflops, backend.name as BackendName, print);
   model.dispose();
   return 0;
 }

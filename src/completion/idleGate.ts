@@ -2,15 +2,7 @@
 // The background learner holds its training while busy, so no keystroke ever waits for a training step.
 // Pure: the timers are passed in, so the tests drive time.
 
-export interface Timers {
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-const realTimers: Timers = {
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
-};
+import { realTimers, Timers } from './timers';
 
 export class IdleGate {
   private idle: boolean;

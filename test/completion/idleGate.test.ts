@@ -1,26 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { IdleGate, Timers } from '../../src/completion/idleGate';
-
-/** Timers driven by hand: `advance(ms)` runs what falls due. */
-function fakeTimers(): Timers & { advance(ms: number): void } {
-  let now = 0;
-  let next = 0;
-  const due = new Map<number, { at: number; fn: () => void }>();
-  return {
-    setTimeout: (fn, ms) => {
-      due.set(++next, { at: now + ms, fn });
-      return next;
-    },
-    clearTimeout: (h) => void due.delete(h as number),
-    advance(ms) {
-      now += ms;
-      for (const [h, t] of [...due].sort((a, b) => a[1].at - b[1].at)) {
-        if (t.at <= now && due.delete(h)) t.fn();
-      }
-    },
-  };
-}
+import { IdleGate } from '../../src/completion/idleGate';
+import { fakeTimers } from './fakeTimers';
 
 test('the gate starts busy, turns idle after the quiet time, and busy again at the first keystroke', () => {
   const timers = fakeTimers();

@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Snooze } from '../../src/completion/snooze';
+import { fakeTimers } from './fakeTimers';
+
+test('a snooze ends by itself when its time is up, or at Resume; a second one replaces the first', () => {
+  const timers = fakeTimers();
+  let changes = 0;
+  const snooze = new Snooze(() => changes++, timers);
+  assert.equal(snooze.until, null);
+  snooze.snooze(5);
+  assert.equal(snooze.until, 5 * 60_000);
+  assert.equal(changes, 1);
+  timers.advance(4 * 60_000);
+  snooze.snooze(15);
+  assert.equal(snooze.until, 19 * 60_000, 'counted from now');
+  timers.advance(60_000 + 1);
+  assert.notEqual(snooze.until, null, 'the first snooze\'s timer no longer ends it');
+  timers.advance(14 * 60_000);
+  assert.equal(snooze.until, null);
+  assert.equal(changes, 3);
+  snooze.snooze(30);
+  snooze.resume();
+  assert.equal(snooze.until, null);
+  snooze.resume();
+  assert.equal(changes, 5, 'a resume when nothing is snoozed changes nothing');
+  snooze.snooze(1);
+  snooze.dispose();
+  timers.advance(120_000);
+  assert.equal(changes, 6, 'a disposed snooze fires nothing');
+});
