@@ -1,12 +1,16 @@
 // The completion engine: text before the cursor in, ranked suggestions out. Owns the inference weights,
 // the encoder-state cache and the decoder for one loaded model.
-import { COPY_AFTER_CHARS, COPY_CONTEXT_CHARS, CUT_ALIGN, cutRequest, DECODE_DEFAULTS, normaliseLineEnds, windowStart } from '../../shared/window';
+import { COPY_AFTER_CHARS, COPY_CONTEXT_CHARS, cutRequest, DECODE_DEFAULTS, normaliseLineEnds } from '../../shared/window';
 import { ContextWindow, decoderPrime, encoderTokens } from '../graph/context';
 import { CopyPrior, CopySource, CopyWeights, MatchIndex } from './copy';
 import { ContextFiles } from './contextFiles';
 import { DocumentIndexes } from './documentIndex';
 import { Candidate, DecodeOptions, Decoder, FirstStep } from './decode';
-import { DecodeTrace, tokenLabel, traceGreedyDecode } from './decodeTrace';
+import { DecodeTrace, traceGreedyDecode } from './decodeTrace';
+import { EncoderTrace, traceEncoder } from './encoderTrace';
+import { WindowPlanner } from './windowPlanner';
+
+export type { EncoderTrace } from './encoderTrace';
 import { EncoderCache } from './encoderCache';
 import { CALIBRATED_EXTEND_THRESHOLD, calibratedProb, EXTEND_RULE, EXTEND_THRESHOLD, ExtendRule, keptExtension, keptNextLine, LineExtender, NEXT_LINE_THRESHOLD, NextLine, NextToken } from './extend';
 import type { SuggestionLength } from '../../shared/window';
@@ -85,16 +89,6 @@ export interface SuggestResult {
   showFeatures?: number[][];
 }
 
-/** Per character of the window: what the encoder held after reading it (layer by layer). */
-export interface EncoderTrace {
-  tokens: string[];
-  hidden: number[][][]; // [position][layer][unit]
-  cell: number[][][];
-  inputGate: number[][][];
-  forgetGate: number[][][];
-  outputGate: number[][][];
-}
-
 /** What the encoder-state view shows for one window: the encoder's trace, the greedy decoder step by step, the beam. */
 export interface Explanation {
   trace: EncoderTrace;
@@ -102,22 +96,6 @@ export interface Explanation {
   candidates: Candidate[];
 }
 
-/** How many characters before a slide the next window starts to be read ahead: keystrokes of margin. */
-const SLIDE_LOOKAHEAD = 64;
-
-/**
- * A request whose window the cache lacks more than this many steps of is cold (the cursor jumped, or a file was
- * opened): typing costs 1 step, a slide read ahead 2, a jump 128-256.
- */
-const COLD_STEPS = 48;
-/**
- * A cold request is answered from a short window, minContextChars to minContextChars + SHORT_STRIDE characters,
- * whose start also moves by strides (so the keystrokes right after a jump extend it too); idle time then reads the
- * full window, which the next keystrokes use.
- */
-const SHORT_STRIDE = 32;
-// The short window is cut on offsets within the request, whose start is aligned to CUT_ALIGN (shared/window.ts).
-if (CUT_ALIGN % SHORT_STRIDE !== 0) throw new Error('SHORT_STRIDE must divide CUT_ALIGN');
 
 export class CompletionEngine {
   private readonly net: InferenceNet;
@@ -129,11 +107,8 @@ export class CompletionEngine {
   readonly context: ContextFiles;
   private readonly documentIndexes = new DocumentIndexes();
   private readonly copyWeights: CopyWeights;
-  /**
-   * Windows to read ahead in idle time (prepareNextWindow), first first: the full window of a request that was
-   * answered from a short one, and the window the next slide starts.
-   */
-  private readAhead: { catchUp: number[] | null; nextSlide: number[] | null } = { catchUp: null, nextSlide: null };
+  /** Which windows to read, now and ahead in idle time (windowPlanner.ts). */
+  private readonly planner: WindowPlanner;
   /** The document's text around where the cursor landed (land()), for idle time to index before the first keystroke. */
   private landedText: { above: string | null; below: string } | null = null;
 
@@ -143,6 +118,7 @@ export class CompletionEngine {
     this.net = new InferenceNet(model);
     // Six windows: the one being typed in, the one its next slide starts (read ahead), and a few to jump back to.
     this.cache = new EncoderCache(this.net, options.cache === false ? 0 : 6);
+    this.planner = new WindowPlanner(this.cache, model.vocab, model.config);
     this.decoder = new Decoder(this.net, model.vocab);
     this.extender = new LineExtender(this.net, model.vocab);
     const c = model.config;
@@ -186,11 +162,11 @@ export class CompletionEngine {
     this.landedText = null;
     const cut = this.cut(request);
     const inputs = this.inputsFor(cut.window, request.language);
-    const short = request.coldWindow === 'full' ? null : this.shortWindowFor(cut.window, inputs.encoder, request.language);
+    const short = request.coldWindow === 'full' ? null : this.planner.shortWindowFor(cut.window, inputs.encoder, request.language);
     // Answered from the short window, the full one is left for idle time to read.
-    this.readAhead.catchUp = short ? inputs.encoder : null;
+    this.planner.catchUpLater(short ? inputs.encoder : null);
     const { state, stepsRun } = this.cache.encode(short ?? inputs.encoder);
-    this.planNextWindow(cut.window, request.language);
+    this.planner.planNextWindow(cut.window, request.language);
     const options = decodeOptions(request);
     const copy = this.copyPrior(request, cut);
     const { candidates, features } = this.rank(state, inputs.prime, options, copy, request, cut);
@@ -291,8 +267,8 @@ export class CompletionEngine {
   land(request: Pick<SuggestRequest, 'prefix' | 'window' | 'language' | 'below'>): void {
     const cut = this.cut(request);
     const { encoder } = this.inputsFor(cut.window, request.language);
-    this.readAhead.catchUp = this.cache.cachedLength(encoder) < encoder.length ? encoder : null;
-    this.planNextWindow(cut.window, request.language);
+    this.planner.catchUpLater(this.cache.cachedLength(encoder) < encoder.length ? encoder : null);
+    this.planner.planNextWindow(cut.window, request.language);
     this.landedText = { above: cut.copyText, below: belowText(request) };
   }
 
@@ -302,7 +278,7 @@ export class CompletionEngine {
    * as soon as a request waits.
    */
   prepareIdle(): boolean {
-    return this.prepareLanding() || this.prepareNextWindow() || this.context.prepare();
+    return this.prepareLanding() || this.planner.prepareNextWindow() || this.context.prepare();
   }
 
   /** Indexes the landed document, above the cursor then below it, one per slice; false when there is nothing to do. */
@@ -320,77 +296,23 @@ export class CompletionEngine {
   }
 
   /**
-   * The short window (SHORT_STRIDE) to answer a request from, when the cache lacks more than COLD_STEPS of its full
-   * window and the short one needs fewer steps; null when the full window is the one to read.
-   */
-  private shortWindowFor(window: ContextWindow, full: number[], language: string | undefined): number[] | null {
-    const missing = full.length - this.cache.cachedLength(full);
-    if (missing <= COLD_STEPS) return null;
-    const min = this.model.config.minContextChars;
-    const start = windowStart(window.start + window.text.length, { minContextChars: min, maxContextChars: min + SHORT_STRIDE });
-    if (start <= window.start) return null;
-    const short = encoderTokens(this.model.vocab, familyOfLanguageId(language), window.text.slice(start - window.start), false);
-    return short.length - this.cache.cachedLength(short) < missing ? short : null;
-  }
-
-  /**
-   * When the window is close to sliding (its start moves one stride on once it reaches maxContextChars), the window
-   * it will slide to is the current text from one stride on: remember it, so that idle time can read it ahead.
-   */
-  private planNextWindow(window: ContextWindow, language: string | undefined): void {
-    const { minContextChars: min, maxContextChars: max } = this.model.config;
-    const stride = Math.max(1, max - min);
-    this.readAhead.nextSlide = null;
-    if (window.text.length < max - SLIDE_LOOKAHEAD || window.text.length <= stride) return;
-    this.readAhead.nextSlide = encoderTokens(this.model.vocab, familyOfLanguageId(language), window.text.slice(stride), false);
-  }
-
-  /**
-   * Reads up to `steps` tokens of the windows to read ahead into the encoder cache: the full window of a request
-   * answered from a short one, then the window the next slide will start; true while more remains. The worker
-   * calls it between requests, so the keystroke after a jump, or the one that slides the window, finds its window
-   * cached up to the last character and pays one step, not a full re-encode.
+   * Reads up to `steps` tokens of the windows planned ahead into the encoder cache; true while more remains (see
+   * WindowPlanner.prepareNextWindow).
    */
   prepareNextWindow(steps = 32): boolean {
-    const key = this.readAhead.catchUp ? 'catchUp' : 'nextSlide';
-    const tokens = this.readAhead[key];
-    if (!tokens) return false;
-    // Usually all but the last keystroke's character is cached already: only the rest is read.
-    const have = this.cache.cachedLength(tokens);
-    if (have < tokens.length) this.cache.encode(tokens.slice(0, Math.min(tokens.length, have + steps)));
-    if (this.cache.cachedLength(tokens) < tokens.length) return true;
-    this.readAhead[key] = null;
-    return this.readAhead.nextSlide !== null;
+    return this.planner.prepareNextWindow(steps);
   }
 
   /** The encoder's state and gates over the last `maxChars` tokens of the window (reads, never caches). */
   trace(request: Pick<SuggestRequest, 'prefix' | 'window' | 'language'>, maxChars = 64): EncoderTrace {
-    return this.traceTokens(this.inputsFor(this.cut(request).window, request.language).encoder, maxChars);
-  }
-
-  private traceTokens(tokens: number[], maxChars: number): EncoderTrace {
-    const from = Math.max(0, tokens.length - maxChars);
-    const trace: EncoderTrace = { tokens: [], hidden: [], cell: [], inputGate: [], forgetGate: [], outputGate: [] };
-    const state = this.net.zeroState(1);
-    tokens.forEach((id, p) => {
-      const gates = { input: [], forget: [], output: [] } as { input: Float32Array[]; forget: Float32Array[]; output: Float32Array[] };
-      this.net.step('encoderLstm', [id], state, p >= from ? gates : undefined);
-      if (p < from) return;
-      trace.tokens.push(tokenLabel(this.model.vocab, id));
-      trace.hidden.push(state.h.map((a) => Array.from(a)));
-      trace.cell.push(state.c.map((a) => Array.from(a)));
-      trace.inputGate.push(gates.input.map((a) => Array.from(a)));
-      trace.forgetGate.push(gates.forget.map((a) => Array.from(a)));
-      trace.outputGate.push(gates.output.map((a) => Array.from(a)));
-    });
-    return trace;
+    return traceEncoder(this.net, this.model.vocab, this.inputsFor(this.cut(request).window, request.language).encoder, maxChars);
   }
 
   /** The trace over the last `traceChars` tokens, the greedy decode with the top-k per step, and the ranked candidates. */
   explain(request: SuggestRequest & { traceChars: number; topK: number }): Explanation {
     const cut = this.cut(request);
     const inputs = this.inputsFor(cut.window, request.language);
-    const trace = this.traceTokens(inputs.encoder, request.traceChars);
+    const trace = traceEncoder(this.net, this.model.vocab, inputs.encoder, request.traceChars);
     const { state } = this.cache.encode(inputs.encoder);
     const options = decodeOptions(request);
     const copy = this.copyPrior(request, cut);
