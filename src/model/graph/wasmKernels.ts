@@ -33,11 +33,22 @@ export function installWasmKernelFixes(): void {
   installed = true;
   const transposeKernel = tf.getKernel('Transpose', 'wasm');
   if (!transposeKernel) throw new Error('wasm backend has no Transpose kernel');
+  replace('BatchMatMul', (original) => batchMatMulWithoutTranspose(original, transposeKernel));
+  replace('Identity', identitySharingData);
+  replace('Slice', sliceInHeap);
+  replace('GatherV2', gatherRows);
+  if (!tf.getKernel('UnsortedSegmentSum', 'wasm')) tf.registerKernel({ kernelName: 'UnsortedSegmentSum', backendName: 'wasm', kernelFunc: unsortedSegmentSum });
+  replace('SplitV', splitInHeap);
+}
 
-  // A transposed copy of the last few weight matrices: backprop multiplies by W^T at every time step.
+/**
+ * BatchMatMul with a transposed operand leaves XNNPACK for a naive loop: the operand is transposed first (a weight
+ * matrix once, kept for the next steps: backprop multiplies by W^T at every time step).
+ */
+function batchMatMulWithoutTranspose(original: KernelConfig, transposeKernel: KernelConfig): KernelFunc {
+  // A transposed copy of the last few weight matrices.
   const transposedCache: { source: object; result: TensorInfo }[] = [];
-
-  replace('BatchMatMul', (original) => (args) => {
+  return (args) => {
     const { inputs, backend, attrs } = args as unknown as KernelArgs;
     const { a, b } = inputs as { a: TensorInfo; b: TensorInfo };
     const { transposeA, transposeB } = (attrs ?? {}) as { transposeA?: boolean; transposeB?: boolean };
@@ -68,27 +79,35 @@ export function installWasmKernelFixes(): void {
     const out = original.kernelFunc({ ...args, inputs: { a: a2, b: b2 }, attrs: { ...attrs, transposeA: false, transposeB: false } } as never);
     for (const t of temps) backend.disposeData(t.dataId);
     return out;
-  });
+  };
+}
 
-  replace('Identity', (original) => (args) => {
+/** Identity shares the buffer (one more reference) instead of copying what the engine only wants to keep. */
+function identitySharingData(original: KernelConfig): KernelFunc {
+  return (args) => {
     const { inputs, backend } = args as unknown as KernelArgs;
     const x = inputs.x as TensorInfo;
     if (x.dtype === 'string') return original.kernelFunc(args);
     backend.incRef(x.dataId);
     return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
-  });
+  };
+}
 
-  replace('Slice', (original) => (args) => {
+/** Slice copies its box inside the wasm heap, not the whole source through JavaScript. */
+function sliceInHeap(original: KernelConfig): KernelFunc {
+  return (args) => {
     const { inputs, backend, attrs } = args as unknown as KernelArgs;
     const x = inputs.x as TensorInfo;
     if (x.dtype === 'string' || x.dtype === 'complex64') return original.kernelFunc(args);
     const { begin, size } = attrs as { begin: number | number[]; size?: number | number[] };
     const [b, s] = tf.slice_util.parseSliceParams(x as never, begin, size);
     return heapSlice(x, b as number[], s as number[], backend);
-  });
+  };
+}
 
-  // Row lookups (an embedding) through wasm's generic Gather cost ~250 ms for [8000, 1024]; rows are contiguous.
-  replace('GatherV2', (original) => (args) => {
+/** Row lookups (an embedding) through wasm's generic Gather cost ~250 ms for [8000, 1024]; rows are contiguous. */
+function gatherRows(original: KernelConfig): KernelFunc {
+  return (args) => {
     const { inputs, backend, attrs } = args as unknown as KernelArgs;
     const x = inputs.x as TensorInfo;
     const indices = inputs.indices as TensorInfo;
@@ -108,38 +127,35 @@ export function installWasmKernelFixes(): void {
       dst.set(src.subarray(r * cols, (r + 1) * cols), i * cols);
     }
     return out;
-  });
+  };
+}
 
-  // The gradient of Gather (an embedding lookup) is UnsortedSegmentSum, which wasm lacks: a row-wise sum in JS.
-  if (!tf.getKernel('UnsortedSegmentSum', 'wasm')) {
-    tf.registerKernel({
-      kernelName: 'UnsortedSegmentSum',
-      backendName: 'wasm',
-      kernelFunc: (args) => {
-        const { inputs, backend, attrs } = args as unknown as KernelArgs;
-        const x = inputs.x as TensorInfo;
-        const ids = inputs.segmentIds as TensorInfo;
-        const numSegments = (attrs as { numSegments: number }).numSegments;
-        if (x.dtype !== 'float32' || ids.shape.length !== 1) throw new Error('UnsortedSegmentSum on wasm: only float32 rows are supported');
-        const row = x.shape.slice(1).reduce((a, b) => a * b, 1);
-        const out = backend.makeOutput([numSegments, ...x.shape.slice(1)], x.dtype);
-        const src = backend.typedArrayFromHeap(x);
-        const seg = backend.typedArrayFromHeap(ids);
-        const dst = backend.typedArrayFromHeap(out);
-        dst.fill(0);
-        for (let r = 0; r < seg.length; r++) {
-          const s = seg[r] as number;
-          if (s < 0 || s >= numSegments) continue;
-          const from = r * row;
-          const to = s * row;
-          for (let k = 0; k < row; k++) dst[to + k] = (dst[to + k] as number) + (src[from + k] as number);
-        }
-        return out;
-      },
-    });
+/** The gradient of Gather (an embedding lookup) is UnsortedSegmentSum, which wasm lacks: a row-wise sum in JS. */
+const unsortedSegmentSum: KernelFunc = (args) => {
+  const { inputs, backend, attrs } = args as unknown as KernelArgs;
+  const x = inputs.x as TensorInfo;
+  const ids = inputs.segmentIds as TensorInfo;
+  const numSegments = (attrs as { numSegments: number }).numSegments;
+  if (x.dtype !== 'float32' || ids.shape.length !== 1) throw new Error('UnsortedSegmentSum on wasm: only float32 rows are supported');
+  const row = x.shape.slice(1).reduce((a, b) => a * b, 1);
+  const out = backend.makeOutput([numSegments, ...x.shape.slice(1)], x.dtype);
+  const src = backend.typedArrayFromHeap(x);
+  const seg = backend.typedArrayFromHeap(ids);
+  const dst = backend.typedArrayFromHeap(out);
+  dst.fill(0);
+  for (let r = 0; r < seg.length; r++) {
+    const s = seg[r] as number;
+    if (s < 0 || s >= numSegments) continue;
+    const from = r * row;
+    const to = s * row;
+    for (let k = 0; k < row; k++) dst[to + k] = (dst[to + k] as number) + (src[from + k] as number);
   }
+  return out;
+};
 
-  replace('SplitV', (original) => (args) => {
+/** SplitV copies each part inside the wasm heap, not the whole source through JavaScript. */
+function splitInHeap(original: KernelConfig): KernelFunc {
+  return (args) => {
     const { inputs, backend, attrs } = args as unknown as KernelArgs;
     const x = inputs.x as TensorInfo;
     if (x.dtype === 'string' || x.dtype === 'complex64') return original.kernelFunc(args);
@@ -154,7 +170,7 @@ export function installWasmKernelFixes(): void {
       begin[ax] = (begin[ax] as number) + n;
       return out;
     });
-  });
+  };
 }
 
 /** Copies a box out of x inside the wasm heap, one contiguous innermost run at a time. */
