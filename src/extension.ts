@@ -118,6 +118,8 @@ export function activate(context: vscode.ExtensionContext): Seq2SeqApi {
   context.subscriptions.push(
     learner,
     learner.onDidChange(() => refresh()),
+    // The encoder-state panel draws the background learner's loss curve too.
+    learner.onTrainingPoint((p) => EncoderPanel.showTraining({ step: p.step, trainBpc: p.trainBpc, validationBpc: p.validationBpc })),
     registerLearntFilesView(learner),
     engine.onDidChangeState((s) => {
       if (s.kind !== 'ready') return;
@@ -158,11 +160,13 @@ export function activate(context: vscode.ExtensionContext): Seq2SeqApi {
     vscode.commands.registerCommand('seq2seq.deleteWorkspaceModel', async () => {
       if (fineTune.isRunning) return void vscode.window.showWarningMessage('Seq2Seq: a fine-tune is running; cancel it first.');
       await learner.forget();
+      EncoderPanel.clearTraining();
       void vscode.window.showInformationMessage(`Seq2Seq: the workspace model was deleted; nothing more is learnt here until you run Fine-tune on Workspace.${overriddenBySetting()}`);
     }),
     vscode.commands.registerCommand('seq2seq.forgetWorkspace', async () => {
       if (fineTune.isRunning) return void vscode.window.showWarningMessage('Seq2Seq: a fine-tune is running; cancel it first.');
       await learner.forget();
+      EncoderPanel.clearTraining();
       void vscode.window.showInformationMessage(`Seq2Seq: this workspace is forgotten: its learnt model and the list of files it learnt from are deleted, and suggestions use the base model. Nothing more is learnt here until you run Fine-tune on Workspace.${overriddenBySetting()}`);
     }),
   );

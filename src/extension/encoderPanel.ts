@@ -86,6 +86,12 @@ export class EncoderPanel {
     EncoderPanel.current?.post({ kind: 'training', points: reset ? [...points] : [point], reset });
   }
 
+  /** Drops the loss curve (the model it showed was forgotten). */
+  static clearTraining(): void {
+    EncoderPanel.training.length = 0;
+    EncoderPanel.current?.post({ kind: 'training', points: [], reset: true });
+  }
+
   static close(): void {
     EncoderPanel.current?.dispose();
   }

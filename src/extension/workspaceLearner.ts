@@ -13,7 +13,7 @@ import type { FineTuneSettings, LearnSettings, Settings } from '../completion/se
 import { languageOfPath } from '../shared/language';
 import { LEARN_SEED, LEARN_UPDATE_STEPS } from '../shared/learning';
 import { releaseLockOf } from '../shared/modelFolder';
-import type { FineTuneResult } from '../shared/trainProtocol';
+import type { FineTuneResult, TrainPoint } from '../shared/trainProtocol';
 import type { ActiveModel } from './activeModel';
 import type { EngineController } from './engineController';
 import { collectTrainingFiles, logSelection } from './trainingFiles';
@@ -59,6 +59,9 @@ export class WorkspaceLearner implements vscode.Disposable {
   private current: LearnStatus = { kind: 'off' };
   private readonly changed = new vscode.EventEmitter<LearnStatus>();
   readonly onDidChange = this.changed.event;
+  private readonly trained = new vscode.EventEmitter<TrainPoint>();
+  /** Each progress point of a run, its step counted over the whole first learning (the panel's loss curve). */
+  readonly onTrainingPoint = this.trained.event;
   private readonly subscriptions: vscode.Disposable[] = [];
   private disposed = false;
 
@@ -72,6 +75,7 @@ export class WorkspaceLearner implements vscode.Disposable {
     const isUserDocument = (d: vscode.TextDocument): boolean => d.uri.scheme === 'file' || d.uri.scheme === 'untitled' || d.uri.scheme === 'vscode-remote';
     this.subscriptions.push(
       this.changed,
+      this.trained,
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (e.contentChanges.length > 0 && isUserDocument(e.document)) this.gate.activity();
       }),
@@ -176,6 +180,7 @@ export class WorkspaceLearner implements vscode.Disposable {
         { baseModelDir: from, outDir: storage, outName: `${folder} (learnt)`, minutes: null, maxSteps: steps, backend: this.deps.settings().backend === 'cpu' ? 'cpu' : 'wasm', seed: LEARN_SEED, workers: 1, background: true },
         {
           onProgress: (p) => {
+            this.trained.fire(plan.kind === 'first' ? { ...p, step: before.stepsDone + p.step } : p);
             if (plan.kind === 'first') {
               void this.setState({ ...this.state, stepsDone: Math.max(this.state.stepsDone, before.stepsDone + p.step) });
               this.setStatus({ kind: 'learning', paused: !this.gate.isIdle, step: before.stepsDone + p.step, steps: this.deps.learnSettings().steps });

@@ -97,7 +97,7 @@ const textView = new TextView({ selectUnit: (u) => selectUnit(u), selectSpan: (s
 const finalState = new FinalState((u) => selectUnit(u));
 const decoder = new DecoderView();
 const loss = new LossChart();
-const trainingSection = el('section', { id: 'training', attrs: { 'aria-labelledby': 'training-h' } }, el('h2', { id: 'training-h', text: 'Fine-tune: loss' }), loss.element);
+const trainingSection = el('section', { id: 'training', attrs: { 'aria-labelledby': 'training-h' } }, el('h2', { id: 'training-h', text: 'Training: loss (fine-tune or background learning)' }), loss.element);
 trainingSection.hidden = true;
 
 const content = el(

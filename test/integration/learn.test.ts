@@ -52,6 +52,10 @@ suite('Learns the workspace in the background', () => {
       const s = api.engineState();
       return api.learning().state.complete && s.kind === 'ready' && s.source === 'workspace';
     }, 200_000);
+    // The encoder-state panel draws the learner's loss curve (kept while no panel is open, drawn when one opens).
+    await vscode.commands.executeCommand('seq2seq.showEncoderState');
+    await waitFor('panel ready', () => api.encoderPanel.isReady());
+    await waitFor('the loss curve', () => (api.encoderPanel.lastRender()?.trainingPoints ?? 0) > 0);
     const dir = api.workspaceModelDir() ?? assert.fail('no workspace storage');
     assert.ok(existsSync(path.join(dir, 'model.json')));
     assert.ok(!dir.startsWith(vscode.workspace.workspaceFolders![0]!.uri.fsPath), 'the model must not land in the repository');
@@ -82,6 +86,10 @@ suite('Learns the workspace in the background', () => {
       return s.kind === 'ready' && s.source === 'base';
     });
     assert.equal(await vscode.commands.executeCommand('seq2seq.showLearntFiles'), null);
+    // The loss curve of what was forgotten goes too.
+    await vscode.commands.executeCommand('seq2seq.showEncoderState');
+    await waitFor('panel ready', () => api.encoderPanel.isReady());
+    await waitFor('no loss curve', () => api.encoderPanel.lastRender()?.trainingPoints === 0);
     assert.match(api.learning().plan, /forgotten/);
     // Still enabled, and still nothing starts.
     await sleep(1000);
