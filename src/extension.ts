@@ -19,6 +19,7 @@ import { registerLearntFilesView } from './extension/learntFilesView';
 import { ActiveModel } from './extension/activeModel';
 import { StatusBar } from './extension/statusBar';
 import type { ModelInfo } from './shared/engineProtocol';
+import type { TrainPoint } from './shared/trainProtocol';
 
 /** What activate returns: read by the integration tests and the latency benchmark. */
 export interface Seq2SeqApi {
@@ -112,14 +113,22 @@ export function activate(context: vscode.ExtensionContext): Seq2SeqApi {
     }),
   );
 
+  // The encoder-state panel draws the loss curve of both learners live.
+  const drawTraining = (p: TrainPoint): void => EncoderPanel.showTraining({ step: p.step, trainBpc: p.trainBpc, validationBpc: p.validationBpc });
+  /** Forget This Workspace and Delete: the learnt model, its file list and its loss curve go. */
+  const forget = async (done: string): Promise<void> => {
+    if (fineTune.isRunning) return void vscode.window.showWarningMessage('Seq2Seq: a fine-tune is running; cancel it first.');
+    await learner.forget();
+    EncoderPanel.clearTraining();
+    void vscode.window.showInformationMessage(`Seq2Seq: ${done}${overriddenBySetting()}`);
+  };
   // The background learner looks again whenever a (re)loaded engine is ready, a few seconds on, so that startup is
   // left alone.
   let considerTimer: NodeJS.Timeout | undefined;
   context.subscriptions.push(
     learner,
     learner.onDidChange(() => refresh()),
-    // The encoder-state panel draws the background learner's loss curve too.
-    learner.onTrainingPoint((p) => EncoderPanel.showTraining({ step: p.step, trainBpc: p.trainBpc, validationBpc: p.validationBpc })),
+    learner.onTrainingPoint(drawTraining),
     registerLearntFilesView(learner),
     engine.onDidChangeState((s) => {
       if (s.kind !== 'ready') return;
@@ -128,10 +137,7 @@ export function activate(context: vscode.ExtensionContext): Seq2SeqApi {
     }),
     { dispose: () => clearTimeout(considerTimer) },
   );
-  // The encoder-state panel draws the fine-tune's loss curve live.
-  context.subscriptions.push(
-    fineTune.onProgress((p) => EncoderPanel.showTraining({ step: p.step, trainBpc: p.trainBpc, validationBpc: p.validationBpc })),
-  );
+  context.subscriptions.push(fineTune.onProgress(drawTraining));
 
   context.subscriptions.push(
     // The command and the background learner never run together: the command waits for the learner to stop.
@@ -157,18 +163,8 @@ export function activate(context: vscode.ExtensionContext): Seq2SeqApi {
       void learner.consider();
     }),
     // Deleting the model is forgetting the workspace: otherwise the background learner would learn it again at once.
-    vscode.commands.registerCommand('seq2seq.deleteWorkspaceModel', async () => {
-      if (fineTune.isRunning) return void vscode.window.showWarningMessage('Seq2Seq: a fine-tune is running; cancel it first.');
-      await learner.forget();
-      EncoderPanel.clearTraining();
-      void vscode.window.showInformationMessage(`Seq2Seq: the workspace model was deleted; nothing more is learnt here until you run Fine-tune on Workspace.${overriddenBySetting()}`);
-    }),
-    vscode.commands.registerCommand('seq2seq.forgetWorkspace', async () => {
-      if (fineTune.isRunning) return void vscode.window.showWarningMessage('Seq2Seq: a fine-tune is running; cancel it first.');
-      await learner.forget();
-      EncoderPanel.clearTraining();
-      void vscode.window.showInformationMessage(`Seq2Seq: this workspace is forgotten: its learnt model and the list of files it learnt from are deleted, and suggestions use the base model. Nothing more is learnt here until you run Fine-tune on Workspace.${overriddenBySetting()}`);
-    }),
+    vscode.commands.registerCommand('seq2seq.deleteWorkspaceModel', () => forget('the workspace model was deleted; nothing more is learnt here until you run Fine-tune on Workspace.')),
+    vscode.commands.registerCommand('seq2seq.forgetWorkspace', () => forget('this workspace is forgotten: its learnt model and the list of files it learnt from are deleted, and suggestions use the base model. Nothing more is learnt here until you run Fine-tune on Workspace.')),
   );
 
   context.subscriptions.push(

@@ -18,6 +18,7 @@ import { readCorpus } from '../node/corpus';
 import { loadModelDir } from '../node/modelFiles';
 import { naiveLayersTrainingRate } from './naiveBaseline';
 import { learnerRow } from './benchLearner';
+import { percentile } from './percentile';
 import { ParallelLearner } from '../node/parallelLearner';
 import type { BackendName } from '../shared/engineProtocol';
 import { availableParallelism } from 'node:os';
@@ -26,11 +27,6 @@ import { stdoutLines } from './output';
 
 const now = (): number => performance.now();
 
-export function percentile(values: number[], p: number): number {
-  const s = [...values].sort((a, b) => a - b);
-  if (s.length === 0) return NaN;
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] as number;
-}
 
 const median = (v: number[]): number => percentile(v, 50);
 const fmt = (x: number, digits = 1): string => x.toFixed(digits);

@@ -13,14 +13,11 @@ import type { SourceFile } from '../model/training/dataset';
 import type { BackendName } from '../shared/engineProtocol';
 import { LEARN_SEED } from '../shared/learning';
 import { textBelow } from '../shared/window';
+import { percentile } from './percentile';
 
 const now = (): number => performance.now();
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-function pct(values: number[], p: number): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] ?? NaN;
-}
 
 export async function learnerRow(model: Seq2SeqModel, modelDir: string, files: SourceFile[], text: string, at: number, keys: number, backend: BackendName): Promise<string> {
   const out = mkdtempSync(join(tmpdir(), 'seq2seq-bench-learn-'));
@@ -56,6 +53,6 @@ export async function learnerRow(model: Seq2SeqModel, modelDir: string, files: S
     await run.done.catch(() => undefined);
     rmSync(out, { recursive: true, force: true });
   }
-  const row = (t: number[]): string => `p50 ${pct(t, 50).toFixed(1)} p95 ${pct(t, 95).toFixed(1)}`;
+  const row = (t: number[]): string => `p50 ${percentile(t, 50).toFixed(1)} p95 ${percentile(t, 95).toFixed(1)}`;
   return `  beam 3, typing trace in segments of 20 keys: the background learner training ${row(times[0])} | paused (as while the user types) ${row(times[1])}; ${steps} learning steps meanwhile`;
 }

@@ -12,7 +12,7 @@ import { DEFAULT_SETTINGS } from '../completion/settings';
 import { SUGGESTION_LENGTHS } from '../shared/window';
 import { DEFAULT_REPLAY, runReplay } from './replay/run';
 import { runLearnReplay } from './replay/learned';
-import { LEARN_STEPS } from '../model/training/learn';
+import { LEARN_STEPS } from '../shared/learning';
 import type { Seq2SeqModel } from '../model/graph/seq2seq';
 import { nextLineValue, suggestionValue } from '../model/evaluation/suggestionValue';
 import { memoryOf } from '../model/training/fineTune';

@@ -1,7 +1,8 @@
 // `fit-copy`: fits the copy prior's weight per match length to a model on held-out text (copyFit.ts) and writes
 // them into the model folder's config. For the base model: the training corpus's validation files, which it
 // never trained on (`--validation-of-training`).
-import { MatchIndex, MAX_MATCH, MIN_MATCH, ruleWeight } from '../model/inference/copy';
+import { MatchIndex, MIN_MATCH, ruleWeight } from '../model/inference/copy';
+import { MAX_MATCH } from '../model/graph/config';
 import { splitByFile } from '../model/training/dataset';
 import { copyObservations, fitCopyWeights } from '../model/evaluation/copyFit';
 import { sampleTargets } from '../model/evaluation/evaluation';

@@ -8,7 +8,7 @@ import { backendOption, countOption, numberOption, parse, requireString } from '
 import { boundedLines, MAX_LINE_CHARS } from './lines';
 import { decodeRequest, DEFAULT_SETTINGS } from '../completion/settings';
 import { decideShown, hiddenMidLine } from '../completion/shown';
-import { LEARN_STEPS } from '../model/training/learn';
+import { LEARN_STEPS } from '../shared/learning';
 import type { Seq2SeqModel } from '../model/graph/seq2seq';
 import { LearningWorkspace } from './learningWorkspace';
 

@@ -5,10 +5,8 @@
 import * as vscode from 'vscode';
 import { FINE_TUNE_MAX_FILE_BYTES, GitignoreRules, ignoredPath, skipByName, textSkipReason } from '../workspace/filePolicy';
 import type { EngineController } from './engineController';
-import { excludedBySettings, excludeGlob, MAX_GITIGNORES, policyPath, workspaceGitignoreRules } from './workspaceFiles';
+import { excludedBySettings, excludeGlob, isUserDocument, MAX_GITIGNORES, policyPath, workspaceGitignoreRules } from './workspaceFiles';
 
-/** Schemes whose documents are the user's files (not output panes or git's old versions). */
-const SCHEMES = new Set(['file', 'untitled', 'vscode-remote']);
 export class ContextFeed implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[] = [];
   private rules: Promise<GitignoreRules | null> | null = null;
@@ -91,7 +89,7 @@ export class ContextFeed implements vscode.Disposable {
   }
 
   private async verdict(document: vscode.TextDocument): Promise<string | null> {
-    if (!SCHEMES.has(document.uri.scheme)) return 'not a file of the workspace';
+    if (!isUserDocument(document)) return 'not a file of the workspace';
     // The length is known without building the text: a huge document is refused before it is read.
     const chars = document.offsetAt(document.lineAt(document.lineCount - 1).range.end);
     // The workspace's files and new untitled ones; not files elsewhere (VS Code opens settings.json and the like

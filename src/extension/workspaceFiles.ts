@@ -5,6 +5,11 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { GitignoreRules } from '../workspace/filePolicy';
 
+/** Schemes whose documents are the user's files (not output panes or git's old versions). */
+const USER_SCHEMES = new Set(['file', 'untitled', 'vscode-remote']);
+
+export const isUserDocument = (document: vscode.TextDocument): boolean => USER_SCHEMES.has(document.uri.scheme);
+
 /** files.exclude and search.exclude (both honoured) plus the user's own exclude glob (seq2seq.fineTune.exclude). */
 function excludePatterns(extra: string): string[] {
   const patterns: string[] = [];

@@ -16,7 +16,8 @@ import { releaseLockOf } from '../shared/modelFolder';
 import type { FineTuneResult, TrainPoint } from '../shared/trainProtocol';
 import type { ActiveModel } from './activeModel';
 import type { EngineController } from './engineController';
-import { collectTrainingFiles, logSelection } from './trainingFiles';
+import { collectTrainingFiles, logSelection, TrainingFiles } from './trainingFiles';
+import { isUserDocument } from './workspaceFiles';
 
 const STATE_KEY = 'seq2seq.learn';
 /** Quiet time after the last keystroke or cursor move before training goes on. */
@@ -72,7 +73,6 @@ export class WorkspaceLearner implements vscode.Disposable {
       else this.run.fineTune?.pause();
       this.setStatus(this.current.kind === 'off' ? this.current : { ...this.current, paused: !idle });
     });
-    const isUserDocument = (d: vscode.TextDocument): boolean => d.uri.scheme === 'file' || d.uri.scheme === 'untitled' || d.uri.scheme === 'vscode-remote';
     this.subscriptions.push(
       this.changed,
       this.trained,
@@ -218,7 +218,7 @@ export class WorkspaceLearner implements vscode.Disposable {
     }
   }
 
-  private async finish(plan: Exclude<LearnPlan, { kind: 'none' }>, result: FineTuneResult, selection: { files: { path: string }[]; skipped: { path: string; reason: string }[] }, stopped: boolean): Promise<void> {
+  private async finish(plan: Exclude<LearnPlan, { kind: 'none' }>, result: FineTuneResult, selection: TrainingFiles, stopped: boolean): Promise<void> {
     const { log, activeModel, engine } = this.deps;
     const figures = `validation ${result.baseValidationBpc?.toFixed(3)} -> ${result.bestValidationBpc?.toFixed(3)} bits/char in ${result.steps} step(s), ${Math.round(result.seconds)} s`;
     log.info(`[learn] ${plan.kind === 'first' ? 'first learning' : 'update'} ${result.outcome}: ${figures}`);

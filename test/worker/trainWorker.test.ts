@@ -73,17 +73,25 @@ test('a corrupt base model fails with a message naming the file, and nothing is 
   assert.ok(!existsSync(out));
 });
 
-test('a background run holds between steps while paused, saves each gain as it comes, and stops at its step budget', async () => {
-  const out = join(dir, 'learnt');
+/** A background run of 40 steps from the fixture into `out`, with what it reports. */
+function backgroundRun(out: string, outName: string): { run: FineTuneRun; points: TrainPoint[]; saved: number[]; held: number[] } {
   const points: TrainPoint[] = [];
   const saved: number[] = [];
   const held: number[] = [];
-  const run = new FineTuneRun(join(DIST, 'trainWorker.js'), workspaceFiles(), { baseModelDir: FIXTURE, outDir: out, outName: 'fixture (learnt)', minutes: null, maxSteps: 40, backend: 'wasm', seed: 1, workers: 1, background: true }, { ...callbacks(points), onSaved: (s) => saved.push(s), onHeld: (s) => held.push(s) });
-  const until = async (what: string, probe: () => boolean): Promise<void> => {
-    for (const t0 = Date.now(); !probe(); await new Promise((r) => setTimeout(r, 20))) {
-      if (Date.now() - t0 > 60_000) assert.fail(`timed out waiting for ${what}`);
-    }
-  };
+  const run = new FineTuneRun(join(DIST, 'trainWorker.js'), workspaceFiles(), { baseModelDir: FIXTURE, outDir: out, outName, minutes: null, maxSteps: 40, backend: 'wasm', seed: 1, workers: 1, background: true }, { ...callbacks(points), onSaved: (s) => saved.push(s), onHeld: (s) => held.push(s) });
+  return { run, points, saved, held };
+}
+
+/** Waits (polling) until `probe` holds; fails after a minute. */
+async function until(what: string, probe: () => boolean): Promise<void> {
+  for (const t0 = Date.now(); !probe(); await new Promise((r) => setTimeout(r, 20))) {
+    if (Date.now() - t0 > 60_000) assert.fail(`timed out waiting for ${what}`);
+  }
+}
+
+test('a background run holds between steps while paused, saves each gain as it comes, and stops at its step budget', async () => {
+  const out = join(dir, 'learnt');
+  const { run, points, saved, held } = backgroundRun(out, 'fixture (learnt)');
   // Paused before its first step: it says it holds, and takes no step however long the user types.
   run.pause();
   await until('the hold before the first step', () => held.length > 0);
@@ -112,12 +120,9 @@ test('a background run holds between steps while paused, saves each gain as it c
 
 test('a background run cancelled while it holds takes no further step and saves nothing more', async () => {
   const out = join(dir, 'held-cancel');
-  const points: TrainPoint[] = [];
-  const saved: number[] = [];
-  const held: number[] = [];
-  const run = new FineTuneRun(join(DIST, 'trainWorker.js'), workspaceFiles(), { baseModelDir: FIXTURE, outDir: out, outName: 'x', minutes: null, maxSteps: 40, backend: 'wasm', seed: 1, workers: 1, background: true }, { ...callbacks(points), onSaved: (s) => saved.push(s), onHeld: (s) => held.push(s) });
+  const { run, points, saved, held } = backgroundRun(out, 'x');
   run.pause();
-  for (const t0 = Date.now(); held.length === 0; await new Promise((r) => setTimeout(r, 20))) if (Date.now() - t0 > 60_000) assert.fail('no hold');
+  await until('the hold', () => held.length > 0);
   run.cancel();
   const result = await run.done;
   assert.equal(result.outcome, 'cancelled');

@@ -11,7 +11,7 @@ import { memoryOf } from '../../model/training/fineTune';
 import { learnWorkspace } from '../../model/training/learn';
 import { readCorpus } from '../../node/corpus';
 import { FINE_TUNE_MAX_CORPUS_CHARS, FINE_TUNE_MAX_FILE_BYTES } from '../../workspace/filePolicy';
-import { ContestantFigures, figuresOf, percentile, ReplayOptions, sampleBlocks } from './run';
+import { ContestantFigures, figuresOf, reportPercentile, ReplayOptions, sampleBlocks } from './run';
 import { addCounts, emptyCount, replayBlock, ReplayCount } from './simulate';
 import { engineSuggester, ReplayDocument } from './suggesters';
 
@@ -61,7 +61,7 @@ export function addLearnTally(into: LearnTally, from: LearnTally): void {
 }
 
 export function learnedGroup(t: LearnTally): LearnedGroup {
-  const figures = Object.fromEntries(LEARN_CONTESTANTS.map((c) => [c, { ...figuresOf(t.counts[c]), engineMsP50: percentile(t.ms[c], 50), engineMsP95: percentile(t.ms[c], 95) }])) as LearnedGroup['figures'];
+  const figures = Object.fromEntries(LEARN_CONTESTANTS.map((c) => [c, { ...figuresOf(t.counts[c]), engineMsP50: reportPercentile(t.ms[c], 50), engineMsP95: reportPercentile(t.ms[c], 95) }])) as LearnedGroup['figures'];
   return { blocks: t.blocks, chars: t.counts.base.chars, figures, gainPoints: Number((100 * (figures.learnt.keystrokeSavings - figures.base.keystrokeSavings)).toFixed(2)) };
 }
 

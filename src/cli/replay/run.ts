@@ -11,6 +11,7 @@ import { CompletionEngine, SuggestRequest } from '../../model/inference/engine';
 import type { SourceFile } from '../../model/training/dataset';
 import { readCorpus } from '../../node/corpus';
 import { languageOfPath } from '../../shared/language';
+import { percentile } from '../percentile';
 import { addCounts, AcceptMode, emptyCount, replayBlock, ReplayCount, Suggester } from './simulate';
 import { engineSuggester, ngramSuggester, nextTokenOracle, ReplayDocument, restOfLineOracle, wordSuggester } from './suggesters';
 
@@ -90,11 +91,8 @@ function addTally(into: Tally, from: Tally): void {
   into.engineMs.push(...from.engineMs);
 }
 
-export const percentile = (values: number[], p: number): number | null => {
-  if (values.length === 0) return null;
-  const s = [...values].sort((a, b) => a - b);
-  return Number((s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] as number).toFixed(2));
-};
+/** A percentile for the report: rounded to 0.01 ms, null for no values. */
+export const reportPercentile = (values: number[], p: number): number | null => (values.length === 0 ? null : Number(percentile(values, p).toFixed(2)));
 
 function group(t: Tally): ReplayGroup {
   const figures = Object.fromEntries(CONTESTANTS.map((c) => [c, figuresOf(t.counts[c])])) as Record<Contestant, ContestantFigures>;
@@ -104,7 +102,7 @@ function group(t: Tally): ReplayGroup {
     chars: t.counts.engine.chars,
     figures,
     engineOverWordCompletion: word > 0 ? Number((figures.engine.keystrokeSavings / word).toFixed(3)) : null,
-    engineMs: { calls: t.engineMs.length, p50: percentile(t.engineMs, 50), p95: percentile(t.engineMs, 95) },
+    engineMs: { calls: t.engineMs.length, p50: reportPercentile(t.engineMs, 50), p95: reportPercentile(t.engineMs, 95) },
   };
 }
 

@@ -2,7 +2,8 @@
 // likeliest under (1 − w)·p_lstm + w·p_copy, found by expectation-maximisation (the classic way to set the
 // weights of an interpolated language model). A better LSTM, or a longer match, earns a different w; the rule
 // len / (len + 4) is only where fitting starts and what thin buckets are pulled towards.
-import { copyGuess, CopySource, MatchIndex, MAX_MATCH, MIN_MATCH, ruleWeight } from '../inference/copy';
+import { copyGuess, CopySource, MatchIndex, MIN_MATCH, ruleWeight } from '../inference/copy';
+import { MAX_MATCH } from '../graph/config';
 import { ContextFiles } from '../inference/contextFiles';
 import { neighbourFiles, TargetSample } from './evaluation';
 import type { SourceFile } from '../training/dataset';

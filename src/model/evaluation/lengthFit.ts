@@ -1,7 +1,8 @@
 // Fitting the extension calibrator: a logistic regression that says, from a few figures of the decoder and the
 // copy prior (extendFeatures), how likely a next token is right given that the suggestion so far is right. Fitted
 // on held-out cursors (the samples eval's suggestion-value figures use), so that "sure" means what it says.
-import { EXTEND_FEATURES, extendFeatures } from '../inference/extend';
+import { extendFeatures } from '../inference/extend';
+import { EXTEND_FEATURES } from '../graph/config';
 import { Example, fitLogistic, LogisticFit } from './logistic';
 import { exactlyRight, ValueSample } from './suggestionValue';
 

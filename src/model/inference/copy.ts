@@ -12,8 +12,6 @@ import type { CopyOrigin } from '../../shared/copySources';
  * 3 and 4 were tried (docs/figures.md).
  */
 export const MIN_MATCH = 3;
-/** Longest match measured (beyond it, a longer one would not change the weight much): defined with the config. */
-export { MAX_MATCH };
 /** The copy weight is len / (len + COPY_HALF_WEIGHT_LENGTH): a match this long gets half the mass. */
 export const COPY_HALF_WEIGHT_LENGTH = 4;
 /** How many occurrences at the longest length vote on the next character. */

@@ -10,7 +10,6 @@ import { DecodeTrace, traceGreedyDecode } from './decodeTrace';
 import { EncoderTrace, traceEncoder } from './encoderTrace';
 import { WindowPlanner } from './windowPlanner';
 
-export type { EncoderTrace } from './encoderTrace';
 import { EncoderCache } from './encoderCache';
 import { CALIBRATED_EXTEND_THRESHOLD, calibratedProb, EXTEND_RULE, EXTEND_THRESHOLD, ExtendRule, keptExtension, keptNextLine, LineExtender, NEXT_LINE_THRESHOLD, NextLine, NextToken } from './extend';
 import type { SuggestionLength } from '../../shared/window';

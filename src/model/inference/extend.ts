@@ -8,7 +8,6 @@ import { primeDecoder, splitAtStop } from './decode';
 import type { InferenceNet, NetState } from './inference';
 import { advance, Phase, STOP, transitionTable, TransitionTable } from './tokens';
 import type { Vocabulary } from '../graph/vocab';
-import { EXTEND_FEATURES } from '../graph/config';
 
 /** One token after the suggestion's first: its text (leading blanks included) and how sure the model was of it. */
 export interface NextToken {
@@ -65,7 +64,6 @@ export function extendFeatures(t: NextToken, index: number): number[] {
     t.copyMinShare,
   ];
 }
-export { EXTEND_FEATURES };
 
 /** The calibrator's probability that a token is right: logistic regression on extendFeatures. */
 export function calibratedProb(weights: readonly number[], t: NextToken, index: number): number {

@@ -8,8 +8,6 @@ import type { SourceFile } from './dataset';
 import { FineTuneHooks, FineTuneReport, runFineTune } from './fineTune';
 import { LEARN_SEED } from '../../shared/learning';
 
-export { LEARN_SEED, LEARN_STEPS, LEARN_UPDATE_STEPS } from '../../shared/learning';
-
 export type LearnHooks = Pick<FineTuneHooks, 'signal' | 'gate' | 'onProgress' | 'onEvaluation'>;
 
 /** Learns `files` for `steps` steps of the fine-tune recipe on this thread; the model leaves with its best weights. */
