@@ -45,6 +45,24 @@ export default tseslint.config(
     },
   },
   {
+    // The browser extension host's root and its engine worker: browser code, so no Node built-in and nothing of
+    // src/node/ (model files on disk), src/cli/ or the Node-only parts of src/extension/. Its host side reaches the
+    // engine through src/shared/ like the Node host; its engine side (engineWorker.ts, backend.ts) is the model's.
+    files: ['src/browser/**/*.ts'],
+    rules: {
+      'no-restricted-imports': restrict(
+        ['node:*', 'fs', 'path', 'os', 'crypto', 'worker_threads', 'child_process', '**/node/*', '**/cli/*', '**/extension/engineThread', '**/extension/activeModel', '**/extension/fineTune', '**/extension/workspaceLearner', '**/extension/trainingFiles'],
+        'src/browser runs in a browser: no Node built-ins, no model files on disk, no training.',
+      ),
+    },
+  },
+  {
+    files: ['src/browser/extension.ts', 'src/browser/engineThread.ts'],
+    rules: {
+      'no-restricted-imports': restrict(['node:*', 'fs', 'path', ...CORE], "The browser host's side reaches the engine only through src/shared/: the model runs in the engine bundle."),
+    },
+  },
+  {
     files: ['src/webview/**/*.ts'],
     languageOptions: { parserOptions: { projectService: false, project: './src/webview/tsconfig.json', tsconfigRootDir: import.meta.dirname } },
     rules: {

@@ -59,5 +59,15 @@ const webviewOptions = {
   sourcemap: true,
   logLevel: 'warning',
 };
-if (watch) await (await esbuild.context(webviewOptions)).watch();
-else await esbuild.build(webviewOptions);
+// VS Code for the Web: the browser extension host's entry (one CommonJS file, vscode external) and the engine it
+// starts in a Web Worker (an iife that also runs on the host's thread where no worker is allowed). Browser
+// platform: a Node built-in here fails the build (and test/boundaries.test.ts checks what got in).
+const browserOptions = [
+  { entryPoints: { 'browser/extension': 'src/browser/extension.ts' }, format: 'cjs', external: ['vscode'] },
+  { entryPoints: { 'browser/engineWorker': 'src/browser/engineWorker.ts' }, format: 'iife' },
+].map((o) => ({ ...o, outdir, bundle: true, platform: 'browser', target: 'es2022', sourcemap: true, logLevel: 'warning' }));
+
+for (const o of [webviewOptions, ...browserOptions]) {
+  if (watch) await (await esbuild.context(o)).watch();
+  else await esbuild.build(o);
+}

@@ -19,16 +19,18 @@ test('the model core imports neither vscode nor Node I/O', () => {
   }
 });
 
-test('only the extension layer and the composition root import vscode', () => {
+test('only the extension layer and the two composition roots (Node, browser) import vscode', () => {
   for (const f of files(join(ROOT, 'src'))) {
     const rel = relative(ROOT, f);
-    if (rel.startsWith('src/extension/') || rel === 'src/extension.ts') continue;
+    if (rel.startsWith('src/extension/') || rel === 'src/extension.ts' || rel === 'src/browser/extension.ts') continue;
     assert.ok(!imports(f).includes('vscode'), `${rel} imports vscode`);
   }
 });
 
 test('the host reaches the engine only through src/shared/: no import of the model core, node/ or worker/', () => {
-  const host = ['extension', 'completion', 'workspace', 'shared'].flatMap((d) => files(join(ROOT, 'src', d))).concat(join(ROOT, 'src', 'extension.ts'));
+  const host = ['extension', 'completion', 'workspace', 'shared']
+    .flatMap((d) => files(join(ROOT, 'src', d)))
+    .concat(['extension.ts', 'browser/extension.ts', 'browser/engineThread.ts'].map((f) => join(ROOT, 'src', f)));
   for (const f of host) {
     for (const m of imports(f)) assert.ok(!/(^|\/)(model|node|worker)(\/|$)/.test(m), `${relative(ROOT, f)} imports ${m}`);
   }
@@ -38,6 +40,22 @@ test('the extension host bundle carries no TensorFlow.js: model work happens in 
   const bundle = readFileSync(join(ROOT, 'dist', 'extension.js'), 'utf8');
   assert.ok(!bundle.includes('@tensorflow'), 'dist/extension.js contains TensorFlow.js');
   assert.ok(readFileSync(join(ROOT, 'dist', 'worker.js'), 'utf8').includes('tfjs'), 'the worker bundle should hold TensorFlow.js');
+});
+
+/** A bundle's calls of require(), leaving out the text of tfjs-backend-wasm's threaded worker (a string it never runs here). */
+const requiresOf = (bundle: string): string[] =>
+  [...bundle.replace(/wasmWorkerContents = `[^`]*`/g, '').matchAll(/\brequire\(["']([^"']+)["']\)/g)].map((m) => m[1] as string);
+
+test('the browser build is browser code: its sources and bundles carry no Node built-in, its host bundle no TensorFlow.js', () => {
+  for (const f of files(join(ROOT, 'src', 'browser'))) {
+    for (const m of imports(f)) assert.ok(!/^node:|^(fs|path|os|crypto|worker_threads|child_process)$|(^|\/)(node|cli)\//.test(m), `${relative(ROOT, f)} imports ${m}`);
+  }
+  const host = readFileSync(join(ROOT, 'dist', 'browser', 'extension.js'), 'utf8');
+  assert.deepEqual([...new Set(requiresOf(host))], ['vscode'], 'dist/browser/extension.js requires something besides vscode');
+  assert.ok(!/@tensorflow|tfjs-core/.test(host), 'dist/browser/extension.js contains TensorFlow.js');
+  const engine = readFileSync(join(ROOT, 'dist', 'browser', 'engineWorker.js'), 'utf8');
+  assert.deepEqual(requiresOf(engine), [], 'dist/browser/engineWorker.js requires a module');
+  assert.ok(engine.includes('tfjs-core'), 'the browser engine bundle should hold TensorFlow.js');
 });
 
 test('private by design: no source file opens a network connection', () => {

@@ -1,7 +1,7 @@
-// The host's side of the engine worker: starts it lazily, sends typed requests, maps AbortSignals to cancel
-// messages, and turns a crash into a clear error instead of hanging promises. No vscode import.
-import { Worker } from 'node:worker_threads';
-import { BackendName, CandidateMessage, HostToWorker, isWorkerToHost, LandRequest, ModelInfo, TraceOptions, WindowRequest, WorkerToHost } from '../shared/engineProtocol';
+// The host's side of the engine: starts its thread lazily, sends typed requests, maps AbortSignals to cancel
+// messages, and turns a crash into a clear error instead of hanging promises. Which thread it is (a Node worker
+// thread, a browser Web Worker, the host itself) is the starter's business. No vscode import.
+import { BackendName, CandidateMessage, HostToWorker, isWorkerToHost, LandRequest, ModelFiles, ModelInfo, TraceOptions, WindowRequest, WorkerToHost } from '../shared/engineProtocol';
 import type { EncoderStateView } from '../shared/encoderStateView';
 
 export type SuggestParams = WindowRequest;
@@ -17,29 +17,45 @@ export type TraceParams = WindowRequest & TraceOptions;
 
 type Log = (level: 'info' | 'warn' | 'error' | 'trace', message: string) => void;
 
+/** One engine thread as the client sees it. */
+export interface EngineThread {
+  post(m: HostToWorker): void;
+  /** Requests are in flight (keep the process alive for them) or none are (an idle engine must not). */
+  busy(busy: boolean): void;
+  terminate(): Promise<void>;
+}
+
+/** What a thread reports to its client. */
+export interface EngineThreadEvents {
+  message(m: unknown): void;
+  /** The thread died (crashed or exited): every waiting request fails. */
+  failed(e: Error): void;
+}
+
+/** Starts an engine thread (src/extension/engineThread.ts in Node, src/browser/engineThread.ts in a browser). */
+export type StartEngineThread = (events: EngineThreadEvents) => EngineThread;
+
 interface Waiter {
   resolve(m: WorkerToHost): void;
   reject(e: Error): void;
 }
 
 export class EngineClient {
-  private worker: Worker | null = null;
+  private worker: EngineThread | null = null;
   private nextId = 1;
   private readonly waiters = new Map<number, Waiter>();
 
-  constructor(private readonly workerPath: string, private readonly log: Log) {}
+  constructor(private readonly start: StartEngineThread, private readonly log: Log) {}
 
-  private ensureWorker(): Worker {
+  private ensureWorker(): EngineThread {
     if (this.worker) return this.worker;
-    const worker = new Worker(this.workerPath);
-    worker.on('message', (m: unknown) => this.onMessage(m));
-    worker.on('error', (e) => this.failAll(new Error(`engine worker crashed: ${e.message}`)));
-    worker.on('exit', (code) => {
-      if (this.worker === worker) this.worker = null;
-      if (code !== 0) this.failAll(new Error(`engine worker exited with code ${code}`));
+    const worker: EngineThread = this.start({
+      message: (m) => this.onMessage(m),
+      failed: (e) => {
+        if (this.worker === worker) this.worker = null;
+        this.failAll(e);
+      },
     });
-    // An idle worker must not keep the process alive; one with requests in flight must (see request()).
-    worker.unref();
     this.worker = worker;
     return worker;
   }
@@ -65,7 +81,7 @@ export class EngineClient {
         const id = m.requestId as number;
         const waiter = this.waiters.get(id);
         this.waiters.delete(id);
-        if (this.waiters.size === 0) this.worker?.unref();
+        if (this.waiters.size === 0) this.worker?.busy(false);
         waiter?.resolve(m);
         return;
       }
@@ -82,13 +98,14 @@ export class EngineClient {
     const worker = this.ensureWorker();
     return new Promise((resolve, reject) => {
       this.waiters.set(m.requestId, { resolve, reject });
-      worker.ref();
-      worker.postMessage(m);
+      worker.busy(true);
+      worker.post(m);
     });
   }
 
-  async load(modelDir: string, backend: BackendName): Promise<ModelInfo> {
-    const reply = await this.request({ kind: 'load', requestId: this.nextId++, modelDir, backend });
+  /** Loads a model folder; `files` carries its content to an engine that cannot read it (in a browser). */
+  async load(modelDir: string, backend: BackendName, files?: ModelFiles): Promise<ModelInfo> {
+    const reply = await this.request({ kind: 'load', requestId: this.nextId++, modelDir, backend, ...(files && { files }) });
     if (reply.kind === 'loaded') return reply.info;
     throw new Error(reply.kind === 'error' ? reply.message : `unexpected reply ${reply.kind}`);
   }
@@ -100,10 +117,10 @@ export class EngineClient {
   private async cancellable(m: Extract<HostToWorker, { kind: 'suggest' | 'trace' }>, signal?: AbortSignal): Promise<WorkerToHost> {
     const { requestId } = m;
     const onAbort = (): void => {
-      this.worker?.postMessage({ kind: 'cancel', requestId } satisfies HostToWorker);
+      this.worker?.post({ kind: 'cancel', requestId });
       const waiter = this.waiters.get(requestId);
       this.waiters.delete(requestId);
-      if (this.waiters.size === 0) this.worker?.unref();
+      if (this.waiters.size === 0) this.worker?.busy(false);
       waiter?.resolve({ kind: 'cancelled', requestId });
     };
     signal?.addEventListener('abort', onAbort, { once: true });
@@ -116,12 +133,12 @@ export class EngineClient {
 
   /** One of the user's other files for the copy prior (null text: forget it); no reply is awaited. */
   contextFile(path: string, text: string | null): void {
-    this.ensureWorker().postMessage({ kind: 'contextFile', requestId: this.nextId++, path, text } satisfies HostToWorker);
+    this.ensureWorker().post({ kind: 'contextFile', requestId: this.nextId++, path, text });
   }
 
   /** The cursor rests at a new place: the worker reads its window in idle time; no reply is awaited. */
   land(params: LandRequest): void {
-    this.ensureWorker().postMessage({ kind: 'land', requestId: this.nextId++, ...params } satisfies HostToWorker);
+    this.ensureWorker().post({ kind: 'land', requestId: this.nextId++, ...params });
   }
 
   /** Resolves null when the request was cancelled (by the signal) or superseded by a newer one. */

@@ -1,7 +1,6 @@
 // "Seq2Seq: Show Encoder State", host side: one webview beside the editor, reused, restored after a reload. It
 // asks the engine worker to trace the text before the cursor (throttled, one request in flight, only while the
 // panel is visible) and posts plain arrays once the webview said `ready`. It never runs the model itself.
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { encoderWindow } from './encoderWindow';
 import { decideShown } from '../completion/shown';
@@ -220,7 +219,7 @@ export class EncoderPanel {
         kind: 'state',
         view,
         shown: this.shownSuggestion(view, doc.languageId, rest, settings),
-        source: `${path.basename(doc.fileName)}:${cursor.line + 1}:${cursor.character + 1}`,
+        source: `${doc.uri.path.split('/').pop() ?? doc.fileName}:${cursor.line + 1}:${cursor.character + 1}`,
       });
       this.deps.log.trace(`[panel] traced ${view.tokens.length} chars in ${view.engineMs.toFixed(1)} ms (round trip ${(performance.now() - t0).toFixed(1)} ms)`);
     } catch (e) {

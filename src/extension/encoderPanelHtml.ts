@@ -1,7 +1,5 @@
 // The encoder-state webview's HTML shell and its Content-Security-Policy. Pure (no vscode import) so that a unit
 // test can check the policy: nothing loads but the bundle and stylesheet, and only the nonced script runs.
-import { randomBytes } from 'node:crypto';
-
 export interface PanelHtmlSources {
   /** webview.cspSource: the origin the webview serves localResourceRoots from. */
   cspSource: string;
@@ -10,9 +8,10 @@ export interface PanelHtmlSources {
   nonce: string;
 }
 
-/** 128 bits from the OS's cryptographic source, base64: a script nonce nobody can guess. */
+/** 128 bits from the platform's cryptographic source (Web Crypto, in Node and in a browser), base64: a script nonce nobody can guess. */
 export function makeNonce(): string {
-  return randomBytes(16).toString('base64');
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return btoa(String.fromCharCode(...bytes));
 }
 
 export function contentSecurityPolicy(cspSource: string, nonce: string): string {

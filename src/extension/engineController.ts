@@ -2,13 +2,24 @@
 // ask for, and publishes its state. It listens to the active model's announcements and loads what they name;
 // load() is the one way the model changes, and it clears what the old model left behind (the provider's suggestion
 // cache) in the same call.
-import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { EngineClient, SuggestAnswer, SuggestParams, TraceParams } from '../completion/engineClient';
+import { EngineClient, StartEngineThread, SuggestAnswer, SuggestParams, TraceParams } from '../completion/engineClient';
 import type { Settings } from '../completion/settings';
-import type { LandRequest, ModelInfo } from '../shared/engineProtocol';
+import type { LandRequest, ModelFiles, ModelInfo } from '../shared/engineProtocol';
 import type { EncoderStateView } from '../shared/encoderStateView';
-import type { ActiveModel, ActiveModelChoice, ModelSource } from './activeModel';
+import type { ActiveModelChange, ActiveModelChoice, ModelSource } from './activeModel';
+
+/** Who decides which model is active: ActiveModel in Node; the shipped model alone in a browser. */
+export interface ModelChooser {
+  resolve(): ActiveModelChoice;
+  readonly onDidChange: vscode.Event<ActiveModelChange>;
+}
+
+/** How the engine thread starts and, where it cannot read a model folder itself (a browser), who reads it for it. */
+export interface EngineThreadOptions {
+  start: StartEngineThread;
+  readFiles?: (dir: string) => Promise<ModelFiles>;
+}
 
 export type EngineState =
   | { kind: 'idle' }
@@ -28,15 +39,15 @@ export class EngineController implements vscode.Disposable {
   private readonly subscription: vscode.Disposable;
 
   constructor(
-    extensionPath: string,
+    private readonly thread: EngineThreadOptions,
     private readonly log: vscode.LogOutputChannel,
-    private readonly active: ActiveModel,
+    private readonly active: ModelChooser,
     private readonly settings: () => Settings,
     /** Called on every switch to another model or backend, before it loads (the provider clears its cache). */
     private readonly onSwitch: () => void,
   ) {
     this.subscription = active.onDidChange((change) => void this.load(this.settings(), change.contentChanged));
-    this.client = new EngineClient(path.join(extensionPath, 'dist', 'worker.js'), (level, message) => {
+    this.client = new EngineClient(thread.start, (level, message) => {
       if (level === 'trace') log.trace(`[worker] ${message}`);
       else log[level](`[worker] ${message}`);
     });
@@ -69,7 +80,8 @@ export class EngineController implements vscode.Disposable {
     this.onSwitch();
     this.set({ kind: 'loading' });
     this.log.info(`[engine] loading the ${choice.source} model ${choice.dir} (backend ${settings.backend})`);
-    const run: Promise<EngineState> = this.client.load(choice.dir, settings.backend).then(
+    const files = this.thread.readFiles;
+    const run: Promise<EngineState> = (files ? files(choice.dir).then((f) => this.client.load(choice.dir, settings.backend, f)) : this.client.load(choice.dir, settings.backend)).then(
       (info) => {
         if (this.loadedKey !== key) return this.loading ?? this.current;
         this.log.info(`[engine] ready: ${info.name} (${choice.source} model) on ${info.backend} in ${Math.round(info.loadMs)} ms${info.backendNotes.length ? ` (${info.backendNotes.join('; ')})` : ''}`);

@@ -11,6 +11,7 @@ import { SuggestionCache } from '../completion/suggestionCache';
 import type { CandidateMessage, ModelInfo } from '../shared/engineProtocol';
 import type { EngineController } from './engineController';
 import { encoderWindow } from './encoderWindow';
+import { isUserDocument } from './workspaceFiles';
 
 /** Provider entry to items returned, debounce excluded; kept for the latency figures and the tests' API. */
 export class LatencyLog {
@@ -151,7 +152,7 @@ export class Seq2SeqInlineProvider implements vscode.InlineCompletionItemProvide
     const language = e.document.languageId;
     if (partlyAccepted > 0) this.deps.onPartlyAccepted?.(language, partlyAccepted);
     if (contradicted) this.deps.onWrong?.(language);
-    if (this.deps.isActive(language) && (e.document.uri.scheme === 'file' || e.document.uri.scheme === 'untitled')) {
+    if (this.deps.isActive(language) && isUserDocument(e.document)) {
       const typed = typedChars(e.contentChanges);
       if (typed > 0) this.deps.onTyped?.(language, typed);
     }

@@ -1,7 +1,6 @@
 // How the extension names workspace files for the file policy (src/workspace/filePolicy.ts) and where it reads the
 // rules from: the workspace's exclude settings and .gitignore files. Used by the fine-tune's discovery and by the
 // other-files context, so both let in exactly the same files.
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { GitignoreRules } from '../workspace/filePolicy';
 
@@ -50,7 +49,9 @@ export function excludedBySettings(document: vscode.TextDocument, extra = ''): s
 export function policyPath(uri: vscode.Uri): string | null {
   const folder = vscode.workspace.getWorkspaceFolder(uri);
   if (!folder) return null;
-  const inFolder = path.posix.relative(folder.uri.path, uri.path);
+  // URI paths, not file paths: the same in a browser host and on any OS.
+  const root = folder.uri.path.replace(/\/+$/, '');
+  const inFolder = uri.path.slice(root.length).replace(/^\/+/, '');
   return (vscode.workspace.workspaceFolders?.length ?? 0) > 1 ? `${folder.index}-${folder.name}/${inFolder}` : inFolder;
 }
 

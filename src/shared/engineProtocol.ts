@@ -58,9 +58,23 @@ export interface TraceOptions {
   topK: number;
 }
 
+/**
+ * A model's files, read by the host, for an engine that cannot read the folder itself (in a browser): the three
+ * files of the folder, and the wasm backend's SIMD binary (null: no wasm).
+ */
+export interface ModelFiles {
+  modelJson: string;
+  metadataJson: string;
+  weights: ArrayBuffer;
+  wasm: ArrayBuffer | null;
+}
+
 export type HostToWorker =
-  /** Host, at start-up or when the model or backend setting changes: (re)load a model folder. */
-  | { kind: 'load'; requestId: number; modelDir: string; backend: BackendName }
+  /**
+   * Host, at start-up or when the model or backend setting changes: (re)load a model folder. `files` carries the
+   * folder's content where the engine cannot read it (a browser); `modelDir` then only names it.
+   */
+  | { kind: 'load'; requestId: number; modelDir: string; backend: BackendName; files?: ModelFiles }
   /** Host, per keystroke after the debounce: suggestions for an encoder window. Newer ones supersede older. */
   | ({ kind: 'suggest'; requestId: number } & WindowRequest)
   /** Host, when the editor cancels a request (the user typed on, or moved away). */
@@ -108,11 +122,14 @@ const isWindowRequest = (m: Record<string, unknown>): boolean =>
   isLandRequest(m) && isString(m.path) && isInt(m.beamWidth) && isInt(m.maxChars) &&
   SUGGESTION_LENGTHS.includes(m.length as SuggestionLength) && typeof m.multiline === 'boolean';
 
+const isModelFiles = (f: unknown): f is ModelFiles =>
+  isObject(f) && isString(f.modelJson) && isString(f.metadataJson) && f.weights instanceof ArrayBuffer && (f.wasm === null || f.wasm instanceof ArrayBuffer);
+
 export function isHostToWorker(m: unknown): m is HostToWorker {
   if (!isObject(m) || !isInt(m.requestId)) return false;
   switch (m.kind) {
     case 'load':
-      return isString(m.modelDir) && isString(m.backend) && BACKENDS.includes(m.backend);
+      return isString(m.modelDir) && isString(m.backend) && BACKENDS.includes(m.backend) && (m.files === undefined || isModelFiles(m.files));
     case 'suggest':
       return isWindowRequest(m);
     case 'land':

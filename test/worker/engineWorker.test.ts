@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { EngineClient } from '../../src/completion/engineClient';
+import { nodeEngineThread } from '../../src/extension/engineThread';
 import { isHostToWorker, isWorkerToHost } from '../../src/shared/engineProtocol';
 import { windowStart } from '../../src/shared/window';
 import { REPO } from '../helpers';
@@ -13,7 +14,7 @@ const logs: string[] = [];
 let client: EngineClient;
 
 before(async () => {
-  client = new EngineClient(WORKER, (level, message) => logs.push(`${level} ${message}`));
+  client = new EngineClient(nodeEngineThread(WORKER), (level, message) => logs.push(`${level} ${message}`));
 });
 after(async () => {
   await client.dispose();

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { EngineClient } from '../../src/completion/engineClient';
+import { nodeEngineThread } from '../../src/extension/engineThread';
 import { isEncoderStateView } from '../../src/shared/encoderStateView';
 import { REPO } from '../helpers';
 
@@ -11,7 +12,7 @@ const MODEL = join(REPO, 'test', 'fixtures', 'models', 'memorized');
 let client: EngineClient;
 
 before(async () => {
-  client = new EngineClient(WORKER, () => {});
+  client = new EngineClient(nodeEngineThread(WORKER), () => {});
   await client.load(MODEL, 'wasm');
 });
 after(async () => {

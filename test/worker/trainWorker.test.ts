@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { EngineClient } from '../../src/completion/engineClient';
+import { nodeEngineThread } from '../../src/extension/engineThread';
 import { FineTuneRun } from '../../src/completion/fineTuneClient';
 import { stagingFolders, swapOldFolder } from '../../src/shared/modelFolder';
 import type { TrainFile, TrainPoint } from '../../src/shared/trainProtocol';
@@ -41,7 +42,7 @@ test('a fine-tune (data-parallel over 2 threads) saves an improved model atomica
   assert.ok(points.length > 0 && points.every((p) => p.fraction >= 0 && p.fraction <= 1));
   assert.ok(existsSync(join(out, 'model.json')) && !existsSync(swapOldFolder(out)));
   assert.deepEqual(await stagingFolders(out), [], 'no staging folder is left behind');
-  const engine = new EngineClient(join(DIST, 'worker.js'), () => undefined);
+  const engine = new EngineClient(nodeEngineThread(join(DIST, 'worker.js')), () => undefined);
   const info = await engine.load(out, 'wasm');
   assert.equal(info.name, 'fixture (fine-tuned)');
   const answer = await engine.suggest({ before: 'export const x = greetZor', windowStart: 0, atFileStart: true, below: '', path: 'file:///test.ts', language: 'typescript', beamWidth: 1, maxChars: 16, length: 'token' as const, multiline: false });

@@ -1,0 +1,186 @@
+// The engine's side of the host <-> engine contract, whatever thread it runs on: a Node worker thread
+// (engineWorker.ts), a browser Web Worker (src/browser/engineWorker.ts) or, where a browser host allows no worker,
+// the host itself. Suggest requests are answered newest first; older pending ones are superseded, not queued.
+import { CompletionEngine, SuggestRequest } from '../model/inference/engine';
+import { ContextFiles } from '../model/inference/contextFiles';
+import type { Seq2SeqModel } from '../model/graph/seq2seq';
+import type { Metadata } from '../model/graph/serialize';
+import { HostToWorker, isHostToWorker, WindowRequest, WorkerToHost } from '../shared/engineProtocol';
+import { MAX_TRACE_CHARS } from '../shared/encoderStateView';
+import { toEncoderStateView } from './traceView';
+
+export type LoadMessage = Extract<HostToWorker, { kind: 'load' }>;
+
+/** A model read for a load, on the backend it asked for. */
+export interface LoadedForEngine {
+  model: Seq2SeqModel;
+  metadata: Metadata;
+  memory: string | null;
+  backend: { name: string; notes: string[] };
+}
+
+/** What differs between the threads the engine runs on. */
+export interface EngineThreadSide {
+  post(m: WorkerToHost): void;
+  /** Runs fn after the messages already queued (setImmediate in Node, a MessageChannel hop in a browser). */
+  later(fn: () => void): void;
+  /** Starts the backend and reads the model a load message names (a folder in Node, the files it carries in a browser). */
+  load(m: LoadMessage): Promise<LoadedForEngine>;
+}
+
+type SuggestMessage = Extract<HostToWorker, { kind: 'suggest' }>;
+type TraceMessage = Extract<HostToWorker, { kind: 'trace' }>;
+
+/** Serves the engine on one thread: returns the handler for every message from the host. */
+export function serveEngine(side: EngineThreadSide): (m: unknown) => void {
+  const { post, later } = side;
+  let engine: CompletionEngine | null = null;
+  /** The user's other files: the engine thread's, not a model's, so they stay in context across model switches. */
+  const context = new ContextFiles();
+  let model: Seq2SeqModel | null = null;
+  // Loads run one after another; suggestions wait for the load in progress.
+  let loading: Promise<void> = Promise.resolve();
+
+  async function load(m: LoadMessage): Promise<void> {
+    const t0 = performance.now();
+    try {
+      // The model and its memory from one version of the folder, even while a fine-tune saves a new one.
+      const loaded = await side.load(m);
+      engine?.dispose();
+      model?.dispose();
+      model = loaded.model;
+      engine = new CompletionEngine(model, { context });
+      engine.setMemory(loaded.memory);
+      const c = model.config;
+      post({
+        kind: 'loaded',
+        requestId: m.requestId,
+        info: {
+          name: loaded.metadata.name ?? m.modelDir,
+          backend: loaded.backend.name,
+          backendNotes: loaded.backend.notes,
+          minContextChars: c.minContextChars,
+          maxContextChars: c.maxContextChars,
+          hiddenSize: c.hiddenSize,
+          layers: c.layers,
+          loadMs: performance.now() - t0,
+        },
+      });
+    } catch (e) {
+      post({ kind: 'error', requestId: m.requestId, message: (e as Error).message });
+    }
+  }
+
+  /**
+   * One slot per kind of request: a newer request supersedes a pending older one (answered `cancelled`), so a
+   * burst of keystrokes costs one computation. Suggestions and traces have separate slots: a trace for the
+   * encoder-state panel never supersedes a suggestion.
+   */
+  class LatestOnly<T extends { requestId: number }> {
+    private pending: T | null = null;
+    private scheduled = false;
+
+    constructor(private readonly answer: (m: T, engine: CompletionEngine) => WorkerToHost) {}
+
+    put(m: T): void {
+      if (this.pending) post({ kind: 'cancelled', requestId: this.pending.requestId });
+      this.pending = m;
+      if (this.scheduled) return;
+      this.scheduled = true;
+      // Deferred so that a cancel or a newer request that is already queued arrives first.
+      void loading.then(() => later(() => this.flush()));
+    }
+
+    cancel(requestId: number): void {
+      if (this.pending?.requestId !== requestId) return;
+      this.pending = null;
+      post({ kind: 'cancelled', requestId });
+    }
+
+    get waiting(): boolean {
+      return this.pending !== null;
+    }
+
+    private flush(): void {
+      this.scheduled = false;
+      const m = this.pending;
+      this.pending = null;
+      if (!m) return;
+      if (!engine) {
+        post({ kind: 'error', requestId: m.requestId, message: 'no model is loaded' });
+        return;
+      }
+      try {
+        post(this.answer(m, engine));
+      } catch (e) {
+        post({ kind: 'error', requestId: m.requestId, message: (e as Error).message });
+      }
+      later(prepareWhenIdle);
+    }
+  }
+
+  /**
+   * Idle time between keystrokes reads ahead the window the next slide will start (CompletionEngine.prepareNextWindow),
+   * in chunks of a few milliseconds, stopping as soon as a request is waiting.
+   */
+  function prepareWhenIdle(): void {
+    if (suggestions.waiting || traces.waiting) return;
+    if (engine ? engine.prepareIdle() : context.prepare()) later(prepareWhenIdle);
+  }
+
+  /** The engine's request for a host's window request: one mapping for suggestions and traces, so the panel's trace decodes what the ghost text does. */
+  const engineRequest = (m: WindowRequest): SuggestRequest => ({
+    prefix: m.before, window: { start: m.windowStart, atFileStart: m.atFileStart }, below: m.below, path: m.path, language: m.language,
+    beamWidth: m.beamWidth, maxChars: m.maxChars, length: m.length, multiline: m.multiline,
+  });
+
+  const suggestions = new LatestOnly<SuggestMessage>((m, e) => {
+    const t0 = performance.now();
+    const r = e.suggest(engineRequest(m));
+    return {
+      kind: 'suggestion',
+      requestId: m.requestId,
+      candidates: r.candidates.map((c) => ({ text: c.text, confidence: c.confidence })),
+      engineMs: performance.now() - t0,
+      encoderSteps: r.encoderSteps,
+    };
+  });
+
+  const traces = new LatestOnly<TraceMessage>((m, e) => {
+    const t0 = performance.now();
+    const explanation = e.explain({ ...engineRequest(m), traceChars: Math.min(MAX_TRACE_CHARS, m.traceChars), topK: m.topK });
+    return { kind: 'traced', requestId: m.requestId, view: toEncoderStateView(explanation, m.layer, performance.now() - t0) };
+  });
+
+  return (m: unknown): void => {
+    if (!isHostToWorker(m)) {
+      post({ kind: 'error', requestId: null, message: `the engine ignored a malformed message: ${JSON.stringify(m).slice(0, 200)}` });
+      return;
+    }
+    switch (m.kind) {
+      case 'load':
+        loading = loading.then(() => load(m));
+        return;
+      case 'suggest':
+        suggestions.put(m);
+        return;
+      case 'trace':
+        traces.put(m);
+        return;
+      case 'land':
+        // Before the model is loaded there is nothing to read ahead with: the first request reads the window.
+        engine?.land({ prefix: m.before, window: { start: m.windowStart, atFileStart: m.atFileStart }, below: m.below, language: m.language });
+        later(prepareWhenIdle);
+        return;
+      case 'cancel':
+        suggestions.cancel(m.requestId);
+        traces.cancel(m.requestId);
+        return;
+      case 'contextFile':
+        if (m.text === null) context.remove(m.path);
+        else context.put(m.path, m.text);
+        later(prepareWhenIdle);
+        return;
+    }
+  };
+}
