@@ -64,7 +64,8 @@ const webviewOptions = {
 // platform: a Node built-in here fails the build (and test/boundaries.test.ts checks what got in).
 const browserOptions = [
   { entryPoints: { 'browser/extension': 'src/browser/extension.ts' }, format: 'cjs', external: ['vscode'] },
-  { entryPoints: { 'browser/engineWorker': 'src/browser/engineWorker.ts' }, format: 'iife' },
+  // Minified: the browser reads and parses it before the first suggestion (1.4 MB as written, a third less minified).
+  { entryPoints: { 'browser/engineWorker': 'src/browser/engineWorker.ts' }, format: 'iife', minify: true },
 ].map((o) => ({ ...o, outdir, bundle: true, platform: 'browser', target: 'es2022', sourcemap: true, logLevel: 'warning' }));
 
 for (const o of [webviewOptions, ...browserOptions]) {

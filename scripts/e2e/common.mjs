@@ -77,17 +77,18 @@ export function withTimeout(promise, ms, what) {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** Collects the page console (the extension host's console.log arrives there) and waits for a given line. */
+/** Collects the page console (the extension host's console.log arrives there) and waits for a given line (resolves with it). */
 export function watchConsole(page, timeoutMs) {
   const lines = [];
   const waiters = [];
   page.on('console', (message) => {
     const text = message.text();
     lines.push(text);
-    for (const waiter of waiters) if (text.includes(waiter.needle)) waiter.resolve();
+    for (const waiter of waiters) if (text.includes(waiter.needle)) waiter.resolve(text);
   });
   const waitFor = (needle, what) => {
-    if (lines.some((line) => line.includes(needle))) return Promise.resolve();
+    const seen = lines.find((line) => line.includes(needle));
+    if (seen !== undefined) return Promise.resolve(seen);
     return withTimeout(new Promise((resolve) => waiters.push({ needle, resolve })), timeoutMs, `waiting for ${what}`);
   };
   return { lines, waitFor };

@@ -4,6 +4,7 @@
 import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openFile, openWorkbenchPage } from './codeServer.mjs';
+import { panelFrame, readPanel, runCommand, waitForPanel } from './panel.mjs';
 import { copyWorkspace, createCleanup, ensureArtifactsDir, repoRoot, runTimeoutMs, withTimeout } from './common.mjs';
 
 const fileName = 'sample.ts';
@@ -18,65 +19,6 @@ const say = (message) => console.error(`[e2e] ${message}`);
 // The README's picture is rewritten only on request (SEQ2SEQ_UPDATE_SCREENSHOT=1), so test runs leave git clean.
 const readmeShot = process.env.SEQ2SEQ_UPDATE_SCREENSHOT === '1' ? join(repoRoot, 'media', 'encoder-state.png') : join(ensureArtifactsDir(), 'panel-readme.png');
 
-
-/** The webview's inner frame (pre/fake.html inside iframe.webview.ready), once its script has built the panel. */
-async function panelFrame(page) {
-  const deadline = Date.now() + stepTimeoutMs;
-  while (Date.now() < deadline) {
-    for (const frame of page.frames()) {
-      if (!frame.url().includes('/pre/fake.html')) continue;
-      if (await frame.$('#heatmap').catch(() => null)) return frame;
-    }
-    await page.waitForTimeout(200);
-  }
-  throw new Error('the encoder-state webview never showed its heatmap');
-}
-
-/** What the panel shows: a hash and the colour count of the heatmap's pixels, and the traced text. */
-function readPanel(frame) {
-  return frame.evaluate(() => {
-    const canvas = document.getElementById('heatmap');
-    const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
-    let hash = 2166136261;
-    const colours = new Set();
-    for (let i = 0; i < pixels.length; i += 4) {
-      const rgb = (pixels[i] << 16) | (pixels[i + 1] << 8) | pixels[i + 2];
-      colours.add(rgb);
-      hash = Math.imul(hash ^ rgb, 16777619) >>> 0;
-    }
-    const text = document.getElementById('text');
-    return {
-      width: canvas.width,
-      height: canvas.height,
-      hash,
-      colours: colours.size,
-      text: text.textContent,
-      unit: text.dataset.unit ?? '',
-      coloured: [...text.querySelectorAll('[data-pos]')].filter((s) => s.style.backgroundColor !== '').length,
-      units: Number(document.getElementById('unit-input').max) + 1,
-      contentVisible: !document.getElementById('content').hidden,
-    };
-  });
-}
-
-async function waitForPanel(page, frame, predicate, what) {
-  const deadline = Date.now() + stepTimeoutMs;
-  let last;
-  while (Date.now() < deadline) {
-    last = await readPanel(frame).catch(() => undefined);
-    if (last && predicate(last)) return last;
-    await page.waitForTimeout(150);
-  }
-  throw new Error(`timed out waiting for ${what}; last read: ${JSON.stringify(last)}`);
-}
-
-async function runCommand(page, title) {
-  await page.keyboard.press('F1');
-  await page.waitForSelector('.quick-input-widget input', { state: 'visible', timeout: stepTimeoutMs });
-  await page.keyboard.type(title);
-  await page.waitForSelector(`.quick-input-list .monaco-list-row >> text=${title}`, { timeout: stepTimeoutMs });
-  await page.keyboard.press('Enter');
-}
 
 async function main(cleanup) {
   const artifacts = ensureArtifactsDir();

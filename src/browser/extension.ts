@@ -27,19 +27,28 @@ export function activate(context: vscode.ExtensionContext): Seq2SeqBrowserApi {
   const chooser: ModelChooser = { resolve: () => ({ dir: baseDir, source: 'base' }), onDidChange: () => ({ dispose: () => undefined }) };
   let threadKind: EngineThreadKind | null = null;
   const prefer: EngineThreadKind = vscode.workspace.getConfiguration(SECTION).get('browserEngineThread') === 'host' ? 'host' : 'worker';
+  // Both reads start now and overlap (the engine thread starts on the load request, after the model's files are in):
+  // the first ghost text waits for the slower of the two, not their sum.
+  const script = read('dist', 'browser', 'engineWorker.js').then((bytes) => new TextDecoder().decode(bytes));
+  const modelFiles = readModelFiles(read);
+  script.then(undefined, () => undefined);
+  modelFiles.then(undefined, () => undefined);
 
   const core = startEditorCore(context, {
     engineThread: {
       start: browserEngineThread({
-        script: async () => new TextDecoder().decode(await read('dist', 'browser', 'engineWorker.js')),
+        script: () => Promise.resolve(script),
         prefer,
         log: (level, message) => core.log[level](`[engine] ${message}`),
         started: (kind) => {
           threadKind = kind;
+          // For the browser-host UI test (scripts/e2e/run-web-ui.mjs): where the engine ended up.
+          console.log(`[seq2seq] engine thread: ${kind}`);
           core.log.info(`[engine] runs on ${kind === 'worker' ? 'its own Web Worker' : "the extension host's thread"}`);
         },
       }),
-      readFiles: () => readModelFiles(read),
+      // One model in a browser: read once, at activation.
+      readFiles: () => modelFiles,
     },
     chooser,
   });
