@@ -27,6 +27,14 @@ export default tseslint.config(
     },
   },
   {
+    // The Node host's side of its threads and model folders: starts the engine and training threads, names and
+    // removes folders. Used by the editor host and the CLI; loads no model.
+    files: ['src/host/**/*.ts'],
+    rules: {
+      'no-restricted-imports': restrict(['vscode', '../extension', '../extension/*', '../cli/*', ...CORE], 'src/host starts threads and handles folders: no vscode, no model.'),
+    },
+  },
+  {
     files: ['src/node/**/*.ts', 'src/worker/**/*.ts', 'src/cli/**/*.ts'],
     rules: {
       'no-restricted-imports': restrict(['vscode', '../extension', '../extension/*'], 'Only src/extension and src/extension.ts may import vscode.'),
@@ -51,7 +59,7 @@ export default tseslint.config(
     files: ['src/browser/**/*.ts'],
     rules: {
       'no-restricted-imports': restrict(
-        ['node:*', 'fs', 'path', 'os', 'crypto', 'worker_threads', 'child_process', '**/node/*', '**/cli/*', '**/extension/engineThread', '**/extension/activeModel', '**/extension/fineTune', '**/extension/workspaceLearner', '**/extension/trainingFiles'],
+        ['node:*', 'fs', 'path', 'os', 'crypto', 'worker_threads', 'child_process', '**/node/*', '**/cli/*', '**/host/*', '**/extension/activeModel', '**/extension/fineTune', '**/extension/workspaceLearner', '**/extension/trainingFiles'],
         'src/browser runs in a browser: no Node built-ins, no model files on disk, no training.',
       ),
     },

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { FineTuneRun } from '../src/completion/fineTuneClient';
+import { FineTuneRun } from '../src/host/trainThread';
 import { readCorpus } from '../src/node/corpus';
 import { LEARN_SEED } from '../src/shared/learning';
 import { FINE_TUNE_MAX_CORPUS_CHARS, FINE_TUNE_MAX_FILE_BYTES } from '../src/workspace/filePolicy';

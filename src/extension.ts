@@ -3,7 +3,7 @@
 // Nothing imports this file; activation does no model work (the worker loads the model in the background).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { nodeEngineThread } from './extension/engineThread';
+import { nodeEngineThread } from './host/engineThread';
 import { EncoderPanel } from './extension/encoderPanel';
 import { Seq2SeqCoreApi, startEditorCore } from './extension/editorCore';
 import type { RequestRecord } from './extension/inlineProvider';

@@ -28,7 +28,7 @@ test('only the extension layer and the two composition roots (Node, browser) imp
 });
 
 test('the host reaches the engine only through src/shared/: no import of the model core, node/ or worker/', () => {
-  const host = ['extension', 'completion', 'workspace', 'shared']
+  const host = ['extension', 'completion', 'workspace', 'shared', 'host']
     .flatMap((d) => files(join(ROOT, 'src', d)))
     .concat(['extension.ts', 'browser/extension.ts', 'browser/engineThread.ts'].map((f) => join(ROOT, 'src', f)));
   for (const f of host) {
@@ -40,6 +40,12 @@ test('the extension host bundle carries no TensorFlow.js: model work happens in 
   const bundle = readFileSync(join(ROOT, 'dist', 'extension.js'), 'utf8');
   assert.ok(!bundle.includes('@tensorflow'), 'dist/extension.js contains TensorFlow.js');
   assert.ok(readFileSync(join(ROOT, 'dist', 'worker.js'), 'utf8').includes('tfjs'), 'the worker bundle should hold TensorFlow.js');
+});
+
+test('the editor-side logic and the contract run in any host: src/completion, src/shared and src/workspace import no Node built-in', () => {
+  for (const f of ['completion', 'shared', 'workspace'].flatMap((d) => files(join(ROOT, 'src', d)))) {
+    for (const m of imports(f)) assert.ok(!/^node:|^(fs|path|os|crypto|worker_threads|child_process)$/.test(m), `${relative(ROOT, f)} imports ${m}`);
+  }
 });
 
 /** A bundle's calls of require(), leaving out the text of tfjs-backend-wasm's threaded worker (a string it never runs here). */

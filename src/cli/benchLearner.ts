@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FineTuneRun } from '../completion/fineTuneClient';
+import { FineTuneRun } from '../host/trainThread';
 import type { Seq2SeqModel } from '../model/graph/seq2seq';
 import { CompletionEngine } from '../model/inference/engine';
 import type { SourceFile } from '../model/training/dataset';

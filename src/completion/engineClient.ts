@@ -32,7 +32,7 @@ export interface EngineThreadEvents {
   failed(e: Error): void;
 }
 
-/** Starts an engine thread (src/extension/engineThread.ts in Node, src/browser/engineThread.ts in a browser). */
+/** Starts an engine thread (src/host/engineThread.ts in Node, src/browser/engineThread.ts in a browser). */
 export type StartEngineThread = (events: EngineThreadEvents) => EngineThread;
 
 interface Waiter {

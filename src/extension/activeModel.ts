@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Settings } from '../completion/settings';
-import { modelFolderCandidates, removeModelFolder } from '../shared/modelFolder';
+import { modelFolderCandidates, removeModelFolder } from '../host/modelFolder';
 
 const USE_KEY = 'seq2seq.useWorkspaceModel';
 

@@ -3,12 +3,12 @@
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { FineTuneRun } from '../completion/fineTuneClient';
+import { FineTuneRun } from '../host/trainThread';
 import { fineTuneWorkers } from '../completion/settings';
 import type { FineTuneSettings, Settings } from '../completion/settings';
 import type { FineTuneResult, TrainPoint } from '../shared/trainProtocol';
 import { collectTrainingFiles, logSelection } from './trainingFiles';
-import { releaseLockOf } from '../shared/modelFolder';
+import { releaseLockOf } from '../host/modelFolder';
 import type { EngineController } from './engineController';
 import type { ActiveModel } from './activeModel';
 

@@ -6,13 +6,13 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { FineTuneRun } from '../completion/fineTuneClient';
+import { FineTuneRun } from '../host/trainThread';
 import { IdleGate } from '../completion/idleGate';
 import { LearnState, parseLearnState, planLearning, LearnPlan, INITIAL_LEARN_STATE } from '../completion/learnState';
 import type { FineTuneSettings, LearnSettings, Settings } from '../completion/settings';
 import { languageOfPath } from '../shared/language';
 import { LEARN_SEED, LEARN_UPDATE_STEPS } from '../shared/learning';
-import { releaseLockOf } from '../shared/modelFolder';
+import { releaseLockOf } from '../host/modelFolder';
 import type { FineTuneResult, TrainPoint } from '../shared/trainProtocol';
 import type { ActiveModel } from './activeModel';
 import type { EngineController } from './engineController';

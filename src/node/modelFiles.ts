@@ -10,7 +10,7 @@ import {
 } from '../model/graph/serialize';
 import { Seq2SeqModel } from '../model/graph/seq2seq';
 import type { ModelConfig } from '../model/graph/config';
-import { lockFile, releaseLockOf, stagingFolder, stagingFolders, stagingPrefix, swapOldFolder } from '../shared/modelFolder';
+import { lockFile, releaseLockOf, stagingFolder, stagingFolders, stagingPrefix, swapOldFolder } from '../host/modelFolder';
 
 export const OPTIMIZER_MANIFEST = 'optimizer.json';
 export const OPTIMIZER_WEIGHTS = 'optimizer.bin';

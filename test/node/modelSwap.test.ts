@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test';
 import { Seq2SeqModel } from '../../src/model/graph/seq2seq';
 import { Vocabulary } from '../../src/model/graph/vocab';
 import { loadModelDir, loadModelWithMemory, lockModelDir, MAX_MEMORY_BYTES, openModelWriter, readMemory, saveModel, withModelWriter } from '../../src/node/modelFiles';
-import { lockFile, releaseLockOf, stagingFolder, stagingFolders, swapOldFolder } from '../../src/shared/modelFolder';
+import { lockFile, releaseLockOf, stagingFolder, stagingFolders, swapOldFolder } from '../../src/host/modelFolder';
 import { TINY, useTestBackend } from '../helpers';
 
 const vocab = Vocabulary.createDefault();

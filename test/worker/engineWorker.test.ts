@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { EngineClient } from '../../src/completion/engineClient';
-import { nodeEngineThread } from '../../src/extension/engineThread';
+import { nodeEngineThread } from '../../src/host/engineThread';
 import { isHostToWorker, isWorkerToHost } from '../../src/shared/engineProtocol';
 import { windowStart } from '../../src/shared/window';
 import { REPO } from '../helpers';

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { EngineClient } from '../../src/completion/engineClient';
-import { nodeEngineThread } from '../../src/extension/engineThread';
-import { FineTuneRun } from '../../src/completion/fineTuneClient';
-import { stagingFolders, swapOldFolder } from '../../src/shared/modelFolder';
+import { nodeEngineThread } from '../../src/host/engineThread';
+import { FineTuneRun } from '../../src/host/trainThread';
+import { stagingFolders, swapOldFolder } from '../../src/host/modelFolder';
 import type { TrainFile, TrainPoint } from '../../src/shared/trainProtocol';
 import { REPO } from '../helpers';
 

@@ -1,6 +1,6 @@
 // The names around a model folder, known here only: the folder a save is staged in, where the previous model
-// waits during the swap, and the lock a writer holds. src/node/modelFiles.ts writes and reads them; removal is
-// here because the extension host (which deletes a workspace model) may not import the node layer.
+// waits during the swap, and the lock a writer holds. src/node/modelFiles.ts writes and reads them; the editor
+// host deletes a workspace model and releases a dead thread's lock with them, without loading a model.
 import { existsSync, promises as fs } from 'node:fs';
 
 const sibling = (dir: string, suffix: string): string => {
