@@ -1,32 +1,26 @@
-// `train`: trains a new model or resumes a checkpoint (--resume), saving the best model by validation loss to
-// --out after each evaluation with the optimiser state; or fine-tunes one (--from) with the extension's one
-// recipe (src/model/training/fineTune.ts). Either way --out is written by one process at a time, atomically, and
+// `train`: trains a new model or resumes a checkpoint (--resume) with the base recipe (src/node/baseTraining.ts),
+// saving the best model by validation loss to --out after each evaluation with the optimiser state; or fine-tunes
+// one (--from) with the extension's one recipe (src/model/training/fineTune.ts). This file parses and prints. Either way --out is written by one process at a time, atomically, and
 // only with a model that beat what it started from.
 import { cpSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_MODEL_CONFIG, DEFAULT_TRAIN_CONFIG, FINE_TUNE_TRAIN_CONFIG, ModelConfig, TrainConfig, validateModelConfig } from '../model/graph/config';
-import { Rng } from '../model/graph/rng';
-import { Batch, Seq2SeqModel } from '../model/graph/seq2seq';
-import { widenModel } from '../model/graph/widen';
-import { assertCompatible, MODEL_FILE, NamedArray, TrainingState } from '../model/graph/serialize';
+import { Seq2SeqModel } from '../model/graph/seq2seq';
+import { assertCompatible, MODEL_FILE } from '../model/graph/serialize';
 import { Vocabulary } from '../model/graph/vocab';
-import { batchChars, splitByFile, validationSetId, WindowSampler } from '../model/training/dataset';
 import { fineTunedState, memoryOf, runFineTune } from '../model/training/fineTune';
+import { BaseStart, bpc, logCorpus, MakeLearner, progressLine, trainBase } from '../node/baseTraining';
 import { defaultWorkers, ParallelLearner } from '../node/parallelLearner';
 import type { BackendName } from '../shared/engineProtocol';
-import { trainLoop, TrainProgress } from '../model/training/trainer';
-import { budgetFraction, learningRateAt, LearningRateSchedule } from '../model/training/schedule';
 import { initBackend } from '../node/backend';
 import { readCorpus } from '../node/corpus';
-import { loadModelDir, loadOptimizerState, modelFolderPath, ModelWriter, openModelWriter, OPTIMIZER_MANIFEST, OPTIMIZER_WEIGHTS } from '../node/modelFiles';
+import { loadModelDir, modelFolderPath, ModelWriter, openModelWriter } from '../node/modelFiles';
 import { FINE_TUNE_MAX_CORPUS_CHARS, FINE_TUNE_MAX_FILE_BYTES } from '../workspace/filePolicy';
 import { backendOption, countOption, numberOption, parse, requireString } from './options';
 import { stdoutLines } from './output';
 
 type Values = Record<string, unknown>;
 type Log = (line: string, obj?: unknown) => void;
-
-const bpc = (nats: number | null): string => (nats === null ? 'n/a' : `${(nats / Math.LN2).toFixed(3)} bpc`);
 
 export async function runTrain(args: string[]): Promise<number> {
   const values = parse(args, {
@@ -139,14 +133,7 @@ function budget(values: Values, startStep: number, charsPerEpoch: number, target
   return { maxSteps, deadline: Number.isFinite(minutes) ? Date.now() + minutes * 60_000 : undefined };
 }
 
-const progressLine = (p: TrainProgress): string => {
-  const val = p.validationLoss === null ? '' : `  val ${bpc(p.validationLoss)}`;
-  return `step ${p.step}  train ${bpc(p.trainLoss)}${val}  ${Math.round(p.charsPerSecond)} chars/s (${Math.round(p.targetCharsPerSecond)} targets/s)  ${(p.elapsedMs / 1000).toFixed(0)} s`;
-};
-
 /** --from: the extension's fine-tune recipe and file policy; --out gets the model only once it beats --from. */
-type MakeLearner = (model: Seq2SeqModel, config: TrainConfig) => Promise<ParallelLearner>;
-
 async function fineTune(values: Values, corpora: string[], writer: ModelWriter, log: Log, makeLearner: MakeLearner): Promise<number> {
   const out = writer.dir;
   const from = values.from as string;
@@ -208,17 +195,8 @@ async function fineTune(values: Values, corpora: string[], writer: ModelWriter, 
   return 0;
 }
 
-function logCorpus(log: Log, files: number, skipped: { path: string; reason: string }[]): void {
-  const reasons = new Map<string, number>();
-  for (const s of skipped) reasons.set(s.reason, (reasons.get(s.reason) ?? 0) + 1);
-  const why = [...reasons].map(([r, n]) => `${n} ${r}`).join(', ');
-  log(`corpus: ${files} files read, ${skipped.length} skipped${why ? ` (${why})` : ''}`, { event: 'files', files, skipped: skipped.length, reasons: Object.fromEntries(reasons) });
-}
-
-/** A new model, or --resume of the checkpoint in --out (never a silent fresh start when a resume was asked for). */
+/** A new model, or --resume of the checkpoint in --out, or --grow-from: the options parsed, the base recipe run. */
 async function trainOrResume(values: Values, corpora: string[], writer: ModelWriter, log: Log, makeLearner: MakeLearner): Promise<number> {
-  const out = writer.dir;
-  const train = trainConfig(values, DEFAULT_TRAIN_CONFIG);
   const requested: ModelConfig = {
     hiddenSize: countOption(values, 'hidden', DEFAULT_MODEL_CONFIG.hiddenSize, 1, 4096),
     layers: countOption(values, 'layers', DEFAULT_MODEL_CONFIG.layers, 1, 8),
@@ -230,141 +208,21 @@ async function trainOrResume(values: Values, corpora: string[], writer: ModelWri
   };
   // A small window caps the default prime; an explicit one that does not fit is refused by validateModelConfig.
   requested.decoderPrime = countOption(values, 'decoder-prime', Math.min(DEFAULT_MODEL_CONFIG.decoderPrime, requested.minContextChars), 0, 1e6);
-  validateModelConfig(requested);
-
-  const vocab = Vocabulary.createDefault();
-  let model: Seq2SeqModel;
-  let state: TrainingState = { step: 0, bestValidationLoss: null, trainedChars: 0, seed: train.seed };
-  let name = values.name as string | undefined;
-  if (values.resume === true) {
-    if (!existsSync(join(out, MODEL_FILE))) throw new Error(`--resume: there is no checkpoint in ${out} (no ${MODEL_FILE}); drop --resume to train a new model there`);
-    const loaded = await loadModelDir(out);
-    model = loaded.model;
-    const explicitShape = ['hidden', 'layers', 'peephole'].some((k) => values[k] !== undefined);
-    assertCompatible(model, explicitShape ? requested : model.config, vocab);
-    state = { ...loaded.metadata.training, seed: train.seed };
-    // A resumed run is the same model: it keeps its name unless told otherwise.
-    name ??= loaded.metadata.name;
-    if (values['decoder-prime'] !== undefined && requested.decoderPrime !== model.config.decoderPrime) {
-      const config = { ...model.config, decoderPrime: requested.decoderPrime };
-      validateModelConfig(config);
-      model = new Seq2SeqModel(config, model.vocab, model.weights);
-      // Validation losses with another prime measure something else: the next evaluation sets a new best.
-      state = { ...state, bestValidationLoss: null };
-    }
-    log(`resuming from ${out} (step ${loaded.metadata.training.step})`, { event: 'start', from: out, resume: true });
-  } else if (values['grow-from'] !== undefined) {
-    // A larger model that starts out computing what a trained one computes (widen.ts): its step count goes on, its
-    // validation figure is measured afresh.
-    const from = values['grow-from'] as string;
-    if (values.hidden === undefined) throw new Error('--grow-from needs --hidden, the new number of hidden units');
-    const loaded = await loadModelDir(from);
-    model = widenModel(loaded.model, requested.hiddenSize, train.seed);
-    loaded.model.dispose();
-    state = { ...loaded.metadata.training, bestValidationLoss: null, seed: train.seed };
-    log(`grown from ${from} (step ${loaded.metadata.training.step}, ${loaded.metadata.config.hiddenSize} units) to ${requested.hiddenSize} units`, { event: 'start', from, grown: requested.hiddenSize });
-  } else {
-    model = Seq2SeqModel.create(requested, vocab, train.seed);
-  }
-  const config = model.config;
-
-  const { files, skipped } = await readCorpus(corpora, { maxTotalChars: numberOption(values, 'max-corpus-chars', Infinity, 1) });
-  logCorpus(log, files.length, skipped);
-  const split = splitByFile(files, train.validationFraction, train.seed);
-  const trainSampler = new WindowSampler(split.train, vocab, config);
-  const validationSampler = new WindowSampler(split.validation, vocab, config);
-  if (trainSampler.isEmpty) throw new Error(`no usable source files under ${corpora.join(', ')} (${skipped.length} skipped)`);
-  log(
-    `corpus: ${split.train.length} training files (${trainSampler.totalChars} chars), ${split.validation.length} validation files (${validationSampler.totalChars} chars), ${skipped.length} skipped`,
-    { event: 'corpus', trainFiles: split.train.length, trainChars: trainSampler.totalChars, validationFiles: split.validation.length, validationChars: validationSampler.totalChars, skipped: skipped.length },
-  );
-  log(`model: hidden ${config.hiddenSize}, layers ${config.layers}, peephole ${config.peephole}, decoder prime ${config.decoderPrime}, ${model.parameterCount} parameters`, { event: 'model', config, parameters: model.parameterCount });
-
-  // Read (and checked) before any thread starts: a damaged checkpoint is refused with nothing to stop.
-  const optimizer = values.resume === true ? await loadOptimizerState(out) : null;
-  if (values.resume === true && !optimizer) log(`${out} has no optimiser state (${OPTIMIZER_MANIFEST}, ${OPTIMIZER_WEIGHTS}): resuming with a fresh optimiser`, { event: 'fresh-optimizer' });
-  const parallel = await makeLearner(model, train);
-  try {
-    return await runTraining(parallel, optimizer);
-  } finally {
-    // The gradient threads end however training ends (a failed save included), so the process can exit.
-    await parallel.dispose();
-    model.dispose();
-  }
-
-  async function runTraining(parallel: ParallelLearner, optimizer: NamedArray[] | null): Promise<number> {
-    // The optimiser lives on this thread (the workers only compute gradients): its state goes into checkpoints.
-    const learner = parallel.learner;
-    if (optimizer) await learner.restoreOptimizerState(optimizer);
-    const validationBatches: Batch[] = validationSampler.isEmpty
-      ? []
-      : Array.from({ length: train.validationBatches }, (_, i) => validationSampler.sample(Rng.derive(train.seed ^ 0x5eed, i), train.batchSize));
-    const { maxSteps, deadline } = budget(values, state.step, trainSampler.totalChars, train.batchSize * config.targetChars);
-    const stop = stopOnSignal();
-    let trainedChars = state.trainedChars;
-    let saves = 0;
-    const validate = (): number | null =>
-      validationBatches.length === 0 ? null : validationBatches.reduce((s, b) => s + learner.score(b), 0) / validationBatches.length;
-    const validationSet = validationSetId(split.validation);
-    if (state.bestValidationLoss !== null && state.validationSet !== validationSet) {
-      // The corpus changed since the checkpoint was saved: its best loss was on other text, so the bar to beat is
-      // the checkpoint itself, measured on this validation set.
-      const start = validate();
-      log(`the validation set differs from the checkpoint's: the checkpoint measures ${bpc(start)} on it`, { event: 'revalidated', validationLoss: start });
-      state = { ...state, bestValidationLoss: start };
-    }
-    state = { ...state, validationSet };
-    const snapshot = snapshotter(values, out, undefined, log, () => state.step);
-    // --lr-end anneals from --lr along a half cosine over this run's budget (--steps, --minutes or --epochs).
-    const schedule: LearningRateSchedule = { start: train.learningRate, end: values['lr-end'] === undefined ? null : numberOption(values, 'lr-end', 0, 0) };
-    const startedAt = Date.now();
-    const startStep = state.step; // state.step moves with every save
-    const rateAt = (step: number): number => learningRateAt(schedule, budgetFraction({ startStep, step, maxSteps, startedAt, deadline, now: Date.now() }));
-    if (schedule.end !== null) log(`learning rate ${schedule.start} -> ${schedule.end} (half cosine over the budget)`, { event: 'schedule', ...schedule });
-    const result = await trainLoop({
-      startStep: state.step,
-      bestValidationLoss: state.bestValidationLoss,
-      maxSteps,
-      deadline,
-      evalEvery: train.evalEvery,
-      signal: stop.signal,
-      step: async (step) => {
-        if (schedule.end !== null) learner.setLearningRate(rateAt(step));
-        const batch = trainSampler.sample(Rng.derive(train.seed, step), train.batchSize);
-        const loss = await parallel.trainStep(batch);
-        const chars = batchChars(batch);
-        trainedChars += chars.targets;
-        return { loss, processedChars: chars.processed, targetChars: chars.targets };
-      },
-      validate,
-      onProgress: (p) => {
-        const rate = schedule.end === null ? '' : `  lr ${learner.learningRate.toExponential(2)}`;
-        if (p.validationLoss !== null || p.step % 10 === 0) log(`${progressLine(p)}${rate}`, { event: 'progress', ...p, learningRate: learner.learningRate });
-      },
-      onEvaluation: async (p, improved) => {
-        // A loss that is not a finite number is never saved, whatever it is compared with.
-        if (improved && p.bestValidationLoss !== null && Number.isFinite(p.bestValidationLoss)) {
-          state = { ...state, step: p.step, bestValidationLoss: p.bestValidationLoss, trainedChars, seed: train.seed };
-          // Without validation files the loop's best is a training loss: stored as such, never as a validation figure.
-          const measured = validationBatches.length === 0
-            ? { trainingBitsPerChar: p.bestValidationLoss / Math.LN2, lossMeasuredOn: 'training batches (no validation files)' }
-            : { validationBitsPerChar: p.bestValidationLoss / Math.LN2 };
-          const { validationBitsPerChar: _old, trainingBitsPerChar: _oldTraining, lossMeasuredOn: _oldOn, ...kept } = state;
-          await writer.save(model, { training: { ...kept, ...measured }, name, optimizer: await learner.optimizerState() });
-          saves++;
-        }
-        snapshot(false);
-      },
-    });
-    snapshot(true);
-    stop.off();
-    const peakRssMB = Math.round(process.resourceUsage().maxRSS / 1024);
-    const measure = validationBatches.length === 0 ? 'best training loss (no validation files)' : 'best validation';
-    const verdict = saves > 0 ? `saved to ${out}` : `nothing saved${result.stopReason === 'diverged' ? ' (training diverged)' : ''}; ${out} is unchanged`;
-    log(
-      `stopped (${result.stopReason}) at step ${result.step}; ${measure} ${bpc(result.bestValidationLoss)}; ${verdict}; peak RSS ${peakRssMB} MB`,
-      { event: 'done', ...result, saved: saves > 0, peakRssMB },
-    );
-    return 0;
-  }
+  if (values['grow-from'] !== undefined && values.hidden === undefined) throw new Error('--grow-from needs --hidden, the new number of hidden units');
+  const start: BaseStart = values.resume === true
+    ? { kind: 'resume', shapeGiven: ['hidden', 'layers', 'peephole'].some((k) => values[k] !== undefined), decoderPrimeGiven: values['decoder-prime'] !== undefined }
+    : values['grow-from'] !== undefined ? { kind: 'grow', from: values['grow-from'] as string } : { kind: 'new' };
+  await trainBase({
+    train: trainConfig(values, DEFAULT_TRAIN_CONFIG),
+    requested,
+    start,
+    name: values.name as string | undefined,
+    corpora,
+    maxCorpusChars: numberOption(values, 'max-corpus-chars', Infinity, 1),
+    budget: (startStep, charsPerEpoch, targetsPerStep) => budget(values, startStep, charsPerEpoch, targetsPerStep),
+    learningRateEnd: values['lr-end'] === undefined ? null : numberOption(values, 'lr-end', 0, 0),
+    stopSignal: stopOnSignal,
+    snapshot: (step) => snapshotter(values, writer.dir, undefined, log, step),
+  }, writer, log, makeLearner);
+  return 0;
 }
