@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { nodeEngineThread } from './host/engineThread';
 import { EncoderPanel } from './extension/encoderPanel';
 import { Seq2SeqCoreApi, startEditorCore } from './extension/editorCore';
-import type { RequestRecord } from './extension/inlineProvider';
+import type { RequestRecord } from './completion/requestProbe';
 import { FineTuneCommand } from './extension/fineTune';
 import { readFineTuneSettings, readLearnSettings, SECTION } from './extension/settings';
 import { LearnStatus, WorkspaceLearner } from './extension/workspaceLearner';

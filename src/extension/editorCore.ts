@@ -10,7 +10,9 @@ import type { ModelInfo } from '../shared/engineProtocol';
 import { ContextFeed } from './contextFeed';
 import { EncoderPanel, EncoderPanelApi, registerEncoderPanel } from './encoderPanel';
 import { EngineController, EngineState, EngineThreadOptions, ModelChooser } from './engineController';
-import { ACCEPTED_COMMAND, LatencyLog, RequestRecord, Seq2SeqInlineProvider } from './inlineProvider';
+import { RequestProbe, RequestRecord } from '../completion/requestProbe';
+import { ACCEPTED_COMMAND, Seq2SeqInlineProvider, sessionLog } from './inlineProvider';
+import { isUserDocument } from './workspaceFiles';
 import { readFineTuneSettings, readSettings, SECTION } from './settings';
 import { StatisticsStore } from './statisticsStore';
 import { registerStatisticsView } from './statisticsView';
@@ -83,7 +85,8 @@ export function startEditorCore(context: vscode.ExtensionContext, host: HostPart
   // The engine loads whatever the chooser announces; every switch clears the provider's suggestions of the old model.
   const engine = new EngineController(host.engineThread, log, host.chooser, current, () => provider.clearCache());
   const status = new StatusBar();
-  const latency = new LatencyLog();
+  // The one probe of the provider's calls: the tests' latency figures, their recent calls, the UI test's console.
+  const probe = new RequestProbe(host.requestLog);
   // Local statistics: in the extension's global storage, on this machine only.
   const statistics = new StatisticsStore(context.globalStorageUri, log);
   const refresh = (): void => status.update({ enabled: settings.enabled, snoozedUntil: snooze.until, engine: engine.state, totals: statistics.summary().total, learning: host.learning?.() });
@@ -92,7 +95,7 @@ export function startEditorCore(context: vscode.ExtensionContext, host: HostPart
   const cursorMoved = (editor: vscode.TextEditor): void => {
     if (editor.selections.length === 1 && editor.selection.isEmpty && editor.document.uri.scheme !== 'output') provider.cursorMoved(editor.document, editor.selection.active);
   };
-  const provider = new Seq2SeqInlineProvider({ engine, settings: current, isActive, log, latency, requestLog: host.requestLog, onShown: (language, ms) => statistics.shown(language, ms), onPartlyAccepted: (language, chars) => statistics.partlyAccepted(language, chars), onTyped: (language, chars) => statistics.typed(language, chars), onWrong: (language) => statistics.wrong(language) });
+  const provider = new Seq2SeqInlineProvider({ engine, settings: current, isActive, isUserDocument, log: sessionLog(log), probe, onShown: (language, ms) => statistics.shown(language, ms), onPartlyAccepted: (language, chars) => statistics.partlyAccepted(language, chars), onTyped: (language, chars) => statistics.typed(language, chars), onWrong: (language) => statistics.wrong(language) });
   context.subscriptions.push(
     statistics,
     statistics.onDidChange(refresh),
@@ -193,14 +196,14 @@ export function startEditorCore(context: vscode.ExtensionContext, host: HostPart
           }),
         statusText: () => status.text,
         isActive,
-        takeLatencies: () => latency.take(),
+        takeLatencies: () => probe.takeLatencies(),
         pendingRequests: () => engine.pendingRequests,
         provider,
         encoderPanel: EncoderPanel.api,
         statistics: () => statistics.snapshot(),
-        prefetched: () => provider.prefetched,
-        landed: () => provider.landed,
-        recentRequests: () => provider.recentRequests,
+        prefetched: () => provider.session.prefetched,
+        landed: () => provider.session.landed,
+        recentRequests: () => probe.recent,
         contextVerdict: (document) => contextFeed.verdictOf(document),
       };
     },
