@@ -6,6 +6,7 @@ import { CharNgram } from '../model/evaluation/ngram';
 import { hashString, Rng } from '../model/graph/rng';
 import { initBackend } from '../node/backend';
 import { readCorpus } from '../node/corpus';
+import type { SourceFile } from '../model/training/dataset';
 import { loadModelWithMemory } from '../node/modelFiles';
 import { backendOption, countOption, numberOption, parse, requireString } from './options';
 import { DEFAULT_SETTINGS } from '../completion/settings';
@@ -66,6 +67,21 @@ export async function runEval(args: string[]): Promise<number> {
   if ((values.learn === true || values['learn-steps'] !== undefined) && values.replay !== true) throw new Error('--learn goes with --replay (savings with and without learning, on the same blocks)');
   if (values['learn-steps'] !== undefined && values.learn !== true) throw new Error('--learn-steps goes with --learn');
   if (values.replay === true) return runReplayCommand(values, model, metadata, modelDir, corpora, backend.name, { showThreshold, maxChars, beamWidth });
+  return runCursorEval(values, model, metadata, ownMemory, modelDir, corpora, backend.name, { showThreshold, maxChars, beamWidth, withBelow, neighbours, samples, batches, seed });
+}
+
+/** The per-cursor figures (exact match with and without context, bits/char, calibration, suggestion value), as JSON on stdout. */
+async function runCursorEval(
+  values: Record<string, unknown>,
+  model: Seq2SeqModel,
+  metadata: { name?: string; training: { step: number } },
+  ownMemory: string | null,
+  modelDir: string,
+  corpora: string[],
+  backendName: string,
+  o: { showThreshold: number; maxChars: number; beamWidth: number; withBelow: boolean; neighbours: number; samples: number; batches: number; seed: number },
+): Promise<number> {
+  const { showThreshold, maxChars, beamWidth, withBelow, neighbours } = o;
   const { files, skipped } = await readCorpus(corpora);
   if (files.length === 0) throw new Error(`no usable source files under ${corpora.join(', ')}`);
 
@@ -84,37 +100,8 @@ export async function runEval(args: string[]): Promise<number> {
   // model learned from), or the files under --memory.
   const memoryCorpora = (values.memory as string[] | undefined) ?? [];
   engine.setMemory(memoryCorpora.length > 0 ? memoryOf((await readCorpus(memoryCorpora)).files) : ownMemory);
-  const memoryIndex = engine.memoryIndex;
   const t0 = Date.now();
-  const families: Record<string, FamilyFigures> = {};
-  const allJudged: Judged[] = [];
-  const total = files.reduce((n, f) => n + f.text.length, 0);
-  for (const [language, group] of byLanguage(files)) {
-    const share = group.reduce((n, f) => n + f.text.length, 0) / total;
-    const cursors = sampleCursors(group, Math.max(20, Math.round(samples * share)), Rng.derive(seed, hashString(language)));
-    const targets = sampleTargets(model, group, batches, 16, seed);
-    const bpc = targets ? modelBitsPerChar(model, targets) : null;
-    const context = { below: withBelow, neighbours, corpus: files };
-    const judged = judge(engine, cursors, beamWidth, true, context, { maxChars });
-    allJudged.push(...judged);
-    families[language] = {
-      bitsPerChar: bpc?.bpc ?? null,
-      exactMatch: judged.length ? judged.filter((j) => j.correct).length / judged.length : null,
-      // The same suggestion length as the main figure, so the columns differ only in context.
-      ...(withBelow || neighbours > 0 ? { exactMatchAboveOnly: exactMatch(engine, cursors, beamWidth, true, {}, maxChars) } : {}),
-      ...(withBelow && neighbours > 0 ? { exactMatchWithBelow: exactMatch(engine, cursors, beamWidth, true, { below: true }, maxChars) } : {}),
-      ...(withBelow || neighbours > 0 ? { referenceFoundIn: referenceFoundIn(cursors, context) } : {}),
-      // Right after a jump the engine answers from a short window first (engine.ts): what that costs.
-      exactMatchAfterJump: exactMatch(engine, cursors, beamWidth, true, context, maxChars, 'short'),
-      lstmExactMatch: exactMatch(engine, cursors, beamWidth, false, {}, maxChars),
-      copyOnlyExactMatch: copyOnlyExactMatch(model.vocab, memoryIndex, cursors),
-      cursors: cursors.length,
-      targetChars: bpc?.chars ?? 0,
-    };
-    if (ngram) {
-      families[language]!.baseline = { bitsPerChar: targets ? ngramBitsPerChar(ngram, targets).bpc : null, exactMatch: ngramExactMatch(ngram, cursors) };
-    }
-  }
+  const { families, allJudged } = languageFigures(engine, model, files, { ...o, ngram });
   const all = Object.values(families);
   const weighted = (pick: (f: FamilyFigures) => number | null | undefined, weight: 'targetChars' | 'cursors'): number | null => {
     const kept = all.filter((f) => typeof pick(f) === 'number');
@@ -126,7 +113,7 @@ export async function runEval(args: string[]): Promise<number> {
       {
         model: metadata.name ?? modelDir,
         step: metadata.training.step,
-        backend: backend.name,
+        backend: backendName,
         beamWidth,
         corpus: corpora,
         files: files.length,
@@ -175,6 +162,47 @@ export async function runEval(args: string[]): Promise<number> {
   engine.dispose();
   model.dispose();
   return 0;
+}
+
+/** Each language's figures on its own cursors and target windows, and every judged cursor for the calibration. */
+function languageFigures(
+  engine: CompletionEngine,
+  model: Seq2SeqModel,
+  files: SourceFile[],
+  o: { maxChars: number; beamWidth: number; withBelow: boolean; neighbours: number; samples: number; batches: number; seed: number; ngram: CharNgram | null },
+): { families: Record<string, FamilyFigures>; allJudged: Judged[] } {
+  const { maxChars, beamWidth, withBelow, neighbours, samples, batches, seed, ngram } = o;
+  const memoryIndex = engine.memoryIndex;
+  const families: Record<string, FamilyFigures> = {};
+  const allJudged: Judged[] = [];
+  const total = files.reduce((n, f) => n + f.text.length, 0);
+  for (const [language, group] of byLanguage(files)) {
+    const share = group.reduce((n, f) => n + f.text.length, 0) / total;
+    const cursors = sampleCursors(group, Math.max(20, Math.round(samples * share)), Rng.derive(seed, hashString(language)));
+    const targets = sampleTargets(model, group, batches, 16, seed);
+    const bpc = targets ? modelBitsPerChar(model, targets) : null;
+    const context = { below: withBelow, neighbours, corpus: files };
+    const judged = judge(engine, cursors, beamWidth, true, context, { maxChars });
+    allJudged.push(...judged);
+    families[language] = {
+      bitsPerChar: bpc?.bpc ?? null,
+      exactMatch: judged.length ? judged.filter((j) => j.correct).length / judged.length : null,
+      // The same suggestion length as the main figure, so the columns differ only in context.
+      ...(withBelow || neighbours > 0 ? { exactMatchAboveOnly: exactMatch(engine, cursors, beamWidth, true, {}, maxChars) } : {}),
+      ...(withBelow && neighbours > 0 ? { exactMatchWithBelow: exactMatch(engine, cursors, beamWidth, true, { below: true }, maxChars) } : {}),
+      ...(withBelow || neighbours > 0 ? { referenceFoundIn: referenceFoundIn(cursors, context) } : {}),
+      // Right after a jump the engine answers from a short window first (engine.ts): what that costs.
+      exactMatchAfterJump: exactMatch(engine, cursors, beamWidth, true, context, maxChars, 'short'),
+      lstmExactMatch: exactMatch(engine, cursors, beamWidth, false, {}, maxChars),
+      copyOnlyExactMatch: copyOnlyExactMatch(model.vocab, memoryIndex, cursors),
+      cursors: cursors.length,
+      targetChars: bpc?.chars ?? 0,
+    };
+    if (ngram) {
+      families[language]!.baseline = { bitsPerChar: targets ? ngramBitsPerChar(ngram, targets).bpc : null, exactMatch: ngramExactMatch(ngram, cursors) };
+    }
+  }
+  return { families, allJudged };
 }
 
 /**
