@@ -2,7 +2,7 @@
 // run the extension in the workbench's web worker extension host (remote.extensionKind: web, as vscode.dev or
 // github.dev would, having no Node host), opens Chromium on it and checks what a user sees there: activation with
 // the engine in its own Web Worker, the first ghost text after opening a file, Tab accept, ghost text key by key
-// against `suggest`, and the encoder-state panel. Then keydown-to-ghost-text on the same typing trace in the
+// against `suggest`, the statistics and the encoder-state panel. Then keydown-to-ghost-text on the same typing trace in the
 // browser host and in the Node host, in the same run (SEQ2SEQ_WEB_FALLBACK=1: also with the engine on the browser
 // host's own thread).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -122,6 +122,16 @@ async function browserSession(cleanup) {
   writeFileSync(join(ensureArtifactsDir(), 'web-keys.json'), JSON.stringify(keys, null, 2) + '\n');
   say(`key by key in the browser host: ${JSON.stringify(keys.all)}`);
   mark('keys');
+
+  // The local statistics counted what was shown and typed here (kept in the browser host's own storage).
+  await runCommand(page, 'Seq2Seq: Show Statistics', stepTimeoutMs);
+  await page.waitForSelector('.tabs-container .tab.active[aria-label*="Seq2Seq Statistics"]', { timeout: stepTimeoutMs });
+  const statistics = await page.waitForFunction(() => {
+    const text = document.querySelector('.editor-instance .view-lines')?.textContent?.replaceAll('\u00a0', ' ') ?? '';
+    return /\| typescript \| [1-9]/.test(text) && /\| python \| [1-9]/.test(text) ? text : null;
+  }, null, { timeout: stepTimeoutMs }).then((h) => h.jsonValue()).catch(() => null);
+  if (!statistics) throw new Error('Seq2Seq: Show Statistics did not list suggestions shown in typescript and python');
+  mark('statistics');
 
   // The encoder-state panel draws the engine's trace.
   await openFile(page, fileName, stepTimeoutMs);
