@@ -67,7 +67,11 @@ export default tseslint.config(
   {
     files: ['src/browser/extension.ts', 'src/browser/engineThread.ts'],
     rules: {
-      'no-restricted-imports': restrict(['node:*', 'fs', 'path', ...CORE], "The browser host's side reaches the engine only through src/shared/: the model runs in the engine bundle."),
+      // Flat config replaces a rule's options per file: this block repeats the browser list with the host's own.
+      'no-restricted-imports': restrict(
+        ['node:*', 'fs', 'path', 'os', 'crypto', 'worker_threads', 'child_process', '**/cli/*', '**/host/*', '**/extension/activeModel', '**/extension/fineTune', '**/extension/workspaceLearner', '**/extension/trainingFiles', ...CORE],
+        "The browser host's side: no Node built-in, no training, and the engine only through src/shared/ (the model runs in the engine bundle).",
+      ),
     },
   },
   {

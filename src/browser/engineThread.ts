@@ -69,10 +69,13 @@ export function browserEngineThread(options: BrowserThreadOptions): StartEngineT
         delete scope[IN_HOST_PORT];
       }
       options.started?.('host');
-      flush((m) => void setTimeout(() => port.onmessage?.({ data: m }), 0));
+      // Delivered as a microtask: after the host's current call, and before the engine's deferred work (a
+      // MessageChannel hop), so a cancel or a newer request posted meanwhile reaches it first, as in a worker.
+      flush((m) => queueMicrotask(() => port.onmessage?.({ data: m })));
     };
 
     const runInWorker = (text: string): void => {
+      if (stopped) return;
       const Ctor = (globalThis as unknown as { Worker?: WorkerConstructor }).Worker;
       if (!Ctor) return runInHost(text, 'this host has no Worker');
       let worker: WebWorker;
@@ -97,12 +100,16 @@ export function browserEngineThread(options: BrowserThreadOptions): StartEngineT
       };
       worker.onerror = (e) => {
         e.preventDefault?.();
-        if (queue !== null) fallBack(`the worker failed to start (${e.message ?? 'no message'})`);
-        else events.failed(new Error(`engine worker crashed: ${e.message ?? 'no message'}`));
+        if (queue !== null) return fallBack(`the worker failed to start (${e.message ?? 'no message'})`);
+        // An uncaught error does not end a Web Worker: this one is ended, and the client starts another.
+        stop();
+        events.failed(new Error(`engine worker crashed: ${e.message ?? 'no message'}`));
       };
       worker.onmessage = (e) => {
         if (queue !== null && isReadySignal(e.data)) {
           clearTimeout(timer);
+          // The script is loaded: its URL is no longer needed.
+          URL.revokeObjectURL(url);
           options.started?.('worker');
           flush((m) => worker.postMessage(m));
         }

@@ -44,19 +44,30 @@ export class EngineClient {
   private worker: EngineThread | null = null;
   private nextId = 1;
   private readonly waiters = new Map<number, Waiter>();
+  /** The last load that succeeded: a thread started after a crash loads it again before anything else. */
+  private lastLoad: Extract<HostToWorker, { kind: 'load' }> | null = null;
+  private disposed = false;
 
   constructor(private readonly start: StartEngineThread, private readonly log: Log) {}
 
   private ensureWorker(): EngineThread {
     if (this.worker) return this.worker;
     const worker: EngineThread = this.start({
-      message: (m) => this.onMessage(m),
+      // A thread that failed is done with: whatever it still says, or a second report of its end, is not news.
+      message: (m) => this.worker === worker && this.onMessage(m),
       failed: (e) => {
-        if (this.worker === worker) this.worker = null;
+        if (this.worker !== worker) return;
+        this.worker = null;
+        void worker.terminate();
         this.failAll(e);
       },
     });
     this.worker = worker;
+    // After a crash the engine comes back with the model it had; requests queue behind the load.
+    if (this.lastLoad && !this.disposed) {
+      this.log('warn', `the engine restarted: loading ${this.lastLoad.modelDir} again`);
+      worker.post({ ...this.lastLoad, requestId: this.nextId++ });
+    }
     return worker;
   }
 
@@ -105,8 +116,12 @@ export class EngineClient {
 
   /** Loads a model folder; `files` carries its content to an engine that cannot read it (in a browser). */
   async load(modelDir: string, backend: BackendName, files?: ModelFiles): Promise<ModelInfo> {
-    const reply = await this.request({ kind: 'load', requestId: this.nextId++, modelDir, backend, ...(files && { files }) });
-    if (reply.kind === 'loaded') return reply.info;
+    const message: HostToWorker = { kind: 'load', requestId: this.nextId++, modelDir, backend, ...(files && { files }) };
+    const reply = await this.request(message);
+    if (reply.kind === 'loaded') {
+      this.lastLoad = message;
+      return reply.info;
+    }
     throw new Error(reply.kind === 'error' ? reply.message : `unexpected reply ${reply.kind}`);
   }
 
@@ -154,11 +169,17 @@ export class EngineClient {
     return expect(await this.cancellable({ kind: 'trace', requestId: this.nextId++, ...params }, signal), 'traced')?.view ?? null;
   }
 
+  /** Starts the thread now, without a request: its start overlaps with work the first request waits for (reading a model). */
+  warm(): void {
+    this.ensureWorker();
+  }
+
   get pendingRequests(): number {
     return this.waiters.size;
   }
 
   async dispose(): Promise<void> {
+    this.disposed = true;
     const worker = this.worker;
     this.worker = null;
     this.failAll(new Error('engine stopped'));

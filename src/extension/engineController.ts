@@ -81,6 +81,8 @@ export class EngineController implements vscode.Disposable {
     this.set({ kind: 'loading' });
     this.log.info(`[engine] loading the ${choice.source} model ${choice.dir} (backend ${settings.backend})`);
     const files = this.thread.readFiles;
+    // Where the host reads the model for the engine, the engine's thread starts meanwhile.
+    if (files) this.client.warm();
     const run: Promise<EngineState> = (files ? files(choice.dir).then((f) => this.client.load(choice.dir, settings.backend, f)) : this.client.load(choice.dir, settings.backend)).then(
       (info) => {
         if (this.loadedKey !== key) return this.loading ?? this.current;

@@ -4,8 +4,11 @@
 import * as vscode from 'vscode';
 import { GitignoreRules } from '../workspace/filePolicy';
 
-/** Schemes whose documents are the user's files (not output panes or git's old versions). */
-const USER_SCHEMES = new Set(['file', 'untitled', 'vscode-remote']);
+/**
+ * Schemes whose documents are the user's files (not output panes or git's old versions): on disk, untitled, and in
+ * a browser host the remote workspace's (code-server) or a repository's (github.dev).
+ */
+const USER_SCHEMES = new Set(['file', 'untitled', 'vscode-remote', 'vscode-vfs']);
 
 export const isUserDocument = (document: vscode.TextDocument): boolean => USER_SCHEMES.has(document.uri.scheme);
 

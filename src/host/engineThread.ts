@@ -8,9 +8,8 @@ export const nodeEngineThread =
     const worker = new Worker(workerPath);
     worker.on('message', (m: unknown) => events.message(m));
     worker.on('error', (e) => events.failed(new Error(`engine worker crashed: ${e.message}`)));
-    worker.on('exit', (code) => {
-      if (code !== 0) events.failed(new Error(`engine worker exited with code ${code}`));
-    });
+    // Any end is reported (a client that stopped the thread itself has already let it go).
+    worker.on('exit', (code) => events.failed(new Error(code === 0 ? 'engine worker exited' : `engine worker exited with code ${code}`)));
     // An idle worker must not keep the process alive; one with requests in flight must.
     worker.unref();
     return {

@@ -22,7 +22,7 @@ export interface LoadedForEngine {
 /** What differs between the threads the engine runs on. */
 export interface EngineThreadSide {
   post(m: WorkerToHost): void;
-  /** Runs fn after the messages already queued (setImmediate in Node, a MessageChannel hop in a browser). */
+  /** Runs fn as a later task, after the messages already delivered (setImmediate in Node, a MessageChannel hop in a browser). */
   later(fn: () => void): void;
   /** Starts the backend and reads the model a load message names (a folder in Node, the files it carries in a browser). */
   load(m: LoadMessage): Promise<LoadedForEngine>;
@@ -154,7 +154,9 @@ export function serveEngine(side: EngineThreadSide): (m: unknown) => void {
 
   return (m: unknown): void => {
     if (!isHostToWorker(m)) {
-      post({ kind: 'error', requestId: null, message: `the engine ignored a malformed message: ${JSON.stringify(m).slice(0, 200)}` });
+      // A request with a valid id is answered as failed, so its caller does not wait forever.
+      const id = typeof m === 'object' && m !== null && Number.isInteger((m as { requestId?: unknown }).requestId) ? ((m as { requestId: number }).requestId) : null;
+      post({ kind: 'error', requestId: id, message: `the engine ignored a malformed message: ${JSON.stringify(m).slice(0, 200)}` });
       return;
     }
     switch (m.kind) {

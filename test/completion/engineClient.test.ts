@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { EngineClient, EngineThreadEvents, StartEngineThread } from '../../src/completion/engineClient';
+import type { HostToWorker } from '../../src/shared/engineProtocol';
+
+// The engine client over threads that answer from a script: a crash fails what waits, a late second report of the
+// same end is ignored, and the next request starts a thread that loads the last model before anything else.
+
+const INFO = { name: 'm', backend: 'cpu', backendNotes: [], minContextChars: 1, maxContextChars: 8, hiddenSize: 1, layers: 1, loadMs: 0 };
+
+interface Started {
+  events: EngineThreadEvents;
+  posted: HostToWorker[];
+  terminated: boolean;
+}
+
+/** Threads that answer loads and suggestions at once (or never, while `silent`). */
+function threads(): { start: StartEngineThread; all: Started[]; silent: boolean } {
+  const all: Started[] = [];
+  const box = { all, silent: false, start: ((events) => {
+    const t: Started = { events, posted: [], terminated: false };
+    all.push(t);
+    return {
+      post: (m) => {
+        t.posted.push(m);
+        if (box.silent) return;
+        setTimeout(() => {
+          if (m.kind === 'load') events.message({ kind: 'loaded', requestId: m.requestId, info: INFO });
+          if (m.kind === 'suggest') events.message({ kind: 'suggestion', requestId: m.requestId, candidates: [{ text: 'x', confidence: 1 }], engineMs: 1, encoderSteps: 1 });
+        }, 0);
+      },
+      busy: () => undefined,
+      terminate: async () => void (t.terminated = true),
+    };
+  }) as StartEngineThread };
+  return box;
+}
+
+const params = { before: 'a', windowStart: 0, atFileStart: true, below: '', path: 'p', language: 'typescript', beamWidth: 1, maxChars: 4, length: 'token' as const, multiline: false };
+
+test('after a crash the next request starts a thread that loads the last model first; late reports of the old one are ignored', async () => {
+  const box = threads();
+  const logs: string[] = [];
+  const client = new EngineClient(box.start, (level, m) => logs.push(`${level} ${m}`));
+  await client.load('/models/base', 'cpu');
+  box.silent = true;
+  const waiting = client.suggest(params);
+  await new Promise((r) => setTimeout(r, 5));
+  const first = box.all[0]!;
+  first.events.failed(new Error('engine worker crashed: boom'));
+  await assert.rejects(waiting, /boom/);
+  assert.equal(first.terminated, true);
+  box.silent = false;
+  // The same thread's exit, reported after the crash, and its stray messages reach nobody.
+  const answer = client.suggest(params);
+  first.events.failed(new Error('engine worker exited with code 1'));
+  first.events.message({ kind: 'log', level: 'error', message: 'stale' });
+  assert.equal((await answer)?.candidates[0]?.text, 'x');
+  const second = box.all[1]!;
+  assert.deepEqual(second.posted.map((m) => m.kind), ['load', 'suggest']);
+  assert.equal((second.posted[0] as Extract<HostToWorker, { kind: 'load' }>).modelDir, '/models/base');
+  assert.ok(!logs.some((l) => l.includes('stale') || l.includes('code 1')), logs.join('\n'));
+  await client.dispose();
+});
