@@ -1,6 +1,6 @@
 // Settings shared by the e2e runners: repo paths, the SEQ2SEQ_* environment overrides, the per-run
 // copy of the fixture workspace, and a cleanup stack that also runs on Ctrl+C.
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -92,4 +92,14 @@ export function watchConsole(page, timeoutMs) {
     return withTimeout(new Promise((resolve) => waiters.push({ needle, resolve })), timeoutMs, `waiting for ${what}`);
   };
   return { lines, waitFor };
+}
+
+/** Whether the file on disk comes to contain `expected` within `timeoutMs` (a save the workbench makes). */
+export async function pollFile(path, expected, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (readFileSync(path, 'utf8').includes(expected)) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
 }

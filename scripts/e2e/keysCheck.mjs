@@ -62,7 +62,7 @@ export function writeKeyFiles(workspace) {
 const KEY_GAP_MS = 500;
 
 /** The ghost text on screen now, '' for none. */
-const readGhost = (page) => page.evaluate(() => Array.from(document.querySelectorAll('.editor-instance .ghost-text-decoration'))
+export const readGhost = (page) => page.evaluate(() => Array.from(document.querySelectorAll('.editor-instance .ghost-text-decoration'))
   .map((e) => e.textContent ?? '').join('\n').replaceAll('\u00a0', ' '));
 
 /**

@@ -2,7 +2,7 @@
 // open sample.ts, type a prefix, wait for ghost text, accept it with Tab, save, and check the file on disk; then
 // the same with Alt+End (accept-line).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -11,7 +11,7 @@ import { analyseTrace, installProbes, requestsFrom, takeProbes, TRACE_FILE, type
 import { LANDING_FILE, landingTrace, writeLandingFile } from './landingTrace.mjs';
 import { keyByKeyCheck, writeKeyFiles } from './keysCheck.mjs';
 import {
-  copyWorkspace, createCleanup, ensureArtifactsDir, extensionDir, isRepoExtension, repoRoot, runTimeoutMs, withTimeout,
+  copyWorkspace, createCleanup, ensureArtifactsDir, extensionDir, isRepoExtension, pollFile, repoRoot, runTimeoutMs, withTimeout,
 } from './common.mjs';
 
 const fileName = process.env.SEQ2SEQ_UI_FILE ?? 'sample.ts';
@@ -214,14 +214,6 @@ async function traceLatency(page, pageConsole, workspace, file, settings) {
   return analyseTrace(probes, requestsFrom(pageConsole.lines, since));
 }
 
-async function pollFile(path, expected, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (readFileSync(path, 'utf8').includes(expected)) return true;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return false;
-}
 
 const cleanup = createCleanup();
 let code = 1;

@@ -5,11 +5,11 @@
 // against `suggest`, the statistics and the encoder-state panel. Then keydown-to-ghost-text on the same typing trace in the
 // browser host and in the Node host, in the same run (SEQ2SEQ_WEB_FALLBACK=1: also with the engine on the browser
 // host's own thread).
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openFile, openWorkbenchPage } from './codeServer.mjs';
-import { copyWorkspace, createCleanup, ensureArtifactsDir, repoRoot, runTimeoutMs, withTimeout } from './common.mjs';
-import { keyByKeyCheck, writeKeyFiles } from './keysCheck.mjs';
+import { copyWorkspace, createCleanup, ensureArtifactsDir, pollFile, repoRoot, runTimeoutMs, withTimeout } from './common.mjs';
+import { keyByKeyCheck, readGhost, writeKeyFiles } from './keysCheck.mjs';
 import { analyseTrace, installProbes, takeProbes, TRACE_FILE, typeTrace, writeTraceFile } from './latencyTrace.mjs';
 import { panelFrame, runCommand, waitForPanel } from './panel.mjs';
 
@@ -24,18 +24,6 @@ const started = Date.now();
 const ms = {};
 const mark = (name) => (ms[name] = Date.now() - started);
 const say = (message) => console.error(`[e2e] ${message}`);
-
-const readGhost = (page) => page.evaluate(() => Array.from(document.querySelectorAll('.editor-instance .ghost-text-decoration'))
-  .map((e) => e.textContent ?? '').join('\n').replaceAll('\u00a0', ' '));
-
-async function pollFile(path, expected, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (readFileSync(path, 'utf8').includes(expected)) return true;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return false;
-}
 
 /** A workbench on a fresh copy of the fixture workspace, with the trace's file and the key-by-key files in it. */
 async function openSession(name, settings, cleanup) {

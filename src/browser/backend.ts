@@ -1,11 +1,9 @@
 // The TensorFlow.js backend in a browser: wasm (SIMD, one thread: multithreaded wasm needs cross-origin isolation,
 // which a web extension host does not have), else cpu. The wasm binary comes as bytes from the host (a Web Worker
 // of an extension host cannot fetch the extension's own files), so no request ever leaves the engine's thread.
-import * as tfCore from '@tensorflow/tfjs-core';
-import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { tf, useTf } from '../model/graph/tf';
-import { installWasmKernelFixes } from '../model/graph/wasmKernels';
+import { startWasmOrCpu } from '../model/graph/portableBackend';
+import { tf } from '../model/graph/tf';
 import type { BackendName } from '../shared/engineProtocol';
 
 export interface BrowserBackend {
@@ -21,33 +19,23 @@ let current: BrowserBackend | null = null;
 
 export async function initBrowserBackend(preference: BackendName, wasm: ArrayBuffer | null): Promise<BrowserBackend> {
   if (current && (preference === 'auto' || preference === current.name)) return current;
-  useTf(tfCore);
-  tf.enableProdMode();
   const notes: string[] = [];
   if (preference === 'tensorflow') notes.push('tfjs-node does not run in a browser');
-  if (preference !== 'cpu') {
-    try {
+  const name = await startWasmOrCpu({
+    tryWasm: preference !== 'cpu',
+    wasmOnly: preference === 'wasm',
+    configureWasm: () => {
       if (!wasm) throw new Error(`${SIMD_FILE} was not found in the extension`);
-      const binary = wasm;
-      // The backend fetches through the platform when asked to (setWasmPaths' second argument): this answers its one
-      // request from the bytes the host sent and refuses every other.
+      // The backend fetches through the platform when asked to (setWasmPaths' second argument): this answers its
+      // one request from the bytes the host sent and refuses every other. (No SIMD: it asks for another file, is
+      // refused, and cpu runs.)
       tf.env().platform.fetch = async (path: string) => {
-        if (path === WASM_PREFIX + SIMD_FILE) return new Response(binary, { headers: { 'Content-Type': 'application/wasm' } });
+        if (path === WASM_PREFIX + SIMD_FILE) return new Response(wasm, { headers: { 'Content-Type': 'application/wasm' } });
         throw new Error(`the engine makes no network request (asked for ${path})`);
       };
       setWasmPaths(WASM_PREFIX, true);
-      if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend failed to initialise (is WebAssembly SIMD supported?)');
-      await tf.ready();
-      installWasmKernelFixes();
-      return (current = { name: 'wasm', notes });
-    } catch (e) {
-      const why = `wasm unavailable: ${(e as Error).message}`;
-      if (preference === 'wasm') throw new Error(why);
-      notes.push(why);
-    }
-  }
-  if (!tf.findBackendFactory('cpu')) tf.registerBackend('cpu', () => new MathBackendCPU(), 1);
-  await tf.setBackend('cpu');
-  await tf.ready();
-  return (current = { name: 'cpu', notes });
+    },
+    notes,
+  });
+  return (current = { name, notes });
 }

@@ -3,13 +3,11 @@
 // Where the host allows no worker, or it fails before it says it is ready, the same bundle runs on the host's own
 // thread: slower to answer while the host is busy, but the same engine and the same answers.
 import type { EngineThread, StartEngineThread } from '../completion/engineClient';
-import type { HostToWorker } from '../shared/engineProtocol';
+import { HostToWorker, IN_HOST_ENGINE_PORT } from '../shared/engineProtocol';
 
 /** Where the engine runs: its own Web Worker, or the extension host's thread. */
 export type EngineThreadKind = 'worker' | 'host';
 
-/** The name the engine bundle looks for on the global scope when it runs on the host's thread (src/browser/engineWorker.ts). */
-const IN_HOST_PORT = '__seq2seqEnginePort';
 /** How long a new worker may take to say it is ready before the engine runs on the host's thread instead. */
 const READY_TIMEOUT_MS = 15_000;
 
@@ -59,14 +57,14 @@ export function browserEngineThread(options: BrowserThreadOptions): StartEngineT
       };
       const scope = globalThis as unknown as Record<string, unknown>;
       try {
-        scope[IN_HOST_PORT] = port;
+        scope[IN_HOST_ENGINE_PORT] = port;
         // The bundle is an iife: evaluated here, it serves on the port above (the host's CSP allows eval).
         new Function(text)();
       } catch (e) {
         events.failed(new Error(`the engine could not start: ${(e as Error).message}`));
         return;
       } finally {
-        delete scope[IN_HOST_PORT];
+        delete scope[IN_HOST_ENGINE_PORT];
       }
       options.started?.('host');
       // Delivered as a microtask: after the host's current call, and before the engine's deferred work (a

@@ -3,7 +3,7 @@
 // model comes as the bytes the host read (a browser engine cannot read the extension's folder).
 import { modelFromArtifacts } from '../model/graph/serialize';
 import { serveEngine } from '../worker/engineService';
-import type { WorkerToHost } from '../shared/engineProtocol';
+import { IN_HOST_ENGINE_PORT, WorkerToHost } from '../shared/engineProtocol';
 import { initBrowserBackend } from './backend';
 
 /** The two ends a browser engine talks through: a Web Worker's global scope, or the host's in-thread stand-in. */
@@ -39,7 +39,5 @@ export function serveBrowserEngine(port: BrowserEnginePort): void {
   port.postMessage({ kind: 'log', level: 'trace', message: 'engine thread started' });
 }
 
-/** Set by the host when it runs this bundle on its own thread (no worker allowed): the port to serve on. */
-const IN_HOST_PORT = '__seq2seqEnginePort';
 const scope = globalThis as unknown as Record<string, unknown>;
-serveBrowserEngine((scope[IN_HOST_PORT] as BrowserEnginePort | undefined) ?? (globalThis as unknown as BrowserEnginePort));
+serveBrowserEngine((scope[IN_HOST_ENGINE_PORT] as BrowserEnginePort | undefined) ?? (globalThis as unknown as BrowserEnginePort));

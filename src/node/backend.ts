@@ -2,11 +2,9 @@
 // A preference forces one; the choice and the reason are returned so callers can log them.
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import * as tfCore from '@tensorflow/tfjs-core';
-import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { Tf, tf, useTf } from '../model/graph/tf';
-import { installWasmKernelFixes } from '../model/graph/wasmKernels';
+import { startWasmOrCpu } from '../model/graph/portableBackend';
+import { Tf, useTf } from '../model/graph/tf';
 import { BACKEND_NAMES, BackendName } from '../shared/engineProtocol';
 
 export type BackendPreference = BackendName;
@@ -56,27 +54,15 @@ export async function initBackend(preference: BackendPreference = 'auto', wasmDi
       notes.push(why);
     }
   }
-  useTf(tfCore);
-  // Production mode skips per-op debug checks and the console banner that asks for tfjs-node.
-  tf.enableProdMode();
-  if (preference === 'auto' || preference === 'wasm') {
-    const dir = findWasmDir(wasmDir);
-    try {
+  const name = await startWasmOrCpu({
+    tryWasm: preference === 'auto' || preference === 'wasm',
+    wasmOnly: preference === 'wasm',
+    configureWasm: () => {
+      const dir = findWasmDir(wasmDir);
       if (!dir) throw new Error(`${WASM_FILE} not found`);
       setWasmPaths(dir.endsWith('/') ? dir : `${dir}/`);
-      if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend failed to initialise');
-      await tf.ready();
-      installWasmKernelFixes();
-      return (current = { name: 'wasm', notes });
-    } catch (e) {
-      const why = `wasm unavailable: ${(e as Error).message}`;
-      if (preference === 'wasm') throw new Error(why);
-      notes.push(why);
-    }
-  }
-  // Referencing the class keeps the cpu package (and its kernel registrations) in the bundle.
-  if (!tf.findBackendFactory('cpu')) tf.registerBackend('cpu', () => new MathBackendCPU(), 1);
-  await tf.setBackend('cpu');
-  await tf.ready();
-  return (current = { name: 'cpu', notes });
+    },
+    notes,
+  });
+  return (current = { name, notes });
 }

@@ -69,6 +69,13 @@ export interface ModelFiles {
   wasm: ArrayBuffer | null;
 }
 
+/**
+ * Where a browser host that runs the engine bundle on its own thread (no worker allowed) leaves the port the engine
+ * serves on: a global the bundle reads at start (src/browser/engineThread.ts sets it, src/browser/engineWorker.ts
+ * reads it).
+ */
+export const IN_HOST_ENGINE_PORT = '__seq2seqEnginePort';
+
 export type HostToWorker =
   /**
    * Host, at start-up or when the model or backend setting changes: (re)load a model folder. `files` carries the

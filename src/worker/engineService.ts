@@ -6,6 +6,7 @@ import { ContextFiles } from '../model/inference/contextFiles';
 import type { Seq2SeqModel } from '../model/graph/seq2seq';
 import type { Metadata } from '../model/graph/serialize';
 import { HostToWorker, isHostToWorker, WindowRequest, WorkerToHost } from '../shared/engineProtocol';
+import { isObject } from '../shared/guards';
 import { MAX_TRACE_CHARS } from '../shared/encoderStateView';
 import { toEncoderStateView } from './traceView';
 
@@ -155,7 +156,7 @@ export function serveEngine(side: EngineThreadSide): (m: unknown) => void {
   return (m: unknown): void => {
     if (!isHostToWorker(m)) {
       // A request with a valid id is answered as failed, so its caller does not wait forever.
-      const id = typeof m === 'object' && m !== null && Number.isInteger((m as { requestId?: unknown }).requestId) ? ((m as { requestId: number }).requestId) : null;
+      const id = isObject(m) && Number.isInteger(m.requestId) ? (m.requestId as number) : null;
       post({ kind: 'error', requestId: id, message: `the engine ignored a malformed message: ${JSON.stringify(m).slice(0, 200)}` });
       return;
     }

@@ -14,6 +14,9 @@ const ECHO_ENGINE = `
 `;
 
 const cancel = (requestId: number): HostToWorker => ({ kind: 'cancel', requestId });
+/** Three requests sent before the engine is ready, and the echoes they must get back, in order. */
+const postThree = (t: { post(m: HostToWorker): void }): void => [1, 2, 3].forEach((id) => t.post(cancel(id)));
+const ECHOES = [1, 2, 3].map((requestId) => ({ kind: 'echo', requestId }));
 const scope = globalThis as unknown as Record<string, unknown>;
 
 afterEach(() => {
@@ -67,40 +70,34 @@ const fetchBlob = async (url: string): Promise<Blob> => (await import('node:buff
 
 test('without a Worker the engine runs on the host thread and gets what was sent before it was ready, in order', async () => {
   const t = start('worker');
-  t.post(cancel(1));
-  t.post(cancel(2));
-  t.post(cancel(3));
+  postThree(t);
   const got = await t.messages;
   assert.deepEqual(t.kinds, ['host']);
   assert.match(t.warnings[0] ?? '', /no Worker/);
-  assert.deepEqual(got.slice(1), [1, 2, 3].map((requestId) => ({ kind: 'echo', requestId })));
+  assert.deepEqual(got.slice(1), ECHOES);
 });
 
 test('with a Worker the engine runs in it; messages wait for its first one', async () => {
   installWorker(false);
   const t = start('worker');
-  t.post(cancel(1));
-  t.post(cancel(2));
-  t.post(cancel(3));
+  postThree(t);
   const got = await t.messages;
   assert.deepEqual(t.kinds, ['worker']);
   assert.deepEqual(t.warnings, []);
-  assert.deepEqual(got.slice(1), [1, 2, 3].map((requestId) => ({ kind: 'echo', requestId })));
+  assert.deepEqual(got.slice(1), ECHOES);
 });
 
 test('a worker that fails before it is ready hands its queue to the host thread; the setting can ask for the host', async () => {
   installWorker(true);
   const failing = start('worker');
-  failing.post(cancel(1));
-  failing.post(cancel(2));
-  failing.post(cancel(3));
-  assert.deepEqual((await failing.messages).slice(1), [1, 2, 3].map((requestId) => ({ kind: 'echo', requestId })));
+  postThree(failing);
+  assert.deepEqual((await failing.messages).slice(1), ECHOES);
   assert.deepEqual(failing.kinds, ['host']);
   assert.match(failing.warnings[0] ?? '', /blocked by the host/);
 
   installWorker(false);
   const asked = start('host');
-  for (const id of [1, 2, 3]) asked.post(cancel(id));
+  postThree(asked);
   await asked.messages;
   assert.deepEqual(asked.kinds, ['host']);
 });
