@@ -20,7 +20,7 @@ export interface Seq2SeqApi extends Seq2SeqCoreApi {
   /** Where this workspace's fine-tuned model is kept (the extension's workspace storage). */
   workspaceModelDir(): string | undefined;
   /** The background learner: what it is doing, what it has done in this workspace, and whether a run is going. */
-  learning(): { status: LearnStatus; state: LearnState; plan: string };
+  learning(): { status: LearnStatus; state: LearnState; plan: string; adaptedTo: string | null };
 }
 
 /** How long after the engine is ready the background learner looks at the workspace: startup is left alone. */
@@ -44,13 +44,15 @@ export function activate(context: vscode.ExtensionContext): Seq2SeqApi {
   const settings = core.settings;
   const fineTune = new FineTuneCommand(context.extensionPath, engine, models, settings, readFineTuneSettings, log);
   // Learns the workspace in idle time, without a command.
-  const workspaceLearner = new WorkspaceLearner({ context, engine, activeModel: models, settings, fineTuneSettings: readFineTuneSettings, learnSettings: readLearnSettings, commandRunning: () => fineTune.isRunning, log });
+  const workspaceLearner = new WorkspaceLearner({ context, engine, activeModel: models, settings, fineTuneSettings: readFineTuneSettings, learnSettings: readLearnSettings, commandRunning: () => fineTune.isRunning, admits: core.admits, log });
   learner = workspaceLearner;
   context.subscriptions.push(models);
   core.onSettingsChanged((e) => {
     if (!e.affectsConfiguration(`${SECTION}.learn`)) return;
-    if (readLearnSettings().enabled) void workspaceLearner.consider();
-    else void workspaceLearner.stop();
+    const learn = readLearnSettings();
+    if (!learn.enabled) return void workspaceLearner.stop();
+    if (learn.documentSteps === 0) void workspaceLearner.dropAdaptation();
+    void workspaceLearner.consider();
   });
 
   // The encoder-state panel draws the loss curve of both learners live.
@@ -113,7 +115,7 @@ export function activate(context: vscode.ExtensionContext): Seq2SeqApi {
     workspaceModelDir: () => models.workspaceDir,
     learning: () => {
       const plan = workspaceLearner.plan();
-      return { status: workspaceLearner.status, state: workspaceLearner.state, plan: plan.kind === 'none' ? `none: ${plan.why}` : plan.kind };
+      return { status: workspaceLearner.status, state: workspaceLearner.state, plan: plan.kind === 'none' ? `none: ${plan.why}` : plan.kind, adaptedTo: workspaceLearner.adaptedTo };
     },
   };
 }

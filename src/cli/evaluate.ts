@@ -13,7 +13,7 @@ import { DEFAULT_SETTINGS } from '../completion/settings';
 import { SUGGESTION_LENGTHS } from '../shared/window';
 import { DEFAULT_REPLAY, runReplay } from './replay/run';
 import { runLearnReplay } from './replay/learned';
-import { LEARN_STEPS } from '../shared/learning';
+import { DOCUMENT_STEPS, LEARN_STEPS } from '../shared/learning';
 import type { Seq2SeqModel } from '../model/graph/seq2seq';
 import { nextLineValue, suggestionValue } from '../model/evaluation/suggestionValue';
 import { memoryOf } from '../model/training/fineTune';
@@ -44,6 +44,7 @@ export async function runEval(args: string[]): Promise<number> {
     'copy-run': { type: 'string' },
     learn: { type: 'boolean' },
     'learn-steps': { type: 'string' },
+    'document-steps': { type: 'string' },
   });
   // The editor's defaults: suggestions are shown from this confidence on, and are at most this long.
   const showThreshold = numberOption(values, 'threshold', DEFAULT_SETTINGS.confidenceThreshold, 0);
@@ -66,6 +67,7 @@ export async function runEval(args: string[]): Promise<number> {
   const { model, metadata, memory: ownMemory } = await loadModelWithMemory(modelDir);
   if ((values.learn === true || values['learn-steps'] !== undefined) && values.replay !== true) throw new Error('--learn goes with --replay (savings with and without learning, on the same blocks)');
   if (values['learn-steps'] !== undefined && values.learn !== true) throw new Error('--learn-steps goes with --learn');
+  if (values['document-steps'] !== undefined && values.learn !== true) throw new Error('--document-steps goes with --learn');
   if (values.replay === true) return runReplayCommand(values, model, metadata, modelDir, corpora, backend.name, { showThreshold, maxChars, beamWidth });
   return runCursorEval(values, model, metadata, ownMemory, modelDir, corpora, backend.name, { showThreshold, maxChars, beamWidth, withBelow, neighbours, samples, batches, seed });
 }
@@ -234,7 +236,8 @@ async function runReplayCommand(
     // Each project learns on a fresh copy of the model: the one loaded here is never trained.
     model.dispose();
     const load = async (): Promise<Seq2SeqModel> => (await loadModelWithMemory(modelDir)).model;
-    const report = await runLearnReplay(load, corpora, { ...options, settings, request }, steps, log);
+    const documentSteps = countOption(values, 'document-steps', DOCUMENT_STEPS, 0, 10_000);
+    const report = await runLearnReplay(load, corpora, { ...options, settings, request }, steps, log, documentSteps);
     process.stdout.write(`${JSON.stringify({ ...header, learnReplay: report }, null, 2)}\n`);
     return 0;
   }

@@ -21,8 +21,9 @@ const USAGE = `usage: seq2seq <command> [options]
   eval --model DIR --corpus DIR [--corpus DIR ...] [--baseline-corpus DIR ...] [--memory DIR ...] [--samples N] [--batches N] [--beam K] [--seed S]
        [--below] [--files N] [--threshold P] [--max-chars N]
   eval --replay --model DIR --corpus PROJECT [--corpus PROJECT ...] [--blocks N] [--block-chars N] [--seed S] [--length token|auto]
-       [--threshold P] [--copy-run N] [--learn [--learn-steps N]]
-      the typing replay; --learn: on blocks of a third of each project's files, before and after learning the rest.
+       [--threshold P] [--copy-run N] [--learn [--learn-steps N] [--document-steps N]]
+      the typing replay; --learn: on blocks of a third of each project's files, before and after learning the rest,
+      and with the learnt model adapted to each block's document for N steps (default 10, as the extension does).
   fit-copy --model DIR --corpus DIR [--validation-of-training F] [--memory DIR ...] [--batches N] [--below] [--files N]
            [--sources above,below,files,memory] [--shared] [--dry-run]
       fits the copy prior's weights per match length (and per source) to the model on held-out text and saves them.

@@ -1,7 +1,7 @@
 // The host's side of the engine: starts its thread lazily, sends typed requests, maps AbortSignals to cancel
 // messages, and turns a crash into a clear error instead of hanging promises. Which thread it is (a Node worker
 // thread, a browser Web Worker, the host itself) is the starter's business. No vscode import.
-import { BackendName, CandidateMessage, HostToWorker, isWorkerToHost, LandRequest, ModelFiles, ModelInfo, TraceOptions, WindowRequest, WorkerToHost } from '../shared/engineProtocol';
+import { BackendName, CandidateMessage, HostToWorker, isWorkerToHost, LandRequest, ModelFiles, ModelInfo, TraceOptions, WeightArray, WindowRequest, WorkerToHost } from '../shared/engineProtocol';
 import type { EncoderStateView } from '../shared/encoderStateView';
 
 export type SuggestParams = WindowRequest;
@@ -83,6 +83,7 @@ export class EngineClient {
       case 'loaded':
       case 'suggestion':
       case 'traced':
+      case 'weighted':
       case 'cancelled':
       case 'error': {
         if (m.kind === 'error' && m.requestId === null) {
@@ -122,6 +123,16 @@ export class EngineClient {
       this.lastLoad = message;
       return reply.info;
     }
+    throw new Error(reply.kind === 'error' ? reply.message : `unexpected reply ${reply.kind}`);
+  }
+
+  /**
+   * Weights adapted to the document in hand for the load `loadId` (null: the loaded model's own again). Resolves
+   * with whether they now serve, and why not.
+   */
+  async setWeights(loadId: number, weights: WeightArray[] | null): Promise<{ applied: boolean; reason?: string }> {
+    const reply = await this.request({ kind: 'weights', requestId: this.nextId++, loadId, weights });
+    if (reply.kind === 'weighted') return { applied: reply.applied, ...(reply.reason !== undefined && { reason: reply.reason }) };
     throw new Error(reply.kind === 'error' ? reply.message : `unexpected reply ${reply.kind}`);
   }
 

@@ -49,15 +49,51 @@ export type LearnPlan =
   | { kind: 'update' }
   | { kind: 'none'; why: string };
 
+/** Why nothing may be learnt here now, or null when learning may go on. */
+function refusal(state: LearnState, c: LearnConditions): string | null {
+  if (!c.enabled) return 'seq2seq.learn.enabled is off';
+  if (!c.trusted) return 'the workspace is not trusted (Restricted Mode)';
+  if (!c.hasWorkspace) return 'no folder is open';
+  if (c.modelFromSetting) return 'seq2seq.modelPath names the model to use';
+  if (c.baseChosen) return 'this workspace uses the base model';
+  if (state.forgotten) return 'this workspace was forgotten; run Fine-tune on Workspace to learn it again';
+  if (c.commandRunning) return 'a fine-tune is running';
+  return null;
+}
+
 /** The next run, given the state and the conditions; `savedSince`: files were saved since the last update. */
 export function planLearning(state: LearnState, c: LearnConditions, savedSince: boolean): LearnPlan {
-  if (!c.enabled) return { kind: 'none', why: 'seq2seq.learn.enabled is off' };
-  if (!c.trusted) return { kind: 'none', why: 'the workspace is not trusted (Restricted Mode)' };
-  if (!c.hasWorkspace) return { kind: 'none', why: 'no folder is open' };
-  if (c.modelFromSetting) return { kind: 'none', why: 'seq2seq.modelPath names the model to use' };
-  if (c.baseChosen) return { kind: 'none', why: 'this workspace uses the base model' };
-  if (state.forgotten) return { kind: 'none', why: 'this workspace was forgotten; run Fine-tune on Workspace to learn it again' };
-  if (c.commandRunning) return { kind: 'none', why: 'a fine-tune is running' };
+  const why = refusal(state, c);
+  if (why) return { kind: 'none', why };
   if (!state.complete && state.stepsDone < c.budget) return { kind: 'first', steps: c.budget - state.stepsDone };
   return savedSince ? { kind: 'update' } : { kind: 'none', why: 'learnt; waiting for saved files' };
+}
+
+/** Characters edited in the document in hand after which the model adapts to it again. */
+export const ADAPT_AFTER_EDITED_CHARS = 500;
+
+/** The document in hand, and the engine's load the weights would be adapted from. */
+export interface AdaptSubject {
+  uri: string;
+  loadId: number;
+}
+
+/**
+ * Whether to adapt the model to the document in hand now: learning is allowed, no workspace run is going, and the
+ * serving weights were not adapted to this document from this load, or it changed much since.
+ * `last`: what the serving weights were adapted to (null: none); `editedSince`: characters edited there since.
+ */
+export function planAdapt(
+  state: LearnState,
+  c: LearnConditions & { documentSteps: number; learning: boolean },
+  now: AdaptSubject,
+  last: AdaptSubject | null,
+  editedSince: number,
+): { kind: 'adapt'; steps: number } | { kind: 'none'; why: string } {
+  const why = refusal(state, c);
+  if (why) return { kind: 'none', why };
+  if (c.documentSteps <= 0) return { kind: 'none', why: 'seq2seq.learn.documentSteps is 0' };
+  if (c.learning) return { kind: 'none', why: 'the workspace is being learnt' };
+  if (last && last.uri === now.uri && last.loadId === now.loadId && editedSince < ADAPT_AFTER_EDITED_CHARS) return { kind: 'none', why: 'adapted to this document already' };
+  return { kind: 'adapt', steps: c.documentSteps };
 }

@@ -4,7 +4,7 @@ import { BACKEND_NAMES, BackendName, WindowRequest } from '../shared/engineProto
 import { DECODE_DEFAULTS, SUGGESTION_LENGTHS, SuggestionLength } from '../shared/window';
 import { FINE_TUNE_MAX_CORPUS_CHARS } from '../workspace/filePolicy';
 import { SOURCE_EXTENSIONS } from '../shared/language';
-import { LEARN_STEPS } from '../shared/learning';
+import { DOCUMENT_STEPS, LEARN_STEPS } from '../shared/learning';
 
 export interface Settings {
   enabled: boolean;
@@ -123,16 +123,20 @@ export interface LearnSettings {
   enabled: boolean;
   /** The first learning's step budget (the extension reaches the default in about 5 minutes of idle time). */
   steps: number;
+  /** Steps of adapting the model to the document in hand (0: never). */
+  documentSteps: number;
 }
 
-export const DEFAULT_LEARN: LearnSettings = { enabled: true, steps: LEARN_STEPS };
+export const DEFAULT_LEARN: LearnSettings = { enabled: true, steps: LEARN_STEPS, documentSteps: DOCUMENT_STEPS };
 
 export function sanitizeLearn(get: <T>(key: string) => T | undefined): LearnSettings {
   const enabled = get<unknown>('learn.enabled');
   const steps = get<unknown>('learn.steps');
+  const documentSteps = get<unknown>('learn.documentSteps');
   return {
     enabled: typeof enabled === 'boolean' ? enabled : DEFAULT_LEARN.enabled,
     steps: typeof steps === 'number' && Number.isInteger(steps) && steps >= 1 && steps <= 100_000 ? steps : DEFAULT_LEARN.steps,
+    documentSteps: typeof documentSteps === 'number' && Number.isInteger(documentSteps) && documentSteps >= 0 && documentSteps <= 1_000 ? documentSteps : DEFAULT_LEARN.documentSteps,
   };
 }
 

@@ -69,6 +69,8 @@ export interface EditorCore {
   refresh(): void;
   /** Called after the core took a settings change in (with the event, to tell which section changed). */
   onSettingsChanged(listener: (e: vscode.ConfigurationChangeEvent) => void): void;
+  /** Why the file policy keeps a document out of the engine's reach, or null when it lets it in (the context feed's verdict). */
+  admits(document: vscode.TextDocument): Promise<string | null>;
   /** Says " the seq2seq.modelPath setting still decides..." when that setting overrides a model choice, else "". */
   overriddenBySetting(): string;
   /** Ends activation: loads the model in the background and returns the API. */
@@ -169,6 +171,7 @@ export function startEditorCore(context: vscode.ExtensionContext, host: HostPart
     settings: current,
     refresh,
     onSettingsChanged: (listener) => void settingsListeners.push(listener),
+    admits: (document) => contextFeed.verdictOf(document),
     overriddenBySetting: () =>
       settings.modelPath ? ` The seq2seq.modelPath setting (${settings.modelPath}) still decides which model suggests; clear it to use this one.` : '',
     finish(started: number): Seq2SeqCoreApi {

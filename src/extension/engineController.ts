@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { EngineClient, StartEngineThread, SuggestAnswer, SuggestParams, TraceParams } from '../completion/engineClient';
 import type { Settings } from '../completion/settings';
-import type { LandRequest, ModelFiles, ModelInfo } from '../shared/engineProtocol';
+import type { LandRequest, ModelFiles, ModelInfo, WeightArray } from '../shared/engineProtocol';
 import type { EncoderStateView } from '../shared/encoderStateView';
 import type { ActiveModelChange, ActiveModelChoice, ModelSource } from './activeModel';
 
@@ -105,6 +105,19 @@ export class EngineController implements vscode.Disposable {
   /** The state the load under way ends in (the current state when none is under way). */
   settled(): Promise<EngineState> {
     return this.loading ?? Promise.resolve(this.current);
+  }
+
+  /**
+   * Weights the learner adapted to the document in hand from the load `loadId` (null: the model's own again). The
+   * suggestions the provider holds came from the old weights: they go, as on a switch.
+   */
+  async setWeights(loadId: number, weights: WeightArray[] | null): Promise<boolean> {
+    const state = this.current;
+    if (state.kind !== 'ready' || state.info.loadId !== loadId) return false;
+    const { applied, reason } = await this.client.setWeights(loadId, weights);
+    if (applied) this.onSwitch();
+    else this.log.info(`[engine] adapted weights not used: ${reason ?? 'refused'}`);
+    return applied;
   }
 
   suggest(params: SuggestParams, signal: AbortSignal): Promise<SuggestAnswer | null> {

@@ -17,6 +17,7 @@ export interface StatusView {
 function describeLearning(l: LearnStatus | undefined): { text: string; tooltip: string } {
   if (!l || l.kind === 'off') return { text: '', tooltip: '' };
   const held = l.paused ? ' (paused while you type)' : '';
+  if (l.kind === 'adapting') return { text: ' $(sync)', tooltip: `\nAdapting the model to ${l.document} in idle time${held}; the adapted weights serve while you work there and are never saved. seq2seq.learn.documentSteps 0 turns it off.` };
   if (l.kind === 'updating') return { text: ' $(sync)', tooltip: `\nLearning the files you saved, in idle time${held}. Seq2Seq: Forget This Workspace undoes all it learnt; seq2seq.learn.enabled turns it off.` };
   const pct = Math.min(100, Math.round((100 * l.step) / Math.max(1, l.steps)));
   return {

@@ -6,11 +6,11 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { FineTuneRun } from '../host/trainThread';
+import { AdaptRun, FineTuneRun } from '../host/trainThread';
 import { IdleGate } from '../completion/idleGate';
-import { LearnState, parseLearnState, planLearning, LearnPlan, INITIAL_LEARN_STATE } from '../completion/learnState';
+import { AdaptSubject, LearnConditions, LearnState, parseLearnState, planAdapt, planLearning, LearnPlan, INITIAL_LEARN_STATE } from '../completion/learnState';
 import type { FineTuneSettings, LearnSettings, Settings } from '../completion/settings';
-import { languageOfPath } from '../shared/language';
+import { familyOfLanguageId, languageOfPath } from '../shared/language';
 import { LEARN_SEED, LEARN_UPDATE_STEPS } from '../shared/learning';
 import { releaseLockOf } from '../host/modelFolder';
 import type { FineTuneResult, TrainPoint } from '../shared/trainProtocol';
@@ -31,7 +31,9 @@ const LEARNT_FILES = 'learnt-files.json';
 export type LearnStatus =
   | { kind: 'off' }
   | { kind: 'learning'; paused: boolean; step: number; steps: number }
-  | { kind: 'updating'; paused: boolean };
+  | { kind: 'updating'; paused: boolean }
+  /** Adapting the model to the document in hand (its name, for the tooltip). */
+  | { kind: 'adapting'; paused: boolean; document: string };
 
 export interface LearnerDeps {
   context: vscode.ExtensionContext;
@@ -42,6 +44,8 @@ export interface LearnerDeps {
   learnSettings: () => LearnSettings;
   /** Whether the Fine-tune command is running (the learner never runs beside it). */
   commandRunning: () => boolean;
+  /** Why the file policy keeps a document out of the engine's reach, or null when it lets it in (the context feed's verdict). */
+  admits: (document: vscode.TextDocument) => Promise<string | null>;
   log: vscode.LogOutputChannel;
 }
 
@@ -52,8 +56,13 @@ export interface LearntFiles {
 }
 
 export class WorkspaceLearner implements vscode.Disposable {
-  /** The run in progress; its worker is null while the files are still being collected. */
-  private run: { fineTune: FineTuneRun | null; abort: AbortController; done: Promise<void> } | null = null;
+  /** The run in progress (learning the workspace, or adapting to a document); its worker is null while the files are still being collected. */
+  private run: { fineTune: FineTuneRun | AdaptRun | null; abort: AbortController; done: Promise<void> } | null = null;
+  /** The document (and engine load) last adapted to, or tried and refused, and characters edited there since. */
+  private lastTried: AdaptSubject | null = null;
+  private editedSince = 0;
+  /** Whether the engine serves weights adapted to a document (they go back to the model's own when learning stops). */
+  private serving: AdaptSubject | null = null;
   private readonly gate: IdleGate;
   private savedSince = false;
   private updateTimer: ReturnType<typeof setTimeout> | undefined;
@@ -68,7 +77,10 @@ export class WorkspaceLearner implements vscode.Disposable {
 
   constructor(private readonly deps: LearnerDeps) {
     this.gate = new IdleGate(IDLE_MS, (idle) => {
-      if (!this.run) return;
+      if (!this.run) {
+        if (idle) void this.considerDocument();
+        return;
+      }
       if (idle) this.run.fineTune?.resume();
       else this.run.fineTune?.pause();
       this.setStatus(this.current.kind === 'off' ? this.current : { ...this.current, paused: !idle });
@@ -77,7 +89,12 @@ export class WorkspaceLearner implements vscode.Disposable {
       this.changed,
       this.trained,
       vscode.workspace.onDidChangeTextDocument((e) => {
-        if (e.contentChanges.length > 0 && isUserDocument(e.document)) this.gate.activity();
+        if (e.contentChanges.length === 0 || !isUserDocument(e.document)) return;
+        if (e.document.uri.toString() === this.lastTried?.uri) this.editedSince += e.contentChanges.reduce((n, c) => n + c.rangeLength + c.text.length, 0);
+        this.gate.activity();
+      }),
+      vscode.window.onDidChangeActiveTextEditor(() => {
+        if (this.gate.isIdle) void this.considerDocument();
       }),
       vscode.window.onDidChangeTextEditorSelection((e) => {
         if (isUserDocument(e.textEditor.document)) this.gate.activity();
@@ -96,6 +113,13 @@ export class WorkspaceLearner implements vscode.Disposable {
     return this.current;
   }
 
+  /** The document whose adapted weights the engine serves, or null when it serves its model's own. */
+  get adaptedTo(): string | null {
+    const engine = this.deps.engine.state;
+    // A load since gave the engine a model with its own weights.
+    return this.serving && engine.kind === 'ready' && engine.info.loadId === this.serving.loadId ? this.serving.uri : null;
+  }
+
   get state(): LearnState {
     return parseLearnState(this.deps.context.workspaceState.get(STATE_KEY));
   }
@@ -111,9 +135,13 @@ export class WorkspaceLearner implements vscode.Disposable {
 
   /** What the learner would do now, and why not when it would not. */
   plan(): LearnPlan {
+    return planLearning(this.state, this.conditions(), this.savedSince);
+  }
+
+  private conditions(): LearnConditions {
     const { settings, activeModel, learnSettings, commandRunning } = this.deps;
     const learn = learnSettings();
-    return planLearning(this.state, {
+    return {
       enabled: learn.enabled,
       trusted: vscode.workspace.isTrusted,
       hasWorkspace: (vscode.workspace.workspaceFolders?.length ?? 0) > 0 && activeModel.workspaceDir !== undefined,
@@ -121,7 +149,7 @@ export class WorkspaceLearner implements vscode.Disposable {
       baseChosen: activeModel.baseChosen,
       commandRunning: commandRunning(),
       budget: learn.steps,
-    }, this.savedSince);
+    };
   }
 
   /**
@@ -134,9 +162,62 @@ export class WorkspaceLearner implements vscode.Disposable {
     const plan = this.plan();
     if (plan.kind === 'none' || (plan.kind === 'update' && !updates)) {
       if (plan.kind === 'none') this.deps.log.trace(`[learn] not learning: ${plan.why}`);
-      return;
+      return this.considerDocument();
     }
     await this.start(plan);
+  }
+
+  /**
+   * Adapts the engine's model to the document in hand, when the user is idle and planAdapt allows it
+   * (src/completion/learnState.ts): a few steps on its text in the train worker, the weights sent to the engine.
+   */
+  private async considerDocument(): Promise<void> {
+    if (this.run || this.disposed || !this.gate.isIdle) return;
+    const engine = this.deps.engine.state;
+    const document = vscode.window.activeTextEditor?.document;
+    if (engine.kind !== 'ready' || !document || !isUserDocument(document) || languageOfPath(document.uri.path) === 'plaintext') return;
+    const now = { uri: document.uri.toString(), loadId: engine.info.loadId };
+    const plan = planAdapt(this.state, { ...this.conditions(), documentSteps: this.deps.learnSettings().documentSteps, learning: false }, now, this.lastTried, this.editedSince);
+    if (plan.kind === 'none') return void this.deps.log.trace(`[learn] not adapting to the document: ${plan.why}`);
+    const abort = new AbortController();
+    let finished!: () => void;
+    this.run = { fineTune: null, abort, done: new Promise<void>((r) => (finished = r)) };
+    const name = vscode.workspace.asRelativePath(document.uri);
+    // Tried once per document, load and batch of edits, whatever comes of it: a refused or failing document is not
+    // retried at every pause.
+    this.lastTried = now;
+    this.editedSince = 0;
+    try {
+      const refused = await this.deps.admits(document);
+      if (refused) return void this.deps.log.trace(`[learn] not adapting to ${name}: ${refused}`);
+      if (abort.signal.aborted) return;
+      const text = document.getText();
+      const adapt = new AdaptRun(
+        path.join(this.deps.context.extensionPath, 'dist', 'trainWorker.js'),
+        { path: now.uri, text, family: familyOfLanguageId(document.languageId) },
+        { modelDir: engine.dir, steps: plan.steps, backend: this.deps.settings().backend === 'cpu' ? 'cpu' : 'wasm' },
+        (level, message) => this.deps.log[level](`[learn worker] ${message}`),
+      );
+      this.run.fineTune = adapt;
+      if (!this.gate.isIdle) adapt.pause();
+      abort.signal.addEventListener('abort', () => adapt.cancel(), { once: true });
+      this.setStatus({ kind: 'adapting', paused: !this.gate.isIdle, document: name });
+      const { result, weights } = await adapt.done;
+      this.deps.log.info(`[learn] adapting to ${name}: ${result.outcome} after ${result.steps} step(s) in ${result.seconds.toFixed(1)} s${result.bitsPerChar === null ? '' : `, ${result.bitsPerChar.toFixed(3)} bits/char`}`);
+      if (result.outcome !== 'adapted' || !weights || abort.signal.aborted) return;
+      if (await this.deps.engine.setWeights(now.loadId, weights)) {
+        this.serving = now;
+        console.log(`[seq2seq] adapted to the document: ${result.steps} step(s)`);
+      }
+    } catch (e) {
+      this.deps.log.error(`[learn] adapting to ${name} failed: ${(e as Error).message}; the model is unchanged`);
+    } finally {
+      this.run = null;
+      this.setStatus({ kind: 'off' });
+      finished();
+      // What waited for this run: the workspace's own learning first, then (when it has nothing to do) another document.
+      if (!this.disposed) setTimeout(() => void this.consider(), 0);
+    }
   }
 
   /** An update once saves have been quiet for UPDATE_AFTER_MS (a later save starts the wait again). */
@@ -239,13 +320,27 @@ export class WorkspaceLearner implements vscode.Disposable {
     if (activeModel.resolve().source === 'workspace') log.info('[learn] suggestions now use the learnt workspace model');
   }
 
-  /** Stops the run in progress, if any, and waits for it to end (the previous model, or its saved gains, stay). */
+  /**
+   * Stops the run in progress, if any, and waits for it to end (the previous model, or its saved gains, stay). The
+   * engine's weights go back to its model's own: whoever stops learning wants nothing learnt to serve meanwhile.
+   */
   async stop(): Promise<void> {
     const run = this.run;
-    if (!run) return;
-    run.abort.abort();
-    run.fineTune?.cancel();
-    await run.done;
+    if (run) {
+      run.abort.abort();
+      run.fineTune?.cancel();
+      await run.done;
+    }
+    await this.dropAdaptation();
+  }
+
+  /** The engine's weights back to its model's own, if they were adapted to a document. */
+  async dropAdaptation(): Promise<void> {
+    const serving = this.serving;
+    this.serving = null;
+    // Adapting again later starts afresh, even on the same document.
+    this.lastTried = null;
+    if (serving) await this.deps.engine.setWeights(serving.loadId, null);
   }
 
   /** After a fine-tune command saved a model: the first learning is over; updates go on from it. */

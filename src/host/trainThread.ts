@@ -1,7 +1,8 @@
-// Runs one fine-tune in its own worker thread and turns its messages into a promise and progress callbacks.
-// Cancelling asks the worker to stop between steps; the worker then discards its staging folder.
+// Runs one fine-tune, or one adaptation to a document, in its own worker thread and turns its messages into a
+// promise and callbacks. Cancelling asks the worker to stop between steps; the worker then discards its staging folder.
 import { Worker } from 'node:worker_threads';
-import { FineTuneOptions, FineTuneResult, HostToTrainer, isTrainerToHost, TrainFile, TrainPoint } from '../shared/trainProtocol';
+import type { WeightArray } from '../shared/engineProtocol';
+import { AdaptOptions, AdaptResult, FineTuneOptions, FineTuneResult, HostToTrainer, isTrainerToHost, TrainFile, TrainPoint } from '../shared/trainProtocol';
 
 export interface FineTuneCallbacks {
   onProgress(point: TrainPoint): void;
@@ -40,6 +41,9 @@ export class FineTuneRun {
           case 'finished':
             resolve(m.result);
             return;
+          case 'adapted':
+            callbacks.log('warn', 'the fine-tune worker answered as an adaptation');
+            return;
           case 'failed':
             reject(new Error(m.message));
             return;
@@ -65,6 +69,47 @@ export class FineTuneRun {
   }
 
   /** Background runs: hold before the next step (the user is typing) / go on. */
+  pause(): void {
+    this.post({ kind: 'pause' });
+  }
+
+  resume(): void {
+    this.post({ kind: 'resume' });
+  }
+}
+
+/** One adaptation of the engine's model to a document (src/model/training/adapt.ts), held while the user types. */
+export class AdaptRun {
+  private readonly worker: Worker;
+  readonly done: Promise<{ result: AdaptResult; weights: WeightArray[] | null }>;
+
+  constructor(workerPath: string, document: TrainFile, options: AdaptOptions, log: FineTuneCallbacks['log']) {
+    this.worker = new Worker(workerPath);
+    this.done = new Promise((resolve, reject) => {
+      this.worker.on('message', (m: unknown) => {
+        if (!isTrainerToHost(m)) return log('warn', 'ignored a malformed message from the learning worker');
+        if (m.kind === 'adapted') resolve({ result: m.result, weights: m.weights });
+        else if (m.kind === 'failed') reject(new Error(m.message));
+        else if (m.kind === 'log') log(m.level, m.message);
+      });
+      this.worker.on('error', (e) => reject(new Error(`learning worker crashed: ${e.message}`)));
+      this.worker.on('exit', (code) => reject(new Error(`learning worker exited with code ${code}`)));
+    });
+    this.done.then(
+      () => void this.worker.terminate(),
+      () => void this.worker.terminate(),
+    );
+    this.post({ kind: 'adapt', document, options });
+  }
+
+  private post(m: HostToTrainer): void {
+    this.worker.postMessage(m);
+  }
+
+  cancel(): void {
+    this.post({ kind: 'cancel' });
+  }
+
   pause(): void {
     this.post({ kind: 'pause' });
   }

@@ -18,6 +18,15 @@ export interface ModelInfo {
   hiddenSize: number;
   layers: number;
   loadMs: number;
+  /** Counts the engine's loads: weights adapted from this load name it, and a later load refuses them. */
+  loadId: number;
+}
+
+/** One weight of a model by its name in the model (weights adapted to a document cross threads this way). */
+export interface WeightArray {
+  name: string;
+  shape: number[];
+  values: Float32Array;
 }
 
 export interface CandidateMessage {
@@ -101,7 +110,13 @@ export type HostToWorker =
    * `traceChars` characters of `window` (`layer` per position), the greedy decoder's `topK` per step and the beam.
    * Newer ones supersede older; they never supersede a `suggest`.
    */
-  | ({ kind: 'trace'; requestId: number } & WindowRequest & TraceOptions);
+  | ({ kind: 'trace'; requestId: number } & WindowRequest & TraceOptions)
+  /**
+   * Host, when the learner adapted the loaded model to the document in hand (src/model/training/adapt.ts): its
+   * weights, for the load `loadId` only (a later load refuses them); null: the loaded model's own weights again.
+   * Answered `weighted`; suggestions after it use them.
+   */
+  | { kind: 'weights'; requestId: number; loadId: number; weights: WeightArray[] | null };
 
 export type WorkerToHost =
   /** Worker, after a `load` succeeded. */
@@ -115,7 +130,9 @@ export type WorkerToHost =
   /** Worker, a log line for the host's output channel. */
   | { kind: 'log'; level: 'info' | 'warn' | 'error' | 'trace'; message: string }
   /** Worker, the answer to a `trace`: plain arrays, at most MAX_TRACE_CHARS positions. */
-  | { kind: 'traced'; requestId: number; view: EncoderStateView };
+  | { kind: 'traced'; requestId: number; view: EncoderStateView }
+  /** Worker, the answer to `weights`: whether they now serve (false: another load came, or they do not fit the model). */
+  | { kind: 'weighted'; requestId: number; applied: boolean; reason?: string };
 
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
 const isString = (v: unknown): v is string => typeof v === 'string';
@@ -128,6 +145,10 @@ const isLandRequest = (m: Record<string, unknown>): boolean =>
 const isWindowRequest = (m: Record<string, unknown>): boolean =>
   isLandRequest(m) && isString(m.path) && isInt(m.beamWidth) && isInt(m.maxChars) &&
   SUGGESTION_LENGTHS.includes(m.length as SuggestionLength) && typeof m.multiline === 'boolean';
+
+export const isWeightArray = (w: unknown): w is WeightArray =>
+  isObject(w) && isString(w.name) && Array.isArray(w.shape) && w.shape.every((d) => isInt(d) && d >= 0) && w.values instanceof Float32Array &&
+  w.values.length === w.shape.reduce((n: number, d) => n * (d as number), 1);
 
 const isModelFiles = (f: unknown): f is ModelFiles =>
   isObject(f) && isString(f.modelJson) && isString(f.metadataJson) && f.weights instanceof ArrayBuffer && (f.wasm === null || f.wasm instanceof ArrayBuffer);
@@ -150,6 +171,8 @@ export function isHostToWorker(m: unknown): m is HostToWorker {
         isWindowRequest(m) &&
         isInt(m.traceChars) && m.traceChars > 0 && isInt(m.layer) && m.layer >= 0 && isInt(m.topK) && m.topK >= 0
       );
+    case 'weights':
+      return isInt(m.loadId) && (m.weights === null || (Array.isArray(m.weights) && m.weights.every(isWeightArray)));
     default:
       return false;
   }
@@ -175,6 +198,8 @@ export function isWorkerToHost(m: unknown): m is WorkerToHost {
       return isString(m.message) && ['info', 'warn', 'error', 'trace'].includes(m.level as string);
     case 'traced':
       return isInt(m.requestId) && isEncoderStateView(m.view);
+    case 'weighted':
+      return isInt(m.requestId) && typeof m.applied === 'boolean' && (m.reason === undefined || isString(m.reason));
     default:
       return false;
   }

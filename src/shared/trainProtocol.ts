@@ -1,7 +1,7 @@
 // Messages between the extension host and the fine-tune worker (one worker per run). Defined once for both
 // sides; incoming messages are checked by the guards before an exhaustive switch handles them.
 import { isObject } from './guards';
-import type { BackendName } from './engineProtocol';
+import { BackendName, isWeightArray, WeightArray } from './engineProtocol';
 import type { LanguageFamily } from './language';
 
 export interface TrainFile {
@@ -59,9 +59,27 @@ export interface FineTuneResult {
   validationFiles: number;
 }
 
+/** Adapting a model to the document in hand: nothing is saved, the weights come back to the host. */
+export interface AdaptOptions {
+  /** The folder of the model the engine has loaded (its load `loadId`, kept by the host). */
+  modelDir: string;
+  steps: number;
+  backend: BackendName;
+}
+
+/** How an adaptation ended; weights come with `adapted` only. */
+export interface AdaptResult {
+  outcome: 'adapted' | 'cancelled' | 'diverged' | 'empty';
+  steps: number;
+  bitsPerChar: number | null;
+  seconds: number;
+}
+
 export type HostToTrainer =
   /** Host, once per worker: the files to learn from and where to put the result. */
   | { kind: 'start'; files: TrainFile[]; options: FineTuneOptions }
+  /** Host, once per worker, instead of `start`: adapt a model to one document (runs as a background run). */
+  | { kind: 'adapt'; document: TrainFile; options: AdaptOptions }
   /** Host, when the user presses Cancel: stop before the next step, keep the previous model. */
   | { kind: 'cancel' }
   /** Host, when the user types (background runs): hold before the next step until resumed. */
@@ -77,9 +95,13 @@ export type TrainerToHost =
   | { kind: 'saved'; step: number }
   /** Worker, at the end of a run that did not fail. */
   | { kind: 'finished'; result: FineTuneResult }
+  /** Worker, at the end of an adaptation that did not fail: the adapted weights when it adapted. */
+  | { kind: 'adapted'; result: AdaptResult; weights: WeightArray[] | null }
   /** Worker, when the run failed; nothing was written. */
   | { kind: 'failed'; message: string }
   | { kind: 'log'; level: 'info' | 'warn' | 'error'; message: string };
+
+const isTrainFile = (f: unknown): f is TrainFile => isObject(f) && typeof f.path === 'string' && typeof f.text === 'string' && typeof f.family === 'string';
 
 export function isHostToTrainer(m: unknown): m is HostToTrainer {
   if (!isObject(m)) return false;
@@ -87,13 +109,18 @@ export function isHostToTrainer(m: unknown): m is HostToTrainer {
     case 'start':
       return (
         Array.isArray(m.files) &&
-        m.files.every((f) => isObject(f) && typeof f.path === 'string' && typeof f.text === 'string' && typeof f.family === 'string') &&
+        m.files.every(isTrainFile) &&
         isObject(m.options) &&
         typeof m.options.baseModelDir === 'string' &&
         typeof m.options.outDir === 'string' &&
         (typeof m.options.minutes === 'number' || m.options.minutes === null) &&
         (m.options.maxSteps === undefined || (Number.isInteger(m.options.maxSteps) && (m.options.maxSteps as number) >= 0)) &&
         Number.isInteger(m.options.workers) && (m.options.workers as number) >= 1
+      );
+    case 'adapt':
+      return (
+        isTrainFile(m.document) && isObject(m.options) && typeof m.options.modelDir === 'string' &&
+        Number.isInteger(m.options.steps) && (m.options.steps as number) >= 0 && typeof m.options.backend === 'string'
       );
     case 'cancel':
     case 'pause':
@@ -111,6 +138,8 @@ export function isTrainerToHost(m: unknown): m is TrainerToHost {
       return isObject(m.point) && typeof m.point.step === 'number' && typeof m.point.fraction === 'number';
     case 'finished':
       return isObject(m.result) && typeof m.result.outcome === 'string';
+    case 'adapted':
+      return isObject(m.result) && typeof m.result.outcome === 'string' && (m.weights === null || (Array.isArray(m.weights) && m.weights.every(isWeightArray)));
     case 'saved':
     case 'held':
       return typeof m.step === 'number';

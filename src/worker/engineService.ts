@@ -5,7 +5,8 @@ import { CompletionEngine, SuggestRequest } from '../model/inference/engine';
 import { ContextFiles } from '../model/inference/contextFiles';
 import type { Seq2SeqModel } from '../model/graph/seq2seq';
 import type { Metadata } from '../model/graph/serialize';
-import { HostToWorker, isHostToWorker, WindowRequest, WorkerToHost } from '../shared/engineProtocol';
+import { HostToWorker, isHostToWorker, WeightArray, WindowRequest, WorkerToHost } from '../shared/engineProtocol';
+import { tf } from '../model/graph/tf';
 import { isObject } from '../shared/guards';
 import { MAX_TRACE_CHARS } from '../shared/encoderStateView';
 import { toEncoderStateView } from './traceView';
@@ -31,6 +32,7 @@ export interface EngineThreadSide {
 
 type SuggestMessage = Extract<HostToWorker, { kind: 'suggest' }>;
 type TraceMessage = Extract<HostToWorker, { kind: 'trace' }>;
+type WeightsMessage = Extract<HostToWorker, { kind: 'weights' }>;
 
 /** Serves the engine on one thread: returns the handler for every message from the host. */
 export function serveEngine(side: EngineThreadSide): (m: unknown) => void {
@@ -39,6 +41,10 @@ export function serveEngine(side: EngineThreadSide): (m: unknown) => void {
   /** The user's other files: the engine thread's, not a model's, so they stay in context across model switches. */
   const context = new ContextFiles();
   let model: Seq2SeqModel | null = null;
+  let memory: string | null = null;
+  let loadId = 0;
+  /** The loaded model's own weights, kept while adapted ones serve in their place. */
+  let own: WeightArray[] | null = null;
   // Loads run one after another; suggestions wait for the load in progress.
   let loading: Promise<void> = Promise.resolve();
 
@@ -50,8 +56,11 @@ export function serveEngine(side: EngineThreadSide): (m: unknown) => void {
       engine?.dispose();
       model?.dispose();
       model = loaded.model;
+      memory = loaded.memory;
+      own = null;
+      loadId++;
       engine = new CompletionEngine(model, { context });
-      engine.setMemory(loaded.memory);
+      engine.setMemory(memory);
       const c = model.config;
       post({
         kind: 'loaded',
@@ -65,11 +74,40 @@ export function serveEngine(side: EngineThreadSide): (m: unknown) => void {
           hiddenSize: c.hiddenSize,
           layers: c.layers,
           loadMs: performance.now() - t0,
+          loadId,
         },
       });
     } catch (e) {
       post({ kind: 'error', requestId: m.requestId, message: (e as Error).message });
     }
+  }
+
+  /**
+   * Weights adapted to the document in hand, in place of the loaded model's (or its own back, for null). They apply
+   * only to the load they were adapted from; the engine starts afresh on them, as after a load (its read-ahead and
+   * states came from the old weights).
+   */
+  function setWeights(m: WeightsMessage): void {
+    const answer = (applied: boolean, reason?: string): void => post({ kind: 'weighted', requestId: m.requestId, applied, ...(reason && { reason }) });
+    if (!model || m.loadId !== loadId) return answer(false, 'another model was loaded since');
+    const target = m.weights ?? own;
+    if (!target) return answer(true);
+    const misfit = target.find((w) => {
+      const v = model?.weights.get(w.name);
+      return !v || v.shape.length !== w.shape.length || v.shape.some((d, i) => d !== w.shape[i]);
+    });
+    if (misfit || target.length !== model.weights.size) return answer(false, `the weights do not fit the loaded model${misfit ? ` (${misfit.name})` : ''}`);
+    const current = model;
+    own ??= [...current.weights].map(([name, v]) => ({ name, shape: [...v.shape], values: v.dataSync().slice() as Float32Array }));
+    for (const w of target) {
+      const v = current.weights.get(w.name);
+      if (v) tf.tidy(() => v.assign(tf.tensor(w.values, v.shape)));
+    }
+    if (m.weights === null) own = null;
+    engine?.dispose();
+    engine = new CompletionEngine(current, { context });
+    engine.setMemory(memory);
+    answer(true);
   }
 
   /**
@@ -163,6 +201,10 @@ export function serveEngine(side: EngineThreadSide): (m: unknown) => void {
     switch (m.kind) {
       case 'load':
         loading = loading.then(() => load(m));
+        return;
+      case 'weights':
+        // In order with loads: weights adapted from a load meet that load, or are refused after a later one.
+        loading = loading.then(() => setWeights(m));
         return;
       case 'suggest':
         suggestions.put(m);

@@ -12,7 +12,8 @@ import { learnWorkspace, LearnHooks } from '../model/training/learn';
 import { LEARN_STEPS } from '../shared/learning';
 import { BackendPreference, initBackend } from '../node/backend';
 import { loadModelDir, ModelWriter, openModelWriter } from '../node/modelFiles';
-import { FineTuneOptions, FineTuneResult, isHostToTrainer, TrainerToHost, TrainFile } from '../shared/trainProtocol';
+import { AdaptOptions, FineTuneOptions, FineTuneResult, isHostToTrainer, TrainerToHost, TrainFile } from '../shared/trainProtocol';
+import { adaptToDocument } from '../model/training/adapt';
 
 const port = parentPort;
 if (!port) throw new Error('trainWorker must run in a worker thread');
@@ -140,6 +141,31 @@ async function fineTuneInto(writer: ModelWriter, files: TrainFile[], o: FineTune
   };
 }
 
+/**
+ * Adapts the engine's model to the document in hand (src/model/training/adapt.ts) as a background run: below the
+ * editor's priority, one thread, held while the user types; the weights go back to the host, nothing is saved.
+ */
+async function adapt(document: TrainFile, o: AdaptOptions): Promise<void> {
+  const t0 = Date.now();
+  lowerPriority();
+  await initBackend(o.backend as BackendPreference);
+  const { model } = await loadModelDir(o.modelDir);
+  try {
+    const report = await adaptToDocument(model, document, o.steps, {
+      signal: abort.signal,
+      gate: () => {
+        const held = gate();
+        stepsTaken++;
+        return held;
+      },
+    });
+    const weights = report.outcome === 'adapted' ? [...model.weights].map(([name, v]) => ({ name, shape: [...v.shape], values: v.dataSync().slice() as Float32Array })) : null;
+    post({ kind: 'adapted', result: { ...report, seconds: (Date.now() - t0) / 1000 }, weights });
+  } finally {
+    model.dispose();
+  }
+}
+
 port.on('message', (m: unknown) => {
   if (!isHostToTrainer(m)) {
     post({ kind: 'log', level: 'warn', message: 'train worker ignored a malformed message' });
@@ -150,6 +176,11 @@ port.on('message', (m: unknown) => {
       if (started) return;
       started = true;
       run(m.files, m.options).catch((e: Error) => post({ kind: 'failed', message: e.message }));
+      return;
+    case 'adapt':
+      if (started) return;
+      started = true;
+      adapt(m.document, m.options).catch((e: Error) => post({ kind: 'failed', message: e.message }));
       return;
     case 'cancel':
       abort.abort();

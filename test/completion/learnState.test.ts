@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { INITIAL_LEARN_STATE, LearnConditions, parseLearnState, planLearning } from '../../src/completion/learnState';
+import { ADAPT_AFTER_EDITED_CHARS, INITIAL_LEARN_STATE, LearnConditions, parseLearnState, planAdapt, planLearning } from '../../src/completion/learnState';
 
 const ok: LearnConditions = { enabled: true, trusted: true, hasWorkspace: true, modelFromSetting: false, baseChosen: false, commandRunning: false, budget: 400 };
 
@@ -37,4 +37,24 @@ test('a stored state that is missing or hand-edited reads as a new workspace, fi
   assert.deepEqual(parseLearnState('x'), INITIAL_LEARN_STATE);
   assert.deepEqual(parseLearnState({ stepsDone: -3, complete: 'yes', forgotten: true, updates: 2.5 }), { ...INITIAL_LEARN_STATE, forgotten: true });
   assert.deepEqual(parseLearnState({ stepsDone: 40, complete: true, forgotten: false, updates: 2 }), { stepsDone: 40, complete: true, forgotten: false, updates: 2 });
+});
+
+test('the document in hand is adapted to once per load and batch of edits, never beside a workspace run or where learning is refused', () => {
+  const c = { ...ok, documentSteps: 10, learning: false };
+  const here = { uri: 'file:///a.ts', loadId: 3 };
+  const done = { ...INITIAL_LEARN_STATE, complete: true };
+  assert.deepEqual(planAdapt(done, c, here, null, 0), { kind: 'adapt', steps: 10 });
+  assert.equal(planAdapt(done, c, here, here, ADAPT_AFTER_EDITED_CHARS - 1).kind, 'none');
+  assert.equal(planAdapt(done, c, here, here, ADAPT_AFTER_EDITED_CHARS).kind, 'adapt');
+  // Another document, or another load (a learnt model saved and switched in): adapted afresh.
+  assert.equal(planAdapt(done, c, here, { ...here, uri: 'file:///b.ts' }, 0).kind, 'adapt');
+  assert.equal(planAdapt(done, c, here, { ...here, loadId: 2 }, 0).kind, 'adapt');
+  // During the first learning too, between its runs; never while one runs.
+  assert.equal(planAdapt(INITIAL_LEARN_STATE, c, here, null, 0).kind, 'adapt');
+  assert.match((planAdapt(done, { ...c, learning: true }, here, null, 0) as { why: string }).why, /being learnt/);
+  assert.match((planAdapt(done, { ...c, documentSteps: 0 }, here, null, 0) as { why: string }).why, /documentSteps/);
+  for (const refused of [{ enabled: false }, { trusted: false }, { baseChosen: true }, { modelFromSetting: true }, { commandRunning: true }]) {
+    assert.equal(planAdapt(done, { ...c, ...refused }, here, null, 0).kind, 'none', JSON.stringify(refused));
+  }
+  assert.equal(planAdapt({ ...done, forgotten: true }, c, here, null, 0).kind, 'none');
 });

@@ -17,7 +17,7 @@ interface Doc {
   lines: string[];
 }
 
-const INFO: ModelInfo = { name: 'table', backend: 'none', backendNotes: [], minContextChars: 8, maxContextChars: 64, hiddenSize: 1, layers: 1, loadMs: 0 };
+const INFO: ModelInfo = { name: 'table', backend: 'none', backendNotes: [], minContextChars: 8, maxContextChars: 64, hiddenSize: 1, layers: 1, loadMs: 0, loadId: 1 };
 
 const offsetAt = (d: Doc, p: Pos): number => d.lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
 const documents: DocumentReader<Doc> = {

@@ -32,12 +32,13 @@ test('the suggestion length is token or auto, and the contributed defaults are t
   assert.equal(props['seq2seq.fineTune.include']?.default, DEFAULT_FINE_TUNE.include);
   assert.equal(props['seq2seq.learn.enabled']?.default, DEFAULT_LEARN.enabled);
   assert.equal(props['seq2seq.learn.steps']?.default, DEFAULT_LEARN.steps);
+  assert.equal(props['seq2seq.learn.documentSteps']?.default, DEFAULT_LEARN.documentSteps);
 });
 
 test('the background learner\'s settings: on by default, a whole step budget, bad values fall back', () => {
   assert.deepEqual(sanitizeLearn(() => undefined), DEFAULT_LEARN);
-  assert.deepEqual(sanitizeLearn((k) => ({ 'learn.enabled': false, 'learn.steps': 20 })[k as string] as never), { enabled: false, steps: 20 });
-  assert.deepEqual(sanitizeLearn((k) => ({ 'learn.enabled': 'no', 'learn.steps': 2.5 })[k as string] as never), DEFAULT_LEARN);
+  assert.deepEqual(sanitizeLearn((k) => ({ 'learn.enabled': false, 'learn.steps': 20, 'learn.documentSteps': 0 })[k as string] as never), { enabled: false, steps: 20, documentSteps: 0 });
+  assert.deepEqual(sanitizeLearn((k) => ({ 'learn.enabled': 'no', 'learn.steps': 2.5, 'learn.documentSteps': -1 })[k as string] as never), DEFAULT_LEARN);
 });
 
 test('fine-tune threads: automatic is every core but one, and a setting never takes the editor\'s core', () => {

@@ -18,6 +18,8 @@ suite('Learns the workspace in the background', () => {
   suiteSetup(async () => {
     ({ api } = await extensionApi());
     await setting('modelPath', undefined);
+    // Adapting to the document in hand has its own test below; the first one watches the workspace's learning alone.
+    await setting('learn.documentSteps', 0);
     await waitFor('the base model', () => {
       const s = api.engineState();
       return s.kind === 'ready' && s.source === 'base';
@@ -31,6 +33,7 @@ suite('Learns the workspace in the background', () => {
   suiteTeardown(async () => {
     await learnEnabled(false);
     await setting('learn.steps', undefined);
+    await setting('learn.documentSteps', undefined);
   });
 
   test('learns without a command, pauses while the user types, and switches to what it learnt', async function () {
@@ -77,10 +80,25 @@ suite('Learns the workspace in the background', () => {
     await vscode.workspace.fs.delete(fresh);
   });
 
+  test('adapts to the document in hand while the user pauses, and serves those weights until learning stops', async function () {
+    this.timeout(120_000);
+    const file = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, 'src', 'greeter1.ts');
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(file));
+    await setting('learn.documentSteps', 5);
+    await waitFor('weights adapted to the file', () => api.learning().adaptedTo === file.toString(), 90_000);
+    assert.equal(api.engineState().kind, 'ready');
+    // Turned off: the model's own weights serve again.
+    await setting('learn.documentSteps', 0);
+    await waitFor('the model\'s own weights', () => api.learning().adaptedTo === null);
+    await setting('learn.documentSteps', 5);
+    await waitFor('adapted again', () => api.learning().adaptedTo === file.toString(), 90_000);
+  });
+
   test('Forget This Workspace deletes what was learnt, goes back to the base model and learns nothing more', async () => {
     const dir = api.workspaceModelDir() ?? assert.fail('no workspace storage');
     await vscode.commands.executeCommand('seq2seq.forgetWorkspace');
     assert.ok(!existsSync(dir));
+    assert.equal(api.learning().adaptedTo, null, 'no adapted weights serve after forgetting');
     await waitFor('the base model after forgetting', () => {
       const s = api.engineState();
       return s.kind === 'ready' && s.source === 'base';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { EngineClient } from '../../src/completion/engineClient';
 import { nodeEngineThread } from '../../src/host/engineThread';
-import { FineTuneRun } from '../../src/host/trainThread';
+import { AdaptRun, FineTuneRun } from '../../src/host/trainThread';
 import { stagingFolders, swapOldFolder } from '../../src/host/modelFolder';
 import type { TrainFile, TrainPoint } from '../../src/shared/trainProtocol';
 import { REPO } from '../helpers';
@@ -130,4 +130,46 @@ test('a background run cancelled while it holds takes no further step and saves 
   assert.equal(result.steps, 0);
   assert.deepEqual([points.length, saved.length], [0, 0]);
   assert.ok(!existsSync(join(out, 'model.json')));
+});
+
+test('adapting to a document: the worker sends weights that the engine serves for that load only, and the model\'s own come back', async () => {
+  const document: TrainFile = { path: 'file:///src/zorblax.ts', family: 'ts-js', text: workspaceFiles().map((f) => f.text).join('\n') };
+  const adapt = new AdaptRun(join(DIST, 'trainWorker.js'), document, { modelDir: FIXTURE, steps: 30, backend: 'wasm' }, (_l, m) => logs.push(m));
+  const { result, weights } = await adapt.done;
+  assert.equal(result.outcome, 'adapted', JSON.stringify(result));
+  assert.equal(result.steps, 30);
+  assert.ok(weights && weights.length > 0 && weights.every((w) => w.values.length === w.shape.reduce((n, d) => n * d, 1)));
+  const engine = new EngineClient(nodeEngineThread(join(DIST, 'worker.js')), () => undefined);
+  try {
+    const info = await engine.load(FIXTURE, 'wasm');
+    const ask = async (): Promise<string> =>
+      (await engine.suggest({ before: 'export const x = greetZor', windowStart: 0, atFileStart: true, below: '', path: 'file:///other.ts', language: 'typescript', beamWidth: 1, maxChars: 16, length: 'token' as const, multiline: false }))?.candidates[0]?.text ?? '';
+    const own = await ask();
+    // Weights adapted from another load are refused: the engine may have switched models meanwhile.
+    assert.deepEqual(await engine.setWeights(info.loadId + 1, weights), { applied: false, reason: 'another model was loaded since' });
+    assert.equal(await ask(), own);
+    assert.deepEqual(await engine.setWeights(info.loadId, weights), { applied: true });
+    const adapted = await ask();
+    // No copy text here (no memory, no other files): what changed is the weights alone.
+    assert.notEqual(adapted, own, 'the adapted weights answer otherwise');
+    assert.deepEqual(await engine.setWeights(info.loadId, null), { applied: true });
+    assert.equal(await ask(), own, 'the model\'s own weights serve again');
+    // A misfit (another model's shapes) is refused with its name.
+    const misfit = weights.map((w, i) => (i === 0 ? { ...w, shape: [1, w.values.length] } : w));
+    const refused = await engine.setWeights(info.loadId, misfit);
+    assert.equal(refused.applied, false);
+    assert.match(refused.reason ?? '', /do not fit/);
+  } finally {
+    await engine.dispose();
+  }
+});
+
+test('an adaptation cancelled while it holds takes no step and sends no weights', async () => {
+  const document: TrainFile = { path: 'file:///a.ts', family: 'ts-js', text: workspaceFiles()[0]!.text };
+  const adapt = new AdaptRun(join(DIST, 'trainWorker.js'), document, { modelDir: FIXTURE, steps: 30, backend: 'wasm' }, () => undefined);
+  adapt.pause();
+  await new Promise((r) => setTimeout(r, 1500));
+  adapt.cancel();
+  const { result, weights } = await adapt.done;
+  assert.deepEqual([result.outcome, result.steps, weights], ['cancelled', 0, null]);
 });

@@ -2,13 +2,18 @@
 // are split by file (as the fine-tune splits them): blocks come from a third of them, which the learner never
 // sees, and the learner gets the rest, exactly as the extension's background learner would
 // (src/model/training/learn.ts). Three engines retype the same blocks: the base model as shipped, the base model
-// knowing the learnt files (their text searchable by the copy prior, no training step), and the learnt model.
+// knowing the learnt files (their text searchable by the copy prior, no training step), the learnt model, and the
+// learnt model adapted to each block's document (its text above and below the block, as the editor holds it before
+// the user writes the block) for the steps the extension takes (src/model/training/adapt.ts).
 import { basename } from 'node:path';
 import type { Seq2SeqModel } from '../../model/graph/seq2seq';
 import { CompletionEngine } from '../../model/inference/engine';
 import { splitByFile, SourceFile } from '../../model/training/dataset';
 import { memoryOf } from '../../model/training/fineTune';
 import { learnWorkspace } from '../../model/training/learn';
+import { adaptToDocument } from '../../model/training/adapt';
+import { DOCUMENT_STEPS } from '../../shared/learning';
+import { tf } from '../../model/graph/tf';
 import { readCorpus } from '../../node/corpus';
 import { FINE_TUNE_MAX_CORPUS_CHARS, FINE_TUNE_MAX_FILE_BYTES } from '../../workspace/filePolicy';
 import { ContestantFigures, figuresOf, reportPercentile, ReplayOptions, sampleBlocks } from './run';
@@ -18,7 +23,7 @@ import { engineSuggester, ReplayDocument } from './suggesters';
 /** The share of a project's files its blocks come from; the learner reads the others. */
 export const BLOCK_FILE_SHARE = 1 / 3;
 
-export const LEARN_CONTESTANTS = ['base', 'knowsFiles', 'learnt'] as const;
+export const LEARN_CONTESTANTS = ['base', 'knowsFiles', 'learnt', 'learntDocument'] as const;
 export type LearnContestant = (typeof LEARN_CONTESTANTS)[number];
 
 export interface LearnedGroup {
@@ -27,6 +32,8 @@ export interface LearnedGroup {
   figures: Record<LearnContestant, ContestantFigures & { engineMsP50: number | null; engineMsP95: number | null }>;
   /** Keystroke savings of the learnt model minus the base model's, in points. */
   gainPoints: number;
+  /** The same for the learnt model adapted to each block's document. */
+  documentGainPoints: number;
 }
 
 export interface LearnedProject extends LearnedGroup {
@@ -48,8 +55,8 @@ export interface LearnTally {
 
 export const newLearnTally = (): LearnTally => ({
   blocks: 0,
-  counts: { base: emptyCount(), knowsFiles: emptyCount(), learnt: emptyCount() },
-  ms: { base: [], knowsFiles: [], learnt: [] },
+  counts: { base: emptyCount(), knowsFiles: emptyCount(), learnt: emptyCount(), learntDocument: emptyCount() },
+  ms: { base: [], knowsFiles: [], learnt: [], learntDocument: [] },
 });
 
 export function addLearnTally(into: LearnTally, from: LearnTally): void {
@@ -62,15 +69,24 @@ export function addLearnTally(into: LearnTally, from: LearnTally): void {
 
 export function learnedGroup(t: LearnTally): LearnedGroup {
   const figures = Object.fromEntries(LEARN_CONTESTANTS.map((c) => [c, { ...figuresOf(t.counts[c]), engineMsP50: reportPercentile(t.ms[c], 50), engineMsP95: reportPercentile(t.ms[c], 95) }])) as LearnedGroup['figures'];
-  return { blocks: t.blocks, chars: t.counts.base.chars, figures, gainPoints: Number((100 * (figures.learnt.keystrokeSavings - figures.base.keystrokeSavings)).toFixed(2)) };
+  const gain = (c: LearnContestant): number => Number((100 * (figures[c].keystrokeSavings - figures.base.keystrokeSavings)).toFixed(2));
+  return { blocks: t.blocks, chars: t.counts.base.chars, figures, gainPoints: gain('learnt'), documentGainPoints: gain('learntDocument') };
 }
 
-/** One engine over the blocks, Tab only, as the editor shows it. */
-function replayEngine(model: Seq2SeqModel, blocks: readonly ReplayDocument[], options: ReplayOptions, memory: string | null, into: LearnTally, c: LearnContestant, byBlock: LearnTally[]): void {
-  const engine = new CompletionEngine(model);
-  engine.setMemory(memory);
-  try {
-    blocks.forEach((doc, i) => {
+/**
+ * One engine over the blocks, Tab only, as the editor shows it. With `documentSteps` the model is first adapted to
+ * each block's document and given back its weights after the block.
+ */
+async function replayEngine(model: Seq2SeqModel, blocks: readonly ReplayDocument[], options: ReplayOptions, memory: string | null, into: LearnTally, c: LearnContestant, byBlock: LearnTally[], documentSteps = 0, files: readonly SourceFile[] = []): Promise<void> {
+  const saved = documentSteps > 0 ? [...model.weights].map(([name, v]) => [name, v.dataSync().slice() as Float32Array] as const) : [];
+  for (const [i, doc] of blocks.entries()) {
+    if (documentSteps > 0) {
+      const family = files.find((f) => f.path === doc.path)?.family ?? 'other';
+      await adaptToDocument(model, { path: doc.path, text: doc.above + doc.below, family }, documentSteps);
+    }
+    const engine = new CompletionEngine(model);
+    engine.setMemory(memory);
+    try {
       const ms: number[] = [];
       const count = replayBlock(doc.block, engineSuggester(engine, doc, options.settings, ms, undefined, options.request));
       into.counts[c] = addCounts(into.counts[c], count);
@@ -78,9 +94,13 @@ function replayEngine(model: Seq2SeqModel, blocks: readonly ReplayDocument[], op
       const b = byBlock[i] as LearnTally;
       b.counts[c] = addCounts(b.counts[c], count);
       b.ms[c].push(...ms);
-    });
-  } finally {
-    engine.dispose();
+    } finally {
+      engine.dispose();
+      for (const [name, values] of saved) {
+        const v = model.weights.get(name);
+        if (v) tf.tidy(() => v.assign(tf.tensor(values, v.shape)));
+      }
+    }
   }
 }
 
@@ -94,6 +114,7 @@ export async function replayLearning(
   options: ReplayOptions,
   steps: number,
   log: (line: string) => void,
+  documentSteps = DOCUMENT_STEPS,
 ): Promise<{ project: Omit<LearnedProject, 'project'>; blocks: { language: string; tally: LearnTally }[] }> {
   const split = splitByFile([...files], BLOCK_FILE_SHARE, options.seed);
   if (split.validation.length === 0 || split.train.length === 0) throw new Error('a project needs at least two files to learn from some and replay others');
@@ -104,13 +125,16 @@ export async function replayLearning(
   const memory = memoryOf(split.train);
   const base = await load();
   try {
-    replayEngine(base, blocks, options, null, tally, 'base', byBlock);
-    replayEngine(base, blocks, options, memory, tally, 'knowsFiles', byBlock);
+    await replayEngine(base, blocks, options, null, tally, 'base', byBlock);
+    await replayEngine(base, blocks, options, memory, tally, 'knowsFiles', byBlock);
     const t0 = Date.now();
     const report = await learnWorkspace(base, split.train, steps);
     const learnSeconds = (Date.now() - t0) / 1000;
     log(`  learnt ${split.train.length} files for ${report.steps} steps in ${learnSeconds.toFixed(0)} s: ${report.outcome}, validation ${(report.startLoss / Math.LN2).toFixed(3)} -> ${(report.bestLoss / Math.LN2).toFixed(3)} bits/char`);
-    replayEngine(base, blocks, options, memory, tally, 'learnt', byBlock);
+    await replayEngine(base, blocks, options, memory, tally, 'learnt', byBlock);
+    const a0 = Date.now();
+    await replayEngine(base, blocks, options, memory, tally, 'learntDocument', byBlock, documentSteps, files);
+    log(`  adapted to each block's document for ${documentSteps} steps: ${((Date.now() - a0) / 1000 / blocks.length).toFixed(1)} s a block with its replay`);
     return {
       project: {
         ...learnedGroup(tally),
@@ -129,7 +153,7 @@ export async function replayLearning(
 }
 
 export interface LearnReplayReport {
-  options: Omit<ReplayOptions, 'settings' | 'request'> & { steps: number; blockFileShare: number };
+  options: Omit<ReplayOptions, 'settings' | 'request'> & { steps: number; documentSteps: number; blockFileShare: number };
   projects: LearnedProject[];
   languages: Record<string, LearnedGroup>;
   all: LearnedGroup;
@@ -137,7 +161,7 @@ export interface LearnReplayReport {
 }
 
 /** The learning replay over every --corpus folder, each one project. */
-export async function runLearnReplay(load: () => Promise<Seq2SeqModel>, corpora: string[], options: ReplayOptions, steps: number, log: (line: string) => void): Promise<LearnReplayReport> {
+export async function runLearnReplay(load: () => Promise<Seq2SeqModel>, corpora: string[], options: ReplayOptions, steps: number, log: (line: string) => void, documentSteps = DOCUMENT_STEPS): Promise<LearnReplayReport> {
   const t0 = Date.now();
   const all = newLearnTally();
   const languages = new Map<string, LearnTally>();
@@ -146,7 +170,7 @@ export async function runLearnReplay(load: () => Promise<Seq2SeqModel>, corpora:
     const { files } = await readCorpus([corpus], { maxFileBytes: FINE_TUNE_MAX_FILE_BYTES, maxTotalChars: FINE_TUNE_MAX_CORPUS_CHARS });
     if (files.length === 0) throw new Error(`no usable source files under ${corpus}`);
     log(`${basename(corpus)}:`);
-    const { project, blocks } = await replayLearning(load, files, options, steps, log);
+    const { project, blocks } = await replayLearning(load, files, options, steps, log, documentSteps);
     for (const b of blocks) {
       addLearnTally(all, b.tally);
       const into = languages.get(b.language) ?? newLearnTally();
@@ -156,11 +180,11 @@ export async function runLearnReplay(load: () => Promise<Seq2SeqModel>, corpora:
     projects.push({ project: basename(corpus), ...project });
     const pct = (x: number): string => `${(100 * x).toFixed(1)} %`;
     const f = project.figures;
-    log(`  ${project.blocks} blocks, ${project.chars} chars; savings base ${pct(f.base.keystrokeSavings)}, knowing the files ${pct(f.knowsFiles.keystrokeSavings)}, learnt ${pct(f.learnt.keystrokeSavings)} (${project.gainPoints >= 0 ? '+' : ''}${project.gainPoints} points); wrong / 100 chars ${f.base.wrongPer100} -> ${f.learnt.wrongPer100}`);
+    log(`  ${project.blocks} blocks, ${project.chars} chars; savings base ${pct(f.base.keystrokeSavings)}, knowing the files ${pct(f.knowsFiles.keystrokeSavings)}, learnt ${pct(f.learnt.keystrokeSavings)} (${project.gainPoints >= 0 ? '+' : ''}${project.gainPoints} points), adapted to the document ${pct(f.learntDocument.keystrokeSavings)} (${project.documentGainPoints >= 0 ? '+' : ''}${project.documentGainPoints}); wrong / 100 chars ${f.base.wrongPer100} -> ${f.learnt.wrongPer100} -> ${f.learntDocument.wrongPer100}`);
   }
   const { settings: _settings, request: _request, ...rest } = options;
   return {
-    options: { ...rest, steps, blockFileShare: BLOCK_FILE_SHARE },
+    options: { ...rest, steps, documentSteps, blockFileShare: BLOCK_FILE_SHARE },
     projects,
     languages: Object.fromEntries([...languages].map(([lang, t]) => [lang, learnedGroup(t)])),
     all: learnedGroup(all),
