@@ -1,13 +1,17 @@
 // `suggest --workspace DIR [--learn]`: the workspace as the extension knows it. Its files pass the fine-tune's
 // file policy (src/node/corpus.ts); their text is the engine's workspace memory; with --learn the model first
 // learns them with the background learner's recipe and budget (src/model/training/learn.ts), and learns again,
-// a few steps, after each `{"saved": ...}` line, as the extension does after a save.
+// a few steps, after each `{"saved": ...}` line, as the extension does after a save, and adapts to the document of
+// an `"adapt": true` line (src/model/training/adapt.ts) from what it learnt, as the extension does when the user
+// pauses in a document.
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Seq2SeqModel } from '../model/graph/seq2seq';
 import type { SourceFile } from '../model/training/dataset';
 import { FineTuneReport, memoryOf } from '../model/training/fineTune';
 import { learnWorkspace } from '../model/training/learn';
-import { LEARN_UPDATE_STEPS } from '../shared/learning';
+import { adaptToDocument, AdaptReport } from '../model/training/adapt';
+import { tf } from '../model/graph/tf';
+import { DOCUMENT_STEPS, LEARN_UPDATE_STEPS } from '../shared/learning';
 import { gitignoreRulesOf, readCorpus, skippedByPath } from '../node/corpus';
 import { familyOfPath } from '../shared/language';
 import { FINE_TUNE_MAX_CORPUS_CHARS, FINE_TUNE_MAX_FILE_BYTES, GitignoreRules, ignoredPath, skipByName, textSkipReason } from '../workspace/filePolicy';
@@ -20,7 +24,12 @@ export interface LearnRun {
   seconds: number;
 }
 
+export type AdaptRun = AdaptReport & { seconds: number };
+
 export class LearningWorkspace {
+  /** The weights learnt from the workspace, kept while weights adapted to a document serve (null: none adapted). */
+  private learnt: Map<string, Float32Array> | null = null;
+
   private constructor(
     readonly root: string,
     private readonly files: Map<string, SourceFile>,
@@ -67,7 +76,34 @@ export class LearningWorkspace {
     return this.learn ? { path: full, learnt: await this.learnFor(LEARN_UPDATE_STEPS) } : { path: full };
   }
 
+  /**
+   * The user paused in a document: the model adapts to its text for `steps` steps, starting from the weights learnt
+   * from the workspace (never from another document's). What it did; the weights serve until the next adaptation
+   * or save.
+   */
+  async adapt(document: SourceFile, steps = DOCUMENT_STEPS): Promise<AdaptRun> {
+    const t0 = Date.now();
+    this.restoreLearnt();
+    this.learnt = new Map([...this.model.weights].map(([name, v]) => [name, v.dataSync().slice() as Float32Array]));
+    const report = await adaptToDocument(this.model, document, steps);
+    // Weights part-way (a diverged run) never serve.
+    if (report.outcome !== 'adapted') this.restoreLearnt();
+    return { ...report, bitsPerChar: report.bitsPerChar === null ? null : Number(report.bitsPerChar.toFixed(3)), seconds: Number(((Date.now() - t0) / 1000).toFixed(1)) };
+  }
+
+  /** The workspace's learnt weights back in place of a document's. */
+  private restoreLearnt(): void {
+    if (!this.learnt) return;
+    for (const [name, values] of this.learnt) {
+      const v = this.model.weights.get(name);
+      if (v) tf.tidy(() => v.assign(tf.tensor(values, v.shape)));
+    }
+    this.learnt = null;
+  }
+
   private async learnFor(steps: number): Promise<LearnRun> {
+    // A save learns from the workspace's weights, as the extension's update starts from the saved model.
+    this.restoreLearnt();
     const t0 = Date.now();
     const report = await learnWorkspace(this.model, [...this.files.values()], steps);
     const bpc = (nats: number): number => Number((nats / Math.LN2).toFixed(3));

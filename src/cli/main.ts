@@ -11,11 +11,12 @@ import { runTrain } from './train';
 const USAGE = `usage: seq2seq <command> [options]
 
   suggest --model DIR [--beam K] [--max-chars N] [--threshold P] [--length token|auto] [--backend auto|tensorflow|wasm|cpu]
-          [--workspace DIR [--learn [--learn-steps N]]]
+          [--workspace DIR [--learn [--learn-steps N] [--document-steps N]]]
       JSON lines on stdin ({"id", "prefix", "suffix", "language", "path", "files"}), one JSON line out per request:
       what the editor would show with these settings (the defaults are the editor's). --workspace: DIR's files are
       the workspace memory; --learn: the model first learns them as the extension's background learner does, and
-      again after each {"id", "saved": {"path", "text"}} line.
+      again after each {"id", "saved": {"path", "text"}} line; a request line with "adapt": true (the user paused in
+      that document) adapts the learnt model to its prefix + suffix for N steps (default 10), as the extension does.
   train --corpus DIR [--corpus DIR ...] --out DIR [--replace] [--from DIR] [--resume] [--minutes M] [--epochs E]
         [--steps N] [--hidden H] [--layers N] [--peephole] [--decoder-prime K] [--batch B] [--lr X] [--seed S] [--json]
   eval --model DIR --corpus DIR [--corpus DIR ...] [--baseline-corpus DIR ...] [--memory DIR ...] [--samples N] [--batches N] [--beam K] [--seed S]

@@ -8,7 +8,8 @@ import { backendOption, countOption, numberOption, parse, requireString } from '
 import { boundedLines, MAX_LINE_CHARS } from './lines';
 import { decodeRequest, DEFAULT_SETTINGS } from '../completion/settings';
 import { decideShown, hiddenMidLine } from '../completion/shown';
-import { LEARN_STEPS } from '../shared/learning';
+import { DOCUMENT_STEPS, LEARN_STEPS } from '../shared/learning';
+import { familyOfLanguageId, familyOfPath } from '../shared/language';
 import type { Seq2SeqModel } from '../model/graph/seq2seq';
 import { LearningWorkspace } from './learningWorkspace';
 
@@ -26,6 +27,11 @@ export interface SuggestLine {
    * the answer is {"id", "landed": true}, and the window is read before the next line, as idle time would.
    */
   land?: boolean;
+  /**
+   * true (with --learn): the user paused in this document; the learnt model adapts to its text (prefix + suffix)
+   * as the extension's learner does, and the answer is {"id", "adapted": {...}}.
+   */
+  adapt?: boolean;
 }
 
 /** A file the user saved (with --workspace): the workspace's copy of it changes, and with --learn the model learns it. */
@@ -58,6 +64,7 @@ export function parseRequest(line: string): { request: SuggestLine } | { saved: 
   if (r.language !== undefined && typeof r.language !== 'string') return { id, error: '"language" must be a string' };
   if (r.path !== undefined && typeof r.path !== 'string') return { id, error: '"path" must be a string' };
   if (r.land !== undefined && typeof r.land !== 'boolean') return { id, error: '"land" must be true or false' };
+  if (r.adapt !== undefined && typeof r.adapt !== 'boolean') return { id, error: '"adapt" must be true or false' };
   const files = r.files;
   if (files !== undefined && !(Array.isArray(files) && files.every((f) => f && typeof f === 'object' && typeof f.path === 'string' && typeof f.text === 'string'))) {
     return { id, error: '"files" must be an array of {"path": string, "text": string}' };
@@ -71,6 +78,7 @@ export function parseRequest(line: string): { request: SuggestLine } | { saved: 
       path: r.path as string | undefined,
       files: files as SuggestLine['files'],
       ...(r.land === true ? { land: true } : {}),
+      ...(r.adapt === true ? { adapt: true } : {}),
     },
   };
 }
@@ -83,6 +91,8 @@ interface SuggestOptions {
   decode: ReturnType<typeof decodeRequest>;
   /** --learn's budget; null without --learn. */
   learnSteps: number | null;
+  /** Steps of an adaptation to a document (--document-steps, with --learn). */
+  documentSteps: number;
   workspace: string | null;
 }
 
@@ -97,6 +107,7 @@ function suggestOptions(args: string[]): SuggestOptions & { values: Record<strin
     workspace: { type: 'string' },
     learn: { type: 'boolean' },
     'learn-steps': { type: 'string' },
+    'document-steps': { type: 'string' },
   });
   const modelDir = requireString(values, 'model');
   // The flags change the editor's defaults as the settings do, within the settings' own limits (beyond them a
@@ -112,6 +123,7 @@ function suggestOptions(args: string[]): SuggestOptions & { values: Record<strin
   if (multiline && length !== 'auto') throw new Error('--multiline goes with --length auto (a suggestion reaches the next line only past the end of its own)');
   if (values.learn === true && values.workspace === undefined) throw new Error('--learn learns the files of --workspace DIR: name the folder');
   if (values['learn-steps'] !== undefined && values.learn !== true) throw new Error('--learn-steps goes with --learn');
+  if (values['document-steps'] !== undefined && values.learn !== true) throw new Error('--document-steps goes with --learn');
   return {
     values,
     modelDir,
@@ -119,6 +131,7 @@ function suggestOptions(args: string[]): SuggestOptions & { values: Record<strin
     beamWidth,
     decode: decodeRequest({ beamWidth, maxSuggestionChars: maxChars, suggestionLength: length, multiline }),
     learnSteps: values.learn === true ? countOption(values, 'learn-steps', LEARN_STEPS, 0, 1_000_000) : null,
+    documentSteps: countOption(values, 'document-steps', DOCUMENT_STEPS, 0, 1_000),
     workspace: (values.workspace as string | undefined) ?? null,
   };
 }
@@ -176,6 +189,22 @@ export async function runSuggest(args: string[]): Promise<number> {
         if (answer.learnt) engine = replaceEngine(engine, model);
         engine.setMemory(opened.workspace.memory());
         writeAnswer({ id, saved: answer.path, ...(answer.skipped ? { skipped: answer.skipped } : {}), ...(answer.learnt ? { learnt: answer.learnt } : {}) });
+      } catch (e) {
+        writeAnswer({ id, error: (e as Error).message });
+      }
+    } else if (parsed.request.adapt) {
+      const { id, prefix, suffix, path, language } = parsed.request;
+      if (!opened || o.learnSteps === null) {
+        writeAnswer({ id, error: '"adapt" lines need --workspace DIR --learn' });
+        continue;
+      }
+      try {
+        const family = language ? familyOfLanguageId(language) : familyOfPath(path ?? '');
+        const adapted = await opened.workspace.adapt({ path: path ?? 'document', text: prefix + (suffix ?? ''), family }, o.documentSteps);
+        // New weights: a new engine reads them, as the extension's engine starts afresh on adapted weights.
+        engine = replaceEngine(engine, model);
+        engine.setMemory(opened.workspace.memory());
+        writeAnswer({ id, adapted });
       } catch (e) {
         writeAnswer({ id, error: (e as Error).message });
       }

@@ -215,7 +215,7 @@ test('suggest --workspace --learn learns the folder first, then each saved file:
   const ws = join(dir, 'learn-ws');
   mkdirSync(join(ws, 'src'), { recursive: true });
   for (let i = 0; i < 3; i++) writeFileSync(join(ws, 'src', `w${i}.ts`), `export function renderWorkspaceWidget${i}(x: number) {\n  return x + ${i};\n}\n`.repeat(4));
-  const child = spawn('node', [CLI, 'suggest', '--model', model, '--threshold', '0', '--beam', '3', '--backend', 'wasm', '--workspace', ws, '--learn', '--learn-steps', '3'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn('node', [CLI, 'suggest', '--model', model, '--threshold', '0', '--beam', '3', '--backend', 'wasm', '--workspace', ws, '--learn', '--learn-steps', '3', '--document-steps', '4'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -230,6 +230,11 @@ test('suggest --workspace --learn learns the folder first, then each saved file:
     { id: 'outside', saved: { path: '../elsewhere.ts', text: 'export const x = 1;\n' } },
     { id: 'deps', saved: { path: 'node_modules/lib/index.ts', text: 'export const x = 1;\n' } },
     { id: 'notes', saved: { path: 'notes.txt', text: 'remember the milk\n' } },
+    // The user pauses in a document: the learnt model adapts to it, and the next request is answered by those weights.
+    { id: 'preAdapt', prefix: 'const p = paintDoc', language: 'typescript' },
+    { id: 'adapt', adapt: true, prefix: 'export function paintDocumentOnly() {}\n'.repeat(6), suffix: '\nexport const z = 1;\n', language: 'typescript' },
+    { id: 'adapted', prefix: 'const p = paintDoc', language: 'typescript' },
+    { id: 'adaptBad', adapt: 'yes', prefix: '' },
   ];
   child.stdin.end(`${lines.map((r) => JSON.stringify(r)).join('\n')}\n`);
   assert.equal(await new Promise((resolve) => child.on('close', resolve)), 0, err);
@@ -251,6 +256,11 @@ test('suggest --workspace --learn learns the folder first, then each saved file:
   assert.equal(replies.outside?.skipped, 'outside the workspace');
   assert.match(String(replies.deps?.skipped), /never read/);
   assert.equal(replies.notes?.skipped, 'not a source file');
+  assert.deepEqual([(replies.adapt?.adapted as { outcome: string }).outcome, (replies.adapt?.adapted as { steps: number }).steps], ['adapted', 4]);
+  const answered = (id: string): string => JSON.stringify([replies[id]?.suggestion, replies[id]?.confidence, replies[id]?.alternatives]);
+  assert.notEqual(answered('adapted'), answered('preAdapt'), 'the adapted weights answer');
+  assert.match(String(replies.adaptBad?.error), /"adapt" must be true or false/);
+  await assert.rejects(run('node', [CLI, 'suggest', '--model', model, '--document-steps', '3']), /--document-steps goes with --learn/);
   // Without a workspace there is nothing to save into; --learn needs the folder.
   await assert.rejects(run('node', [CLI, 'suggest', '--model', model, '--learn']), /--learn learns the files of --workspace DIR/);
 });

@@ -107,7 +107,8 @@ test('the learning replay: the same blocks before and after learning the other f
   assert.equal(project.steps, 4);
   assert.ok(project.learnFiles > 0 && project.blockFiles > 0);
   assert.ok(blocks.length > 0 && blocks.length <= 2);
-  // The three engines retyped the same characters.
+  // The four engines (the last one adapted to each block's document) retyped the same characters.
   for (const c of LEARN_CONTESTANTS) assert.equal(blocks.reduce((n, b) => n + b.tally.counts[c].chars, 0), project.chars, c);
   assert.equal(project.gainPoints, Number((100 * (project.figures.learnt.keystrokeSavings - project.figures.base.keystrokeSavings)).toFixed(2)));
+  assert.equal(project.documentGainPoints, Number((100 * (project.figures.learntDocument.keystrokeSavings - project.figures.base.keystrokeSavings)).toFixed(2)));
 });
