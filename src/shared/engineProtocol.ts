@@ -18,7 +18,10 @@ export interface ModelInfo {
   hiddenSize: number;
   layers: number;
   loadMs: number;
-  /** Counts the engine's loads: weights adapted from this load name it, and a later load refuses them. */
+  /**
+   * The id of the load request (unique per client, across restarts of the engine's thread): weights adapted from
+   * this load name it, and the engine refuses them after any other load.
+   */
   loadId: number;
 }
 

@@ -42,7 +42,8 @@ export function serveEngine(side: EngineThreadSide): (m: unknown) => void {
   const context = new ContextFiles();
   let model: Seq2SeqModel | null = null;
   let memory: string | null = null;
-  let loadId = 0;
+  /** The request id of the load that serves: unique per client, across restarts of this thread too. */
+  let loadId = -1;
   /** The loaded model's own weights, kept while adapted ones serve in their place. */
   let own: WeightArray[] | null = null;
   // Loads run one after another; suggestions wait for the load in progress.
@@ -58,7 +59,7 @@ export function serveEngine(side: EngineThreadSide): (m: unknown) => void {
       model = loaded.model;
       memory = loaded.memory;
       own = null;
-      loadId++;
+      loadId = m.requestId;
       engine = new CompletionEngine(model, { context });
       engine.setMemory(memory);
       const c = model.config;

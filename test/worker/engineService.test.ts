@@ -30,3 +30,12 @@ test('a failed load and a request before any model are answered with their reaso
     ['error', 2, 'no model is loaded'],
   ]);
 });
+
+test('weights before any model are refused, and weights whose values do not fill their shape are a malformed request', async () => {
+  const { handle, posted } = serve();
+  handle({ kind: 'weights', requestId: 1, loadId: 1, weights: [{ name: 'w', shape: [2], values: new Float32Array(2) }] });
+  handle({ kind: 'weights', requestId: 2, loadId: 1, weights: [{ name: 'w', shape: [3], values: new Float32Array(2) }] });
+  await new Promise((r) => setTimeout(r, 20));
+  assert.deepEqual(posted.map((m) => [m.kind, 'requestId' in m ? m.requestId : null]), [['error', 2], ['weighted', 1]]);
+  assert.deepEqual(posted[1], { kind: 'weighted', requestId: 1, applied: false, reason: 'another model was loaded since' });
+});
