@@ -8,7 +8,7 @@
 import { basename } from 'node:path';
 import type { Seq2SeqModel } from '../../model/graph/seq2seq';
 import { CompletionEngine } from '../../model/inference/engine';
-import { splitByFile, SourceFile } from '../../model/training/dataset';
+import { splitByFile, SourceFile, Split } from '../../model/training/dataset';
 import { memoryOf } from '../../model/training/fineTune';
 import { learnWorkspace } from '../../model/training/learn';
 import { adaptToDocument } from '../../model/training/adapt';
@@ -18,12 +18,12 @@ import { readCorpus } from '../../node/corpus';
 import { FINE_TUNE_MAX_CORPUS_CHARS, FINE_TUNE_MAX_FILE_BYTES } from '../../workspace/filePolicy';
 import { ContestantFigures, figuresOf, reportPercentile, ReplayOptions, sampleBlocks } from './run';
 import { addCounts, emptyCount, replayBlock, ReplayCount } from './simulate';
-import { engineSuggester, ReplayDocument } from './suggesters';
+import { engineSuggester, ReplayDocument, wordSuggester } from './suggesters';
 
 /** The share of a project's files its blocks come from; the learner reads the others. */
 export const BLOCK_FILE_SHARE = 1 / 3;
 
-export const LEARN_CONTESTANTS = ['base', 'knowsFiles', 'learnt', 'learntDocument'] as const;
+export const LEARN_CONTESTANTS = ['base', 'knowsFiles', 'learnt', 'learntDocument', 'wordCompletion'] as const;
 export type LearnContestant = (typeof LEARN_CONTESTANTS)[number];
 
 export interface LearnedGroup {
@@ -34,6 +34,8 @@ export interface LearnedGroup {
   gainPoints: number;
   /** The same for the learnt model adapted to each block's document. */
   documentGainPoints: number;
+  /** Keystroke savings over word completion's on the same blocks. */
+  overWordCompletion: { base: number | null; learnt: number | null; learntDocument: number | null };
 }
 
 export interface LearnedProject extends LearnedGroup {
@@ -55,8 +57,8 @@ export interface LearnTally {
 
 export const newLearnTally = (): LearnTally => ({
   blocks: 0,
-  counts: { base: emptyCount(), knowsFiles: emptyCount(), learnt: emptyCount(), learntDocument: emptyCount() },
-  ms: { base: [], knowsFiles: [], learnt: [], learntDocument: [] },
+  counts: { base: emptyCount(), knowsFiles: emptyCount(), learnt: emptyCount(), learntDocument: emptyCount(), wordCompletion: emptyCount() },
+  ms: { base: [], knowsFiles: [], learnt: [], learntDocument: [], wordCompletion: [] },
 });
 
 export function addLearnTally(into: LearnTally, from: LearnTally): void {
@@ -70,7 +72,12 @@ export function addLearnTally(into: LearnTally, from: LearnTally): void {
 export function learnedGroup(t: LearnTally): LearnedGroup {
   const figures = Object.fromEntries(LEARN_CONTESTANTS.map((c) => [c, { ...figuresOf(t.counts[c]), engineMsP50: reportPercentile(t.ms[c], 50), engineMsP95: reportPercentile(t.ms[c], 95) }])) as LearnedGroup['figures'];
   const gain = (c: LearnContestant): number => Number((100 * (figures[c].keystrokeSavings - figures.base.keystrokeSavings)).toFixed(2));
-  return { blocks: t.blocks, chars: t.counts.base.chars, figures, gainPoints: gain('learnt'), documentGainPoints: gain('learntDocument') };
+  const word = figures.wordCompletion.keystrokeSavings;
+  const over = (c: LearnContestant): number | null => (word > 0 ? Number((figures[c].keystrokeSavings / word).toFixed(3)) : null);
+  return {
+    blocks: t.blocks, chars: t.counts.base.chars, figures, gainPoints: gain('learnt'), documentGainPoints: gain('learntDocument'),
+    overWordCompletion: { base: over('base'), learnt: over('learnt'), learntDocument: over('learntDocument') },
+  };
 }
 
 /**
@@ -104,8 +111,15 @@ async function replayEngine(model: Seq2SeqModel, blocks: readonly ReplayDocument
   }
 }
 
+/** A project's split by file (the learner reads `split.train`) and the blocks replayed from the rest. */
+export function learnReplayBlocks(files: readonly SourceFile[], options: Pick<ReplayOptions, 'blocks' | 'blockChars' | 'seed'>): { split: Split; blocks: ReplayDocument[] } {
+  const split = splitByFile([...files], BLOCK_FILE_SHARE, options.seed);
+  if (split.validation.length === 0 || split.train.length === 0) throw new Error('a project needs at least two files to learn from some and replay others');
+  return { split, blocks: sampleBlocks(split.validation, options) };
+}
+
 /**
- * One project: the base model replays the blocks, then a fresh copy of it (from `load`) learns the learn part for
+ * One project: word completion and the base model replay the blocks, then a fresh copy of it (from `load`) learns the learn part for
  * `steps` steps and replays them again. Returns the project's figures and one tally per block (for the languages).
  */
 export async function replayLearning(
@@ -116,13 +130,16 @@ export async function replayLearning(
   log: (line: string) => void,
   documentSteps = DOCUMENT_STEPS,
 ): Promise<{ project: Omit<LearnedProject, 'project'>; blocks: { language: string; tally: LearnTally }[] }> {
-  const split = splitByFile([...files], BLOCK_FILE_SHARE, options.seed);
-  if (split.validation.length === 0 || split.train.length === 0) throw new Error('a project needs at least two files to learn from some and replay others');
-  const blocks = sampleBlocks(split.validation, options);
+  const { split, blocks } = learnReplayBlocks(files, options);
   const tally = newLearnTally();
   tally.blocks = blocks.length;
   const byBlock = blocks.map(() => ({ ...newLearnTally(), blocks: 1 }));
   const memory = memoryOf(split.train);
+  blocks.forEach((doc, i) => {
+    const count = replayBlock(doc.block, wordSuggester(doc));
+    tally.counts.wordCompletion = addCounts(tally.counts.wordCompletion, count);
+    (byBlock[i] as LearnTally).counts.wordCompletion = count;
+  });
   const base = await load();
   try {
     await replayEngine(base, blocks, options, null, tally, 'base', byBlock);
