@@ -10,6 +10,7 @@ import type { SourceFile } from '../model/training/dataset';
 import { loadModelWithMemory } from '../node/modelFiles';
 import { backendOption, countOption, numberOption, parse, requireString } from './options';
 import { DEFAULT_SETTINGS } from '../completion/settings';
+import { MIN_SHOWN_CHARS } from '../completion/shown';
 import { SUGGESTION_LENGTHS } from '../shared/window';
 import { DEFAULT_REPLAY, runReplay } from './replay/run';
 import { runLearnReplay } from './replay/learned';
@@ -42,6 +43,7 @@ export async function runEval(args: string[]): Promise<number> {
     'block-chars': { type: 'string' },
     length: { type: 'string' },
     'copy-run': { type: 'string' },
+    'min-chars': { type: 'string' },
     learn: { type: 'boolean' },
     'learn-steps': { type: 'string' },
     'document-steps': { type: 'string' },
@@ -229,6 +231,7 @@ async function runReplayCommand(
     seed: countOption(values, 'seed', DEFAULT_REPLAY.seed, 0, 2 ** 31 - 1),
   };
   const request = values['copy-run'] === undefined ? {} : { copyRun: countOption(values, 'copy-run', 0, 0, 32) };
+  const minShownChars = countOption(values, 'min-chars', MIN_SHOWN_CHARS, 1, 32);
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
   const header = { model: metadata.name ?? modelDir, step: metadata.training.step, backend };
   if (values.learn === true) {
@@ -237,11 +240,11 @@ async function runReplayCommand(
     model.dispose();
     const load = async (): Promise<Seq2SeqModel> => (await loadModelWithMemory(modelDir)).model;
     const documentSteps = countOption(values, 'document-steps', DOCUMENT_STEPS, 0, 10_000);
-    const report = await runLearnReplay(load, corpora, { ...options, settings, request }, steps, log, documentSteps);
+    const report = await runLearnReplay(load, corpora, { ...options, settings, request, minShownChars }, steps, log, documentSteps);
     process.stdout.write(`${JSON.stringify({ ...header, learnReplay: report }, null, 2)}\n`);
     return 0;
   }
-  const report = await runReplay(model, corpora, { ...options, settings, request }, log);
+  const report = await runReplay(model, corpora, { ...options, settings, request, minShownChars }, log);
   process.stdout.write(`${JSON.stringify({ ...header, replay: report }, null, 2)}\n`);
   model.dispose();
   return 0;

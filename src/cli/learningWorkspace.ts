@@ -10,7 +10,8 @@ import type { SourceFile } from '../model/training/dataset';
 import { FineTuneReport, memoryOf } from '../model/training/fineTune';
 import { learnWorkspace } from '../model/training/learn';
 import { adaptToDocument, AdaptReport } from '../model/training/adapt';
-import { tf } from '../model/graph/tf';
+import { assignWeights, weightArrays } from '../model/graph/serialize';
+import type { NamedArray } from '../shared/namedArray';
 import { DOCUMENT_STEPS, LEARN_UPDATE_STEPS } from '../shared/learning';
 import { gitignoreRulesOf, readCorpus, skippedByPath } from '../node/corpus';
 import { familyOfPath } from '../shared/language';
@@ -28,7 +29,7 @@ export type AdaptRun = AdaptReport & { seconds: number };
 
 export class LearningWorkspace {
   /** The weights learnt from the workspace, kept while weights adapted to a document serve (null: none adapted). */
-  private learnt: Map<string, Float32Array> | null = null;
+  private learnt: NamedArray[] | null = null;
 
   private constructor(
     readonly root: string,
@@ -84,7 +85,7 @@ export class LearningWorkspace {
   async adapt(document: SourceFile, steps = DOCUMENT_STEPS): Promise<AdaptRun> {
     const t0 = Date.now();
     this.restoreLearnt();
-    this.learnt = new Map([...this.model.weights].map(([name, v]) => [name, v.dataSync().slice() as Float32Array]));
+    this.learnt = weightArrays(this.model.weights);
     const report = await adaptToDocument(this.model, document, steps);
     // Weights part-way (a diverged run) never serve.
     if (report.outcome !== 'adapted') this.restoreLearnt();
@@ -94,10 +95,7 @@ export class LearningWorkspace {
   /** The workspace's learnt weights back in place of a document's. */
   private restoreLearnt(): void {
     if (!this.learnt) return;
-    for (const [name, values] of this.learnt) {
-      const v = this.model.weights.get(name);
-      if (v) tf.tidy(() => v.assign(tf.tensor(values, v.shape)));
-    }
+    assignWeights(this.model.weights, this.learnt);
     this.learnt = null;
   }
 

@@ -199,8 +199,15 @@ export async function runSuggest(args: string[]): Promise<number> {
         continue;
       }
       try {
+        const text = prefix + (suffix ?? '');
+        // The file policy the extension applies to the document in hand (the other-files context's).
+        const skipped = skipByName(path ?? 'document', text.length, { maxFileBytes: FINE_TUNE_MAX_FILE_BYTES, maxTotalChars: Infinity }) ?? textSkipReason(text);
+        if (skipped) {
+          writeAnswer({ id, skipped });
+          continue;
+        }
         const family = language ? familyOfLanguageId(language) : familyOfPath(path ?? '');
-        const adapted = await opened.workspace.adapt({ path: path ?? 'document', text: prefix + (suffix ?? ''), family }, o.documentSteps);
+        const adapted = await opened.workspace.adapt({ path: path ?? 'document', text, family }, o.documentSteps);
         // New weights: a new engine reads them, as the extension's engine starts afresh on adapted weights.
         engine = replaceEngine(engine, model);
         engine.setMemory(opened.workspace.memory());

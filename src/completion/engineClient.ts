@@ -1,7 +1,8 @@
 // The host's side of the engine: starts its thread lazily, sends typed requests, maps AbortSignals to cancel
 // messages, and turns a crash into a clear error instead of hanging promises. Which thread it is (a Node worker
 // thread, a browser Web Worker, the host itself) is the starter's business. No vscode import.
-import { BackendName, CandidateMessage, HostToWorker, isWorkerToHost, LandRequest, ModelFiles, ModelInfo, TraceOptions, WeightArray, WindowRequest, WorkerToHost } from '../shared/engineProtocol';
+import { BackendName, CandidateMessage, HostToWorker, isWorkerToHost, LandRequest, ModelFiles, ModelInfo, TraceOptions, WindowRequest, WorkerToHost } from '../shared/engineProtocol';
+import type { NamedArray } from '../shared/namedArray';
 import type { EncoderStateView } from '../shared/encoderStateView';
 
 export type SuggestParams = WindowRequest;
@@ -107,6 +108,8 @@ export class EngineClient {
   }
 
   private request(m: HostToWorker): Promise<WorkerToHost> {
+    // A disposed client starts no thread again.
+    if (this.disposed) return Promise.reject(new Error('the engine was shut down'));
     const worker = this.ensureWorker();
     return new Promise((resolve, reject) => {
       this.waiters.set(m.requestId, { resolve, reject });
@@ -117,7 +120,8 @@ export class EngineClient {
 
   /** Loads a model folder; `files` carries its content to an engine that cannot read it (in a browser). */
   async load(modelDir: string, backend: BackendName, files?: ModelFiles): Promise<ModelInfo> {
-    const message: HostToWorker = { kind: 'load', requestId: this.nextId++, modelDir, backend, ...(files && { files }) };
+    const requestId = this.nextId++;
+    const message: HostToWorker = { kind: 'load', requestId, loadId: requestId, modelDir, backend, ...(files && { files }) };
     const reply = await this.request(message);
     if (reply.kind === 'loaded') {
       this.lastLoad = message;
@@ -130,7 +134,7 @@ export class EngineClient {
    * Weights adapted to the document in hand for the load `loadId` (null: the loaded model's own again). Resolves
    * with whether they now serve, and why not.
    */
-  async setWeights(loadId: number, weights: WeightArray[] | null): Promise<{ applied: boolean; reason?: string }> {
+  async setWeights(loadId: number, weights: NamedArray[] | null): Promise<{ applied: boolean; reason?: string }> {
     const reply = await this.request({ kind: 'weights', requestId: this.nextId++, loadId, weights });
     if (reply.kind === 'weighted') return { applied: reply.applied, ...(reply.reason !== undefined && { reason: reply.reason }) };
     throw new Error(reply.kind === 'error' ? reply.message : `unexpected reply ${reply.kind}`);

@@ -79,13 +79,13 @@ export interface AdaptSubject {
 }
 
 /**
- * Whether to adapt the model to the document in hand now: learning is allowed, no workspace run is going, and the
- * serving weights were not adapted to this document from this load, or it changed much since.
- * `last`: what the serving weights were adapted to (null: none); `editedSince`: characters edited there since.
+ * Whether to adapt the model to the document in hand now (the caller starts nothing beside a run already going):
+ * learning is allowed, and the serving weights were not adapted to this document from this load, or it changed
+ * much since. `last`: what was last adapted to or tried (null: none); `editedSince`: characters edited there since.
  */
 export function planAdapt(
   state: LearnState,
-  c: LearnConditions & { documentSteps: number; learning: boolean },
+  c: LearnConditions & { documentSteps: number },
   now: AdaptSubject,
   last: AdaptSubject | null,
   editedSince: number,
@@ -93,7 +93,6 @@ export function planAdapt(
   const why = refusal(state, c);
   if (why) return { kind: 'none', why };
   if (c.documentSteps <= 0) return { kind: 'none', why: 'seq2seq.learn.documentSteps is 0' };
-  if (c.learning) return { kind: 'none', why: 'the workspace is being learnt' };
   if (last && last.uri === now.uri && last.loadId === now.loadId && editedSince < ADAPT_AFTER_EDITED_CHARS) return { kind: 'none', why: 'adapted to this document already' };
   return { kind: 'adapt', steps: c.documentSteps };
 }

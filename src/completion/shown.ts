@@ -16,19 +16,30 @@ export function hiddenMidLine(restOfLine: string): string | null {
 }
 
 /**
- * From the engine's candidates (already as long as the length setting asks) and the text after the cursor to what
- * is shown: the mid-line rule, the overlap with what already follows the cursor trimmed, the confidence threshold.
+ * The shortest suggestion shown. Taking one character with Tab is one key, as typing it is: such a suggestion can
+ * spare nothing, only be wrong (measured in the typing replay: docs/figures.md).
  */
-export function decideShown<T extends ShownCandidate>(candidates: readonly T[], restOfLine: string, threshold: number): ShownDecision<T> {
+export const MIN_SHOWN_CHARS = 2;
+
+/**
+ * From the engine's candidates (already as long as the length setting asks) and the text after the cursor to what
+ * is shown: the mid-line rule, the overlap with what already follows the cursor trimmed, the confidence threshold,
+ * nothing shorter than `minChars`.
+ */
+export function decideShown<T extends ShownCandidate>(candidates: readonly T[], restOfLine: string, threshold: number, minChars = MIN_SHOWN_CHARS): ShownDecision<T> {
   const midLine = hiddenMidLine(restOfLine);
   if (midLine) return { shown: [], hidden: midLine };
-  const shown = keepConfident(candidates.map((c) => ({ ...c, text: trimOverlap(c.text, restOfLine) })), threshold);
+  const confident = keepConfident(candidates.map((c) => ({ ...c, text: trimOverlap(c.text, restOfLine) })), threshold);
+  const shown = confident.filter((c) => c.text.length >= minChars);
   if (shown.length > 0) return { shown, hidden: null };
   const best = candidates[0];
+  const short = confident[0];
   return {
     shown,
-    hidden: best && best.text.trim() !== ''
-      ? `the best guess ${JSON.stringify(best.text)} has confidence ${best.confidence.toFixed(2)}, below the threshold ${threshold}`
-      : 'the model proposes nothing here',
+    hidden: short
+      ? `the best guess ${JSON.stringify(short.text)} is shorter than ${minChars} characters: taking it would spare no key`
+      : best && best.text.trim() !== ''
+        ? `the best guess ${JSON.stringify(best.text)} has confidence ${best.confidence.toFixed(2)}, below the threshold ${threshold}`
+        : 'the model proposes nothing here',
   };
 }

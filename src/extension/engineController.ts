@@ -5,7 +5,8 @@
 import * as vscode from 'vscode';
 import { EngineClient, StartEngineThread, SuggestAnswer, SuggestParams, TraceParams } from '../completion/engineClient';
 import type { Settings } from '../completion/settings';
-import type { LandRequest, ModelFiles, ModelInfo, WeightArray } from '../shared/engineProtocol';
+import type { LandRequest, ModelFiles, ModelInfo } from '../shared/engineProtocol';
+import type { NamedArray } from '../shared/namedArray';
 import type { EncoderStateView } from '../shared/encoderStateView';
 import type { ActiveModelChange, ActiveModelChoice, ModelSource } from './activeModel';
 
@@ -111,7 +112,7 @@ export class EngineController implements vscode.Disposable {
    * Weights the learner adapted to the document in hand from the load `loadId` (null: the model's own again). The
    * suggestions the provider holds came from the old weights: they go, as on a switch.
    */
-  async setWeights(loadId: number, weights: WeightArray[] | null): Promise<boolean> {
+  async setWeights(loadId: number, weights: NamedArray[] | null): Promise<boolean> {
     const state = this.current;
     if (state.kind !== 'ready' || state.info.loadId !== loadId) return false;
     const { applied, reason } = await this.client.setWeights(loadId, weights);

@@ -57,7 +57,7 @@ export interface LearntFiles {
 
 export class WorkspaceLearner implements vscode.Disposable {
   /** The run in progress (learning the workspace, or adapting to a document); its worker is null while the files are still being collected. */
-  private run: { fineTune: FineTuneRun | AdaptRun | null; abort: AbortController; done: Promise<void> } | null = null;
+  private run: { kind: 'workspace' | 'document'; fineTune: FineTuneRun | AdaptRun | null; abort: AbortController; done: Promise<void> } | null = null;
   /** The document (and engine load) last adapted to, or tried and refused, and characters edited there since. */
   private lastTried: AdaptSubject | null = null;
   private editedSince = 0;
@@ -177,11 +177,11 @@ export class WorkspaceLearner implements vscode.Disposable {
     const document = vscode.window.activeTextEditor?.document;
     if (engine.kind !== 'ready' || !document || !isUserDocument(document) || languageOfPath(document.uri.path) === 'plaintext') return;
     const now = { uri: document.uri.toString(), loadId: engine.info.loadId };
-    const plan = planAdapt(this.state, { ...this.conditions(), documentSteps: this.deps.learnSettings().documentSteps, learning: false }, now, this.lastTried, this.editedSince);
+    const plan = planAdapt(this.state, { ...this.conditions(), documentSteps: this.deps.learnSettings().documentSteps }, now, this.lastTried, this.editedSince);
     if (plan.kind === 'none') return void this.deps.log.trace(`[learn] not adapting to the document: ${plan.why}`);
     const abort = new AbortController();
     let finished!: () => void;
-    this.run = { fineTune: null, abort, done: new Promise<void>((r) => (finished = r)) };
+    this.run = { kind: 'document', fineTune: null, abort, done: new Promise<void>((r) => (finished = r)) };
     const name = vscode.workspace.asRelativePath(document.uri);
     // Tried once per document, load and batch of edits, whatever comes of it: a refused or failing document is not
     // retried at every pause.
@@ -215,8 +215,12 @@ export class WorkspaceLearner implements vscode.Disposable {
       this.run = null;
       this.setStatus({ kind: 'off' });
       finished();
-      // What waited for this run: the workspace's own learning first, then (when it has nothing to do) another document.
-      if (!this.disposed) setTimeout(() => void this.consider(), 0);
+      // What waited for this run: saves wait for their quiet time again (the update's timer found this run going);
+      // the workspace's own learning, then another document, are looked at once more, unless learning was stopped.
+      if (!this.disposed && !abort.signal.aborted) {
+        if (this.savedSince) this.scheduleUpdate();
+        setTimeout(() => void this.consider(), 0);
+      }
     }
   }
 
@@ -234,7 +238,7 @@ export class WorkspaceLearner implements vscode.Disposable {
     let finished!: () => void;
     const done = new Promise<void>((r) => (finished = r));
     // Claimed before the first await: two calls never start two runs.
-    this.run = { fineTune: null, abort, done };
+    this.run = { kind: 'workspace', fineTune: null, abort, done };
     try {
       if (plan.kind === 'update') this.savedSince = false;
       const selection = await collectTrainingFiles(this.deps.fineTuneSettings(), abort.signal, log, 'learn');
@@ -325,17 +329,22 @@ export class WorkspaceLearner implements vscode.Disposable {
    * engine's weights go back to its model's own: whoever stops learning wants nothing learnt to serve meanwhile.
    */
   async stop(): Promise<void> {
-    const run = this.run;
-    if (run) {
-      run.abort.abort();
-      run.fineTune?.cancel();
-      await run.done;
-    }
+    await this.halt();
     await this.dropAdaptation();
   }
 
-  /** The engine's weights back to its model's own, if they were adapted to a document. */
+  /** Stops the run in progress, if any (of `kind` only, when given), and waits for it to end. */
+  private async halt(kind?: 'document'): Promise<void> {
+    const run = this.run;
+    if (!run || (kind && run.kind !== kind)) return;
+    run.abort.abort();
+    run.fineTune?.cancel();
+    await run.done;
+  }
+
+  /** The engine's weights back to its model's own, if they were adapted to a document; an adaptation under way stops. */
   async dropAdaptation(): Promise<void> {
+    await this.halt('document');
     const serving = this.serving;
     this.serving = null;
     // Adapting again later starts afresh, even on the same document.
@@ -393,7 +402,8 @@ export class WorkspaceLearner implements vscode.Disposable {
     this.disposed = true;
     clearTimeout(this.updateTimer);
     this.gate.dispose();
-    void this.stop();
+    // The engine goes too: its weights are not put back.
+    void this.halt();
     for (const s of this.subscriptions) s.dispose();
   }
 }

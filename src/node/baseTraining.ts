@@ -8,7 +8,8 @@ import { ModelConfig, TrainConfig, validateModelConfig } from '../model/graph/co
 import { Rng } from '../model/graph/rng';
 import { Batch, Seq2SeqModel } from '../model/graph/seq2seq';
 import { widenModel } from '../model/graph/widen';
-import { assertCompatible, MODEL_FILE, NamedArray, TrainingState } from '../model/graph/serialize';
+import { assertCompatible, MODEL_FILE, TrainingState } from '../model/graph/serialize';
+import type { NamedArray } from '../shared/namedArray';
 import { Vocabulary } from '../model/graph/vocab';
 import { batchChars, splitByFile, validationSetId, WindowSampler } from '../model/training/dataset';
 import { trainLoop, TrainProgress } from '../model/training/trainer';

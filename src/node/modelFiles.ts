@@ -2,11 +2,12 @@
 // + memory.txt in fine-tuned models). One writer (openModelWriter): the folder's lock, a staging folder swapped into
 // place, recoverable at every point by the next lock holder, and a refusal to replace what is not a model. One way
 // to read them: never changing the folder, each file checked to be a regular file of a sane size before it is read.
+import type { NamedArray } from '../shared/namedArray';
 import { constants, existsSync, promises as fs } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import {
   LoadedModel, METADATA_FILE, MODEL_FILE, ModelArtifacts, ModelFileError, modelFromArtifacts, modelToArtifacts,
-  NamedArray, packArrays, parseJson, parseMetadata, parseModelJson, TrainingState, unpackArrays, WeightEntry, WEIGHTS_FILE,
+  packArrays, parseJson, parseMetadata, parseModelJson, TrainingState, unpackArrays, WeightEntry, WEIGHTS_FILE,
 } from '../model/graph/serialize';
 import { Seq2SeqModel } from '../model/graph/seq2seq';
 import type { ModelConfig } from '../model/graph/config';

@@ -1,6 +1,7 @@
 // Messages between the extension host and the engine worker. Defined once, used by both sides; every
 // incoming message is checked by a guard before an exhaustive switch handles it.
 import { isObject } from './guards';
+import { isNamedArrayList, NamedArray } from './namedArray';
 import { EncoderStateView, isEncoderStateView } from './encoderStateView';
 import { SUGGESTION_LENGTHS, SuggestionLength } from './window';
 
@@ -19,18 +20,12 @@ export interface ModelInfo {
   layers: number;
   loadMs: number;
   /**
-   * The id of the load request (unique per client, across restarts of the engine's thread): weights adapted from
-   * this load name it, and the engine refuses them after any other load.
+   * The host's name for this load (its first request's id; the same again when a restarted engine thread loads it
+   * anew): weights adapted from this load name it, and the engine refuses them after any other load.
    */
   loadId: number;
 }
 
-/** One weight of a model by its name in the model (weights adapted to a document cross threads this way). */
-export interface WeightArray {
-  name: string;
-  shape: number[];
-  values: Float32Array;
-}
 
 export interface CandidateMessage {
   text: string;
@@ -93,7 +88,7 @@ export type HostToWorker =
    * Host, at start-up or when the model or backend setting changes: (re)load a model folder. `files` carries the
    * folder's content where the engine cannot read it (a browser); `modelDir` then only names it.
    */
-  | { kind: 'load'; requestId: number; modelDir: string; backend: BackendName; files?: ModelFiles }
+  | { kind: 'load'; requestId: number; loadId: number; modelDir: string; backend: BackendName; files?: ModelFiles }
   /** Host, per keystroke after the debounce: suggestions for an encoder window. Newer ones supersede older. */
   | ({ kind: 'suggest'; requestId: number } & WindowRequest)
   /** Host, when the editor cancels a request (the user typed on, or moved away). */
@@ -119,7 +114,7 @@ export type HostToWorker =
    * weights, for the load `loadId` only (a later load refuses them); null: the loaded model's own weights again.
    * Answered `weighted`; suggestions after it use them.
    */
-  | { kind: 'weights'; requestId: number; loadId: number; weights: WeightArray[] | null };
+  | { kind: 'weights'; requestId: number; loadId: number; weights: NamedArray[] | null };
 
 export type WorkerToHost =
   /** Worker, after a `load` succeeded. */
@@ -149,10 +144,6 @@ const isWindowRequest = (m: Record<string, unknown>): boolean =>
   isLandRequest(m) && isString(m.path) && isInt(m.beamWidth) && isInt(m.maxChars) &&
   SUGGESTION_LENGTHS.includes(m.length as SuggestionLength) && typeof m.multiline === 'boolean';
 
-export const isWeightArray = (w: unknown): w is WeightArray =>
-  isObject(w) && isString(w.name) && Array.isArray(w.shape) && w.shape.every((d) => isInt(d) && d >= 0) && w.values instanceof Float32Array &&
-  w.values.length === w.shape.reduce((n: number, d) => n * (d as number), 1);
-
 const isModelFiles = (f: unknown): f is ModelFiles =>
   isObject(f) && isString(f.modelJson) && isString(f.metadataJson) && f.weights instanceof ArrayBuffer && (f.wasm === null || f.wasm instanceof ArrayBuffer);
 
@@ -160,7 +151,7 @@ export function isHostToWorker(m: unknown): m is HostToWorker {
   if (!isObject(m) || !isInt(m.requestId)) return false;
   switch (m.kind) {
     case 'load':
-      return isString(m.modelDir) && isString(m.backend) && BACKENDS.includes(m.backend) && (m.files === undefined || isModelFiles(m.files));
+      return isInt(m.loadId) && isString(m.modelDir) && isString(m.backend) && BACKENDS.includes(m.backend) && (m.files === undefined || isModelFiles(m.files));
     case 'suggest':
       return isWindowRequest(m);
     case 'land':
@@ -175,7 +166,7 @@ export function isHostToWorker(m: unknown): m is HostToWorker {
         isInt(m.traceChars) && m.traceChars > 0 && isInt(m.layer) && m.layer >= 0 && isInt(m.topK) && m.topK >= 0
       );
     case 'weights':
-      return isInt(m.loadId) && (m.weights === null || (Array.isArray(m.weights) && m.weights.every(isWeightArray)));
+      return isInt(m.loadId) && (m.weights === null || isNamedArrayList(m.weights));
     default:
       return false;
   }
@@ -185,7 +176,7 @@ export function isWorkerToHost(m: unknown): m is WorkerToHost {
   if (!isObject(m)) return false;
   switch (m.kind) {
     case 'loaded':
-      return isInt(m.requestId) && isObject(m.info) && isString(m.info.name);
+      return isInt(m.requestId) && isObject(m.info) && isString(m.info.name) && isInt(m.info.loadId);
     case 'suggestion':
       return (
         isInt(m.requestId) &&

@@ -1,7 +1,8 @@
 // Messages between the extension host and the fine-tune worker (one worker per run). Defined once for both
 // sides; incoming messages are checked by the guards before an exhaustive switch handles them.
 import { isObject } from './guards';
-import { BackendName, isWeightArray, WeightArray } from './engineProtocol';
+import { BACKEND_NAMES, BackendName } from './engineProtocol';
+import { isNamedArrayList, NamedArray } from './namedArray';
 import type { LanguageFamily } from './language';
 
 export interface TrainFile {
@@ -61,11 +62,13 @@ export interface FineTuneResult {
 
 /** Adapting a model to the document in hand: nothing is saved, the weights come back to the host. */
 export interface AdaptOptions {
-  /** The folder of the model the engine has loaded (its load `loadId`, kept by the host). */
+  /** The folder of the model the engine serves; the host sends the weights to the engine for that load only. */
   modelDir: string;
   steps: number;
   backend: BackendName;
 }
+
+const ADAPT_OUTCOMES: readonly string[] = ['adapted', 'cancelled', 'diverged', 'empty'];
 
 /** How an adaptation ended; weights come with `adapted` only. */
 export interface AdaptResult {
@@ -96,7 +99,7 @@ export type TrainerToHost =
   /** Worker, at the end of a run that did not fail. */
   | { kind: 'finished'; result: FineTuneResult }
   /** Worker, at the end of an adaptation that did not fail: the adapted weights when it adapted. */
-  | { kind: 'adapted'; result: AdaptResult; weights: WeightArray[] | null }
+  | { kind: 'adapted'; result: AdaptResult; weights: NamedArray[] | null }
   /** Worker, when the run failed; nothing was written. */
   | { kind: 'failed'; message: string }
   | { kind: 'log'; level: 'info' | 'warn' | 'error'; message: string };
@@ -120,7 +123,7 @@ export function isHostToTrainer(m: unknown): m is HostToTrainer {
     case 'adapt':
       return (
         isTrainFile(m.document) && isObject(m.options) && typeof m.options.modelDir === 'string' &&
-        Number.isInteger(m.options.steps) && (m.options.steps as number) >= 0 && typeof m.options.backend === 'string'
+        Number.isInteger(m.options.steps) && (m.options.steps as number) >= 0 && (BACKEND_NAMES as readonly unknown[]).includes(m.options.backend)
       );
     case 'cancel':
     case 'pause':
@@ -139,7 +142,10 @@ export function isTrainerToHost(m: unknown): m is TrainerToHost {
     case 'finished':
       return isObject(m.result) && typeof m.result.outcome === 'string';
     case 'adapted':
-      return isObject(m.result) && typeof m.result.outcome === 'string' && (m.weights === null || (Array.isArray(m.weights) && m.weights.every(isWeightArray)));
+      return (
+        isObject(m.result) && ADAPT_OUTCOMES.includes(m.result.outcome as string) && Number.isInteger(m.result.steps) && typeof m.result.seconds === 'number' &&
+        (m.result.bitsPerChar === null || typeof m.result.bitsPerChar === 'number') && (m.weights === null || isNamedArrayList(m.weights))
+      );
     case 'saved':
     case 'held':
       return typeof m.step === 'number';

@@ -5,8 +5,9 @@ import { CompletionEngine, SuggestRequest } from '../model/inference/engine';
 import { ContextFiles } from '../model/inference/contextFiles';
 import type { Seq2SeqModel } from '../model/graph/seq2seq';
 import type { Metadata } from '../model/graph/serialize';
-import { HostToWorker, isHostToWorker, WeightArray, WindowRequest, WorkerToHost } from '../shared/engineProtocol';
-import { tf } from '../model/graph/tf';
+import { HostToWorker, isHostToWorker, LandRequest, WindowRequest, WorkerToHost } from '../shared/engineProtocol';
+import type { NamedArray } from '../shared/namedArray';
+import { assignWeights, weightArrays } from '../model/graph/serialize';
 import { isObject } from '../shared/guards';
 import { MAX_TRACE_CHARS } from '../shared/encoderStateView';
 import { toEncoderStateView } from './traceView';
@@ -42,10 +43,12 @@ export function serveEngine(side: EngineThreadSide): (m: unknown) => void {
   const context = new ContextFiles();
   let model: Seq2SeqModel | null = null;
   let memory: string | null = null;
-  /** The request id of the load that serves: unique per client, across restarts of this thread too. */
+  /** The host's name for the load that serves (see ModelInfo.loadId). */
   let loadId = -1;
   /** The loaded model's own weights, kept while adapted ones serve in their place. */
-  let own: WeightArray[] | null = null;
+  let own: NamedArray[] | null = null;
+  /** Where the cursor last came to rest: read again after new weights, as the first keystroke there would. */
+  let lastLand: LandRequest | null = null;
   // Loads run one after another; suggestions wait for the load in progress.
   let loading: Promise<void> = Promise.resolve();
 
@@ -59,7 +62,7 @@ export function serveEngine(side: EngineThreadSide): (m: unknown) => void {
       model = loaded.model;
       memory = loaded.memory;
       own = null;
-      loadId = m.requestId;
+      loadId = m.loadId;
       engine = new CompletionEngine(model, { context });
       engine.setMemory(memory);
       const c = model.config;
@@ -91,24 +94,29 @@ export function serveEngine(side: EngineThreadSide): (m: unknown) => void {
   function setWeights(m: WeightsMessage): void {
     const answer = (applied: boolean, reason?: string): void => post({ kind: 'weighted', requestId: m.requestId, applied, ...(reason && { reason }) });
     if (!model || m.loadId !== loadId) return answer(false, 'another model was loaded since');
+    const current = model;
     const target = m.weights ?? own;
     if (!target) return answer(true);
     const misfit = target.find((w) => {
-      const v = model?.weights.get(w.name);
+      const v = current.weights.get(w.name);
       return !v || v.shape.length !== w.shape.length || v.shape.some((d, i) => d !== w.shape[i]);
     });
-    if (misfit || target.length !== model.weights.size) return answer(false, `the weights do not fit the loaded model${misfit ? ` (${misfit.name})` : ''}`);
-    const current = model;
-    own ??= [...current.weights].map(([name, v]) => ({ name, shape: [...v.shape], values: v.dataSync().slice() as Float32Array }));
-    for (const w of target) {
-      const v = current.weights.get(w.name);
-      if (v) tf.tidy(() => v.assign(tf.tensor(w.values, v.shape)));
+    if (misfit || target.length !== current.weights.size) return answer(false, `the weights do not fit the loaded model${misfit ? ` (${misfit.name})` : ''}`);
+    try {
+      own ??= weightArrays(current.weights);
+      assignWeights(current.weights, target);
+      if (m.weights === null) own = null;
+      // The new engine first: should it fail, the old one still serves (on weights it was not built for, until the next load).
+      const next = new CompletionEngine(current, { context });
+      next.setMemory(memory);
+      engine?.dispose();
+      engine = next;
+      if (lastLand) engine.land({ prefix: lastLand.before, window: { start: lastLand.windowStart, atFileStart: lastLand.atFileStart }, below: lastLand.below, language: lastLand.language });
+      later(prepareWhenIdle);
+      answer(true);
+    } catch (e) {
+      post({ kind: 'error', requestId: m.requestId, message: `could not use the adapted weights: ${(e as Error).message}` });
     }
-    if (m.weights === null) own = null;
-    engine?.dispose();
-    engine = new CompletionEngine(current, { context });
-    engine.setMemory(memory);
-    answer(true);
   }
 
   /**
@@ -214,6 +222,7 @@ export function serveEngine(side: EngineThreadSide): (m: unknown) => void {
         traces.put(m);
         return;
       case 'land':
+        lastLand = m;
         // Before the model is loaded there is nothing to read ahead with: the first request reads the window.
         engine?.land({ prefix: m.before, window: { start: m.windowStart, atFileStart: m.atFileStart }, below: m.below, language: m.language });
         later(prepareWhenIdle);

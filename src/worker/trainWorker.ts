@@ -12,6 +12,7 @@ import { learnWorkspace, LearnHooks } from '../model/training/learn';
 import { LEARN_STEPS } from '../shared/learning';
 import { BackendPreference, initBackend } from '../node/backend';
 import { loadModelDir, ModelWriter, openModelWriter } from '../node/modelFiles';
+import { weightArrays } from '../model/graph/serialize';
 import { AdaptOptions, FineTuneOptions, FineTuneResult, isHostToTrainer, TrainerToHost, TrainFile } from '../shared/trainProtocol';
 import { adaptToDocument } from '../model/training/adapt';
 
@@ -159,7 +160,7 @@ async function adapt(document: TrainFile, o: AdaptOptions): Promise<void> {
         return held;
       },
     });
-    const weights = report.outcome === 'adapted' ? [...model.weights].map(([name, v]) => ({ name, shape: [...v.shape], values: v.dataSync().slice() as Float32Array })) : null;
+    const weights = report.outcome === 'adapted' ? weightArrays(model.weights) : null;
     post({ kind: 'adapted', result: { ...report, seconds: (Date.now() - t0) / 1000 }, weights });
   } finally {
     model.dispose();

@@ -235,6 +235,7 @@ test('suggest --workspace --learn learns the folder first, then each saved file:
     { id: 'adapt', adapt: true, prefix: 'export function paintDocumentOnly() {}\n'.repeat(6), suffix: '\nexport const z = 1;\n', language: 'typescript' },
     { id: 'adapted', prefix: 'const p = paintDoc', language: 'typescript' },
     { id: 'adaptBad', adapt: 'yes', prefix: '' },
+    { id: 'adaptSecret', adapt: true, prefix: 'export const key = "AKIAABCDEFGHIJKLMNOP";\n', language: 'typescript' },
   ];
   child.stdin.end(`${lines.map((r) => JSON.stringify(r)).join('\n')}\n`);
   assert.equal(await new Promise((resolve) => child.on('close', resolve)), 0, err);
@@ -260,6 +261,7 @@ test('suggest --workspace --learn learns the folder first, then each saved file:
   const answered = (id: string): string => JSON.stringify([replies[id]?.suggestion, replies[id]?.confidence, replies[id]?.alternatives]);
   assert.notEqual(answered('adapted'), answered('preAdapt'), 'the adapted weights answer');
   assert.match(String(replies.adaptBad?.error), /"adapt" must be true or false/);
+  assert.match(String(replies.adaptSecret?.skipped), /secret/, 'the file policy: a document with a secret is not learnt');
   await assert.rejects(run('node', [CLI, 'suggest', '--model', model, '--document-steps', '3']), /--document-steps goes with --learn/);
   // Without a workspace there is nothing to save into; --learn needs the folder.
   await assert.rejects(run('node', [CLI, 'suggest', '--model', model, '--learn']), /--learn learns the files of --workspace DIR/);

@@ -6,7 +6,7 @@ import type { HostToWorker } from '../../src/shared/engineProtocol';
 // The engine client over threads that answer from a script: a crash fails what waits, a late second report of the
 // same end is ignored, and the next request starts a thread that loads the last model before anything else.
 
-const INFO = { name: 'm', backend: 'cpu', backendNotes: [], minContextChars: 1, maxContextChars: 8, hiddenSize: 1, layers: 1, loadMs: 0 };
+const INFO = { name: 'm', backend: 'cpu', backendNotes: [], minContextChars: 1, maxContextChars: 8, hiddenSize: 1, layers: 1, loadMs: 0, loadId: 1 };
 
 interface Started {
   events: EngineThreadEvents;
@@ -58,7 +58,12 @@ test('after a crash the next request starts a thread that loads the last model f
   assert.equal((await answer)?.candidates[0]?.text, 'x');
   const second = box.all[1]!;
   assert.deepEqual(second.posted.map((m) => m.kind), ['load', 'suggest']);
-  assert.equal((second.posted[0] as Extract<HostToWorker, { kind: 'load' }>).modelDir, '/models/base');
+  const reload = second.posted[0] as Extract<HostToWorker, { kind: 'load' }>;
+  assert.equal(reload.modelDir, '/models/base');
+  // The same load by name (weights adapted from it still fit), under a request id of its own.
+  const firstLoad = first.posted[0] as Extract<HostToWorker, { kind: 'load' }>;
+  assert.equal(reload.loadId, firstLoad.loadId);
+  assert.notEqual(reload.requestId, firstLoad.requestId);
   assert.ok(!logs.some((l) => l.includes('stale') || l.includes('code 1')), logs.join('\n'));
   await client.dispose();
 });

@@ -39,8 +39,8 @@ test('a stored state that is missing or hand-edited reads as a new workspace, fi
   assert.deepEqual(parseLearnState({ stepsDone: 40, complete: true, forgotten: false, updates: 2 }), { stepsDone: 40, complete: true, forgotten: false, updates: 2 });
 });
 
-test('the document in hand is adapted to once per load and batch of edits, never beside a workspace run or where learning is refused', () => {
-  const c = { ...ok, documentSteps: 10, learning: false };
+test('the document in hand is adapted to once per load and batch of edits, never where learning is refused', () => {
+  const c = { ...ok, documentSteps: 10 };
   const here = { uri: 'file:///a.ts', loadId: 3 };
   const done = { ...INITIAL_LEARN_STATE, complete: true };
   assert.deepEqual(planAdapt(done, c, here, null, 0), { kind: 'adapt', steps: 10 });
@@ -49,9 +49,8 @@ test('the document in hand is adapted to once per load and batch of edits, never
   // Another document, or another load (a learnt model saved and switched in): adapted afresh.
   assert.equal(planAdapt(done, c, here, { ...here, uri: 'file:///b.ts' }, 0).kind, 'adapt');
   assert.equal(planAdapt(done, c, here, { ...here, loadId: 2 }, 0).kind, 'adapt');
-  // During the first learning too, between its runs; never while one runs.
+  // During the first learning too, between its runs.
   assert.equal(planAdapt(INITIAL_LEARN_STATE, c, here, null, 0).kind, 'adapt');
-  assert.match((planAdapt(done, { ...c, learning: true }, here, null, 0) as { why: string }).why, /being learnt/);
   assert.match((planAdapt(done, { ...c, documentSteps: 0 }, here, null, 0) as { why: string }).why, /documentSteps/);
   for (const refused of [{ enabled: false }, { trusted: false }, { baseChosen: true }, { modelFromSetting: true }, { commandRunning: true }]) {
     assert.equal(planAdapt(done, { ...c, ...refused }, here, null, 0).kind, 'none', JSON.stringify(refused));

@@ -97,8 +97,8 @@ test('message guards accept the protocol and refuse anything else', () => {
   assert.ok(!isHostToWorker({ kind: 'contextFile', requestId: 9, path: 'file:///a.ts' }));
   assert.ok(!isHostToWorker({ kind: 'suggest', requestId: 1, before: 'x', windowStart: 0, atFileStart: true, below: '', language: 'ts', beamWidth: 1, maxChars: 8, length: 'token', multiline: false }), 'a suggest without the document path');
   assert.ok(isHostToWorker({ kind: 'cancel', requestId: 3 }));
-  assert.ok(isHostToWorker({ kind: 'load', requestId: 1, modelDir: '/m', backend: 'wasm' }));
-  assert.ok(!isHostToWorker({ kind: 'load', requestId: 1, modelDir: '/m', backend: 'gpu' }));
+  assert.ok(isHostToWorker({ kind: 'load', requestId: 1, loadId: 1, modelDir: '/m', backend: 'wasm' }));
+  assert.ok(!isHostToWorker({ kind: 'load', requestId: 1, loadId: 1, modelDir: '/m', backend: 'gpu' }));
   assert.ok(!isHostToWorker({ kind: 'suggest', requestId: 1, window: 'x' }));
   assert.ok(!isHostToWorker({ kind: 'train', requestId: 1 }));
   assert.ok(!isHostToWorker(null));

@@ -1,7 +1,7 @@
 // `eval --replay --learn`: what learning a workspace is worth to a user, on the same blocks. Each project's files
 // are split by file (as the fine-tune splits them): blocks come from a third of them, which the learner never
 // sees, and the learner gets the rest, exactly as the extension's background learner would
-// (src/model/training/learn.ts). Three engines retype the same blocks: the base model as shipped, the base model
+// (src/model/training/learn.ts). Word completion and four engines retype the same blocks: the base model as shipped, the base model
 // knowing the learnt files (their text searchable by the copy prior, no training step), the learnt model, and the
 // learnt model adapted to each block's document (its text above and below the block, as the editor holds it before
 // the user writes the block) for the steps the extension takes (src/model/training/adapt.ts).
@@ -13,7 +13,7 @@ import { memoryOf } from '../../model/training/fineTune';
 import { learnWorkspace } from '../../model/training/learn';
 import { adaptToDocument } from '../../model/training/adapt';
 import { DOCUMENT_STEPS } from '../../shared/learning';
-import { tf } from '../../model/graph/tf';
+import { assignWeights, weightArrays } from '../../model/graph/serialize';
 import { readCorpus } from '../../node/corpus';
 import { FINE_TUNE_MAX_CORPUS_CHARS, FINE_TUNE_MAX_FILE_BYTES } from '../../workspace/filePolicy';
 import { ContestantFigures, figuresOf, reportPercentile, ReplayOptions, sampleBlocks } from './run';
@@ -85,28 +85,28 @@ export function learnedGroup(t: LearnTally): LearnedGroup {
  * each block's document and given back its weights after the block.
  */
 async function replayEngine(model: Seq2SeqModel, blocks: readonly ReplayDocument[], options: ReplayOptions, memory: string | null, into: LearnTally, c: LearnContestant, byBlock: LearnTally[], documentSteps = 0, files: readonly SourceFile[] = []): Promise<void> {
-  const saved = documentSteps > 0 ? [...model.weights].map(([name, v]) => [name, v.dataSync().slice() as Float32Array] as const) : [];
+  const own = documentSteps > 0 ? weightArrays(model.weights) : null;
   for (const [i, doc] of blocks.entries()) {
-    if (documentSteps > 0) {
-      const family = files.find((f) => f.path === doc.path)?.family ?? 'other';
-      await adaptToDocument(model, { path: doc.path, text: doc.above + doc.below, family }, documentSteps);
-    }
-    const engine = new CompletionEngine(model);
-    engine.setMemory(memory);
+    let engine: CompletionEngine | null = null;
     try {
+      if (own) {
+        const family = files.find((f) => f.path === doc.path)?.family ?? 'other';
+        const report = await adaptToDocument(model, { path: doc.path, text: doc.above + doc.below, family }, documentSteps);
+        // As in the extension: weights that did not adapt (part-way, or not numbers) never serve.
+        if (report.outcome !== 'adapted') assignWeights(model.weights, own);
+      }
+      engine = new CompletionEngine(model);
+      engine.setMemory(memory);
       const ms: number[] = [];
-      const count = replayBlock(doc.block, engineSuggester(engine, doc, options.settings, ms, undefined, options.request));
+      const count = replayBlock(doc.block, engineSuggester(engine, doc, options.settings, ms, undefined, options.request, options.minShownChars));
       into.counts[c] = addCounts(into.counts[c], count);
       into.ms[c].push(...ms);
       const b = byBlock[i] as LearnTally;
       b.counts[c] = addCounts(b.counts[c], count);
       b.ms[c].push(...ms);
     } finally {
-      engine.dispose();
-      for (const [name, values] of saved) {
-        const v = model.weights.get(name);
-        if (v) tf.tidy(() => v.assign(tf.tensor(values, v.shape)));
-      }
+      engine?.dispose();
+      if (own) assignWeights(model.weights, own);
     }
   }
 }

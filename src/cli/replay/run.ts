@@ -23,6 +23,8 @@ export interface ReplayOptions {
   settings: Settings;
   /** Engine request fields beyond the settings' (an engine default being measured before it ships). */
   request?: Partial<SuggestRequest>;
+  /** The shortest suggestion shown (default MIN_SHOWN_CHARS; 1 measures the editor before that rule). */
+  minShownChars?: number;
 }
 
 export const DEFAULT_REPLAY: Omit<ReplayOptions, 'settings'> = { blocks: 20, blockChars: 300, seed: 7 };
@@ -123,8 +125,8 @@ export function replayProject(model: Seq2SeqModel, files: readonly SourceFile[],
       const run = (c: Contestant, suggest: Suggester, mode: AcceptMode = 'tab'): void => {
         t.counts[c] = replayBlock(doc.block, suggest, mode);
       };
-      run('engine', engineSuggester(engine, doc, options.settings, t.engineMs, undefined, options.request));
-      run('engineWords', engineSuggester(engine, doc, options.settings, [], undefined, options.request), 'words');
+      run('engine', engineSuggester(engine, doc, options.settings, t.engineMs, undefined, options.request, options.minShownChars));
+      run('engineWords', engineSuggester(engine, doc, options.settings, [], undefined, options.request, options.minShownChars), 'words');
       run('wordCompletion', wordSuggester(doc));
       run('ngram', ngramSuggester(ngram, doc, options.settings));
       run('oracleNextToken', nextTokenOracle(doc, options.settings.maxSuggestionChars));

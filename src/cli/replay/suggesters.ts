@@ -31,7 +31,7 @@ export type ShowRecord = (features: number[], right: boolean) => void;
  * work done, as between keystrokes), then the one decision of what is shown. Engine times go to `engineMs`;
  * `record` (fit-show) receives every suggestion the engine was asked for and shown.
  */
-export function engineSuggester(engine: CompletionEngine, doc: ReplayDocument, settings: Settings, engineMs: number[], record?: ShowRecord, request: Partial<SuggestRequest> = {}): Suggester {
+export function engineSuggester(engine: CompletionEngine, doc: ReplayDocument, settings: Settings, engineMs: number[], record?: ShowRecord, request: Partial<SuggestRequest> = {}, minShownChars?: number): Suggester {
   const cache = new SuggestionCache<{ text: string; confidence: number }>();
   const below = textBelow(doc.below);
   const rest = restOfLine(doc);
@@ -41,13 +41,13 @@ export function engineSuggester(engine: CompletionEngine, doc: ReplayDocument, s
     const key = String(lineStart);
     const before = prefix.slice(lineStart);
     const cached = cache.get(key, before, settings.confidenceThreshold);
-    if (cached) return decideShown(cached, rest, settings.confidenceThreshold).shown[0]?.text ?? '';
+    if (cached) return decideShown(cached, rest, settings.confidenceThreshold, minShownChars).shown[0]?.text ?? '';
     const t0 = performance.now();
     const result = engine.suggest({ prefix, below, language: doc.language, path: doc.path, ...decodeRequest(settings), ...request, ...(record ? { showFeatures: true } : {}) });
     engineMs.push(performance.now() - t0);
     cache.put(key, before, result.candidates);
     while (engine.prepareIdle());
-    const shown = decideShown(result.candidates, rest, settings.confidenceThreshold).shown[0]?.text ?? '';
+    const shown = decideShown(result.candidates, rest, settings.confidenceThreshold, minShownChars).shown[0]?.text ?? '';
     if (record && shown && result.showFeatures) {
       const k = result.candidates.findIndex((c) => trimOverlap(c.text, rest) === shown);
       const features = result.showFeatures[k];

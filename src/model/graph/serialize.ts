@@ -5,6 +5,8 @@ import { DEFAULT_MODEL_CONFIG, ModelConfig, validateModelConfig } from './config
 import { Seq2SeqModel } from './seq2seq';
 import { Vocabulary, VocabularyJson } from './vocab';
 import { shapeMismatch, toVariable, variableScope, WeightMap } from './weights';
+import type { NamedArray } from '../../shared/namedArray';
+import { tf } from './tf';
 
 export const MODEL_FORMAT = 'seq2seq-complete/lstm';
 export const MODEL_FILE = 'model.json';
@@ -99,11 +101,6 @@ export class ModelFileError extends Error {
   }
 }
 
-export interface NamedArray {
-  name: string;
-  shape: number[];
-  values: Float32Array;
-}
 
 /** Concatenates named float32 arrays into one buffer with a manifest. */
 export function packArrays(arrays: NamedArray[]): { entries: WeightEntry[]; data: ArrayBuffer } {
@@ -143,6 +140,14 @@ export function unpackArrays(entries: WeightEntry[], data: ArrayBuffer, file: st
 
 export function weightArrays(weights: WeightMap): NamedArray[] {
   return [...weights].map(([name, v]) => ({ name, shape: [...v.shape], values: v.dataSync().slice() as Float32Array }));
+}
+
+/** Puts arrays (weightArrays' own, or a learner's) back into the weights of the same names. */
+export function assignWeights(weights: WeightMap, arrays: readonly NamedArray[]): void {
+  for (const a of arrays) {
+    const v = weights.get(a.name);
+    if (v) tf.tidy(() => v.assign(tf.tensor(a.values, v.shape)));
+  }
 }
 
 export function modelToArtifacts(model: Seq2SeqModel, training: TrainingState, name?: string): ModelArtifacts {

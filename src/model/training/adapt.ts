@@ -1,7 +1,6 @@
 // Adapting to the document being edited, a form of dynamic evaluation (Krause et al., 2018): a few steps of the
 // fine-tune recipe on that one document's text, from the model in use. The adapted weights are never saved: they
-// serve while the document is the one in hand, and the next document starts again from the saved model, so
-// nothing drifts. The extension's train worker, `eval --replay --learn` and the tests run this one function.
+// serve until another document is adapted to, which starts again from the saved model, so nothing drifts. The extension's train worker, `eval --replay --learn` and the tests run this one function.
 import { FINE_TUNE_TRAIN_CONFIG } from '../graph/config';
 import { Rng } from '../graph/rng';
 import type { Seq2SeqModel } from '../graph/seq2seq';
@@ -27,6 +26,8 @@ export interface AdaptReport {
   bitsPerChar: number | null;
 }
 
+const allFinite = (model: Seq2SeqModel): boolean => [...model.weights.values()].every((v) => (v.dataSync() as Float32Array).every(Number.isFinite));
+
 /** Trains `model` for `steps` steps on windows of `document`; deterministic for a document. */
 export async function adaptToDocument(model: Seq2SeqModel, document: SourceFile, steps: number, hooks: AdaptHooks = {}): Promise<AdaptReport> {
   const sampler = new WindowSampler([document], model.vocab, model.config);
@@ -44,6 +45,8 @@ export async function adaptToDocument(model: Seq2SeqModel, document: SourceFile,
       if (!Number.isFinite(loss)) return { outcome: 'diverged', steps: taken, bitsPerChar: null };
       total += loss;
     }
+    // The losses are read before each update: the last one could still have left weights that are not numbers.
+    if (!allFinite(model)) return { outcome: 'diverged', steps: taken, bitsPerChar: null };
     return { outcome: 'adapted', steps: taken, bitsPerChar: total / taken / Math.LN2 };
   } finally {
     learner.dispose();

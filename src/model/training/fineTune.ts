@@ -5,8 +5,8 @@
 import type { FineTuneConfig } from '../graph/config';
 import { Rng } from '../graph/rng';
 import type { Batch, Seq2SeqModel } from '../graph/seq2seq';
-import type { TrainingState } from '../graph/serialize';
-import { tf } from '../graph/tf';
+import { assignWeights, TrainingState, weightArrays } from '../graph/serialize';
+import type { NamedArray } from '../../shared/namedArray';
 import { batchChars, SourceFile, splitByFile, WindowSampler } from './dataset';
 import { Seq2SeqLearner, StepLearner } from './learner';
 import { StopReason, trainLoop, TrainProgress } from './trainer';
@@ -96,8 +96,8 @@ export async function runFineTune(model: Seq2SeqModel, files: SourceFile[], conf
     const validate = (): number => validationBatches.reduce((s, b) => s + learner.score(b), 0) / validationBatches.length;
     const startLoss = validate();
     if (!Number.isFinite(startLoss)) throw new Error(`the model to fine-tune scores ${startLoss} on these files`);
-    const start = snapshot(model);
-    let best: Map<string, Float32Array> | null = null;
+    const start = weightArrays(model.weights);
+    let best: NamedArray[] | null = null;
     let bestAt = { step: 0, trainedChars: 0 };
     const result = await trainLoop({
       startStep: 0,
@@ -120,15 +120,15 @@ export async function runFineTune(model: Seq2SeqModel, files: SourceFile[], conf
       onEvaluation: async (p, improved) => {
         const better = improved && p.validationLoss !== null && Number.isFinite(p.validationLoss);
         if (better) {
-          best = snapshot(model);
+          best = weightArrays(model.weights);
           bestAt = { step: p.step, trainedChars: p.trainedChars };
         }
         await hooks.onEvaluation?.(p, better, validatedOn);
       },
     });
-    const bestWeights = best as Map<string, Float32Array> | null;
+    const bestWeights = best as NamedArray[] | null;
     // The model leaves with its best weights, or as it came in.
-    restore(model, bestWeights ?? start);
+    assignWeights(model.weights, bestWeights ?? start);
     const outcome: FineTuneOutcome =
       result.stopReason === 'aborted' ? 'cancelled' : bestWeights ? 'improved' : result.stopReason === 'diverged' ? 'diverged' : 'no-improvement';
     return {
@@ -147,16 +147,5 @@ export async function runFineTune(model: Seq2SeqModel, files: SourceFile[], conf
     };
   } finally {
     await learner.dispose();
-  }
-}
-
-function snapshot(model: Seq2SeqModel): Map<string, Float32Array> {
-  return new Map([...model.weights].map(([name, v]) => [name, v.dataSync().slice() as Float32Array]));
-}
-
-function restore(model: Seq2SeqModel, weights: Map<string, Float32Array>): void {
-  for (const [name, values] of weights) {
-    const v = model.weights.get(name);
-    if (v) tf.tidy(() => v.assign(tf.tensor(values, v.shape)));
   }
 }

@@ -3,7 +3,7 @@
 import type { Optimizer } from '@tensorflow/tfjs-core';
 import type { TrainConfig } from '../graph/config';
 import { batchLoss, Batch, Seq2SeqModel } from '../graph/seq2seq';
-import type { NamedArray } from '../graph/serialize';
+import type { NamedArray } from '../../shared/namedArray';
 import { tf, Tensor, Variable } from '../graph/tf';
 
 /** What a training loop needs of a learner: this one, or a data-parallel one over threads (src/node/parallelLearner.ts). */
