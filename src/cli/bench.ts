@@ -80,6 +80,28 @@ function showRow(model: Seq2SeqModel, text: string, at: number, reps: number): s
   return `  beam 3, the same trace, interleaved: with the show model${model.config.showModel ? '' : ' (this model has none)'} and copy runs ${row(times[0])} | without either ${row(times[1])}`;
 }
 
+/**
+ * What the document's word costs a keystroke (a scan of the document for the name being typed, and the decoder's
+ * score of a word the beam lacks): the same trace through the shipped engine and one on the model without its word
+ * model, interleaved key by key.
+ */
+function wordRow(model: Seq2SeqModel, text: string, at: number, reps: number): string {
+  const { wordModel: _word, ...plainConfig } = model.config;
+  const engines = [new CompletionEngine(model), new CompletionEngine(new Seq2SeqModel(plainConfig, model.vocab, model.weights))];
+  const times: [number[], number[]] = [[], []];
+  for (let k = 0; k <= reps; k++) {
+    const request = { prefix: text.slice(0, at + k), beamWidth: 3, maxChars: 32, below: textBelow(text.slice(at + k)) };
+    engines.forEach((engine, e) => {
+      const t0 = now();
+      engine.suggest(request);
+      if (k > 0) (times[e] as number[]).push(now() - t0);
+    });
+  }
+  for (const engine of engines) engine.dispose();
+  const row = (t: number[]): string => `p50 ${fmt(median(t))} p95 ${fmt(percentile(t, 95))}`;
+  return `  beam 3, the same trace, interleaved: with the word model${model.config.wordModel ? '' : ' (this model has none)'} ${row(times[0])} | without it ${row(times[1])}`;
+}
+
 /** Op-by-op tfjs inference (the straightforward way): encode the window, then greedy steps with dataSync. */
 function opByOpRequest(model: Seq2SeqModel, tokens: number[], decodeSteps: number): void {
   tf.tidy(() => {
@@ -473,6 +495,7 @@ export async function runBench(args: string[]): Promise<number> {
   const deep = Math.min(text.length - reps - 1, COPY_CONTEXT_CHARS + 2000);
   print(copyRow(model, text, deep, reps));
   print(showRow(model, text, deep, reps));
+  print(wordRow(model, text, deep, reps));
   if (saved) print(await learnerRow(model, modelDir, files, text, deep, quick ? 40 : 4 * reps, backend.name as BackendName));
   print(contextRow(model, files, text, deep, reps));
   print(referenceRow(model, text, quick));

@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-// Headless entry point: `suggest` (JSON lines), `train`, `eval`, `fit-copy`, `fit-length`, `fit-show` and `bench`. A contract other tools rely on.
+// Headless entry point: `suggest` (JSON lines), `train`, `eval`, `fit-copy`, `fit-length`, `fit-show`, `fit-words` and `bench`. A contract other tools rely on.
 import { runBench } from './bench';
 import { runEval } from './evaluate';
 import { runFitCopy } from './fitCopy';
 import { runFitLength } from './fitLength';
 import { runFitShow } from './fitShow';
+import { runFitWords } from './fitWords';
 import { runSuggest } from './suggest';
 import { runTrain } from './train';
 
@@ -32,6 +33,8 @@ const USAGE = `usage: seq2seq <command> [options]
       fits the calibrator that decides how far a suggestion goes past its token, on held-out cursors, and saves it.
   fit-show --model DIR --corpus DIR [--corpus DIR ...] [--blocks N] [--curve-blocks N] [--curve P,P,...] [--trees N] [--depth D] [--rate R] [--seed S] [--dry-run]
       fits the show model (how likely a suggestion is right) on typing replays of fit projects, and saves it.
+  fit-words --model DIR --corpus DIR [--corpus DIR ...] [--blocks N] [--curve-blocks N] [--curve P,P,...] [--trees N] [--depth D] [--rate R] [--seed S] [--dry-run]
+      fits the word model (how likely the document's word that extends the name being typed is right) the same way.
   bench [--model DIR] [--quick]
 `;
 
@@ -50,6 +53,8 @@ async function main(): Promise<number> {
       return runFitLength(args);
     case 'fit-show':
       return runFitShow(args);
+    case 'fit-words':
+      return runFitWords(args);
     case 'bench':
       return runBench(args);
     case undefined:

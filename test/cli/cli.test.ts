@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -140,6 +140,26 @@ test('fit-length writes a calibrator the model loads with, and eval then reports
   };
   assert.ok(figures.suggestionValue.auto.some((r) => r.rule === 'calibrated'));
   assert.ok(figures.suggestionValue.ceiling.keystrokeSavings >= 0);
+});
+
+test('fit-words fits the word model on replays, prints its curve, and writes it into the model', async () => {
+  const fitted = join(dir, 'words');
+  cpSync(model, fitted, { recursive: true });
+  // Files long enough for replay blocks (twice 300 characters).
+  const project = join(dir, 'words-project');
+  mkdirSync(project);
+  for (let i = 0; i < 3; i++) writeFileSync(join(project, `w${i}.ts`), SAMPLE_TS.repeat(6).replace(/add/g, `addTotal${i}`));
+  await assert.rejects(run('node', [CLI, 'fit-words', '--model', fitted, '--corpus', corpus, '--blocks', '2', '--dry-run', '--backend', 'wasm']), (e: { stderr: string }) => /no document word to fit on/.test(e.stderr));
+  const { stdout } = await run('node', [CLI, 'fit-words', '--model', fitted, '--corpus', project, '--blocks', '2', '--curve-blocks', '1', '--curve', '0.5', '--trees', '3', '--backend', 'wasm']);
+  assert.match(stdout, /^\d+ document words from 1 projects \(2 blocks each, seed 11\), \d+ right/m);
+  assert.match(stdout, /^without >= 0\.5: keystroke savings [\d.]+ %/m);
+  assert.match(stdout, /^with the word model >= 0\.5: keystroke savings [\d.]+ %/m);
+  const { config } = JSON.parse(readFileSync(join(fitted, 'metadata.json'), 'utf8')) as { config: { wordModel?: { trees: unknown[] } } };
+  assert.equal(config.wordModel?.trees.length, 3);
+  // The model loads with it, and suggest answers through it.
+  const answer = spawnSync('node', [CLI, 'suggest', '--model', fitted, '--backend', 'wasm'], { input: `${JSON.stringify({ prefix: `${SAMPLE_TS}\nexport const y = ad` })}\n`, encoding: 'utf8' });
+  assert.equal(answer.status, 0, answer.stderr);
+  assert.equal(typeof (JSON.parse(answer.stdout.trim().split('\n')[0] as string) as { suggestion?: unknown }).suggestion, 'string');
 });
 
 test('fine-tuning refuses a base model of another shape, and a missing model is named', async () => {

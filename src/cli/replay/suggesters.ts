@@ -26,12 +26,25 @@ const restOfLine = (doc: ReplayDocument): string => doc.below.split('\n', 1)[0] 
 /** A suggestion the engine was asked for and shown, with its show-model features and whether the text went on with it. */
 export type ShowRecord = (features: number[], right: boolean) => void;
 
+/** Each of the document's words at every request that has some (shown or not), with its word-model features and whether the text goes on with it. */
+export type WordRecord = ShowRecord;
+
 /**
  * The engine as the editor shows it: a cached rest while it would be shown, else the engine asked (and its idle
  * work done, as between keystrokes), then the one decision of what is shown. Engine times go to `engineMs`;
- * `record` (fit-show) receives every suggestion the engine was asked for and shown.
+ * `record` (fit-show) receives every suggestion the engine was asked for and shown, `recordWord` (fit-words) every
+ * document word it considered.
  */
-export function engineSuggester(engine: CompletionEngine, doc: ReplayDocument, settings: Settings, engineMs: number[], record?: ShowRecord, request: Partial<SuggestRequest> = {}, minShownChars?: number): Suggester {
+export function engineSuggester(
+  engine: CompletionEngine,
+  doc: ReplayDocument,
+  settings: Settings,
+  engineMs: number[],
+  record?: ShowRecord,
+  request: Partial<SuggestRequest> = {},
+  minShownChars?: number,
+  recordWord?: WordRecord,
+): Suggester {
   const cache = new SuggestionCache<{ text: string; confidence: number }>();
   const below = textBelow(doc.below);
   const rest = restOfLine(doc);
@@ -43,11 +56,12 @@ export function engineSuggester(engine: CompletionEngine, doc: ReplayDocument, s
     const cached = cache.get(key, before, settings.confidenceThreshold);
     if (cached) return decideShown(cached, rest, settings.confidenceThreshold, minShownChars).shown[0]?.text ?? '';
     const t0 = performance.now();
-    const result = engine.suggest({ prefix, below, language: doc.language, path: doc.path, ...decodeRequest(settings), ...request, ...(record ? { showFeatures: true } : {}) });
+    const result = engine.suggest({ prefix, below, language: doc.language, path: doc.path, ...decodeRequest(settings), ...request, ...(record ? { showFeatures: true } : {}), ...(recordWord ? { wordFeatures: true } : {}) });
     engineMs.push(performance.now() - t0);
     cache.put(key, before, result.candidates);
     while (engine.prepareIdle());
     const shown = decideShown(result.candidates, rest, settings.confidenceThreshold, minShownChars).shown[0]?.text ?? '';
+    if (recordWord) for (const w of result.words ?? []) recordWord(w.features, doc.block.startsWith(w.text, typed.length));
     if (record && shown && result.showFeatures) {
       const k = result.candidates.findIndex((c) => trimOverlap(c.text, rest) === shown);
       const features = result.showFeatures[k];

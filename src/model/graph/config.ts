@@ -1,5 +1,6 @@
 // Hyperparameters in one place; each default carries the reason it was chosen.
 import { ShowModel, showModelProblem } from '../inference/show';
+import { WORD_FEATURES } from '../inference/words';
 import { COPY_ORIGINS, CopyOrigin } from '../../shared/copySources';
 
 // Sizes of the tables a model's config holds, defined with the config that validates them (the inference code
@@ -51,6 +52,11 @@ export interface ModelConfig {
    * probability.
    */
   showModel?: ShowModel;
+  /**
+   * The word model (words.ts: boosted trees of the show model's form on wordFeatures), fitted by `fit-words`: with
+   * it, the document's word that extends the name being typed is a candidate, its confidence this model's estimate.
+   */
+  wordModel?: ShowModel;
 }
 
 export const DEFAULT_MODEL_CONFIG: ModelConfig = {
@@ -130,6 +136,8 @@ export function validateModelConfig(c: ModelConfig): void {
   }
   const show = c.showModel === undefined ? null : showModelProblem(c.showModel);
   if (show) throw new Error(`config.showModel: ${show}`);
+  const words = c.wordModel === undefined ? null : showModelProblem(c.wordModel, WORD_FEATURES);
+  if (words) throw new Error(`config.wordModel: ${words}`);
   const bySource: unknown = c.copySourceWeights;
   if (bySource !== undefined) {
     if (typeof bySource !== 'object' || bySource === null || Array.isArray(bySource)) throw new Error('config.copySourceWeights must be an object');

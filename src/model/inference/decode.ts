@@ -106,6 +106,33 @@ export class Decoder {
     return [...merged.values()].sort((a, b) => b.logProb - a.logProb).slice(0, options.beamWidth);
   }
 
+  /**
+   * The log-probability of exactly `text` as a candidate (each of its characters, then an end), the copy prior mixed
+   * in as the search mixes it: the decoder's own score of a candidate found elsewhere (the document's words, words.ts).
+   * -Infinity when the text cannot be a candidate under `stopAt` (it ends before its last character). `start` (from
+   * primeDecoder) is not modified, so one priming serves several texts.
+   */
+  score(start: PrimedDecoder, text: string, stopAt: StopAt, copy?: CopyPrior): number {
+    const { next } = this.table(stopAt);
+    const state = gatherState(start.state, [0], this.net.hidden);
+    let input = start.input;
+    let phase = Phase.Lead;
+    let logProb = 0;
+    const ids = this.vocab.encode(text);
+    for (let k = 0; k <= ids.length; k++) {
+      const logp = this.net.logProbs(this.net.step('decoderLstm', [input], state), 1);
+      if (copy) copy.mixInto(logp, 0, this.vocab.decode(ids.slice(0, k)));
+      const row = next[phase] as Int8Array;
+      if (k === ids.length) return logProb + splitAtStop(logp, 0, row).stopLogProb;
+      const id = ids[k] as number;
+      if (row[id] === STOP) return -Infinity;
+      logProb += logp[id] as number;
+      phase = row[id] as Phase;
+      input = id;
+    }
+    return logProb;
+  }
+
   private search(start: PrimedDecoder, width: number, options: DecodeOptions, copy?: CopyPrior, firstStep?: FirstStep): Candidate[] {
     const { next } = this.table(options.stopAt);
     const V = this.vocab.size;

@@ -5,7 +5,7 @@ import { ContextWindow, decoderPrime, encoderTokens } from '../graph/context';
 import { CopyPrior, CopySource, CopyWeights, MatchIndex } from './copy';
 import { ContextFiles } from './contextFiles';
 import { DocumentIndexes } from './documentIndex';
-import { Candidate, DecodeOptions, Decoder, FirstStep } from './decode';
+import { Candidate, DecodeOptions, Decoder, FirstStep, PrimedDecoder, primeDecoder } from './decode';
 import { DecodeTrace, traceGreedyDecode } from './decodeTrace';
 import { EncoderTrace, traceEncoder } from './encoderTrace';
 import { WindowPlanner } from './windowPlanner';
@@ -15,6 +15,7 @@ import { CALIBRATED_EXTEND_THRESHOLD, calibratedProb, EXTEND_RULE, EXTEND_THRESH
 import type { SuggestionLength } from '../../shared/window';
 import { InferenceNet, NetState } from './inference';
 import { ShowInputs, showFeatures, showProbability } from './show';
+import { documentWords, wordFeatures } from './words';
 import { familyOfLanguageId } from '../../shared/language';
 import type { Seq2SeqModel } from '../graph/seq2seq';
 import type { StopAt } from './tokens';
@@ -64,6 +65,8 @@ export interface SuggestRequest {
   copyRun?: number;
   /** true: the result carries each candidate's show-model features (`fit-show` collects them). */
   showFeatures?: boolean;
+  /** true: the result carries the document's words and their word-model features (`fit-words` collects them). */
+  wordFeatures?: boolean;
 }
 
 /** How a request whose window the cache lacks is read: a short window first, or the full one at once. */
@@ -86,6 +89,8 @@ export interface SuggestResult {
   encoderSteps: number;
   /** With `showFeatures`: each candidate's show-model features (show.ts), for the token candidates before any extension. */
   showFeatures?: number[][];
+  /** With `wordFeatures`: the document's words that extend the name being typed (words.ts) and their features. */
+  words?: { text: string; features: number[] }[];
 }
 
 /** What the encoder-state view shows for one window: the encoder's trace, the greedy decoder step by step, the beam. */
@@ -168,8 +173,8 @@ export class CompletionEngine {
     this.planner.planNextWindow(cut.window, request.language);
     const options = decodeOptions(request);
     const copy = this.copyPrior(request, cut);
-    const { candidates, features } = this.rank(state, inputs.prime, options, copy, request, cut);
-    const extra = features ? { showFeatures: features } : {};
+    const { candidates, features, words } = this.rank(state, inputs.prime, options, copy, request, cut);
+    const extra = { ...(features ? { showFeatures: features } : {}), ...(words ? { words } : {}) };
     if (request.length !== 'auto') return { candidates, encoderSteps: stepsRun, ...extra };
     return { ...this.extendBest(candidates, { state, prime: inputs.prime, maxChars: options.maxChars, copy }, request), encoderSteps: stepsRun, ...extra };
   }
@@ -179,9 +184,51 @@ export class CompletionEngine {
    * its probability, the best one gone on with an agreeing copy run (withCopyRun); the features too when the
    * request asks for them.
    */
-  private rank(state: NetState, prime: number[], options: DecodeOptions, copy: CopyPrior | undefined, request: SuggestRequest, cut: CutText): { candidates: Candidate[]; features?: number[][] } {
+  private rank(
+    state: NetState,
+    prime: number[],
+    options: DecodeOptions,
+    copy: CopyPrior | undefined,
+    request: SuggestRequest,
+    cut: CutText,
+  ): { candidates: Candidate[]; features?: number[][]; words?: { text: string; features: number[] }[] } {
     const ranked = this.rankTokens(state, prime, options, copy, request, cut);
-    return copy ? { ...ranked, candidates: withCopyRun(ranked.candidates, copy, options.maxChars, request.copyRun ?? DECODE_DEFAULTS.copyRun) } : ranked;
+    if (!copy) return ranked;
+    const candidates = withCopyRun(ranked.candidates, copy, options.maxChars, request.copyRun ?? DECODE_DEFAULTS.copyRun);
+    const wordModel = this.model.config.wordModel;
+    if (!wordModel && request.wordFeatures !== true) return { ...ranked, candidates };
+    const words = this.documentWords(state, prime, options, copy, request, cut, ranked.candidates);
+    const scored = wordModel ? words.map((w) => ({ ...w, p: showProbability(wordModel, w.features) })) : [];
+    const best = scored.reduce<(typeof scored)[number] | null>((b, w) => (b && b.p >= w.p ? b : w), null);
+    return {
+      ...ranked,
+      candidates: best ? withCandidate(candidates, best.candidate, best.p) : candidates,
+      ...(request.wordFeatures === true ? { words: words.map((w) => ({ text: w.candidate.text, features: w.features })) } : {}),
+    };
+  }
+
+  /**
+   * The document's words that extend the name being typed (words.ts), each scored by the decoder where the beam does
+   * not hold it, with the word model's features; none when the cursor is not in a name or nothing extends it.
+   */
+  private documentWords(state: NetState, prime: number[], options: DecodeOptions, copy: CopyPrior, request: SuggestRequest, cut: CutText, tokens: readonly Candidate[]): { candidate: Candidate; features: number[] }[] {
+    const guesses = documentWords(cut.copyText, belowText(request)).filter((g) => g.text.length <= options.maxChars);
+    if (guesses.length === 0) return [];
+    const best = tokens[0];
+    const family = familyOfLanguageId(request.language);
+    let start: PrimedDecoder | null = null;
+    return guesses.map((guess) => {
+      const inBeam = tokens.find((c) => c.text === guess.text);
+      const logProb = inBeam ? inBeam.logProb : this.decoder.score((start ??= primeDecoder(this.net, state, prime)), guess.text, options.stopAt, copy);
+      const features = wordFeatures({
+        guess,
+        best: best ? { text: best.text, confidence: best.confidence, logProb: best.logProb } : { text: '', confidence: 0, logProb: -30 },
+        inBeam: inBeam ? inBeam.logProb : null,
+        logProb,
+        family,
+      });
+      return { candidate: { text: guess.text, logProb, confidence: Math.exp(logProb), complete: true }, features };
+    });
   }
 
   /** The decoder's token candidates with their show-model confidence, and their features where asked. */
@@ -345,6 +392,18 @@ function withCopyRun(candidates: Candidate[], copy: CopyPrior, maxChars: number,
   if (minLength <= 0 || !best || !best.complete || best.text.trim() === '') return candidates;
   const more = copy.run(best.text, maxChars - best.text.length, minLength, DECODE_DEFAULTS.copyRunVotes);
   return more ? [{ ...best, text: best.text + more }, ...candidates.slice(1)] : candidates;
+}
+
+/**
+ * The candidates with `word` among them at confidence `p` (the word model's): before the first candidate less sure
+ * than it, in place of the same text where the beam holds it (at the surer of the two confidences).
+ */
+function withCandidate(candidates: Candidate[], word: Candidate, p: number): Candidate[] {
+  const same = candidates.find((c) => c.text === word.text);
+  const entry = { ...(same ?? word), confidence: Math.max(p, same?.confidence ?? 0) };
+  const rest = candidates.filter((c) => c !== same);
+  const at = rest.findIndex((c) => c.confidence < entry.confidence);
+  return at < 0 ? [...rest, entry] : [...rest.slice(0, at), entry, ...rest.slice(at)];
 }
 
 /** The text below the cursor's line that the copy prior searches. */

@@ -116,8 +116,8 @@ export function showProbability(model: ShowModel, x: readonly number[]): number 
   return 1 / (1 + Math.exp(-z));
 }
 
-/** Why `m` is not a show model over SHOW_FEATURES features (a tree that loops or points outside itself included), or null. */
-export function showModelProblem(m: unknown): string | null {
+/** Why `m` is not a show model over `features` features (a tree that loops or points outside itself included), or null. */
+export function showModelProblem(m: unknown, features: number = SHOW_FEATURES): string | null {
   if (typeof m !== 'object' || m === null) return 'must be an object';
   const { base, trees } = m as { base?: unknown; trees?: unknown };
   if (typeof base !== 'number' || !Number.isFinite(base)) return 'base must be a finite number';
@@ -130,7 +130,7 @@ export function showModelProblem(m: unknown): string | null {
       if (feature === -1) continue;
       // Children come after their parent, so every walk ends at a leaf.
       const child = (c: number): boolean => Number.isInteger(c) && c > k && c < tree.length;
-      if (!Number.isInteger(feature) || (feature as number) < 0 || (feature as number) >= SHOW_FEATURES || !child(left as number) || !child(right as number)) return 'an inner node must name a feature and two later nodes';
+      if (!Number.isInteger(feature) || (feature as number) < 0 || (feature as number) >= features || !child(left as number) || !child(right as number)) return 'an inner node must name a feature and two later nodes';
     }
   }
   return null;

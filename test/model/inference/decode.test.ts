@@ -4,7 +4,7 @@ import { before, test } from 'node:test';
 import { Rng } from '../../../src/model/graph/rng';
 import { Vocabulary } from '../../../src/model/graph/vocab';
 import { decoderPrime, encoderTokens } from '../../../src/model/graph/context';
-import { Decoder } from '../../../src/model/inference/decode';
+import { Decoder, primeDecoder } from '../../../src/model/inference/decode';
 import { CompletionEngine } from '../../../src/model/inference/engine';
 import { InferenceNet } from '../../../src/model/inference/inference';
 import { referenceCompletion } from '../../../src/model/inference/tokens';
@@ -65,6 +65,24 @@ test('the decoder itself: best first, within maxChars, leaves the encoder state 
     }
   }
   assert.deepEqual(state.h.map((a) => Array.from(a)), before, 'decoding must not touch the encoder state');
+  net.dispose();
+  model.dispose();
+});
+
+test("score gives a beam candidate's own log-probability, and -Infinity to a text that ends early", () => {
+  const model = trainedTiny(60);
+  const net = new InferenceNet(model);
+  const decoder = new Decoder(net, vocab);
+  const context = 'export function add(a: number, b: number): number {\n  ret';
+  const state = net.zeroState(1);
+  for (const id of encoderTokens(vocab, 'ts-js', context.slice(-TINY.maxContextChars), false)) net.step('encoderLstm', [id], state);
+  const prime = decoderPrime(vocab, context, TINY.decoderPrime);
+  const candidates = decoder.decode(state, prime, { beamWidth: 3, maxChars: 24, stopAt: 'token' });
+  const start = primeDecoder(net, state, prime);
+  for (const c of candidates.filter((c) => c.complete && c.text !== '')) {
+    assert.ok(Math.abs(decoder.score(start, c.text, 'token') - c.logProb) < 1e-4, `${JSON.stringify(c.text)}`);
+  }
+  assert.equal(decoder.score(start, 'urn x', 'token'), -Infinity, 'a token ends at the blank');
   net.dispose();
   model.dispose();
 });

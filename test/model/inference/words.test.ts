@@ -1,0 +1,110 @@
+// The document's word: what word completion would propose, its features, and the engine's candidate from it.
+import assert from 'node:assert/strict';
+import { before, test } from 'node:test';
+import { Seq2SeqModel } from '../../../src/model/graph/seq2seq';
+import { ModelConfig, validateModelConfig } from '../../../src/model/graph/config';
+import type { ShowModel, ShowTree } from '../../../src/model/inference/show';
+import { CompletionEngine } from '../../../src/model/inference/engine';
+import { documentWord, documentWords, nameAtEnd, WORD_FEATURE_NAMES, WORD_FEATURES, wordFeatures } from '../../../src/model/inference/words';
+import { SAMPLE_TS, trainedTiny, useTestBackend } from '../../helpers';
+
+before(async () => {
+  await useTestBackend();
+});
+
+test('the name at the end of the text', () => {
+  assert.equal(nameAtEnd('const total'), 'total');
+  assert.equal(nameAtEnd('a.$el_2'), '$el_2');
+  assert.equal(nameAtEnd('f('), '');
+  assert.equal(nameAtEnd(''), '');
+});
+
+test('the document word: the most frequent longer word that starts like the name, from above and below', () => {
+  const above = 'let totalCount = 0;\ntotalCount += 1;\nconst totals = [];\nsubtotal = 2;\ntot';
+  const g = documentWord(above, '\nreturn totals;\n');
+  assert.ok(g);
+  // totalCount 2 above; totals 1 above + 1 below: a tie goes to the nearer one above (totals).
+  assert.equal(g.text, 'als');
+  assert.equal(g.typed, 'tot');
+  assert.equal(g.count, 2);
+  assert.equal(g.words, 2);
+  assert.equal(g.share, 0.5);
+  assert.equal(g.distance, above.length - above.indexOf('totals'));
+  // "subtotal" does not start with the name; the name being typed is not an occurrence of itself.
+  assert.equal(documentWord('subtotal tot', ''), null);
+  assert.equal(documentWord('x = 1;\n', 'xy'), null, 'not in a name');
+  assert.deepEqual(documentWords(above, '\nreturn totals;\n').map((w) => [w.text, w.rank]), [['als', 0], ['alCount', 1]]);
+  assert.deepEqual(documentWords(above, '', 1).map((w) => w.text), ['alCount'], 'above alone: totalCount is the most frequent');
+  const below = documentWord('ab', 'abc abc abd');
+  assert.deepEqual(below && { text: below.text, count: below.count, distance: below.distance }, { text: 'c', count: 2, distance: Infinity });
+});
+
+test('word features are finite, one per name, and read the best candidate', () => {
+  const guess = documentWord('totalCount = 1;\ntot', '');
+  assert.ok(guess);
+  const x = (best: string) => wordFeatures({ guess, best: { text: best, confidence: 0.3, logProb: -2 }, inBeam: null, logProb: -Infinity, family: 'python' });
+  assert.equal(WORD_FEATURES, WORD_FEATURE_NAMES.length);
+  for (const f of [x('al'), x(''), x('x')]) {
+    assert.equal(f.length, WORD_FEATURES);
+    assert.ok(f.every(Number.isFinite));
+  }
+  const at = (name: (typeof WORD_FEATURE_NAMES)[number]): number => WORD_FEATURE_NAMES.indexOf(name);
+  assert.equal(x('alCount')[at("best's first char agrees")], 1);
+  assert.equal(x('alCount')[at('best is a prefix or extension')], 1);
+  assert.equal(x('alX')[at('best is a prefix or extension')], 0);
+  assert.equal(x('x')[at("best's first char agrees")], 0);
+  assert.equal(x('')[at("best's first char agrees")], 0);
+});
+
+test("the engine gives the document's words and their features when asked", () => {
+  const model = trainedTiny(150);
+  const engine = new CompletionEngine(model);
+  const request = { prefix: SAMPLE_TS.repeat(2) + 'export function add(a: number, b: number): number {\n  ret', language: 'typescript', beamWidth: 3, wordFeatures: true };
+  const { candidates, words } = engine.suggest(request);
+  // "ret" extends to "return" in the sample: the word is found, and its features come when asked.
+  const word = words?.[0];
+  assert.ok(word);
+  assert.equal(word.text, 'urn');
+  assert.equal(word.features.length, WORD_FEATURES);
+  assert.ok(word.features.every(Number.isFinite));
+  const inBeam = candidates.find((c) => c.text === 'urn');
+  if (inBeam) assert.equal(word.features[WORD_FEATURE_NAMES.indexOf('in the beam')], 1);
+  assert.equal(engine.suggest({ ...request, wordFeatures: false }).words, undefined);
+  assert.deepEqual(engine.suggest({ ...request, prefix: `${request.prefix}urn ` }).words, [], 'not in a name');
+  engine.dispose();
+  model.dispose();
+});
+
+test('with a word model the document word is a candidate at its estimate, placed by it', () => {
+  const model = trainedTiny(150);
+  const request = { prefix: SAMPLE_TS.repeat(2) + 'export function add(a: number, b: number): number {\n  const totalValue = a + b;\n  return tot', language: 'typescript', beamWidth: 3 };
+  const plain = new CompletionEngine(model);
+  const before = plain.suggest(request).candidates;
+  plain.dispose();
+  const leaf = (logOdds: number): ShowModel => ({ base: logOdds, trees: [[[-1, 0, 0, 0]]] as ShowTree[] });
+  const withModel = (m: ShowModel): CompletionEngine => {
+    const config: ModelConfig = { ...model.config, wordModel: m };
+    validateModelConfig(config);
+    return new CompletionEngine(new Seq2SeqModel(config, model.vocab, model.weights));
+  };
+  const sure = withModel(leaf(10));
+  const first = sure.suggest(request).candidates;
+  assert.equal(first[0]?.text, 'alValue', 'surer than every beam candidate: first');
+  assert.ok(Math.abs((first[0]?.confidence as number) - 1 / (1 + Math.exp(-10))) < 1e-12);
+  assert.equal(first.filter((c) => c.text === 'alValue').length, 1, 'never twice');
+  sure.dispose();
+  const unsure = withModel(leaf(-30));
+  const last = unsure.suggest(request).candidates;
+  assert.equal(last[0]?.text, before[0]?.text, 'less sure than the beam: the beam keeps its order');
+  assert.ok(last.some((c) => c.text === 'alValue'));
+  unsure.dispose();
+  model.dispose();
+});
+
+test('a config whose word model names a feature it does not have is refused', () => {
+  const model = trainedTiny(1);
+  const config = (trees: unknown): ModelConfig => ({ ...model.config, wordModel: { base: 0, trees } as ShowModel });
+  assert.throws(() => validateModelConfig(config([[[WORD_FEATURES, 0.5, 1, 2], [-1, 0, 0, 0], [-1, 0, 0, 0]]])), /wordModel.*name a feature/);
+  validateModelConfig(config([[[WORD_FEATURES - 1, 0.5, 1, 2], [-1, 0, 0, 0], [-1, 0, 0, 0]]]));
+  model.dispose();
+});
