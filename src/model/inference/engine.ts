@@ -181,8 +181,9 @@ export class CompletionEngine {
 
   /**
    * The decoder's candidates, each with its confidence from the model's show model where it has one (show.ts), else
-   * its probability, the best one gone on with an agreeing copy run (withCopyRun); the features too when the
-   * request asks for them.
+   * its probability, the best one gone on with an agreeing copy run (withCopyRun); where the model has a word model,
+   * the likeliest of the document's words that extend the name being typed among them (withCandidate); the features
+   * too when the request asks for them.
    */
   private rank(
     state: NetState,
