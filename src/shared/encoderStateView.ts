@@ -32,6 +32,8 @@ export interface CandidateView {
   logProb: number;
   /** What the confidence threshold applies to: the show model's chance of being right, else exp(logProb). */
   confidence: number;
+  /** The document's word that extends the name being typed, its confidence the word model's (words.ts). */
+  word?: boolean;
 }
 
 export interface EncoderStateView {
@@ -93,7 +95,7 @@ function isDecodeStep(v: unknown): v is DecodeStepView {
 }
 
 function isCandidate(v: unknown): v is CandidateView {
-  return isObject(v) && typeof v.text === 'string' && isFiniteNumber(v.logProb) && isProb(v.confidence);
+  return isObject(v) && typeof v.text === 'string' && isFiniteNumber(v.logProb) && isProb(v.confidence) && (v.word === undefined || v.word === true);
 }
 
 export function isEncoderStateView(v: unknown): v is EncoderStateView {

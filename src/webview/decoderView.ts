@@ -26,7 +26,7 @@ export class DecoderView {
       el('h3', { text: 'Greedy decoder, step by step: the five likeliest next tokens' }),
       this.prime,
       el('div', { className: 'scroll' }, this.steps),
-      el('h3', { text: 'Beam candidates (probability of exactly this text)' }),
+      el('h3', { text: "Candidates: the beam's, and the document's word where one extends the name" }),
       this.candidates,
     );
   }
@@ -82,6 +82,7 @@ export class DecoderView {
           el('code', { text: quoted(c.text) }),
           // Where the model has a show model, the confidence is its chance of being right, not exp(log p).
           el('span', { className: 'score', text: ` confidence ${c.confidence.toFixed(3)}, log p = ${c.logProb.toFixed(2)}` }),
+          c.word ? el('span', { className: 'badge', text: "the document's word", attrs: { title: "a word of this document that extends the name being typed: the word model's confidence" } }) : null,
           isShown ? el('span', { className: 'badge', text: 'shown' }) : null,
         );
       }),

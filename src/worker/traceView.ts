@@ -46,7 +46,7 @@ export function toEncoderStateView(e: Explanation, requestedLayer: number, engin
       logProb: finiteLog(e.greedy.logProb),
       complete: e.greedy.complete,
     },
-    candidates: e.candidates.map((c) => ({ text: c.text, logProb: finiteLog(c.logProb), confidence: precise(c.confidence) })),
+    candidates: e.candidates.map((c) => ({ text: c.text, logProb: finiteLog(c.logProb), confidence: precise(c.confidence), ...(c.word ? { word: true } : {}) })),
     engineMs,
   };
 }

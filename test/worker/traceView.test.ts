@@ -95,3 +95,17 @@ test('the view guard refuses wrong shapes, out-of-range values and oversized tra
   assert.ok(!isEncoderStateView(null));
   dispose();
 });
+
+test("the document's word reaches the panel marked as such, and a mark of another kind is refused", () => {
+  const base = Seq2SeqModel.create({ ...TINY, maxContextChars: 160, minContextChars: 96 }, vocab, 7);
+  const model = new Seq2SeqModel({ ...base.config, wordModel: { base: 10, trees: [[[-1, 0, 0, 0]]] } }, vocab, base.weights);
+  const engine = new CompletionEngine(model);
+  const view = toEncoderStateView(engine.explain({ prefix: `${LONG}const zetaValue = 1;\nzet`, language: 'typescript', beamWidth: 3, maxChars: 16, traceChars: 16, topK: 3 }), 0, 1);
+  const words = view.candidates.filter((c) => c.word === true);
+  assert.deepEqual(words.map((c) => c.text), ['aValue']);
+  assert.equal(view.candidates[0]?.word, true, 'surer than the untrained beam: first');
+  assert.ok(isEncoderStateView(view));
+  assert.ok(!isEncoderStateView({ ...view, candidates: [{ ...view.candidates[0], word: 'yes' }] }));
+  engine.dispose();
+  base.dispose();
+});

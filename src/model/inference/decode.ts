@@ -23,6 +23,8 @@ export interface Candidate {
   confidence: number;
   /** False when maxChars cut the token short. */
   complete: boolean;
+  /** True for the document's word (words.ts), which the engine added to the beam's candidates. */
+  word?: boolean;
 }
 
 /** Filled by a decode: the LSTM's own log-probabilities at the first step, before the copy prior mixed in. */

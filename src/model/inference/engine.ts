@@ -401,7 +401,7 @@ function withCopyRun(candidates: Candidate[], copy: CopyPrior, maxChars: number,
  */
 function withCandidate(candidates: Candidate[], word: Candidate, p: number): Candidate[] {
   const same = candidates.find((c) => c.text === word.text);
-  const entry = { ...(same ?? word), confidence: Math.max(p, same?.confidence ?? 0) };
+  const entry = { ...(same ?? word), confidence: Math.max(p, same?.confidence ?? 0), word: true };
   const rest = candidates.filter((c) => c !== same);
   const at = rest.findIndex((c) => c.confidence < entry.confidence);
   return at < 0 ? [...rest, entry] : [...rest.slice(0, at), entry, ...rest.slice(at)];
