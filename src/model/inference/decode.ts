@@ -96,8 +96,7 @@ export class Decoder {
    * last characters; see decoderPrime). With a copy prior, every step's distribution is mixed with what followed
    * earlier occurrences of the text so far (see copy.ts). The encoder state is not modified.
    */
-  decode(encoderState: NetState, prime: readonly number[], options: DecodeOptions, copy?: CopyPrior, firstStep?: FirstStep): Candidate[] {
-    const start = primeDecoder(this.net, encoderState, prime);
+  decode(encoderState: NetState, prime: readonly number[], options: DecodeOptions, copy?: CopyPrior, firstStep?: FirstStep, start = primeDecoder(this.net, encoderState, prime)): Candidate[] {
     const greedy = this.search(start, 1, options, copy, firstStep);
     if (options.beamWidth <= 1) return greedy;
     const merged = new Map<string, Candidate>();
@@ -109,30 +108,48 @@ export class Decoder {
   }
 
   /**
-   * The log-probability of exactly `text` as a candidate (each of its characters, then an end), the copy prior mixed
-   * in as the search mixes it: the decoder's own score of a candidate found elsewhere (the document's words, words.ts).
-   * -Infinity when the text cannot be a candidate under `stopAt` (it ends before its last character). `start` (from
-   * primeDecoder) is not modified, so one priming serves several texts.
+   * The log-probability of exactly each text as a candidate (each of its characters, then an end), the copy prior
+   * mixed in as the search mixes it: the decoder's own score of candidates found elsewhere (the document's words,
+   * words.ts), all texts read side by side in one batch. -Infinity for a text that cannot be a candidate under
+   * `stopAt` (it ends before its last character); a text whose score falls below `floor` stops being read there
+   * and keeps that partial score. `start` (from primeDecoder) is not modified, so one priming serves the beam too.
    */
-  score(start: PrimedDecoder, text: string, stopAt: StopAt, copy?: CopyPrior): number {
+  score(start: PrimedDecoder, texts: readonly string[], stopAt: StopAt, copy?: CopyPrior, floor = -Infinity): number[] {
     const { next } = this.table(stopAt);
-    const state = gatherState(start.state, [0], this.net.hidden);
-    let input = start.input;
-    let phase = Phase.Lead;
-    let logProb = 0;
-    const ids = this.vocab.encode(text);
-    for (let k = 0; k <= ids.length; k++) {
-      const logp = this.net.logProbs(this.net.step('decoderLstm', [input], state), 1);
-      if (copy) copy.mixInto(logp, 0, this.vocab.decode(ids.slice(0, k)));
-      const row = next[phase] as Int8Array;
-      if (k === ids.length) return logProb + splitAtStop(logp, 0, row).stopLogProb;
-      const id = ids[k] as number;
-      if (row[id] === STOP) return -Infinity;
-      logProb += logp[id] as number;
-      phase = row[id] as Phase;
-      input = id;
+    const V = this.vocab.size;
+    const ids = texts.map((t) => this.vocab.encode(t));
+    const scores = texts.map(() => 0);
+    const phases = texts.map(() => Phase.Lead);
+    /** The text each row of the batch reads. */
+    let rows = texts.map((_, t) => t);
+    let state = gatherState(start.state, rows.map(() => 0), this.net.hidden);
+    let inputs = rows.map(() => start.input);
+    for (let k = 0; rows.length > 0; k++) {
+      const logp = this.net.logProbs(this.net.step('decoderLstm', inputs, state), rows.length);
+      const kept: number[] = [];
+      rows.forEach((t, r) => {
+        const text = ids[t] as number[];
+        if (copy) copy.mixInto(logp, r * V, this.vocab.decode(text.slice(0, k)));
+        const row = next[phases[t] as Phase] as Int8Array;
+        if (k === text.length) {
+          scores[t] = (scores[t] as number) + splitAtStop(logp, r * V, row).stopLogProb;
+          return;
+        }
+        const id = text[k] as number;
+        if (row[id] === STOP) {
+          scores[t] = -Infinity;
+          return;
+        }
+        scores[t] = (scores[t] as number) + (logp[r * V + id] as number);
+        phases[t] = row[id] as Phase;
+        if ((scores[t] as number) >= floor) kept.push(r);
+      });
+      if (kept.length === 0) break;
+      state = gatherState(state, kept, this.net.hidden);
+      inputs = kept.map((r) => (ids[rows[r] as number] as number[])[k] as number);
+      rows = kept.map((r) => rows[r] as number);
     }
-    return logProb;
+    return scores;
   }
 
   private search(start: PrimedDecoder, width: number, options: DecodeOptions, copy?: CopyPrior, firstStep?: FirstStep): Candidate[] {

@@ -15,7 +15,7 @@ import { CALIBRATED_EXTEND_THRESHOLD, calibratedProb, EXTEND_RULE, EXTEND_THRESH
 import type { SuggestionLength } from '../../shared/window';
 import { InferenceNet, NetState } from './inference';
 import { ShowInputs, showFeatures, showProbability } from './show';
-import { documentWords, wordFeatures } from './words';
+import { documentWords, WORD_LOG_PROB_FLOOR, wordFeatures, wordScoreFloor } from './words';
 import { familyOfLanguageId } from '../../shared/language';
 import type { Seq2SeqModel } from '../graph/seq2seq';
 import type { StopAt } from './tokens';
@@ -193,12 +193,14 @@ export class CompletionEngine {
     request: SuggestRequest,
     cut: CutText,
   ): { candidates: Candidate[]; features?: number[][]; words?: { text: string; features: number[] }[] } {
-    const ranked = this.rankTokens(state, prime, options, copy, request, cut);
+    // One priming of the decoder for the beam and the words' scores.
+    const start = primeDecoder(this.net, state, prime);
+    const ranked = this.rankTokens(start, state, prime, options, copy, request, cut);
     if (!copy) return ranked;
     const candidates = withCopyRun(ranked.candidates, copy, options.maxChars, request.copyRun ?? DECODE_DEFAULTS.copyRun);
     const wordModel = this.model.config.wordModel;
     if (!wordModel && request.wordFeatures !== true) return { ...ranked, candidates };
-    const words = this.documentWords(state, prime, options, copy, request, cut, ranked.candidates);
+    const words = this.documentWords(start, options, copy, request, cut, ranked.candidates);
     const scored = wordModel ? words.map((w) => ({ ...w, p: showProbability(wordModel, w.features) })) : [];
     const best = scored.reduce<(typeof scored)[number] | null>((b, w) => (b && b.p >= w.p ? b : w), null);
     return {
@@ -212,19 +214,24 @@ export class CompletionEngine {
    * The document's words that extend the name being typed (words.ts), each scored by the decoder where the beam does
    * not hold it, with the word model's features; none when the cursor is not in a name or nothing extends it.
    */
-  private documentWords(state: NetState, prime: number[], options: DecodeOptions, copy: CopyPrior, request: SuggestRequest, cut: CutText, tokens: readonly Candidate[]): { candidate: Candidate; features: number[] }[] {
+  private documentWords(start: PrimedDecoder, options: DecodeOptions, copy: CopyPrior, request: SuggestRequest, cut: CutText, tokens: readonly Candidate[]): { candidate: Candidate; features: number[] }[] {
     const guesses = documentWords(cut.copyText, belowText(request)).filter((g) => g.text.length <= options.maxChars);
     if (guesses.length === 0) return [];
     const best = tokens[0];
     const family = familyOfLanguageId(request.language);
-    let start: PrimedDecoder | null = null;
-    return guesses.map((guess) => {
-      const inBeam = tokens.find((c) => c.text === guess.text);
-      const logProb = inBeam ? inBeam.logProb : this.decoder.score((start ??= primeDecoder(this.net, state, prime)), guess.text, options.stopAt, copy);
+    const inBeam = guesses.map((g) => tokens.find((c) => c.text === g.text));
+    const unscored = guesses.filter((_, k) => !inBeam[k]).map((g) => g.text);
+    // Below the floor a score tells the word model no more: the decoder stops reading that word there.
+    const floor = wordScoreFloor(this.model.config.wordModel, best ? best.logProb : WORD_LOG_PROB_FLOOR);
+    const scores = unscored.length > 0 ? this.decoder.score(start, unscored, options.stopAt, copy, floor) : [];
+    let next = 0;
+    return guesses.map((guess, k) => {
+      const beam = inBeam[k];
+      const logProb = beam ? beam.logProb : (scores[next++] as number);
       const features = wordFeatures({
         guess,
-        best: best ? { text: best.text, confidence: best.confidence, logProb: best.logProb } : { text: '', confidence: 0, logProb: -30 },
-        inBeam: inBeam ? inBeam.logProb : null,
+        best: best ? { text: best.text, confidence: best.confidence, logProb: best.logProb } : { text: '', confidence: 0, logProb: WORD_LOG_PROB_FLOOR },
+        inBeam: beam ? beam.logProb : null,
         logProb,
         family,
       });
@@ -233,11 +240,11 @@ export class CompletionEngine {
   }
 
   /** The decoder's token candidates with their show-model confidence, and their features where asked. */
-  private rankTokens(state: NetState, prime: number[], options: DecodeOptions, copy: CopyPrior | undefined, request: SuggestRequest, cut: CutText): { candidates: Candidate[]; features?: number[][] } {
+  private rankTokens(start: PrimedDecoder, state: NetState, prime: number[], options: DecodeOptions, copy: CopyPrior | undefined, request: SuggestRequest, cut: CutText): { candidates: Candidate[]; features?: number[][] } {
     const showModel = this.model.config.showModel;
-    if (!showModel && request.showFeatures !== true) return { candidates: this.decoder.decode(state, prime, options, copy) };
+    if (!showModel && request.showFeatures !== true) return { candidates: this.decoder.decode(state, prime, options, copy, undefined, start) };
     const firstStep: FirstStep = {};
-    const decoded = this.decoder.decode(state, prime, options, copy, firstStep);
+    const decoded = this.decoder.decode(state, prime, options, copy, firstStep, start);
     const atCursor = copy?.guess('') ?? { length: 0, votes: new Map<string, number>(), total: 0 };
     const line = cut.copyText.slice(cut.copyText.lastIndexOf('\n') + 1);
     const family = familyOfLanguageId(request.language);

@@ -116,6 +116,16 @@ export function showProbability(model: ShowModel, x: readonly number[]): number 
   return 1 / (1 + Math.exp(-z));
 }
 
+/**
+ * The lowest threshold the model's trees split `feature` at (Infinity when none does): every value at or below it
+ * takes the same branch at every node, so it need not be known more exactly.
+ */
+export function lowestSplit(model: ShowModel, feature: number): number {
+  let lowest = Infinity;
+  for (const tree of model.trees) for (const [f, t] of tree) if (f === feature && t < lowest) lowest = t;
+  return lowest;
+}
+
 /** Why `m` is not a show model over `features` features (a tree that loops or points outside itself included), or null. */
 export function showModelProblem(m: unknown, features: number = SHOW_FEATURES): string | null {
   if (typeof m !== 'object' || m === null) return 'must be an object';

@@ -5,6 +5,7 @@
 // candidate; how likely it is to be right comes from a second small model of boosted trees (the show model's
 // form, fitted by `fit-words` on replays of the fit projects) over what word completion and the decoder know.
 import type { LanguageFamily } from '../../shared/language';
+import { lowestSplit, ShowModel } from './show';
 
 /** [A-Za-z0-9_$] by char code: the scan tests a character per occurrence, and a regex per test costs more than the scan. */
 function isWordCode(c: number): boolean {
@@ -88,6 +89,21 @@ export interface WordInputs {
   family: LanguageFamily;
 }
 
+/** The least log-probability the features tell apart: a word scored below it is as unlikely as can be said. */
+export const WORD_LOG_PROB_FLOOR = -30;
+
+/**
+ * How low a word's decoder score may be known only as "below this" without changing what `model` makes of it: below
+ * the lowest split on its log p and on its log p over the best's (`bestLogProb`), the trees take the same branches;
+ * without a model, the features' own floor.
+ */
+export function wordScoreFloor(model: ShowModel | undefined, bestLogProb: number): number {
+  if (!model) return WORD_LOG_PROB_FLOOR;
+  const logP = lowestSplit(model, WORD_FEATURE_NAMES.indexOf('log p'));
+  const overBest = lowestSplit(model, WORD_FEATURE_NAMES.indexOf("log p over best's"));
+  return Math.max(WORD_LOG_PROB_FLOOR, Math.min(logP, overBest + Math.max(bestLogProb, WORD_LOG_PROB_FLOOR)));
+}
+
 /** The word model's features, in WORD_FEATURE_NAMES' order. */
 export function wordFeatures(i: WordInputs): number[] {
   const g = i.guess;
@@ -104,10 +120,10 @@ export function wordFeatures(i: WordInputs): number[] {
     agreeFirst ? 1 : 0,
     prefix ? 1 : 0,
     i.best.confidence,
-    Math.max(i.best.logProb, -30),
+    Math.max(i.best.logProb, WORD_LOG_PROB_FLOOR),
     i.inBeam === null ? 0 : 1,
-    Math.max(i.logProb, -30),
-    Math.max(i.logProb, -30) - Math.max(i.best.logProb, -30),
+    Math.max(i.logProb, WORD_LOG_PROB_FLOOR),
+    Math.max(i.logProb, WORD_LOG_PROB_FLOOR) - Math.max(i.best.logProb, WORD_LOG_PROB_FLOOR),
     i.family === 'python' ? 1 : i.family === 'ts-js' ? 2 : 0,
     g.rank,
   ];

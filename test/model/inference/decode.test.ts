@@ -66,10 +66,13 @@ test('the decoder itself: best first, within maxChars, scores as the beam does, 
   }
   // The decoder's score of a text found elsewhere is the beam's score of the same text.
   const start = primeDecoder(net, state, prime);
-  for (const c of decoder.decode(state, prime, { beamWidth: 3, maxChars: 24, stopAt: 'token' }).filter((c) => c.complete && c.text !== '')) {
-    assert.ok(Math.abs(decoder.score(start, c.text, 'token') - c.logProb) < 1e-4, `${JSON.stringify(c.text)}`);
-  }
-  assert.equal(decoder.score(start, 'urn x', 'token'), -Infinity, 'a token ends at the blank');
+  const beam = decoder.decode(state, prime, { beamWidth: 3, maxChars: 24, stopAt: 'token' }, undefined, undefined, start).filter((c) => c.complete && c.text !== '');
+  const scores = decoder.score(start, [...beam.map((c) => c.text), 'urn x'], 'token');
+  beam.forEach((c, k) => assert.ok(Math.abs((scores[k] as number) - c.logProb) < 1e-4, `${JSON.stringify(c.text)}: ${scores[k]} against ${c.logProb}`));
+  assert.equal(scores[beam.length], -Infinity, 'a token ends at the blank');
+  // Below the floor a text stops being read: its score is a partial one, under the floor.
+  const [partial] = decoder.score(start, ['urnurnurnurnurnurn'], 'token', undefined, -1);
+  assert.ok((partial as number) < -1 && (partial as number) > decoder.score(start, ['urnurnurnurnurnurn'], 'token')[0]!);
   assert.deepEqual(state.h.map((a) => Array.from(a)), before, 'decoding and scoring must not touch the encoder state');
   net.dispose();
   model.dispose();

@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { Seq2SeqModel } from '../../../src/model/graph/seq2seq';
 import { ModelConfig, validateModelConfig } from '../../../src/model/graph/config';
-import type { ShowModel, ShowTree } from '../../../src/model/inference/show';
+import { lowestSplit, ShowModel, showProbability, ShowTree } from '../../../src/model/inference/show';
 import { CompletionEngine } from '../../../src/model/inference/engine';
-import { documentWord, documentWords, nameAtEnd, WORD_FEATURE_NAMES, WORD_FEATURES, wordFeatures } from '../../../src/model/inference/words';
+import { documentWord, documentWords, nameAtEnd, WORD_FEATURE_NAMES, WORD_FEATURES, wordFeatures, wordScoreFloor } from '../../../src/model/inference/words';
 import { SAMPLE_TS, trainedTiny, useTestBackend } from '../../helpers';
 
 before(async () => {
@@ -107,4 +107,23 @@ test('a config whose word model names a feature it does not have is refused', ()
   assert.throws(() => validateModelConfig(config([[[WORD_FEATURES, 0.5, 1, 2], [-1, 0, 0, 0], [-1, 0, 0, 0]]])), /wordModel.*name a feature/);
   validateModelConfig(config([[[WORD_FEATURES - 1, 0.5, 1, 2], [-1, 0, 0, 0], [-1, 0, 0, 0]]]));
   model.dispose();
+});
+
+test('the score floor: below the lowest splits on log p and on log p over the best, the trees cannot tell scores apart', () => {
+  const logP = WORD_FEATURE_NAMES.indexOf('log p');
+  const overBest = WORD_FEATURE_NAMES.indexOf("log p over best's");
+  const node = (f: number, t: number): [number, number, number, number][] => [[f, t, 1, 2], [-1, -1, 0, 0], [-1, 1, 0, 0]];
+  const model: ShowModel = { base: 0, trees: [node(logP, -10), node(logP, -4), node(overBest, -9)] };
+  assert.equal(lowestSplit(model, logP), -10);
+  assert.equal(lowestSplit(model, 0), Infinity, 'a feature no tree splits');
+  assert.equal(wordScoreFloor(model, -2), -11, 'the best at -2: log p over it is below -9 under -11');
+  assert.equal(wordScoreFloor(model, -0.5), -10);
+  assert.equal(wordScoreFloor(model, -100), -30, 'never under the features own floor');
+  assert.equal(wordScoreFloor(undefined, -2), -30);
+  // Any two scores under the floor give the same probability.
+  const guess = documentWord('zetaValue = 1;\nzet', '');
+  assert.ok(guess);
+  const p = (score: number): number => showProbability(model, wordFeatures({ guess, best: { text: 'x', confidence: 0.2, logProb: -2 }, inBeam: null, logProb: score, family: 'ts-js' }));
+  assert.equal(p(-11.01), p(-25));
+  assert.notEqual(p(-10.5), p(-9));
 });
