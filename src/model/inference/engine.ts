@@ -59,7 +59,7 @@ export interface SuggestRequest {
    */
   multiline?: boolean;
   nextLineThreshold?: number;
-  /** false turns copying off for this request. */
+  /** false turns copying off for this request, the document's words (words.ts) with it. */
   copy?: boolean;
   /** The least copy match after the best candidate that goes on copying (DECODE_DEFAULTS.copyRun); 0 turns it off. */
   copyRun?: number;

@@ -1,9 +1,10 @@
-// The document's own words as a candidate. Where the user is typing a name, the document above and below often
+// The document's own words as candidates. Where the user is typing a name, the document above and below often
 // holds the whole of it: word completion (the most frequent earlier word that extends the name) is right about
 // half the time it has a guess, and its right guesses are long, while the decoder's beam, three guesses wide, may
-// hold none of them or hold one at too low a probability to show. The engine adds the document's word as a
-// candidate; how likely it is to be right comes from a second small model of boosted trees (the show model's
-// form, fitted by `fit-words` on replays of the fit projects) over what word completion and the decoder know.
+// hold none of them or hold one at too low a probability to show. The engine weighs the few most frequent words
+// that extend the name; how likely each is to be right comes from a second small model of boosted trees (the show
+// model's form, fitted by `fit-words` on replays of the fit projects) over what word completion and the decoder
+// know, and the likeliest joins the candidates (engine.ts).
 import type { LanguageFamily } from '../../shared/language';
 import { lowestSplit, ShowModel } from './show';
 
@@ -12,7 +13,7 @@ function isWordCode(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 36;
 }
 
-/** The document's best completion of the name the cursor is in. */
+/** A word of the document that completes the name the cursor is in. */
 export interface WordGuess {
   /** The rest of the word after what is typed. */
   text: string;
@@ -73,9 +74,6 @@ export function documentWords(above: string, below: string, k = WORD_GUESSES): W
     .slice(0, k)
     .map(([word, { count, last }], rank) => ({ text: word.slice(typed.length), typed, count, share: count / total, words: counts.size, distance: Number.isFinite(last) ? above.length - last : Infinity, rank }));
 }
-
-/** The most frequent of them (word completion's guess), or null. */
-export const documentWord = (above: string, below: string): WordGuess | null => documentWords(above, below, 1)[0] ?? null;
 
 /** What the word model reads besides the guess: the decoder's best candidate and how sure the engine is of it. */
 export interface WordInputs {

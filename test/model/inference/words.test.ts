@@ -5,12 +5,15 @@ import { Seq2SeqModel } from '../../../src/model/graph/seq2seq';
 import { ModelConfig, validateModelConfig } from '../../../src/model/graph/config';
 import { lowestSplit, ShowModel, showProbability, ShowTree } from '../../../src/model/inference/show';
 import { CompletionEngine } from '../../../src/model/inference/engine';
-import { documentWord, documentWords, nameAtEnd, WORD_FEATURE_NAMES, WORD_FEATURES, wordFeatures, wordScoreFloor } from '../../../src/model/inference/words';
+import { documentWords, nameAtEnd, WORD_FEATURE_NAMES, WORD_FEATURES, wordFeatures, WordGuess, wordScoreFloor } from '../../../src/model/inference/words';
 import { SAMPLE_TS, trainedTiny, useTestBackend } from '../../helpers';
 
 before(async () => {
   await useTestBackend();
 });
+
+/** The most frequent word (word completion's guess), or null. */
+const documentWord = (above: string, below: string): WordGuess | null => documentWords(above, below, 1)[0] ?? null;
 
 test('the name at the end of the text', () => {
   assert.equal(nameAtEnd('const total'), 'total');
