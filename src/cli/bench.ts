@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_MODEL_CONFIG, DEFAULT_TRAIN_CONFIG, ModelConfig } from '../model/graph/config';
 import { batchChars, SourceFile, WindowSampler } from '../model/training/dataset';
-import { ColdWindow, CompletionEngine } from '../model/inference/engine';
+import { ColdWindow, CompletionEngine, SuggestRequest } from '../model/inference/engine';
 import { InferenceNet } from '../model/inference/inference';
 import { Seq2SeqLearner } from '../model/training/learner';
 import { Rng } from '../model/graph/rng';
@@ -57,49 +57,44 @@ function matmulGflops(m: number, k: number, n: number, reps: number): number {
 }
 
 /**
- * What the show model and copy runs cost a keystroke: the same trace as the copy prior's row (above and below)
- * through two engines, one as shipped and one on the model without its show model and with copy runs off, their
- * requests interleaved key by key so that both see the same machine.
+ * The same trace through two engines, their requests interleaved key by key so that both see the same machine;
+ * `second` adds fields to the second engine's requests. Each engine's per-key times, the first key left out.
  */
-function showRow(model: Seq2SeqModel, text: string, at: number, reps: number): string {
-  const { showModel: _show, ...plainConfig } = model.config;
-  const shipped = new CompletionEngine(model);
-  const plain = new CompletionEngine(new Seq2SeqModel(plainConfig, model.vocab, model.weights));
-  const times: [number[], number[]] = [[], []];
-  for (let k = 0; k <= reps; k++) {
-    const request = { prefix: text.slice(0, at + k), beamWidth: 3, maxChars: 32, below: textBelow(text.slice(at + k)) };
-    [shipped, plain].forEach((engine, e) => {
-      const t0 = now();
-      engine.suggest(e === 0 ? request : { ...request, copyRun: 0 });
-      if (k > 0) (times[e] as number[]).push(now() - t0);
-    });
-  }
-  shipped.dispose();
-  plain.dispose();
-  const row = (t: number[]): string => `p50 ${fmt(median(t))} p95 ${fmt(percentile(t, 95))}`;
-  return `  beam 3, the same trace, interleaved: with the show model${model.config.showModel ? '' : ' (this model has none)'} and copy runs ${row(times[0])} | without either ${row(times[1])}`;
-}
-
-/**
- * What the document's word costs a keystroke (a scan of the document for the name being typed, and the decoder's
- * score of a word the beam lacks): the same trace through the shipped engine and one on the model without its word
- * model, interleaved key by key.
- */
-function wordRow(model: Seq2SeqModel, text: string, at: number, reps: number): string {
-  const { wordModel: _word, ...plainConfig } = model.config;
-  const engines = [new CompletionEngine(model), new CompletionEngine(new Seq2SeqModel(plainConfig, model.vocab, model.weights))];
+function interleavedTimes(engines: readonly [CompletionEngine, CompletionEngine], text: string, at: number, reps: number, second: Partial<SuggestRequest> = {}): [number[], number[]] {
   const times: [number[], number[]] = [[], []];
   for (let k = 0; k <= reps; k++) {
     const request = { prefix: text.slice(0, at + k), beamWidth: 3, maxChars: 32, below: textBelow(text.slice(at + k)) };
     engines.forEach((engine, e) => {
       const t0 = now();
-      engine.suggest(request);
+      engine.suggest(e === 0 ? request : { ...request, ...second });
       if (k > 0) (times[e] as number[]).push(now() - t0);
     });
   }
   for (const engine of engines) engine.dispose();
-  const row = (t: number[]): string => `p50 ${fmt(median(t))} p95 ${fmt(percentile(t, 95))}`;
-  return `  beam 3, the same trace, interleaved: with the word model${model.config.wordModel ? '' : ' (this model has none)'} ${row(times[0])} | without it ${row(times[1])}`;
+  return times;
+}
+
+const latencyOf = (t: number[]): string => `p50 ${fmt(median(t))} p95 ${fmt(percentile(t, 95))}`;
+
+/**
+ * What the show model and copy runs cost a keystroke: the same trace as the copy prior's row (above and below)
+ * through two engines, one as shipped and one on the model without its show model and with copy runs off.
+ */
+function showRow(model: Seq2SeqModel, text: string, at: number, reps: number): string {
+  const { showModel: _show, ...plainConfig } = model.config;
+  const times = interleavedTimes([new CompletionEngine(model), new CompletionEngine(new Seq2SeqModel(plainConfig, model.vocab, model.weights))], text, at, reps, { copyRun: 0 });
+  return `  beam 3, the same trace, interleaved: with the show model${model.config.showModel ? '' : ' (this model has none)'} and copy runs ${latencyOf(times[0])} | without either ${latencyOf(times[1])}`;
+}
+
+/**
+ * What the document's words cost a keystroke (a scan of the document for the name being typed, and the decoder's
+ * score of the words the beam lacks): the same trace through the shipped engine and one on the model without its
+ * word model.
+ */
+function wordRow(model: Seq2SeqModel, text: string, at: number, reps: number): string {
+  const { wordModel: _word, ...plainConfig } = model.config;
+  const times = interleavedTimes([new CompletionEngine(model), new CompletionEngine(new Seq2SeqModel(plainConfig, model.vocab, model.weights))], text, at, reps);
+  return `  beam 3, the same trace, interleaved: with the word model${model.config.wordModel ? '' : ' (this model has none)'} ${latencyOf(times[0])} | without it ${latencyOf(times[1])}`;
 }
 
 /** Op-by-op tfjs inference (the straightforward way): encode the window, then greedy steps with dataSync. */

@@ -14,7 +14,7 @@ import { initBackend } from '../node/backend';
 import { loadModelDir, withModelWriter } from '../node/modelFiles';
 import { backendOption, countOption, parse, requireString } from './options';
 import { stdoutLines } from './output';
-import { curveLine, curveOf, FIT_OPTIONS, readFitProjects, replayProjects, splitsLine, treeOptionsOf } from './replay/fitting';
+import { curveOf, FIT_OPTIONS, printCurve, readFitProjects, replayProjects, splitsLine, treeOptionsOf } from './replay/fitting';
 import { DEFAULT_REPLAY } from './replay/run';
 
 /** Thresholds the curve reports, for the decoder's probability and for the show model. */
@@ -49,9 +49,7 @@ export async function runFitShow(args: string[]): Promise<number> {
 
   // The curve, on other blocks of the same projects.
   const calibrated = new Seq2SeqModel({ ...raw, showModel: fit.model }, model.vocab, model.weights);
-  for (const [label, m] of [['decoder probability', rawModel], ['show model', calibrated]] as const) {
-    for (const threshold of curve) print(curveLine(label, threshold, replayProjects(m, projects, { blocks: curveBlocks, seed: seed + 1 }, { ...DEFAULT_SETTINGS, confidenceThreshold: threshold })));
-  }
+  printCurve(print, [['decoder probability', rawModel], ['show model', calibrated]], projects, { blocks: curveBlocks, seed: seed + 1 }, curve);
   if (values['dry-run'] !== true) {
     print(`wrote the show model into ${await withModelWriter(modelDir, { replaceModel: false, metadataOnly: true }, (writer) => writer.rewriteConfig(loaded, { ...model.config, showModel: fit.model }))}`);
   }

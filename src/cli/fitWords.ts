@@ -13,7 +13,7 @@ import { initBackend } from '../node/backend';
 import { loadModelDir, withModelWriter } from '../node/modelFiles';
 import { backendOption, countOption, parse, requireString } from './options';
 import { stdoutLines } from './output';
-import { curveLine, curveOf, FIT_OPTIONS, readFitProjects, replayProjects, splitsLine, treeOptionsOf } from './replay/fitting';
+import { curveOf, FIT_OPTIONS, printCurve, readFitProjects, replayProjects, splitsLine, treeOptionsOf } from './replay/fitting';
 import { DEFAULT_REPLAY } from './replay/run';
 
 /** Thresholds the curve reports, without and with the word model. */
@@ -47,9 +47,7 @@ export async function runFitWords(args: string[]): Promise<number> {
 
   // The curve, on other blocks of the same projects.
   const withWords = new Seq2SeqModel({ ...raw, wordModel: fit.model }, model.vocab, model.weights);
-  for (const [label, m] of [['without', rawModel], ['with the word model', withWords]] as const) {
-    for (const threshold of curve) print(curveLine(label, threshold, replayProjects(m, projects, { blocks: curveBlocks, seed: seed + 1 }, { ...DEFAULT_SETTINGS, confidenceThreshold: threshold })));
-  }
+  printCurve(print, [['without', rawModel], ['with the word model', withWords]], projects, { blocks: curveBlocks, seed: seed + 1 }, curve);
   if (values['dry-run'] !== true) {
     print(`wrote the word model into ${await withModelWriter(modelDir, { replaceModel: false, metadataOnly: true }, (writer) => writer.rewriteConfig(loaded, { ...model.config, wordModel: fit.model }))}`);
   }

@@ -1,7 +1,7 @@
 // What the fitting commands (`fit-show`, `fit-words`) share: the fit projects read one per --corpus folder, the
 // tree options from the command line, and the engine's replay over the projects' blocks with its examples recorded.
 import { basename } from 'node:path';
-import type { Settings } from '../../completion/settings';
+import { DEFAULT_SETTINGS, Settings } from '../../completion/settings';
 import { DEFAULT_TREE_OPTIONS, TreeOptions } from '../../model/evaluation/showFit';
 import type { Seq2SeqModel } from '../../model/graph/seq2seq';
 import { CompletionEngine } from '../../model/inference/engine';
@@ -89,6 +89,16 @@ export function replayProjects(
     }
   }
   return total;
+}
+
+/**
+ * The curve, a line per model and threshold, each printed as soon as its replay on the projects' blocks (other
+ * blocks than the fit's) is done.
+ */
+export function printCurve(print: (line: string) => void, models: readonly (readonly [string, Seq2SeqModel])[], projects: readonly { files: SourceFile[] }[], options: { blocks: number; seed: number }, curve: readonly number[]): void {
+  for (const [label, model] of models) {
+    for (const threshold of curve) print(curveLine(label, threshold, replayProjects(model, projects, options, { ...DEFAULT_SETTINGS, confidenceThreshold: threshold })));
+  }
 }
 
 /** One line of a curve: keystroke savings and suggestions per 100 characters. */

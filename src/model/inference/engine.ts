@@ -76,6 +76,8 @@ export type ColdWindow = 'short' | 'full';
 interface CutText {
   window: ContextWindow;
   copyText: string;
+  /** The text below the cursor's line that the copy prior and the document's words search (belowText). */
+  below: string;
 }
 
 export interface SuggestResult {
@@ -129,12 +131,12 @@ export class CompletionEngine {
     this.copyWeights = { ...(c.copyWeights ? { all: c.copyWeights } : {}), ...(c.copySourceWeights ? { bySource: c.copySourceWeights } : {}) };
   }
 
-  private cut(request: Pick<SuggestRequest, 'prefix' | 'window'>): CutText {
+  private cut(request: Pick<SuggestRequest, 'prefix' | 'window' | 'below'>): CutText {
     // A bare prefix (the CLI, bench, eval) is cut here by the one request cut, as the host cuts a document; a cut
     // request (the editor's) is read as cut. Either way the text is normalised already, or has no line ends to change.
     const cut = request.window ? { before: request.prefix, windowStart: request.window.start, atFileStart: request.window.atFileStart } : cutRequest(normaliseLineEnds(request.prefix), 0, this.model.config);
     const text = cut.before.slice(cut.windowStart);
-    return { window: { start: cut.windowStart, text, atFileStart: cut.atFileStart }, copyText: cut.before.slice(-COPY_CONTEXT_CHARS) };
+    return { window: { start: cut.windowStart, text, atFileStart: cut.atFileStart }, copyText: cut.before.slice(-COPY_CONTEXT_CHARS), below: belowText(request) };
   }
 
   private inputsFor(window: ContextWindow, language: string | undefined): { encoder: number[]; prime: number[] } {
@@ -201,8 +203,14 @@ export class CompletionEngine {
     const wordModel = this.model.config.wordModel;
     if (!wordModel && request.wordFeatures !== true) return { ...ranked, candidates };
     const words = this.documentWords(start, options, copy, request, cut, ranked.candidates);
-    const scored = wordModel ? words.map((w) => ({ ...w, p: showProbability(wordModel, w.features) })) : [];
-    const best = scored.reduce<(typeof scored)[number] | null>((b, w) => (b && b.p >= w.p ? b : w), null);
+    // The likeliest word by the word model; on a tie, the more frequent.
+    let best: { candidate: Candidate; p: number } | null = null;
+    if (wordModel) {
+      for (const w of words) {
+        const p = showProbability(wordModel, w.features);
+        if (!best || p > best.p) best = { candidate: w.candidate, p };
+      }
+    }
     return {
       ...ranked,
       candidates: best ? withCandidate(candidates, best.candidate, best.p) : candidates,
@@ -215,7 +223,7 @@ export class CompletionEngine {
    * not hold it, with the word model's features; none when the cursor is not in a name or nothing extends it.
    */
   private documentWords(start: PrimedDecoder, options: DecodeOptions, copy: CopyPrior, request: SuggestRequest, cut: CutText, tokens: readonly Candidate[]): { candidate: Candidate; features: number[] }[] {
-    const guesses = documentWords(cut.copyText, belowText(request)).filter((g) => g.text.length <= options.maxChars);
+    const guesses = documentWords(cut.copyText, cut.below).filter((g) => g.text.length <= options.maxChars);
     if (guesses.length === 0) return [];
     const best = tokens[0];
     const family = familyOfLanguageId(request.language);
@@ -231,7 +239,7 @@ export class CompletionEngine {
       const features = wordFeatures({
         guess,
         best: best ? { text: best.text, confidence: best.confidence, logProb: best.logProb } : { text: '', confidence: 0, logProb: WORD_LOG_PROB_FLOOR },
-        inBeam: beam ? beam.logProb : null,
+        inBeam: beam !== undefined,
         logProb,
         family,
       });
@@ -302,7 +310,7 @@ export class CompletionEngine {
    */
   private copyPrior(request: SuggestRequest, cut: CutText): CopyPrior | undefined {
     if (request.copy === false) return undefined;
-    const below = belowText(request);
+    const below = cut.below;
     const files = request.files === false ? null : this.context.source(request.path);
     const sources: CopySource[] = [
       { index: this.documentIndexes.above(cut.copyText), origin: 'above' },
@@ -323,7 +331,7 @@ export class CompletionEngine {
     const { encoder } = this.inputsFor(cut.window, request.language);
     this.planner.catchUpLater(this.cache.cachedLength(encoder) < encoder.length ? encoder : null);
     this.planner.planNextWindow(cut.window, request.language);
-    this.landedText = { above: cut.copyText, below: belowText(request) };
+    this.landedText = { above: cut.copyText, below: cut.below };
   }
 
   /**

@@ -80,8 +80,8 @@ export interface WordInputs {
   guess: WordGuess;
   /** The engine's best candidate's text and confidence ('' and 0 when it has none). */
   best: { text: string; confidence: number; logProb: number };
-  /** The decoder's log-probability of the guess's text when the beam holds it, else null. */
-  inBeam: number | null;
+  /** Whether the beam holds the guess's text. */
+  inBeam: boolean;
   /** The decoder's log-probability of the guess's text (its score where the beam does not hold it). */
   logProb: number;
   family: LanguageFamily;
@@ -90,6 +90,18 @@ export interface WordInputs {
 /** The least log-probability the features tell apart: a word scored below it is as unlikely as can be said. */
 export const WORD_LOG_PROB_FLOOR = -30;
 
+/** The lowest splits on the two score features, per word model: walked once, not on every keystroke. */
+const scoreSplits = new WeakMap<ShowModel, { logP: number; overBest: number }>();
+
+function scoreSplitsOf(model: ShowModel): { logP: number; overBest: number } {
+  let splits = scoreSplits.get(model);
+  if (!splits) {
+    splits = { logP: lowestSplit(model, WORD_FEATURE_NAMES.indexOf('log p')), overBest: lowestSplit(model, WORD_FEATURE_NAMES.indexOf("log p over best's")) };
+    scoreSplits.set(model, splits);
+  }
+  return splits;
+}
+
 /**
  * How low a word's decoder score may be known only as "below this" without changing what `model` makes of it: below
  * the lowest split on its log p and on its log p over the best's (`bestLogProb`), the trees take the same branches;
@@ -97,8 +109,7 @@ export const WORD_LOG_PROB_FLOOR = -30;
  */
 export function wordScoreFloor(model: ShowModel | undefined, bestLogProb: number): number {
   if (!model) return WORD_LOG_PROB_FLOOR;
-  const logP = lowestSplit(model, WORD_FEATURE_NAMES.indexOf('log p'));
-  const overBest = lowestSplit(model, WORD_FEATURE_NAMES.indexOf("log p over best's"));
+  const { logP, overBest } = scoreSplitsOf(model);
   return Math.max(WORD_LOG_PROB_FLOOR, Math.min(logP, overBest + Math.max(bestLogProb, WORD_LOG_PROB_FLOOR)));
 }
 
@@ -119,7 +130,7 @@ export function wordFeatures(i: WordInputs): number[] {
     prefix ? 1 : 0,
     i.best.confidence,
     Math.max(i.best.logProb, WORD_LOG_PROB_FLOOR),
-    i.inBeam === null ? 0 : 1,
+    i.inBeam ? 1 : 0,
     Math.max(i.logProb, WORD_LOG_PROB_FLOOR),
     Math.max(i.logProb, WORD_LOG_PROB_FLOOR) - Math.max(i.best.logProb, WORD_LOG_PROB_FLOOR),
     i.family === 'python' ? 1 : i.family === 'ts-js' ? 2 : 0,

@@ -45,7 +45,7 @@ test('the document word: the most frequent longer word that starts like the name
 test('word features are finite, one per name, and read the best candidate', () => {
   const guess = documentWord('totalCount = 1;\ntot', '');
   assert.ok(guess);
-  const x = (best: string) => wordFeatures({ guess, best: { text: best, confidence: 0.3, logProb: -2 }, inBeam: null, logProb: -Infinity, family: 'python' });
+  const x = (best: string) => wordFeatures({ guess, best: { text: best, confidence: 0.3, logProb: -2 }, inBeam: false, logProb: -Infinity, family: 'python' });
   assert.equal(WORD_FEATURES, WORD_FEATURE_NAMES.length);
   for (const f of [x('al'), x(''), x('x')]) {
     assert.equal(f.length, WORD_FEATURES);
@@ -126,7 +126,7 @@ test('the score floor: below the lowest splits on log p and on log p over the be
   // Any two scores under the floor give the same probability.
   const guess = documentWord('zetaValue = 1;\nzet', '');
   assert.ok(guess);
-  const p = (score: number): number => showProbability(model, wordFeatures({ guess, best: { text: 'x', confidence: 0.2, logProb: -2 }, inBeam: null, logProb: score, family: 'ts-js' }));
+  const p = (score: number): number => showProbability(model, wordFeatures({ guess, best: { text: 'x', confidence: 0.2, logProb: -2 }, inBeam: false, logProb: score, family: 'ts-js' }));
   assert.equal(p(-11.01), p(-25));
   assert.notEqual(p(-10.5), p(-9));
 });
