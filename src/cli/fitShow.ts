@@ -27,7 +27,8 @@ export async function runFitShow(args: string[]): Promise<number> {
   await initBackend(backendOption(values));
   const loaded = await loadModelDir(modelDir);
   const { model } = loaded;
-  const { showModel: _old, ...raw } = model.config;
+  // The word model reads the show model's confidence: the raw engine has neither, and fit-words is run after.
+  const { showModel: _old, wordModel: _words, ...raw } = model.config;
   const blocks = countOption(values, 'blocks', 40, 1, 10_000);
   const seed = countOption(values, 'seed', 11, 0, 2 ** 31 - 1);
   const curveBlocks = countOption(values, 'curve-blocks', DEFAULT_REPLAY.blocks, 1, 10_000);
@@ -52,6 +53,7 @@ export async function runFitShow(args: string[]): Promise<number> {
   printCurve(print, [['decoder probability', rawModel], ['show model', calibrated]], projects, { blocks: curveBlocks, seed: seed + 1 }, curve);
   if (values['dry-run'] !== true) {
     print(`wrote the show model into ${await withModelWriter(modelDir, { replaceModel: false, metadataOnly: true }, (writer) => writer.rewriteConfig(loaded, { ...model.config, showModel: fit.model }))}`);
+    if (model.config.wordModel) print('the model\'s word model reads the show model\'s confidence: refit it with fit-words');
   }
   model.dispose();
   return 0;

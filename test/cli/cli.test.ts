@@ -160,6 +160,18 @@ test('fit-words fits the word model on replays, prints its curve, and writes it 
   const answer = spawnSync('node', [CLI, 'suggest', '--model', fitted, '--backend', 'wasm'], { input: `${JSON.stringify({ prefix: `${SAMPLE_TS}\nexport const y = ad` })}\n`, encoding: 'utf8' });
   assert.equal(answer.status, 0, answer.stderr);
   assert.equal(typeof (JSON.parse(answer.stdout.trim().split('\n')[0] as string) as { suggestion?: unknown }).suggestion, 'string');
+  // fit-show replays the engine without either model: its examples are the same with the word model or without it.
+  const examples = async (from: string, file: string): Promise<string> => {
+    const args = ['--model', from, '--corpus', project, '--blocks', '2', '--curve-blocks', '1', '--curve', '0.5', '--trees', '3', '--backend', 'wasm'];
+    const out = (await run('node', [CLI, 'fit-show', ...args, '--examples', join(dir, file)])).stdout;
+    assert.equal(/refit it with fit-words/.test(out), from === fitted, out);
+    return readFileSync(join(dir, file), 'utf8');
+  };
+  const plain = join(dir, 'no-words');
+  cpSync(model, plain, { recursive: true });
+  const withWords = await examples(fitted, 'with-words.jsonl');
+  assert.ok(withWords.length > 0);
+  assert.equal(withWords, await examples(plain, 'no-words.jsonl'));
 });
 
 test('fine-tuning refuses a base model of another shape, and a missing model is named', async () => {
