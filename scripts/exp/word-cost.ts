@@ -1,7 +1,8 @@
 // Experiment (issue 27): what the document's words cost a keystroke. The same typing traces (this repository's
 // sources, at three depths) through the shipped engine and one on the model without its word model, interleaved key
 // by key; the time inside the words (the scan, features and trees) and inside the decoder's scoring of them.
-// Usage: node --import tsx scripts/exp/word-cost.ts [keys per depth, default 200]
+// Usage: node --import tsx scripts/exp/word-cost.ts [keys per depth, default 200] [all: every word read, as before
+// the engine skipped those that could not reach the editor's threshold]
 import { Decoder } from '../../src/model/inference/decode';
 import { CompletionEngine } from '../../src/model/inference/engine';
 import { Seq2SeqModel } from '../../src/model/graph/seq2seq';
@@ -38,7 +39,7 @@ async function main(): Promise<void> {
   const reps = Number(process.argv[2] ?? 200);
   for (const start of [COPY_CONTEXT_CHARS + 2000, 20_000, 120_000]) {
     for (let k = 0; k <= reps; k++) {
-      const request = { prefix: text.slice(0, start + k), beamWidth: 3, maxChars: 32, below: textBelow(text.slice(start + k)) };
+      const request = { prefix: text.slice(0, start + k), beamWidth: 3, maxChars: 32, below: textBelow(text.slice(start + k)), ...(process.argv[3] === 'all' ? {} : { showThreshold: 0.5 }) };
       engines.forEach((e, i) => {
         const t0 = performance.now();
         e.suggest(request);

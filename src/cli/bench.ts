@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { DEFAULT_MODEL_CONFIG, DEFAULT_TRAIN_CONFIG, ModelConfig } from '../model/graph/config';
 import { batchChars, SourceFile, WindowSampler } from '../model/training/dataset';
 import { ColdWindow, CompletionEngine, SuggestRequest } from '../model/inference/engine';
+import { DEFAULT_SETTINGS } from '../completion/settings';
 import { InferenceNet } from '../model/inference/inference';
 import { Seq2SeqLearner } from '../model/training/learner';
 import { Rng } from '../model/graph/rng';
@@ -63,7 +64,8 @@ function matmulGflops(m: number, k: number, n: number, reps: number): number {
 function interleavedTimes(engines: readonly [CompletionEngine, CompletionEngine], text: string, at: number, reps: number, second: Partial<SuggestRequest> = {}): [number[], number[]] {
   const times: [number[], number[]] = [[], []];
   for (let k = 0; k <= reps; k++) {
-    const request = { prefix: text.slice(0, at + k), beamWidth: 3, maxChars: 32, below: textBelow(text.slice(at + k)) };
+    // As the editor asks (its default threshold included: the engine skips the words that could not reach it).
+    const request = { prefix: text.slice(0, at + k), beamWidth: 3, maxChars: 32, below: textBelow(text.slice(at + k)), showThreshold: DEFAULT_SETTINGS.confidenceThreshold };
     engines.forEach((engine, e) => {
       const t0 = now();
       engine.suggest(e === 0 ? request : { ...request, ...second });

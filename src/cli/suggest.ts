@@ -129,7 +129,7 @@ function suggestOptions(args: string[]): SuggestOptions & { values: Record<strin
     modelDir,
     threshold,
     beamWidth,
-    decode: decodeRequest({ beamWidth, maxSuggestionChars: maxChars, suggestionLength: length, multiline }),
+    decode: decodeRequest({ beamWidth, maxSuggestionChars: maxChars, suggestionLength: length, multiline, confidenceThreshold: threshold }),
     learnSteps: values.learn === true ? countOption(values, 'learn-steps', LEARN_STEPS, 0, 1_000_000) : null,
     documentSteps: countOption(values, 'document-steps', DOCUMENT_STEPS, 0, 1_000),
     workspace: (values.workspace as string | undefined) ?? null,

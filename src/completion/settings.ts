@@ -150,6 +150,6 @@ export function fineTuneWorkers(setting: number, cores: number): number {
 }
 
 /** What the settings ask of every engine request (the inline provider's, the panel's and `suggest`'s alike). */
-export function decodeRequest(settings: Pick<Settings, 'beamWidth' | 'maxSuggestionChars' | 'suggestionLength' | 'multiline'>): Pick<WindowRequest, 'beamWidth' | 'maxChars' | 'length' | 'multiline'> {
-  return { beamWidth: settings.beamWidth, maxChars: settings.maxSuggestionChars, length: settings.suggestionLength, multiline: settings.multiline };
+export function decodeRequest(settings: Pick<Settings, 'beamWidth' | 'maxSuggestionChars' | 'suggestionLength' | 'multiline' | 'confidenceThreshold'>): Pick<WindowRequest, 'beamWidth' | 'maxChars' | 'length' | 'multiline' | 'showThreshold'> {
+  return { beamWidth: settings.beamWidth, maxChars: settings.maxSuggestionChars, length: settings.suggestionLength, multiline: settings.multiline, showThreshold: settings.confidenceThreshold };
 }

@@ -53,6 +53,8 @@ export interface WindowRequest {
   length: SuggestionLength;
   /** With length 'auto': the best suggestion may go on to the next line when the model is sure of all of it. */
   multiline: boolean;
+  /** The confidence threshold of what is shown: the engine leaves unread the document words that could not reach it. */
+  showThreshold: number;
 }
 
 /** Where the cursor came to rest (src/completion/landing.ts): the window and copy text there, nothing to decode. */
@@ -142,7 +144,8 @@ const isLandRequest = (m: Record<string, unknown>): boolean =>
 
 const isWindowRequest = (m: Record<string, unknown>): boolean =>
   isLandRequest(m) && isString(m.path) && isInt(m.beamWidth) && isInt(m.maxChars) &&
-  SUGGESTION_LENGTHS.includes(m.length as SuggestionLength) && typeof m.multiline === 'boolean';
+  SUGGESTION_LENGTHS.includes(m.length as SuggestionLength) && typeof m.multiline === 'boolean' &&
+  typeof m.showThreshold === 'number' && m.showThreshold >= 0 && m.showThreshold <= 1;
 
 const isModelFiles = (f: unknown): f is ModelFiles =>
   isObject(f) && isString(f.modelJson) && isString(f.metadataJson) && f.weights instanceof ArrayBuffer && (f.wasm === null || f.wasm instanceof ArrayBuffer);

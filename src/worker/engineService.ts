@@ -179,7 +179,7 @@ export function serveEngine(side: EngineThreadSide): (m: unknown) => void {
   /** The engine's request for a host's window request: one mapping for suggestions and traces, so the panel's trace decodes what the ghost text does. */
   const engineRequest = (m: WindowRequest): SuggestRequest => ({
     prefix: m.before, window: { start: m.windowStart, atFileStart: m.atFileStart }, below: m.below, path: m.path, language: m.language,
-    beamWidth: m.beamWidth, maxChars: m.maxChars, length: m.length, multiline: m.multiline,
+    beamWidth: m.beamWidth, maxChars: m.maxChars, length: m.length, multiline: m.multiline, showThreshold: m.showThreshold,
   });
 
   const suggestions = new LatestOnly<SuggestMessage>((m, e) => {

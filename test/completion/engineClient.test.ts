@@ -36,7 +36,7 @@ function threads(): { start: StartEngineThread; all: Started[]; silent: boolean 
   return box;
 }
 
-const params = { before: 'a', windowStart: 0, atFileStart: true, below: '', path: 'p', language: 'typescript', beamWidth: 1, maxChars: 4, length: 'token' as const, multiline: false };
+const params = { before: 'a', windowStart: 0, atFileStart: true, below: '', path: 'p', language: 'typescript', beamWidth: 1, maxChars: 4, length: 'token' as const, multiline: false, showThreshold: 0.5 };
 
 test('after a crash the next request starts a thread that loads the last model first; late reports of the old one are ignored', async () => {
   const box = threads();

@@ -25,7 +25,7 @@ const view: EncoderStateView = {
 };
 
 test('worker protocol: a trace request and its answer pass; malformed ones do not', () => {
-  const trace = { kind: 'trace', requestId: 4, before: 'ab', windowStart: 0, atFileStart: true, below: '', path: 'file:///test.ts', language: 'typescript', beamWidth: 3, maxChars: 32, length: 'token', multiline: false, traceChars: 48, layer: 0, topK: 5 };
+  const trace = { kind: 'trace', requestId: 4, before: 'ab', windowStart: 0, atFileStart: true, below: '', path: 'file:///test.ts', language: 'typescript', beamWidth: 3, maxChars: 32, length: 'token', multiline: false, showThreshold: 0.5, traceChars: 48, layer: 0, topK: 5 };
   assert.ok(isHostToWorker(trace));
   assert.ok(!isHostToWorker({ ...trace, traceChars: 0 }));
   assert.ok(!isHostToWorker({ ...trace, layer: -1 }));

@@ -23,7 +23,7 @@ test('a malformed request with an id is answered as failed (its caller does not 
 test('a failed load and a request before any model are answered with their reasons', async () => {
   const { handle, posted } = serve();
   handle({ kind: 'load', requestId: 1, loadId: 1, modelDir: 'm', backend: 'wasm' });
-  handle({ kind: 'suggest', requestId: 2, before: 'a', windowStart: 0, atFileStart: true, below: '', path: 'p', language: 'typescript', beamWidth: 1, maxChars: 4, length: 'token', multiline: false });
+  handle({ kind: 'suggest', requestId: 2, before: 'a', windowStart: 0, atFileStart: true, below: '', path: 'p', language: 'typescript', beamWidth: 1, maxChars: 4, length: 'token', multiline: false, showThreshold: 0.5 });
   await new Promise((r) => setTimeout(r, 20));
   assert.deepEqual(posted.map((m) => [m.kind, 'requestId' in m ? m.requestId : null, 'message' in m ? m.message : '']), [
     ['error', 1, 'no model files here'],

@@ -20,7 +20,7 @@ after(async () => {
   await client.dispose();
 });
 
-const params = (window: string) => ({ before: window, windowStart: 0, atFileStart: true, below: '', path: 'file:///test.ts', language: 'typescript', beamWidth: 2, maxChars: 16, length: 'token' as const, multiline: false });
+const params = (window: string) => ({ before: window, windowStart: 0, atFileStart: true, below: '', path: 'file:///test.ts', language: 'typescript', beamWidth: 2, maxChars: 16, length: 'token' as const, multiline: false, showThreshold: 0.5 });
 
 test('the worker loads a model and answers suggestions', async () => {
   const info = await client.load(MODEL, 'wasm');
@@ -95,11 +95,15 @@ test('message guards accept the protocol and refuse anything else', () => {
   assert.ok(isHostToWorker({ kind: 'contextFile', requestId: 9, path: 'file:///a.ts', text: 'x' }));
   assert.ok(isHostToWorker({ kind: 'contextFile', requestId: 9, path: 'file:///a.ts', text: null }));
   assert.ok(!isHostToWorker({ kind: 'contextFile', requestId: 9, path: 'file:///a.ts' }));
-  assert.ok(!isHostToWorker({ kind: 'suggest', requestId: 1, before: 'x', windowStart: 0, atFileStart: true, below: '', language: 'ts', beamWidth: 1, maxChars: 8, length: 'token', multiline: false }), 'a suggest without the document path');
+  assert.ok(!isHostToWorker({ kind: 'suggest', requestId: 1, before: 'x', windowStart: 0, atFileStart: true, below: '', language: 'ts', beamWidth: 1, maxChars: 8, length: 'token', multiline: false, showThreshold: 0.5 }), 'a suggest without the document path');
   assert.ok(isHostToWorker({ kind: 'cancel', requestId: 3 }));
   assert.ok(isHostToWorker({ kind: 'load', requestId: 1, loadId: 1, modelDir: '/m', backend: 'wasm' }));
   assert.ok(!isHostToWorker({ kind: 'load', requestId: 1, loadId: 1, modelDir: '/m', backend: 'gpu' }));
   assert.ok(!isHostToWorker({ kind: 'suggest', requestId: 1, window: 'x' }));
+  const suggest = { kind: 'suggest', requestId: 1, before: 'x', windowStart: 0, atFileStart: true, below: '', path: 'p', language: 'ts', beamWidth: 1, maxChars: 8, length: 'token', multiline: false };
+  assert.ok(isHostToWorker({ ...suggest, showThreshold: 0.5 }));
+  assert.ok(!isHostToWorker(suggest), 'a suggest without the threshold of what is shown');
+  assert.ok(!isHostToWorker({ ...suggest, showThreshold: 1.5 }));
   assert.ok(!isHostToWorker({ kind: 'train', requestId: 1 }));
   assert.ok(!isHostToWorker(null));
   assert.ok(isWorkerToHost({ kind: 'suggestion', requestId: 1, candidates: [{ text: 'a', confidence: 0.5 }], engineMs: 1, encoderSteps: 0 }));

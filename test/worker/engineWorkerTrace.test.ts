@@ -19,7 +19,7 @@ after(async () => {
   await client.dispose();
 });
 
-const params = (window: string, traceChars = 16) => ({ before: window, windowStart: 0, atFileStart: true, below: '', path: 'file:///test.ts', language: 'typescript', beamWidth: 2, maxChars: 16, length: 'token' as const, multiline: false, traceChars, layer: 0, topK: 5 });
+const params = (window: string, traceChars = 16) => ({ before: window, windowStart: 0, atFileStart: true, below: '', path: 'file:///test.ts', language: 'typescript', beamWidth: 2, maxChars: 16, length: 'token' as const, multiline: false, showThreshold: 0.5, traceChars, layer: 0, topK: 5 });
 
 test('the worker answers a trace with a view that passes the guard, ending at the cursor', async () => {
   const view = await client.trace(params('function gre'));
@@ -34,7 +34,7 @@ test('the worker answers a trace with a view that passes the guard, ending at th
 });
 
 test('a newer trace supersedes an older one that has not run; a trace never cancels a suggestion', async () => {
-  const suggestion = client.suggest({ before: 'function gre', windowStart: 0, atFileStart: true, below: '', path: 'file:///test.ts', language: 'typescript', beamWidth: 2, maxChars: 16, length: 'token' as const, multiline: false });
+  const suggestion = client.suggest({ before: 'function gre', windowStart: 0, atFileStart: true, below: '', path: 'file:///test.ts', language: 'typescript', beamWidth: 2, maxChars: 16, length: 'token' as const, multiline: false, showThreshold: 0.5 });
   const traces = await Promise.all(Array.from({ length: 20 }, (_, k) => client.trace(params('function greet'.slice(0, k % 14 + 1)))));
   assert.equal((await suggestion)?.candidates[0]?.text, 'et');
   assert.ok(traces.at(-1) !== null, 'the newest trace is answered');

@@ -45,7 +45,7 @@ test('a fine-tune (data-parallel over 2 threads) saves an improved model atomica
   const engine = new EngineClient(nodeEngineThread(join(DIST, 'worker.js')), () => undefined);
   const info = await engine.load(out, 'wasm');
   assert.equal(info.name, 'fixture (fine-tuned)');
-  const answer = await engine.suggest({ before: 'export const x = greetZor', windowStart: 0, atFileStart: true, below: '', path: 'file:///test.ts', language: 'typescript', beamWidth: 1, maxChars: 16, length: 'token' as const, multiline: false });
+  const answer = await engine.suggest({ before: 'export const x = greetZor', windowStart: 0, atFileStart: true, below: '', path: 'file:///test.ts', language: 'typescript', beamWidth: 1, maxChars: 16, length: 'token' as const, multiline: false, showThreshold: 0.5 });
   // The name completed; the copy run may go on with what the workspace writes after it each time ('("Ada");').
   assert.match(answer?.candidates[0]?.text ?? '', /^blax\b/);
   await engine.dispose();
@@ -143,7 +143,7 @@ test('adapting to a document: the worker sends weights that the engine serves fo
   try {
     const info = await engine.load(FIXTURE, 'wasm');
     const ask = async (): Promise<string> =>
-      (await engine.suggest({ before: 'export const x = greetZor', windowStart: 0, atFileStart: true, below: '', path: 'file:///other.ts', language: 'typescript', beamWidth: 1, maxChars: 16, length: 'token' as const, multiline: false }))?.candidates[0]?.text ?? '';
+      (await engine.suggest({ before: 'export const x = greetZor', windowStart: 0, atFileStart: true, below: '', path: 'file:///other.ts', language: 'typescript', beamWidth: 1, maxChars: 16, length: 'token' as const, multiline: false, showThreshold: 0.5 }))?.candidates[0]?.text ?? '';
     const own = await ask();
     // Weights adapted from another load are refused: the engine may have switched models meanwhile.
     assert.deepEqual(await engine.setWeights(info.loadId + 1, weights), { applied: false, reason: 'another model was loaded since' });

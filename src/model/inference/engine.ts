@@ -15,7 +15,7 @@ import { CALIBRATED_EXTEND_THRESHOLD, calibratedProb, EXTEND_RULE, EXTEND_THRESH
 import type { SuggestionLength } from '../../shared/window';
 import { InferenceNet, NetState } from './inference';
 import { ShowInputs, showFeatures, showProbability } from './show';
-import { documentWords, WORD_LOG_PROB_FLOOR, wordFeatures, wordScoreFloor } from './words';
+import { documentWords, WORD_LOG_PROB_FLOOR, WordGuess, WordInputs, wordFeatures, wordProbabilityBound, wordScoreFloor } from './words';
 import { familyOfLanguageId } from '../../shared/language';
 import type { Seq2SeqModel } from '../graph/seq2seq';
 import type { StopAt } from './tokens';
@@ -63,6 +63,11 @@ export interface SuggestRequest {
   copy?: boolean;
   /** The least copy match after the best candidate that goes on copying (DECODE_DEFAULTS.copyRun); 0 turns it off. */
   copyRun?: number;
+  /**
+   * The least confidence the caller shows (the editor's threshold): a document word the word model could not put
+   * there whatever its score is not scored and not a candidate. Unset: every word is weighed.
+   */
+  showThreshold?: number;
   /** true: the result carries each candidate's show-model features (`fit-show` collects them). */
   showFeatures?: boolean;
   /** true: the result carries the document's words and their word-model features (`fit-words` collects them). */
@@ -220,29 +225,37 @@ export class CompletionEngine {
 
   /**
    * The document's words that extend the name being typed (words.ts), each scored by the decoder where the beam does
-   * not hold it, with the word model's features; none when the cursor is not in a name or nothing extends it.
+   * not hold it, with the word model's features; none when the cursor is not in a name or nothing extends it. With
+   * the request's show threshold, a word the beam lacks is dropped unread where the word model could not reach the
+   * threshold whatever its score (wordProbabilityBound): three words in four, and what is shown stays the same.
    */
   private documentWords(start: PrimedDecoder, options: DecodeOptions, copy: CopyPrior, request: SuggestRequest, cut: CutText, tokens: readonly Candidate[]): { candidate: Candidate; features: number[] }[] {
-    const guesses = documentWords(cut.copyText, cut.below).filter((g) => g.text.length <= options.maxChars);
-    if (guesses.length === 0) return [];
     const best = tokens[0];
     const family = familyOfLanguageId(request.language);
+    const inputsOf = (guess: WordGuess, beam: Candidate | undefined, logProb: number): WordInputs => ({
+      guess,
+      best: best ? { text: best.text, confidence: best.confidence, logProb: best.logProb } : { text: '', confidence: 0, logProb: WORD_LOG_PROB_FLOOR },
+      inBeam: beam !== undefined,
+      logProb,
+      family,
+    });
+    const wordModel = this.model.config.wordModel;
+    const threshold = request.wordFeatures === true ? undefined : request.showThreshold;
+    // A word the beam lacks and the word model could not show whatever its score is left unread.
+    const guesses = documentWords(cut.copyText, cut.below).filter(
+      (g) => g.text.length <= options.maxChars && (!wordModel || threshold === undefined || tokens.some((c) => c.text === g.text) || wordProbabilityBound(wordModel, wordFeatures(inputsOf(g, undefined, WORD_LOG_PROB_FLOOR))) >= threshold),
+    );
+    if (guesses.length === 0) return [];
     const inBeam = guesses.map((g) => tokens.find((c) => c.text === g.text));
     const unscored = guesses.filter((_, k) => !inBeam[k]).map((g) => g.text);
     // Below the floor a score tells the word model no more: the decoder stops reading that word there.
-    const floor = wordScoreFloor(this.model.config.wordModel, best ? best.logProb : WORD_LOG_PROB_FLOOR);
+    const floor = wordScoreFloor(wordModel, best ? best.logProb : WORD_LOG_PROB_FLOOR);
     const scores = unscored.length > 0 ? this.decoder.score(start, unscored, options.stopAt, copy, floor) : [];
     let next = 0;
     return guesses.map((guess, k) => {
       const beam = inBeam[k];
       const logProb = beam ? beam.logProb : (scores[next++] as number);
-      const features = wordFeatures({
-        guess,
-        best: best ? { text: best.text, confidence: best.confidence, logProb: best.logProb } : { text: '', confidence: 0, logProb: WORD_LOG_PROB_FLOOR },
-        inBeam: beam !== undefined,
-        logProb,
-        family,
-      });
+      const features = wordFeatures(inputsOf(guess, beam, logProb));
       return { candidate: { text: guess.text, logProb, confidence: Math.exp(logProb), complete: true }, features };
     });
   }

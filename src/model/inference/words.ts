@@ -6,7 +6,7 @@
 // model's form, fitted by `fit-words` on replays of the fit projects) over what word completion and the decoder
 // know, and the likeliest joins the candidates (engine.ts).
 import type { LanguageFamily } from '../../shared/language';
-import { lowestSplit, ShowModel } from './show';
+import { lowestSplit, ShowModel, ShowTree } from './show';
 
 /** [A-Za-z0-9_$] by char code: the scan tests a character per occurrence, and a regex per test costs more than the scan. */
 function isWordCode(c: number): boolean {
@@ -113,6 +113,28 @@ export function wordScoreFloor(model: ShowModel | undefined, bestLogProb: number
   return Math.max(WORD_LOG_PROB_FLOOR, Math.min(logP, overBest + Math.max(bestLogProb, WORD_LOG_PROB_FLOOR)));
 }
 
+/** The features that a word's decoder score sets (the rest are known before it is scored). */
+const SCORE_FEATURES = new Set<number>();
+
+/** The largest leaf `tree` can reach for x with the score features free: both branches of a split on them. */
+function largestLeaf(tree: ShowTree, x: readonly number[], at = 0): number {
+  const [feature, value, left, right] = tree[at] as [number, number, number, number];
+  if (feature < 0) return value;
+  if (SCORE_FEATURES.has(feature)) return Math.max(largestLeaf(tree, x, left), largestLeaf(tree, x, right));
+  return largestLeaf(tree, x, x[feature] as number <= value ? left : right);
+}
+
+/**
+ * The most the word model could make of a word whatever the decoder's score of it (`x`: its features with any
+ * score): each tree's largest leaf over both branches of its score splits. An upper bound, so a word under the
+ * show threshold by it can never be shown, and the decoder need not read it.
+ */
+export function wordProbabilityBound(model: ShowModel, x: readonly number[]): number {
+  let z = model.base;
+  for (const tree of model.trees) z += largestLeaf(tree, x);
+  return 1 / (1 + Math.exp(-z));
+}
+
 /** The word model's features, in WORD_FEATURE_NAMES' order. */
 export function wordFeatures(i: WordInputs): number[] {
   const g = i.guess;
@@ -145,3 +167,5 @@ export const WORD_FEATURE_NAMES = [
 ] as const;
 
 export const WORD_FEATURES = WORD_FEATURE_NAMES.length;
+
+SCORE_FEATURES.add(WORD_FEATURE_NAMES.indexOf('log p')).add(WORD_FEATURE_NAMES.indexOf("log p over best's"));

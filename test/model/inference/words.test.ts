@@ -5,7 +5,9 @@ import { Seq2SeqModel } from '../../../src/model/graph/seq2seq';
 import { ModelConfig, validateModelConfig } from '../../../src/model/graph/config';
 import { lowestSplit, ShowModel, showProbability, ShowTree } from '../../../src/model/inference/show';
 import { CompletionEngine } from '../../../src/model/inference/engine';
-import { documentWords, nameAtEnd, WORD_FEATURE_NAMES, WORD_FEATURES, wordFeatures, WordGuess, wordScoreFloor } from '../../../src/model/inference/words';
+import { documentWords, nameAtEnd, WORD_FEATURE_NAMES, WORD_FEATURES, wordFeatures, WordGuess, wordProbabilityBound, wordScoreFloor } from '../../../src/model/inference/words';
+import { Decoder } from '../../../src/model/inference/decode';
+import { decideShown } from '../../../src/completion/shown';
 import { SAMPLE_TS, trainedTiny, useTestBackend } from '../../helpers';
 
 before(async () => {
@@ -129,4 +131,65 @@ test('the score floor: below the lowest splits on log p and on log p over the be
   const p = (score: number): number => showProbability(model, wordFeatures({ guess, best: { text: 'x', confidence: 0.2, logProb: -2 }, inBeam: false, logProb: score, family: 'ts-js' }));
   assert.equal(p(-11.01), p(-25));
   assert.notEqual(p(-10.5), p(-9));
+});
+
+test('the bound: no score gets a word past what its other features allow', () => {
+  const logP = WORD_FEATURE_NAMES.indexOf('log p');
+  const overBest = WORD_FEATURE_NAMES.indexOf("log p over best's");
+  const count = WORD_FEATURE_NAMES.indexOf('log count');
+  // A word seen once is held down (-2) whatever its score; a word seen often gains up to +1 from a high score.
+  const model: ShowModel = {
+    base: 0,
+    trees: [
+      [[count, 0.5, 1, 2], [-1, -2, 0, 0], [logP, -3, 3, 4], [-1, -1, 0, 0], [-1, 1, 0, 0]],
+      [[overBest, -1, 1, 2], [-1, -0.5, 0, 0], [-1, 0.5, 0, 0]],
+    ] as ShowTree[],
+  };
+  const features = (text: string, score: number): number[] => {
+    const guess = documentWord(text, '');
+    assert.ok(guess);
+    return wordFeatures({ guess, best: { text: 'x', confidence: 0.2, logProb: -2 }, inBeam: false, logProb: score, family: 'ts-js' });
+  };
+  const once = 'zetaValue = 1;\nzet';
+  const often = 'zetaValue = 1; zetaValue++; zetaValue--;\nzet';
+  for (const text of [once, often]) {
+    const bound = wordProbabilityBound(model, features(text, -30));
+    let highest = 0;
+    for (let score = -30; score <= 0; score += 0.25) highest = Math.max(highest, showProbability(model, features(text, score)));
+    assert.ok(Math.abs(bound - highest) < 1e-12, `${text}: the bound ${bound} is what the best score gets (${highest})`);
+  }
+  assert.ok(Math.abs(wordProbabilityBound(model, features(once, -30)) - 1 / (1 + Math.exp(1.5))) < 1e-12, 'once: -2 + 0.5');
+});
+
+test('with the show threshold in the request, a word that could not reach it is not read, and what is shown is the same', () => {
+  const model = trainedTiny(150);
+  const prefix = SAMPLE_TS.repeat(2) + 'export function add(a: number, b: number): number {\n  const totalValue = a + b;\n  return tot';
+  const count = WORD_FEATURE_NAMES.indexOf('log count');
+  // Sure of words seen at least twice, never of a word seen once ("totalValue" is seen once above).
+  const wordModel: ShowModel = { base: 0, trees: [[[count, 0.5, 1, 2], [-1, -10, 0, 0], [-1, 10, 0, 0]]] as ShowTree[] };
+  const engine = new CompletionEngine(new Seq2SeqModel({ ...model.config, wordModel }, model.vocab, model.weights));
+  let scored = 0;
+  const score = Decoder.prototype.score;
+  Decoder.prototype.score = function (this: Decoder, ...a: Parameters<typeof score>) {
+    scored += a[1].length;
+    return score.apply(this, a);
+  };
+  try {
+    const request = { prefix, language: 'typescript', beamWidth: 3 };
+    const all = engine.suggest(request).candidates;
+    const readAll = scored;
+    scored = 0;
+    const some = engine.suggest({ ...request, showThreshold: 0.5 }).candidates;
+    assert.ok(readAll > 0, 'without the threshold the word is scored');
+    assert.equal(scored, 0, 'with it, a word the model holds under the bar is left unread');
+    assert.ok(all.some((c) => c.word === true) && !some.some((c) => c.word === true));
+    assert.deepEqual(decideShown(some, '', 0.5).shown, decideShown(all, '', 0.5).shown);
+    scored = 0;
+    engine.suggest({ ...request, showThreshold: 0.5, wordFeatures: true });
+    assert.ok(scored > 0, 'fit-words weighs every word');
+  } finally {
+    Decoder.prototype.score = score;
+    engine.dispose();
+    model.dispose();
+  }
 });
