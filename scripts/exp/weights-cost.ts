@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { EngineClient } from '../../src/completion/engineClient';
+import { decodeRequest, DEFAULT_SETTINGS } from '../../src/completion/settings';
 import { nodeEngineThread } from '../../src/host/engineThread';
 import { loadModelDir } from '../../src/node/modelFiles';
 import { initBackend } from '../../src/node/backend';
@@ -9,7 +10,7 @@ async function main() {
   const weights = [...model.weights].map(([name, v]) => ({ name, shape: [...v.shape], values: v.dataSync().slice() as Float32Array }));
   const engine = new EngineClient(nodeEngineThread('/work/main/dist/worker.js'), () => undefined);
   const info = await engine.load('/work/main/models/base', 'wasm');
-  const req = { before: 'export function greet(name: string) {\n  return ', windowStart: 0, atFileStart: true, below: '', path: 'file:///a.ts', language: 'typescript', beamWidth: 3, maxChars: 32, length: 'token' as const, multiline: false };
+  const req = { before: 'export function greet(name: string) {\n  return ', windowStart: 0, atFileStart: true, below: '', path: 'file:///a.ts', language: 'typescript', ...decodeRequest(DEFAULT_SETTINGS) };
   await engine.suggest(req);
   for (let i = 0; i < 5; i++) {
     const t0 = performance.now();

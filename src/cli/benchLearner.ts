@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEFAULT_SETTINGS } from '../completion/settings';
 import { FineTuneRun } from '../host/trainThread';
 import type { Seq2SeqModel } from '../model/graph/seq2seq';
 import { CompletionEngine } from '../model/inference/engine';
@@ -42,7 +43,7 @@ export async function learnerRow(model: Seq2SeqModel, modelDir: string, files: S
       await sleep(1000);
       for (let i = 0; i < segment && k < keys; i++, k++) {
         const t0 = now();
-        engine.suggest({ prefix: text.slice(0, at + k), beamWidth: 3, maxChars: 32, below: textBelow(text.slice(at + k)) });
+        engine.suggest({ prefix: text.slice(0, at + k), beamWidth: 3, maxChars: 32, below: textBelow(text.slice(at + k)), showThreshold: DEFAULT_SETTINGS.confidenceThreshold });
         (times[training ? 0 : 1] as number[]).push(now() - t0);
         engine.prepareIdle();
       }

@@ -63,8 +63,7 @@ export function engineSuggester(
     const shown = decideShown(result.candidates, rest, settings.confidenceThreshold, minShownChars).shown[0]?.text ?? '';
     if (recordWord) for (const w of result.words ?? []) recordWord(w.features, doc.block.startsWith(w.text, typed.length));
     if (record && shown && result.showFeatures) {
-      // The show features are the decoder's candidates', in their order: a document word among them has none.
-      const k = result.candidates.filter((c) => c.word !== true).findIndex((c) => trimOverlap(c.text, rest) === shown);
+      const k = result.candidates.findIndex((c) => trimOverlap(c.text, rest) === shown);
       const features = result.showFeatures[k];
       if (features) record(features, doc.block.startsWith(shown, typed.length));
     }

@@ -64,8 +64,9 @@ export interface SuggestRequest {
   /** The least copy match after the best candidate that goes on copying (DECODE_DEFAULTS.copyRun); 0 turns it off. */
   copyRun?: number;
   /**
-   * The least confidence the caller shows (the editor's threshold): a document word the word model could not put
-   * there whatever its score is not scored and not a candidate. Unset: every word is weighed.
+   * The least confidence the caller shows (the editor's threshold): a document word joins the candidates only at or
+   * over it, and one the word model could not put there whatever its score is not scored. Unset: every word is
+   * weighed and the likeliest joins wherever it stands.
    */
   showThreshold?: number;
   /** true: the result carries each candidate's show-model features (`fit-show` collects them). */
@@ -207,7 +208,8 @@ export class CompletionEngine {
     const candidates = withCopyRun(ranked.candidates, copy, options.maxChars, request.copyRun ?? DECODE_DEFAULTS.copyRun);
     const wordModel = this.model.config.wordModel;
     if (!wordModel && request.wordFeatures !== true) return { ...ranked, candidates };
-    const words = this.documentWords(start, options, copy, request, cut, ranked.candidates);
+    const threshold = shownFrom(request);
+    const words = this.documentWords(start, options, copy, request, cut, ranked.candidates, threshold);
     // The likeliest word by the word model; on a tie, the more frequent.
     let best: { candidate: Candidate; p: number } | null = null;
     if (wordModel) {
@@ -216,9 +218,12 @@ export class CompletionEngine {
         if (!best || p > best.p) best = { candidate: w.candidate, p };
       }
     }
+    // With the caller's threshold known, a word joins only where it may be shown: one under it would move the beam's
+    // candidates (withCandidate), and whether it was read at all must change nothing.
+    const joins = best !== null && (threshold === undefined || best.p >= threshold);
     return {
       ...ranked,
-      candidates: best ? withCandidate(candidates, best.candidate, best.p) : candidates,
+      candidates: joins && best ? withCandidate(candidates, best.candidate, best.p) : candidates,
       ...(request.wordFeatures === true ? { words: words.map((w) => ({ text: w.candidate.text, features: w.features })) } : {}),
     };
   }
@@ -226,10 +231,18 @@ export class CompletionEngine {
   /**
    * The document's words that extend the name being typed (words.ts), each scored by the decoder where the beam does
    * not hold it, with the word model's features; none when the cursor is not in a name or nothing extends it. With
-   * the request's show threshold, a word the beam lacks is dropped unread where the word model could not reach the
-   * threshold whatever its score (wordProbabilityBound): three words in four, and what is shown stays the same.
+   * a `threshold`, a word the beam lacks is dropped unread where the word model could not reach it whatever its score
+   * (wordProbabilityBound): most words, at the keys where they cost most (docs/figures.md).
    */
-  private documentWords(start: PrimedDecoder, options: DecodeOptions, copy: CopyPrior, request: SuggestRequest, cut: CutText, tokens: readonly Candidate[]): { candidate: Candidate; features: number[] }[] {
+  private documentWords(
+    start: PrimedDecoder,
+    options: DecodeOptions,
+    copy: CopyPrior,
+    request: SuggestRequest,
+    cut: CutText,
+    tokens: readonly Candidate[],
+    threshold: number | undefined,
+  ): { candidate: Candidate; features: number[] }[] {
     const best = tokens[0];
     const family = familyOfLanguageId(request.language);
     const inputsOf = (guess: WordGuess, beam: Candidate | undefined, logProb: number): WordInputs => ({
@@ -240,20 +253,19 @@ export class CompletionEngine {
       family,
     });
     const wordModel = this.model.config.wordModel;
-    const threshold = request.wordFeatures === true ? undefined : request.showThreshold;
-    // A word the beam lacks and the word model could not show whatever its score is left unread.
-    const guesses = documentWords(cut.copyText, cut.below).filter(
-      (g) => g.text.length <= options.maxChars && (!wordModel || threshold === undefined || tokens.some((c) => c.text === g.text) || wordProbabilityBound(wordModel, wordFeatures(inputsOf(g, undefined, WORD_LOG_PROB_FLOOR))) >= threshold),
-    );
+    // The floor stands in for the score, which the bound leaves free.
+    const mayShow = (guess: WordGuess): boolean => !wordModel || threshold === undefined || wordProbabilityBound(wordModel, wordFeatures(inputsOf(guess, undefined, WORD_LOG_PROB_FLOOR))) >= threshold;
+    const guesses = documentWords(cut.copyText, cut.below)
+      .filter((g) => g.text.length <= options.maxChars)
+      .map((g) => ({ guess: g, beam: tokens.find((c) => c.text === g.text) }))
+      .filter(({ guess, beam }) => beam !== undefined || mayShow(guess));
     if (guesses.length === 0) return [];
-    const inBeam = guesses.map((g) => tokens.find((c) => c.text === g.text));
-    const unscored = guesses.filter((_, k) => !inBeam[k]).map((g) => g.text);
+    const unscored = guesses.filter((g) => !g.beam).map((g) => g.guess.text);
     // Below the floor a score tells the word model no more: the decoder stops reading that word there.
     const floor = wordScoreFloor(wordModel, best ? best.logProb : WORD_LOG_PROB_FLOOR);
     const scores = unscored.length > 0 ? this.decoder.score(start, unscored, options.stopAt, copy, floor) : [];
     let next = 0;
-    return guesses.map((guess, k) => {
-      const beam = inBeam[k];
+    return guesses.map(({ guess, beam }) => {
       const logProb = beam ? beam.logProb : (scores[next++] as number);
       const features = wordFeatures(inputsOf(guess, beam, logProb));
       return { candidate: { text: guess.text, logProb, confidence: Math.exp(logProb), complete: true }, features };
@@ -433,6 +445,11 @@ function withCandidate(candidates: Candidate[], word: Candidate, p: number): Can
   const rest = candidates.filter((c) => c !== same);
   const at = rest.findIndex((c) => c.confidence < entry.confidence);
   return at < 0 ? [...rest, entry] : [...rest.slice(0, at), entry, ...rest.slice(at)];
+}
+
+/** The least confidence the caller shows, where it says; fit-words' requests weigh every word. */
+function shownFrom(request: SuggestRequest): number | undefined {
+  return request.wordFeatures === true ? undefined : request.showThreshold;
 }
 
 /** The text below the cursor's line that the copy prior searches. */

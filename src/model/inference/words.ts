@@ -96,7 +96,7 @@ const scoreSplits = new WeakMap<ShowModel, { logP: number; overBest: number }>()
 function scoreSplitsOf(model: ShowModel): { logP: number; overBest: number } {
   let splits = scoreSplits.get(model);
   if (!splits) {
-    splits = { logP: lowestSplit(model, WORD_FEATURE_NAMES.indexOf('log p')), overBest: lowestSplit(model, WORD_FEATURE_NAMES.indexOf("log p over best's")) };
+    splits = { logP: lowestSplit(model, LOG_P), overBest: lowestSplit(model, OVER_BEST) };
     scoreSplits.set(model, splits);
   }
   return splits;
@@ -113,21 +113,19 @@ export function wordScoreFloor(model: ShowModel | undefined, bestLogProb: number
   return Math.max(WORD_LOG_PROB_FLOOR, Math.min(logP, overBest + Math.max(bestLogProb, WORD_LOG_PROB_FLOOR)));
 }
 
-/** The features that a word's decoder score sets (the rest are known before it is scored). */
-const SCORE_FEATURES = new Set<number>();
-
-/** The largest leaf `tree` can reach for x with the score features free: both branches of a split on them. */
+/** The largest leaf `tree` can reach for x with the score features free: both branches of a split on either. */
 function largestLeaf(tree: ShowTree, x: readonly number[], at = 0): number {
   const [feature, value, left, right] = tree[at] as [number, number, number, number];
   if (feature < 0) return value;
-  if (SCORE_FEATURES.has(feature)) return Math.max(largestLeaf(tree, x, left), largestLeaf(tree, x, right));
+  if (feature === LOG_P || feature === OVER_BEST) return Math.max(largestLeaf(tree, x, left), largestLeaf(tree, x, right));
   return largestLeaf(tree, x, x[feature] as number <= value ? left : right);
 }
 
 /**
- * The most the word model could make of a word whatever the decoder's score of it (`x`: its features with any
- * score): each tree's largest leaf over both branches of its score splits. An upper bound, so a word under the
- * show threshold by it can never be shown, and the decoder need not read it.
+ * The most the word model could make of a word whatever the decoder's score of it (`x`: its features with any score
+ * in the two score features, which this ignores): each tree's largest leaf over both branches of its score splits.
+ * An upper bound (looser than the best score's, since the two features move together), so a word under the show
+ * threshold by it can never be shown, and the decoder need not read it.
  */
 export function wordProbabilityBound(model: ShowModel, x: readonly number[]): number {
   let z = model.base;
@@ -168,4 +166,6 @@ export const WORD_FEATURE_NAMES = [
 
 export const WORD_FEATURES = WORD_FEATURE_NAMES.length;
 
-SCORE_FEATURES.add(WORD_FEATURE_NAMES.indexOf('log p')).add(WORD_FEATURE_NAMES.indexOf("log p over best's"));
+/** The two features a word's decoder score sets; the others are known before it is scored. */
+const LOG_P = WORD_FEATURE_NAMES.indexOf('log p');
+const OVER_BEST = WORD_FEATURE_NAMES.indexOf("log p over best's");

@@ -161,35 +161,44 @@ test('the bound: no score gets a word past what its other features allow', () =>
   assert.ok(Math.abs(wordProbabilityBound(model, features(once, -30)) - 1 / (1 + Math.exp(1.5))) < 1e-12, 'once: -2 + 0.5');
 });
 
-test('with the show threshold in the request, a word that could not reach it is not read, and what is shown is the same', () => {
+test('with the show threshold in the request, a word joins only over it, and one that could not reach it is not read', () => {
   const model = trainedTiny(150);
   const prefix = SAMPLE_TS.repeat(2) + 'export function add(a: number, b: number): number {\n  const totalValue = a + b;\n  return tot';
-  const count = WORD_FEATURE_NAMES.indexOf('log count');
-  // Sure of words seen at least twice, never of a word seen once ("totalValue" is seen once above).
-  const wordModel: ShowModel = { base: 0, trees: [[[count, 0.5, 1, 2], [-1, -10, 0, 0], [-1, 10, 0, 0]]] as ShowTree[] };
-  const engine = new CompletionEngine(new Seq2SeqModel({ ...model.config, wordModel }, model.vocab, model.weights));
+  const request = { prefix, language: 'typescript', beamWidth: 3 };
+  const plain = new CompletionEngine(model);
+  const beamOnly = plain.suggest(request).candidates;
+  plain.dispose();
   let scored = 0;
   const score = Decoder.prototype.score;
   Decoder.prototype.score = function (this: Decoder, ...a: Parameters<typeof score>) {
     scored += a[1].length;
     return score.apply(this, a);
   };
+  const engineWith = (wordModel: ShowModel): CompletionEngine => new CompletionEngine(new Seq2SeqModel({ ...model.config, wordModel }, model.vocab, model.weights));
   try {
-    const request = { prefix, language: 'typescript', beamWidth: 3 };
-    const all = engine.suggest(request).candidates;
-    const readAll = scored;
+    // Never sure of a word seen once ("totalValue" is seen once above): under the bar whatever its score.
+    const count = WORD_FEATURE_NAMES.indexOf('log count');
+    const hopeless = engineWith({ base: 0, trees: [[[count, 0.5, 1, 2], [-1, -10, 0, 0], [-1, 10, 0, 0]]] as ShowTree[] });
+    const all = hopeless.suggest(request).candidates;
+    assert.ok(scored > 0 && all.some((c) => c.word === true), 'without the threshold the word is scored and joins');
     scored = 0;
-    const some = engine.suggest({ ...request, showThreshold: 0.5 }).candidates;
-    assert.ok(readAll > 0, 'without the threshold the word is scored');
-    assert.equal(scored, 0, 'with it, a word the model holds under the bar is left unread');
-    assert.ok(all.some((c) => c.word === true) && !some.some((c) => c.word === true));
+    const some = hopeless.suggest({ ...request, showThreshold: 0.5 }).candidates;
+    assert.equal(scored, 0, 'with it, the word is left unread');
+    assert.deepEqual(some, beamOnly, 'and the candidates are the beam\'s alone');
     assert.deepEqual(decideShown(some, '', 0.5).shown, decideShown(all, '', 0.5).shown);
     scored = 0;
-    engine.suggest({ ...request, showThreshold: 0.5, wordFeatures: true });
+    hopeless.suggest({ ...request, showThreshold: 0.5, wordFeatures: true });
     assert.ok(scored > 0, 'fit-words weighs every word');
+    hopeless.dispose();
+    // Sure only of a word the decoder is all but certain of: this one may be shown, so it is read, and scored under the bar it does not join.
+    const logP = WORD_FEATURE_NAMES.indexOf('log p');
+    const demanding = engineWith({ base: 0, trees: [[[logP, -1e-4, 1, 2], [-1, -10, 0, 0], [-1, 10, 0, 0]]] as ShowTree[] });
+    scored = 0;
+    assert.deepEqual(demanding.suggest({ ...request, showThreshold: 0.5 }).candidates, beamOnly);
+    assert.ok(scored > 0, 'read, since a high score could show it');
+    demanding.dispose();
   } finally {
     Decoder.prototype.score = score;
-    engine.dispose();
     model.dispose();
   }
 });
