@@ -20,7 +20,7 @@ import { DEFAULT_REPLAY } from './replay/run';
 const CURVE = [0.45, 0.5, 0.55];
 
 export async function runFitWords(args: string[]): Promise<number> {
-  const values = parse(args, { ...FIT_OPTIONS });
+  const values = parse(args, FIT_OPTIONS);
   const modelDir = requireString(values, 'model');
   const projects = await readFitProjects((values.corpus as string[] | undefined) ?? []);
   await initBackend(backendOption(values));

@@ -208,7 +208,8 @@ export class CompletionEngine {
     const candidates = withCopyRun(ranked.candidates, copy, options.maxChars, request.copyRun ?? DECODE_DEFAULTS.copyRun);
     const wordModel = this.model.config.wordModel;
     if (!wordModel && request.wordFeatures !== true) return { ...ranked, candidates };
-    const threshold = shownFrom(request);
+    // The least confidence the caller shows, where it says; fit-words' requests weigh every word.
+    const threshold = request.wordFeatures === true ? undefined : request.showThreshold;
     const words = this.documentWords(start, options, copy, request, cut, ranked.candidates, threshold);
     // The likeliest word by the word model; on a tie, the more frequent.
     let best: { candidate: Candidate; p: number } | null = null;
@@ -220,10 +221,10 @@ export class CompletionEngine {
     }
     // With the caller's threshold known, a word joins only where it may be shown: one under it would move the beam's
     // candidates (withCandidate), and whether it was read at all must change nothing.
-    const joins = best !== null && (threshold === undefined || best.p >= threshold);
+    const joining = best && (threshold === undefined || best.p >= threshold) ? best : null;
     return {
       ...ranked,
-      candidates: joins && best ? withCandidate(candidates, best.candidate, best.p) : candidates,
+      candidates: joining ? withCandidate(candidates, joining.candidate, joining.p) : candidates,
       ...(request.wordFeatures === true ? { words: words.map((w) => ({ text: w.candidate.text, features: w.features })) } : {}),
     };
   }
@@ -445,11 +446,6 @@ function withCandidate(candidates: Candidate[], word: Candidate, p: number): Can
   const rest = candidates.filter((c) => c !== same);
   const at = rest.findIndex((c) => c.confidence < entry.confidence);
   return at < 0 ? [...rest, entry] : [...rest.slice(0, at), entry, ...rest.slice(at)];
-}
-
-/** The least confidence the caller shows, where it says; fit-words' requests weigh every word. */
-function shownFrom(request: SuggestRequest): number | undefined {
-  return request.wordFeatures === true ? undefined : request.showThreshold;
 }
 
 /** The text below the cursor's line that the copy prior searches. */
