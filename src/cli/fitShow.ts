@@ -16,11 +16,13 @@ import { backendOption, countOption, parse, requireString } from './options';
 import { stdoutLines } from './output';
 import { curveOf, FIT_OPTIONS, printCurve, readFitProjects, replayProjects, splitsLine, treeOptionsOf } from './replay/fitting';
 import { DEFAULT_REPLAY } from './replay/run';
+import { runFitTunedShow } from './fitTunedShow';
 
 /** Thresholds the curve reports, for the decoder's probability and for the show model. */
 const CURVE = [0.3, 0.4, 0.5, 0.6, 0.7];
 
 export async function runFitShow(args: string[]): Promise<number> {
+  if (args.includes('--learn')) return runFitTunedShow(args);
   const values = parse(args, { ...FIT_OPTIONS, examples: { type: 'string' } });
   const modelDir = requireString(values, 'model');
   const projects = await readFitProjects((values.corpus as string[] | undefined) ?? []);

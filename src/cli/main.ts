@@ -33,6 +33,8 @@ const USAGE = `usage: seq2seq <command> [options]
       fits the calibrator that decides how far a suggestion goes past its token, on held-out cursors, and saves it.
   fit-show --model DIR --corpus DIR [--corpus DIR ...] [--blocks N] [--curve-blocks N] [--curve P,P,...] [--trees N] [--depth D] [--rate R] [--seed S] [--dry-run]
       fits the show model (how likely a suggestion is right) on typing replays of fit projects, and saves it.
+  fit-show --learn --model DIR (--corpus DIR [--corpus DIR ...] | --examples-from FILE ...) [--learn-steps N] [--blocks N] [--seed S] [--examples FILE] [--dry-run]
+      fits the show model's correction for weights learnt from a workspace, on replays of fit projects learnt first.
   fit-words --model DIR --corpus DIR [--corpus DIR ...] [--blocks N] [--curve-blocks N] [--curve P,P,...] [--trees N] [--depth D] [--rate R] [--seed S] [--dry-run]
       fits the word model (how likely the document's word that extends the name being typed is right) the same way.
   bench [--model DIR] [--quick]

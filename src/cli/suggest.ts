@@ -12,6 +12,7 @@ import { DOCUMENT_STEPS, LEARN_STEPS } from '../shared/learning';
 import { familyOfLanguageId, familyOfPath } from '../shared/language';
 import type { Seq2SeqModel } from '../model/graph/seq2seq';
 import { LearningWorkspace } from './learningWorkspace';
+import { wasFineTuned } from '../model/training/fineTune';
 
 export interface SuggestLine {
   id: unknown;
@@ -160,7 +161,9 @@ export async function runSuggest(args: string[]): Promise<number> {
     const l = opened.learnt;
     process.stderr.write(`seq2seq: workspace ${opened.workspace.root}: ${opened.workspace.fileCount} file(s), ${opened.skipped} skipped${l ? `; learnt ${l.steps} steps in ${l.seconds} s (${l.outcome}, ${l.bitsPerChar.before} -> ${l.bitsPerChar.after} bits/char)` : ''}\n`);
   }
-  let engine = new CompletionEngine(model);
+  // A model learnt from a workspace (a fine-tuned folder, or --learn here) has its show model's confidence corrected.
+  let tuned = wasFineTuned(metadata.training) || opened?.learnt?.outcome === 'improved';
+  let engine = new CompletionEngine(model, { tuned });
   engine.setMemory(opened ? opened.workspace.memory() : memory);
   // A reader that went away (`suggest | head -1`) ends the server quietly: nobody is left to answer.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
@@ -186,7 +189,10 @@ export async function runSuggest(args: string[]): Promise<number> {
       try {
         const answer = await opened.workspace.saved(saved.path, saved.text);
         // New weights: a new engine reads them (its caches hold states of the old ones); the other files stay.
-        if (answer.learnt) engine = replaceEngine(engine, model);
+        if (answer.learnt) {
+          tuned ||= answer.learnt.outcome === 'improved';
+          engine = replaceEngine(engine, model, tuned);
+        }
         engine.setMemory(opened.workspace.memory());
         writeAnswer({ id, saved: answer.path, ...(answer.skipped ? { skipped: answer.skipped } : {}), ...(answer.learnt ? { learnt: answer.learnt } : {}) });
       } catch (e) {
@@ -209,7 +215,7 @@ export async function runSuggest(args: string[]): Promise<number> {
         const family = language ? familyOfLanguageId(language) : familyOfPath(path ?? '');
         const adapted = await opened.workspace.adapt({ path: path ?? 'document', text, family }, o.documentSteps);
         // New weights: a new engine reads them, as the extension's engine starts afresh on adapted weights.
-        engine = replaceEngine(engine, model);
+        engine = replaceEngine(engine, model, tuned);
         engine.setMemory(opened.workspace.memory());
         writeAnswer({ id, adapted });
       } catch (e) {
@@ -264,8 +270,8 @@ function answerRequest(engine: CompletionEngine, request: SuggestLine, o: Sugges
   }
 }
 
-function replaceEngine(old: CompletionEngine, model: Seq2SeqModel): CompletionEngine {
-  const engine = new CompletionEngine(model, { context: old.context });
+function replaceEngine(old: CompletionEngine, model: Seq2SeqModel, tuned: boolean): CompletionEngine {
+  const engine = new CompletionEngine(model, { context: old.context, tuned });
   old.dispose();
   return engine;
 }

@@ -11,6 +11,7 @@ import { assignWeights, weightArrays } from '../model/graph/serialize';
 import { isObject } from '../shared/guards';
 import { MAX_TRACE_CHARS } from '../shared/encoderStateView';
 import { toEncoderStateView } from './traceView';
+import { wasFineTuned } from '../model/training/fineTune';
 
 export type LoadMessage = Extract<HostToWorker, { kind: 'load' }>;
 
@@ -43,6 +44,11 @@ export function serveEngine(side: EngineThreadSide): (m: unknown) => void {
   const context = new ContextFiles();
   let model: Seq2SeqModel | null = null;
   let memory: string | null = null;
+  /**
+   * Whether the loaded model learnt from a workspace, so its show model's confidence is corrected (the engine's
+   * `tuned`); weights adapted to a document keep the loaded model's answer, the correction being fitted on learnt ones.
+   */
+  let tuned = false;
   /** The host's name for the load that serves (see ModelInfo.loadId). */
   let loadId = -1;
   /** The loaded model's own weights, kept while adapted ones serve in their place. */
@@ -63,7 +69,8 @@ export function serveEngine(side: EngineThreadSide): (m: unknown) => void {
       memory = loaded.memory;
       own = null;
       loadId = m.loadId;
-      engine = new CompletionEngine(model, { context });
+      tuned = wasFineTuned(loaded.metadata.training);
+      engine = new CompletionEngine(model, { context, tuned });
       engine.setMemory(memory);
       const c = model.config;
       post({
@@ -107,7 +114,7 @@ export function serveEngine(side: EngineThreadSide): (m: unknown) => void {
       assignWeights(current.weights, target);
       if (m.weights === null) own = null;
       // The new engine first: should it fail, the old one still serves (on weights it was not built for, until the next load).
-      const next = new CompletionEngine(current, { context });
+      const next = new CompletionEngine(current, { context, tuned });
       next.setMemory(memory);
       engine?.dispose();
       engine = next;

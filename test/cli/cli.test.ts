@@ -174,6 +174,46 @@ test('fit-words fits the word model on replays, prints its curve, and writes it 
   assert.equal(withWords, await examples(plain, 'no-words.jsonl'));
 });
 
+test('fit-show --learn fits the correction for learnt weights, and a model fine-tuned from it answers corrected', async () => {
+  const project = join(dir, 'learn-project');
+  mkdirSync(project);
+  for (let i = 0; i < 3; i++) writeFileSync(join(project, `w${i}.ts`), SAMPLE_TS.repeat(6).replace(/add/g, `addTotal${i}`));
+  const learnArgs = ['--corpus', project, '--learn-steps', '4', '--blocks', '2', '--backend', 'wasm'];
+  await assert.rejects(run('node', [CLI, 'fit-show', '--learn', '--model', model, ...learnArgs, '--dry-run']), (e: { stderr: string }) => /no show model to correct: fit it first with fit-show/.test(e.stderr));
+  const shown = join(dir, 'tuned-show');
+  cpSync(model, shown, { recursive: true });
+  await run('node', [CLI, 'fit-show', '--model', shown, '--corpus', project, '--blocks', '2', '--curve-blocks', '1', '--curve', '0.5', '--trees', '3', '--backend', 'wasm']);
+  const kept = join(dir, 'tuned-examples.jsonl');
+  const { stdout } = await run('node', [CLI, 'fit-show', '--learn', '--model', shown, ...learnArgs, '--examples', kept]);
+  assert.match(stdout, /^learn-project: learnt 2 files for 4 steps \(improved\) in \d+ s; \d+ suggestions from 2 blocks of the other files$/m);
+  const fitted = /corrected \(scale ([\d.]+), shift (-?[\d.]+)\)/.exec(stdout);
+  assert.ok(fitted, stdout);
+  const configOf = (folder: string): { showModel?: unknown; tunedShow?: { scale: number; shift: number } } => (JSON.parse(readFileSync(join(folder, 'metadata.json'), 'utf8')) as { config: { tunedShow?: { scale: number; shift: number } } }).config;
+  assert.deepEqual(configOf(shown).tunedShow, { scale: Number(fitted[1]), shift: Number(fitted[2]) });
+  // The kept examples give the same fit without learning again.
+  const again = (await run('node', [CLI, 'fit-show', '--learn', '--model', shown, '--examples-from', kept, '--dry-run', '--backend', 'wasm'])).stdout;
+  assert.ok(again.includes(fitted[0]), again);
+  // A model fine-tuned from it carries the correction, and suggest applies it: its confidence is the corrected one of
+  // the same model's without it.
+  const learnt = join(dir, 'learnt-from-shown');
+  await run('node', [CLI, 'train', '--corpus', corpus, '--out', learnt, '--from', shown, '--steps', '2', '--eval-every', '1', '--backend', 'wasm']);
+  const tunedShow = configOf(learnt).tunedShow as { scale: number; shift: number };
+  assert.deepEqual(tunedShow, configOf(shown).tunedShow);
+  const confidence = (folder: string): number => {
+    const answer = spawnSync('node', [CLI, 'suggest', '--model', folder, '--backend', 'wasm'], { input: `${JSON.stringify({ prefix: `${SAMPLE_TS}\nexport const y = ad` })}\n`, encoding: 'utf8' });
+    assert.equal(answer.status, 0, answer.stderr);
+    return (JSON.parse(answer.stdout.trim().split('\n')[0] as string) as { confidence: number }).confidence;
+  };
+  const plain = join(dir, 'learnt-without-correction');
+  cpSync(learnt, plain, { recursive: true });
+  const metadata = JSON.parse(readFileSync(join(plain, 'metadata.json'), 'utf8')) as { config: Record<string, unknown> };
+  delete metadata.config.tunedShow;
+  writeFileSync(join(plain, 'metadata.json'), JSON.stringify(metadata));
+  const raw = confidence(plain);
+  const z = tunedShow.scale * Math.log(raw / (1 - raw)) + tunedShow.shift;
+  assert.ok(Math.abs(confidence(learnt) - 1 / (1 + Math.exp(-z))) < 1e-3, `${confidence(learnt)} against ${raw} corrected`);
+});
+
 test('fine-tuning refuses a base model of another shape, and a missing model is named', async () => {
   await assert.rejects(
     run('node', [CLI, 'train', '--corpus', corpus, '--out', join(dir, 'ft'), '--from', model, '--hidden', '32', '--steps', '1', '--backend', 'wasm']),

@@ -2,6 +2,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { serveEngine } from '../../src/worker/engineService';
 import type { WorkerToHost } from '../../src/shared/engineProtocol';
+import { Seq2SeqModel } from '../../src/model/graph/seq2seq';
+import { Metadata, weightArrays } from '../../src/model/graph/serialize';
+import type { ShowTree } from '../../src/model/inference/show';
+import { SAMPLE_TS, trainedTiny, useTestBackend } from '../helpers';
 
 // The engine's message handling, whatever thread serves it: what it answers before any model is loaded.
 
@@ -38,4 +42,34 @@ test('weights before any model are refused, and weights whose values do not fill
   await new Promise((r) => setTimeout(r, 20));
   assert.deepEqual(posted.map((m) => [m.kind, 'requestId' in m ? m.requestId : null]), [['error', 2], ['weighted', 1]]);
   assert.deepEqual(posted[1], { kind: 'weighted', requestId: 1, applied: false, reason: 'another model was loaded since' });
+});
+
+test('a model learnt from a workspace is served with its show model\'s correction, adapted weights too; the model as shipped without it', async () => {
+  await useTestBackend();
+  const tiny = trainedTiny(60);
+  const config = { ...tiny.config, showModel: { base: 0.3, trees: [[[-1, 0, 0, 0]]] as ShowTree[] }, tunedShow: { scale: 1.5, shift: -0.8 } };
+  const served = async (training: Record<string, unknown>): Promise<number[]> => {
+    const posted: WorkerToHost[] = [];
+    const model = new Seq2SeqModel(config, tiny.vocab, tiny.weights);
+    const metadata = { format: 'test', config, vocabulary: {}, training: { step: 1, bestValidationLoss: null, trainedChars: 0, seed: 1, ...training } } as unknown as Metadata;
+    const handle = serveEngine({ post: (m) => posted.push(m), later: (fn) => setImmediate(fn), load: () => Promise.resolve({ model, metadata, memory: null, backend: { name: 'wasm', notes: [] } }) });
+    const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 50));
+    const suggest = (requestId: number): void => handle({ kind: 'suggest', requestId, before: `${SAMPLE_TS}\nexport const y = ad`, windowStart: 0, atFileStart: true, below: '', path: 'a.ts', language: 'typescript', beamWidth: 2, maxChars: 20, length: 'token', multiline: false, showThreshold: 0 });
+    handle({ kind: 'load', requestId: 1, loadId: 1, modelDir: 'm', backend: 'wasm' });
+    suggest(2);
+    await settle();
+    // Adapted weights (here the model's own values) keep the loaded model's answer.
+    handle({ kind: 'weights', requestId: 3, loadId: 1, weights: weightArrays(tiny.weights) });
+    suggest(4);
+    await settle();
+    const answers = posted.filter((m): m is Extract<WorkerToHost, { kind: 'suggestion' }> => m.kind === 'suggestion');
+    assert.equal(answers.length, 2, JSON.stringify(posted.map((m) => m.kind)));
+    assert.deepEqual(answers[0]?.candidates.map((c) => c.confidence), answers[1]?.candidates.map((c) => c.confidence));
+    return answers.flatMap((a) => a.candidates.map((c) => c.confidence));
+  };
+  const shipped = await served({});
+  const learnt = await served({ fineTunedFrom: 'base' });
+  assert.ok(shipped.length > 0 && shipped.every((c) => Math.abs(c - 1 / (1 + Math.exp(-0.3))) < 1e-9));
+  assert.ok(learnt.length > 0 && learnt.every((c) => Math.abs(c - 1 / (1 + Math.exp(-(1.5 * 0.3 - 0.8)))) < 1e-9));
+  tiny.dispose();
 });

@@ -82,9 +82,19 @@ export function learnedGroup(t: LearnTally): LearnedGroup {
 
 /**
  * One engine over the blocks, Tab only, as the editor shows it. With `documentSteps` the model is first adapted to
- * each block's document and given back its weights after the block.
+ * each block's document and given back its weights after the block; `tuned`: the model learnt the workspace, so
+ * its show model's confidence is corrected, as the extension's engine corrects a learnt model's.
  */
-async function replayEngine(model: Seq2SeqModel, blocks: readonly ReplayDocument[], options: ReplayOptions, memory: string | null, into: LearnTally, c: LearnContestant, byBlock: LearnTally[], documentSteps = 0, files: readonly SourceFile[] = []): Promise<void> {
+async function replayEngine(
+  model: Seq2SeqModel,
+  blocks: readonly ReplayDocument[],
+  options: ReplayOptions,
+  memory: string | null,
+  into: LearnTally,
+  c: LearnContestant,
+  byBlock: LearnTally[],
+  { tuned = false, documentSteps = 0, files = [] }: { tuned?: boolean; documentSteps?: number; files?: readonly SourceFile[] } = {},
+): Promise<void> {
   const own = documentSteps > 0 ? weightArrays(model.weights) : null;
   for (const [i, doc] of blocks.entries()) {
     let engine: CompletionEngine | null = null;
@@ -95,7 +105,7 @@ async function replayEngine(model: Seq2SeqModel, blocks: readonly ReplayDocument
         // As in the extension: weights that did not adapt (part-way, or not numbers) never serve.
         if (report.outcome !== 'adapted') assignWeights(model.weights, own);
       }
-      engine = new CompletionEngine(model);
+      engine = new CompletionEngine(model, { tuned });
       engine.setMemory(memory);
       const ms: number[] = [];
       const count = replayBlock(doc.block, engineSuggester(engine, doc, options.settings, ms, undefined, options.request, options.minShownChars));
@@ -148,9 +158,11 @@ export async function replayLearning(
     const report = await learnWorkspace(base, split.train, steps);
     const learnSeconds = (Date.now() - t0) / 1000;
     log(`  learnt ${split.train.length} files for ${report.steps} steps in ${learnSeconds.toFixed(0)} s: ${report.outcome}, validation ${(report.startLoss / Math.LN2).toFixed(3)} -> ${(report.bestLoss / Math.LN2).toFixed(3)} bits/char`);
-    await replayEngine(base, blocks, options, memory, tally, 'learnt', byBlock);
+    // As in the extension, only a model that learnt something serves as learnt.
+    const tuned = report.improved;
+    await replayEngine(base, blocks, options, memory, tally, 'learnt', byBlock, { tuned });
     const a0 = Date.now();
-    await replayEngine(base, blocks, options, memory, tally, 'learntDocument', byBlock, documentSteps, files);
+    await replayEngine(base, blocks, options, memory, tally, 'learntDocument', byBlock, { tuned, documentSteps, files });
     log(`  adapted to each block's document for ${documentSteps} steps: ${((Date.now() - a0) / 1000 / blocks.length).toFixed(1)} s a block with its replay`);
     return {
       project: {

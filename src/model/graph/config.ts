@@ -1,5 +1,5 @@
 // Hyperparameters in one place; each default carries the reason it was chosen.
-import { ShowModel, showModelProblem } from '../inference/show';
+import { ShowModel, showModelProblem, TunedShow, tunedShowProblem } from '../inference/show';
 import { WORD_FEATURES } from '../inference/words';
 import { COPY_ORIGINS, CopyOrigin } from '../../shared/copySources';
 
@@ -57,6 +57,12 @@ export interface ModelConfig {
    * it, the document's word that extends the name being typed is a candidate, its confidence this model's estimate.
    */
   wordModel?: ShowModel;
+  /**
+   * The show model's correction for this model's weights once tuned on the user's code (show.ts, TunedShow), fitted
+   * by `fit-show --learn`; a model learnt from this one carries it too, and its engine applies it (the engine's
+   * `tuned` option).
+   */
+  tunedShow?: TunedShow;
 }
 
 export const DEFAULT_MODEL_CONFIG: ModelConfig = {
@@ -138,6 +144,8 @@ export function validateModelConfig(c: ModelConfig): void {
   if (show) throw new Error(`config.showModel: ${show}`);
   const words = c.wordModel === undefined ? null : showModelProblem(c.wordModel, WORD_FEATURES);
   if (words) throw new Error(`config.wordModel: ${words}`);
+  const tuned = c.tunedShow === undefined ? null : tunedShowProblem(c.tunedShow);
+  if (tuned) throw new Error(`config.tunedShow: ${tuned}`);
   const bySource: unknown = c.copySourceWeights;
   if (bySource !== undefined) {
     if (typeof bySource !== 'object' || bySource === null || Array.isArray(bySource)) throw new Error('config.copySourceWeights must be an object');

@@ -14,7 +14,7 @@ import { EncoderCache } from './encoderCache';
 import { CALIBRATED_EXTEND_THRESHOLD, calibratedProb, EXTEND_RULE, EXTEND_THRESHOLD, ExtendRule, keptExtension, keptNextLine, LineExtender, NEXT_LINE_THRESHOLD, NextLine, NextToken } from './extend';
 import type { SuggestionLength } from '../../shared/window';
 import { InferenceNet, NetState } from './inference';
-import { ShowInputs, showFeatures, showProbability } from './show';
+import { ShowInputs, showFeatures, showProbability, TunedShow, tunedProbability } from './show';
 import { documentWords, WORD_LOG_PROB_FLOOR, WordGuess, WordInputs, wordFeatures, wordProbabilityBound, wordScoreFloor } from './words';
 import { familyOfLanguageId } from '../../shared/language';
 import type { Seq2SeqModel } from '../graph/seq2seq';
@@ -119,13 +119,19 @@ export class CompletionEngine {
   readonly context: ContextFiles;
   private readonly documentIndexes = new DocumentIndexes();
   private readonly copyWeights: CopyWeights;
+  /** The show model's correction where the weights were tuned on the user's code; undefined for none. */
+  private readonly tunedShow: TunedShow | undefined;
   /** Which windows to read, now and ahead in idle time (windowPlanner.ts). */
   private readonly planner: WindowPlanner;
   /** The document's text around where the cursor landed (land()), for idle time to index before the first keystroke. */
   private landedText: { above: string | null; below: string } | null = null;
 
-  /** `context`: the other files, when their owner outlives this engine (the worker keeps them across model switches). */
-  constructor(readonly model: Seq2SeqModel, options: { cache?: boolean; context?: ContextFiles } = {}) {
+  /**
+   * `context`: the other files, when their owner outlives this engine (the worker keeps them across model switches).
+   * `tuned`: the model's weights were tuned on the user's code (learnt from the workspace or adapted to the
+   * document), so its show model's confidence is corrected by the model's `tunedShow` where it has one.
+   */
+  constructor(readonly model: Seq2SeqModel, options: { cache?: boolean; context?: ContextFiles; tuned?: boolean } = {}) {
     this.context = options.context ?? new ContextFiles();
     this.net = new InferenceNet(model);
     // Six windows: the one being typed in, the one its next slide starts (read ahead), and a few to jump back to.
@@ -134,6 +140,7 @@ export class CompletionEngine {
     this.decoder = new Decoder(this.net, model.vocab);
     this.extender = new LineExtender(this.net, model.vocab);
     const c = model.config;
+    this.tunedShow = options.tuned === true ? c.tunedShow : undefined;
     this.copyWeights = { ...(c.copyWeights ? { all: c.copyWeights } : {}), ...(c.copySourceWeights ? { bySource: c.copySourceWeights } : {}) };
   }
 
@@ -301,7 +308,13 @@ export class CompletionEngine {
       };
       return showFeatures(inputs);
     });
-    const candidates = showModel ? decoded.map((c, k) => ({ ...c, confidence: showProbability(showModel, features[k] as number[]) })) : decoded;
+    const tuned = this.tunedShow;
+    const candidates = showModel
+      ? decoded.map((c, k) => {
+          const p = showProbability(showModel, features[k] as number[]);
+          return { ...c, confidence: tuned ? tunedProbability(p, tuned) : p };
+        })
+      : decoded;
     return request.showFeatures === true ? { candidates, features } : { candidates };
   }
 

@@ -117,6 +117,32 @@ export function showProbability(model: ShowModel, x: readonly number[]): number 
 }
 
 /**
+ * How the show model's log-odds are corrected for weights tuned on the user's own code (learnt from the workspace,
+ * adapted to the document): such a model is surer of its own guesses than it is right, by 5-9 points between 0.5
+ * and 0.8 (docs/figures.md, "A learnt model's confidence"), and its guesses read by the base model's show model look
+ * better than they are. Fitted by `fit-show --learn` on learnt replays of the fit projects.
+ */
+export interface TunedShow {
+  scale: number;
+  shift: number;
+}
+
+/** The show model's probability `p` for a model tuned on the user's code: sigmoid(scale * logit(p) + shift). */
+export function tunedProbability(p: number, tuned: TunedShow): number {
+  const q = Math.min(Math.max(p, 1e-9), 1 - 1e-9);
+  return 1 / (1 + Math.exp(-(tuned.scale * Math.log(q / (1 - q)) + tuned.shift)));
+}
+
+/** Why `t` is not a correction for tuned weights, or null; the scale is positive, so the order of candidates stays. */
+export function tunedShowProblem(t: unknown): string | null {
+  if (typeof t !== 'object' || t === null) return 'must be an object';
+  const { scale, shift } = t as { scale?: unknown; shift?: unknown };
+  if (typeof scale !== 'number' || !(scale > 0 && scale <= 10)) return 'scale must be a number over 0, at most 10';
+  if (typeof shift !== 'number' || !(Math.abs(shift) <= 10)) return 'shift must be a number from -10 to 10';
+  return null;
+}
+
+/**
  * The lowest threshold the model's trees split `feature` at (Infinity when none does): every value at or below it
  * takes the same branch at every node, so it need not be known more exactly.
  */

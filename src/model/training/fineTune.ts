@@ -62,6 +62,9 @@ export const memoryOf = (files: readonly { text: string }[]): string => files.ma
  * best evaluation's step and loss, what this run trained, and what it was fine-tuned from. Nothing is inherited
  * from the base's own run (its validation set and trained characters describe other text).
  */
+/** Whether a model's training state says it was fine-tuned (learnt from a workspace) from another model. */
+export const wasFineTuned = (training: TrainingState): boolean => typeof training.fineTunedFrom === 'string';
+
 export function fineTunedState(
   base: { training: TrainingState; name?: string },
   baseLabel: string,

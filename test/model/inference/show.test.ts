@@ -7,7 +7,7 @@ import { Rng } from '../../../src/model/graph/rng';
 import type { Example } from '../../../src/model/evaluation/logistic';
 import { DEFAULT_TREE_OPTIONS, fitShowModel } from '../../../src/model/evaluation/showFit';
 import { CompletionEngine } from '../../../src/model/inference/engine';
-import { SHOW_FEATURE_NAMES, SHOW_FEATURES, ShowInputs, showFeatures, ShowModel, showModelProblem, showProbability, ShowTree } from '../../../src/model/inference/show';
+import { SHOW_FEATURE_NAMES, SHOW_FEATURES, ShowInputs, showFeatures, ShowModel, showModelProblem, showProbability, ShowTree, tunedProbability, tunedShowProblem } from '../../../src/model/inference/show';
 import { SAMPLE_TS, trainedTiny, useTestBackend } from '../../helpers';
 
 before(async () => {
@@ -133,5 +133,44 @@ test('a config whose show model could not be walked is refused', () => {
   assert.throws(() => validateModelConfig(withTrees([[]])), /1 to 1,000 nodes/);
   assert.throws(() => validateModelConfig({ ...model.config, showModel: { base: 'x' } as unknown as ShowModel }), /base/);
   validateModelConfig(withTrees([[[0, 0.5, 1, 2], [-1, 0, 0, 0], [-1, 0, 0, 0]]]));
+  model.dispose();
+});
+
+test('a tuned model\'s correction scales and shifts the log-odds, keeps the order, and is refused out of range', () => {
+  assert.ok(Math.abs(tunedProbability(0.7, { scale: 1, shift: 0 }) - 0.7) < 1e-12, 'scale 1, shift 0: as the show model says');
+  const t = { scale: 1.4, shift: -0.6 };
+  // logit 0.5 = 0: the shift alone.
+  assert.ok(Math.abs(tunedProbability(0.5, t) - 1 / (1 + Math.exp(0.6))) < 1e-12);
+  const ps = [0.01, 0.2, 0.5, 0.6, 0.8, 0.99];
+  const qs = ps.map((p) => tunedProbability(p, t));
+  assert.ok(qs.every((q, k) => k === 0 || q > (qs[k - 1] as number)), 'a positive scale keeps the order of candidates');
+  assert.ok(Number.isFinite(tunedProbability(0, t)) && Number.isFinite(tunedProbability(1, t)));
+  const model = trainedTiny(1);
+  validateModelConfig({ ...model.config, tunedShow: t });
+  assert.throws(() => validateModelConfig({ ...model.config, tunedShow: { scale: 0, shift: 0 } }), /config\.tunedShow: scale/);
+  assert.throws(() => validateModelConfig({ ...model.config, tunedShow: { scale: 1, shift: Number.NaN } }), /config\.tunedShow: shift/);
+  assert.equal(tunedShowProblem(null), 'must be an object');
+  model.dispose();
+});
+
+test('an engine over tuned weights corrects the show model\'s confidence; one over the model as shipped does not', () => {
+  const model = trainedTiny(150);
+  const request = { prefix: SAMPLE_TS.repeat(2) + 'export function add(a: number, b: number): number {\n  ret', language: 'typescript', beamWidth: 2 };
+  const showModel = { base: 0.3, trees: [[[-1, 0, 0, 0]]] as ShowTree[] };
+  const tunedShow = { scale: 1.5, shift: -0.8 };
+  const withCorrection = new Seq2SeqModel({ ...model.config, showModel, tunedShow }, model.vocab, model.weights);
+  const confidences = (m: Seq2SeqModel, tuned: boolean): number[] => {
+    const engine = new CompletionEngine(m, { tuned });
+    try {
+      return engine.suggest(request).candidates.map((c) => c.confidence);
+    } finally {
+      engine.dispose();
+    }
+  };
+  const shipped = 1 / (1 + Math.exp(-0.3));
+  assert.ok(confidences(withCorrection, false).every((c) => Math.abs(c - shipped) < 1e-12), 'not tuned: the show model as fitted');
+  assert.ok(confidences(withCorrection, true).every((c) => Math.abs(c - 1 / (1 + Math.exp(-(1.5 * 0.3 - 0.8)))) < 1e-9), 'tuned: corrected');
+  const without = new Seq2SeqModel({ ...model.config, showModel }, model.vocab, model.weights);
+  assert.ok(confidences(without, true).every((c) => Math.abs(c - shipped) < 1e-12), 'a model without a correction has nothing to apply');
   model.dispose();
 });
