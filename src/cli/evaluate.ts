@@ -8,6 +8,8 @@ import { initBackend } from '../node/backend';
 import { readCorpus } from '../node/corpus';
 import type { SourceFile } from '../model/training/dataset';
 import { loadModelWithMemory } from '../node/modelFiles';
+import { wasFineTuned } from '../model/training/fineTune';
+import type { TrainingState } from '../model/graph/serialize';
 import { backendOption, countOption, numberOption, parse, requireString } from './options';
 import { DEFAULT_SETTINGS } from '../completion/settings';
 import { MIN_SHOWN_CHARS } from '../completion/shown';
@@ -78,7 +80,7 @@ export async function runEval(args: string[]): Promise<number> {
 async function runCursorEval(
   values: Record<string, unknown>,
   model: Seq2SeqModel,
-  metadata: { name?: string; training: { step: number } },
+  metadata: { name?: string; training: TrainingState },
   ownMemory: string | null,
   modelDir: string,
   corpora: string[],
@@ -99,7 +101,8 @@ async function runCursorEval(
     ngramSeconds = (Date.now() - t) / 1000;
   }
 
-  const engine = new CompletionEngine(model);
+  // A fine-tuned model is measured as it is served: its show model's confidence corrected, its memory searched.
+  const engine = new CompletionEngine(model, { tuned: wasFineTuned(metadata.training) });
   // The workspace memory the copy prior may search besides the document: the model folder's own (what a fine-tuned
   // model learned from), or the files under --memory.
   const memoryCorpora = (values.memory as string[] | undefined) ?? [];
@@ -216,7 +219,7 @@ function languageFigures(
 async function runReplayCommand(
   values: Record<string, unknown>,
   model: Seq2SeqModel,
-  metadata: { name?: string; training: { step: number } },
+  metadata: { name?: string; training: TrainingState },
   modelDir: string,
   corpora: string[],
   backend: string,
@@ -244,7 +247,7 @@ async function runReplayCommand(
     process.stdout.write(`${JSON.stringify({ ...header, learnReplay: report }, null, 2)}\n`);
     return 0;
   }
-  const report = await runReplay(model, corpora, { ...options, settings, request, minShownChars }, log);
+  const report = await runReplay(model, corpora, { ...options, settings, request, minShownChars }, log, wasFineTuned(metadata.training));
   process.stdout.write(`${JSON.stringify({ ...header, replay: report }, null, 2)}\n`);
   model.dispose();
   return 0;

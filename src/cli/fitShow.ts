@@ -30,7 +30,7 @@ export async function runFitShow(args: string[]): Promise<number> {
   const loaded = await loadModelDir(modelDir);
   const { model } = loaded;
   // The word model reads the show model's confidence: the raw engine has neither, and fit-words is run after.
-  const { showModel: _old, wordModel: _words, ...raw } = model.config;
+  const { showModel: _old, wordModel: _words, tunedShow: _tuned, ...raw } = model.config;
   const blocks = countOption(values, 'blocks', 40, 1, 10_000);
   const seed = countOption(values, 'seed', 11, 0, 2 ** 31 - 1);
   const curveBlocks = countOption(values, 'curve-blocks', DEFAULT_REPLAY.blocks, 1, 10_000);
@@ -54,8 +54,11 @@ export async function runFitShow(args: string[]): Promise<number> {
   const calibrated = new Seq2SeqModel({ ...raw, showModel: fit.model }, model.vocab, model.weights);
   printCurve(print, [['decoder probability', rawModel], ['show model', calibrated]], projects, { blocks: curveBlocks, seed: seed + 1 }, curve);
   if (values['dry-run'] !== true) {
-    print(`wrote the show model into ${await withModelWriter(modelDir, { replaceModel: false, metadataOnly: true }, (writer) => writer.rewriteConfig(loaded, { ...model.config, showModel: fit.model }))}`);
+    // The correction for learnt weights was fitted on the old show model's log-odds: it goes with it.
+    const { tunedShow: _stale, ...kept } = model.config;
+    print(`wrote the show model into ${await withModelWriter(modelDir, { replaceModel: false, metadataOnly: true }, (writer) => writer.rewriteConfig(loaded, { ...kept, showModel: fit.model }))}`);
     if (model.config.wordModel) print('the model\'s word model reads the show model\'s confidence: refit it with fit-words');
+    if (model.config.tunedShow) print('the correction for learnt weights was fitted on the old show model and is dropped: refit it with fit-show --learn');
   }
   model.dispose();
   return 0;

@@ -10,7 +10,7 @@ import { DEFAULT_SETTINGS } from '../completion/settings';
 import { Example, fitLogistic, logLossBits } from '../model/evaluation/logistic';
 import { Seq2SeqModel } from '../model/graph/seq2seq';
 import { CompletionEngine } from '../model/inference/engine';
-import { showProbability, TunedShow, tunedProbability } from '../model/inference/show';
+import { logOdds, ShowModel, showProbability, TunedShow, tunedProbability } from '../model/inference/show';
 import { memoryOf } from '../model/training/fineTune';
 import { learnWorkspace } from '../model/training/learn';
 import { initBackend } from '../node/backend';
@@ -28,10 +28,6 @@ import { engineSuggester } from './replay/suggesters';
 /** One suggestion of a learnt model: its uncorrected show-model log-odds (x = [1, log-odds]) and whether it was right. */
 type TunedExample = Example & { project: string };
 
-const logit = (p: number): number => {
-  const q = Math.min(Math.max(p, 1e-9), 1 - 1e-9);
-  return Math.log(q / (1 - q));
-};
 const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
 
 /** Confidence bands the report compares, uncorrected and corrected. */
@@ -46,68 +42,76 @@ export async function runFitTunedShow(args: string[]): Promise<number> {
   const corpora = (values.corpus as string[] | undefined) ?? [];
   const from = (values['examples-from'] as string[] | undefined) ?? [];
   if ((corpora.length === 0) === (from.length === 0)) throw new Error('fit-show --learn needs either --corpus (one folder per fit project) or --examples-from (examples kept by --examples)');
-  const steps = countOption(values, 'learn-steps', LEARN_STEPS, 1, 100_000);
-  const blocks = countOption(values, 'blocks', 20, 1, 10_000);
-  const seed = countOption(values, 'seed', 11, 0, 2 ** 31 - 1);
+  const replay = {
+    steps: countOption(values, 'learn-steps', LEARN_STEPS, 1, 100_000),
+    blocks: countOption(values, 'blocks', 20, 1, 10_000),
+    seed: countOption(values, 'seed', 11, 0, 2 ** 31 - 1),
+  };
   const print = stdoutLines({ goOn: 'the fit goes on and writes the model as before' });
   print(`$ node dist/cli.js fit-show ${args.join(' ')}`);
   await initBackend(backendOption(values));
   const loaded = await loadModelDir(modelDir);
   const { model } = loaded;
-  const showModel = model.config.showModel;
-  if (!showModel) throw new Error(`${modelDir} has no show model to correct: fit it first with fit-show (without --learn)`);
-  const t0 = Date.now();
+  try {
+    const showModel = model.config.showModel;
+    if (!showModel) throw new Error(`${modelDir} has no show model to correct: fit it first with fit-show (without --learn)`);
+    const t0 = Date.now();
+    const examples: TunedExample[] = from.flatMap(readExamples);
+    for (const corpus of corpora) examples.push(...(await learntExamples(modelDir, showModel, corpus, replay, print)));
+    if (examples.length === 0) throw new Error('no suggestions to fit on');
+    if (typeof values.examples === 'string') writeFileSync(values.examples, examples.map((e) => JSON.stringify(e)).join('\n'));
 
-  const examples: TunedExample[] = from.flatMap(readExamples);
-  for (const corpus of corpora) {
-    const { files } = await readCorpus([corpus], { maxFileBytes: FINE_TUNE_MAX_FILE_BYTES, maxTotalChars: FINE_TUNE_MAX_CORPUS_CHARS });
-    if (files.length === 0) throw new Error(`no usable source files under ${corpus}`);
-    const project = basename(corpus);
-    const { split, blocks: docs } = learnReplayBlocks(files, { blocks, blockChars: DEFAULT_REPLAY.blockChars, seed });
-    // A fresh copy learns: each project starts from the model as shipped, as each workspace does.
-    const learner = (await loadModelDir(modelDir)).model;
-    try {
-      const l0 = Date.now();
-      const report = await learnWorkspace(learner, split.train, steps);
-      if (!report.improved) {
-        // The extension serves such a model as it came: nothing learnt to correct for.
-        print(`${project}: learning ${split.train.length} files for ${report.steps} steps ended ${report.outcome}; the project is left out`);
-        continue;
-      }
-      // The word model reads the show model's confidence and would put its words among the examples: left out, as
-      // in fit-show; the correction is of the show model alone.
-      const { wordModel: _words, tunedShow: _tuned, ...config } = learner.config;
-      const engine = new CompletionEngine(new Seq2SeqModel(config, learner.vocab, learner.weights));
-      engine.setMemory(memoryOf(split.train));
-      const before = examples.length;
-      try {
-        for (const doc of docs) {
-          const record = (x: number[], right: boolean): void => void examples.push({ x: [1, logit(showProbability(showModel, x))], right, project });
-          replayBlock(doc.block, engineSuggester(engine, doc, { ...DEFAULT_SETTINGS, confidenceThreshold: 0 }, [], record));
-        }
-      } finally {
-        engine.dispose();
-      }
-      print(`${project}: learnt ${split.train.length} files for ${report.steps} steps (${report.outcome}) in ${((Date.now() - l0) / 1000).toFixed(0)} s; ${examples.length - before} suggestions from ${docs.length} blocks of the other files`);
-    } finally {
-      learner.dispose();
+    const fit = fitLogistic(examples, 2);
+    const tuned: TunedShow = { scale: Number((fit.weights[1] as number).toFixed(4)), shift: Number((fit.weights[0] as number).toFixed(4)) };
+    const uncorrected = logLossBits(examples, (i) => sigmoid((examples[i] as TunedExample).x[1] as number));
+    const corrected = logLossBits(examples, (i) => tunedProbability(sigmoid((examples[i] as TunedExample).x[1] as number), tuned));
+    print(`${examples.length} suggestions of learnt models from ${new Set(examples.map((e) => e.project)).size} projects, ${examples.filter((e) => e.right).length} right, in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    print(`log-loss: base rate ${fit.bits.baseRate.toFixed(3)} bits, the show model as fitted on the base model ${uncorrected.toFixed(3)} bits, corrected (scale ${tuned.scale}, shift ${tuned.shift}) ${corrected.toFixed(3)} bits`);
+    for (const line of bandLines(examples, tuned)) print(line);
+    if (values['dry-run'] !== true) {
+      print(`wrote the correction for learnt weights into ${await withModelWriter(modelDir, { replaceModel: false, metadataOnly: true }, (writer) => writer.rewriteConfig(loaded, { ...model.config, tunedShow: tuned }))}`);
     }
+    return 0;
+  } finally {
+    model.dispose();
   }
-  if (typeof values.examples === 'string') writeFileSync(values.examples, examples.map((e) => JSON.stringify(e)).join('\n'));
-  if (examples.length === 0) throw new Error('no suggestions to fit on');
+}
 
-  const fit = fitLogistic(examples, 2);
-  const tuned: TunedShow = { scale: Number((fit.weights[1] as number).toFixed(4)), shift: Number((fit.weights[0] as number).toFixed(4)) };
-  const uncorrected = logLossBits(examples, (i) => sigmoid((examples[i] as TunedExample).x[1] as number));
-  const corrected = logLossBits(examples, (i) => tunedProbability(sigmoid((examples[i] as TunedExample).x[1] as number), tuned));
-  print(`${examples.length} suggestions of learnt models from ${new Set(examples.map((e) => e.project)).size} projects, ${examples.filter((e) => e.right).length} right, in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-  print(`log-loss: base rate ${fit.bits.baseRate.toFixed(3)} bits, the show model as fitted on the base model ${uncorrected.toFixed(3)} bits, corrected (scale ${tuned.scale}, shift ${tuned.shift}) ${corrected.toFixed(3)} bits`);
-  for (const line of bandLines(examples, tuned)) print(line);
-  if (values['dry-run'] !== true) {
-    print(`wrote the correction for tuned weights into ${await withModelWriter(modelDir, { replaceModel: false, metadataOnly: true }, (writer) => writer.rewriteConfig(loaded, { ...model.config, tunedShow: tuned }))}`);
+/**
+ * One fit project's examples: a fresh copy of the model (each workspace starts from the model as shipped) learns
+ * the learn part, then retypes blocks of the other files; none where learning gained nothing, as the extension then
+ * serves the model as it came.
+ */
+async function learntExamples(modelDir: string, showModel: ShowModel, corpus: string, o: { steps: number; blocks: number; seed: number }, print: (line: string) => void): Promise<TunedExample[]> {
+  const { files } = await readCorpus([corpus], { maxFileBytes: FINE_TUNE_MAX_FILE_BYTES, maxTotalChars: FINE_TUNE_MAX_CORPUS_CHARS });
+  if (files.length === 0) throw new Error(`no usable source files under ${corpus}`);
+  const project = basename(corpus);
+  const { split, blocks } = learnReplayBlocks(files, { blocks: o.blocks, blockChars: DEFAULT_REPLAY.blockChars, seed: o.seed });
+  const learner = (await loadModelDir(modelDir)).model;
+  try {
+    const t0 = Date.now();
+    const report = await learnWorkspace(learner, split.train, o.steps);
+    if (!report.improved) {
+      print(`${project}: learning ${split.train.length} files for ${report.steps} steps ended ${report.outcome}; the project is left out`);
+      return [];
+    }
+    // The word model reads the show model's confidence and would put its words among the examples: left out, as
+    // in fit-show; the correction is of the show model alone.
+    const { wordModel: _words, tunedShow: _tuned, ...config } = learner.config;
+    const engine = new CompletionEngine(new Seq2SeqModel(config, learner.vocab, learner.weights));
+    engine.setMemory(memoryOf(split.train));
+    const examples: TunedExample[] = [];
+    const record = (x: number[], right: boolean): void => void examples.push({ x: [1, logOdds(showProbability(showModel, x))], right, project });
+    try {
+      for (const doc of blocks) replayBlock(doc.block, engineSuggester(engine, doc, { ...DEFAULT_SETTINGS, confidenceThreshold: 0 }, [], record));
+    } finally {
+      engine.dispose();
+    }
+    print(`${project}: learnt ${split.train.length} files for ${report.steps} steps (${report.outcome}) in ${((Date.now() - t0) / 1000).toFixed(0)} s; ${examples.length} suggestions from ${blocks.length} blocks of the other files`);
+    return examples;
+  } finally {
+    learner.dispose();
   }
-  model.dispose();
-  return 0;
 }
 
 function readExamples(file: string): TunedExample[] {

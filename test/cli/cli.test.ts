@@ -210,8 +210,14 @@ test('fit-show --learn fits the correction for learnt weights, and a model fine-
   delete metadata.config.tunedShow;
   writeFileSync(join(plain, 'metadata.json'), JSON.stringify(metadata));
   const raw = confidence(plain);
+  assert.ok(raw > 0 && raw < 1, String(raw));
   const z = tunedShow.scale * Math.log(raw / (1 - raw)) + tunedShow.shift;
   assert.ok(Math.abs(confidence(learnt) - 1 / (1 + Math.exp(-z))) < 1e-3, `${confidence(learnt)} against ${raw} corrected`);
+  // A new show model drops the correction fitted on the old one's log-odds, and says so.
+  const refit = (await run('node', [CLI, 'fit-show', '--model', shown, '--corpus', project, '--blocks', '2', '--curve-blocks', '1', '--curve', '0.5', '--trees', '3', '--backend', 'wasm'])).stdout;
+  assert.match(refit, /refit it with fit-show --learn/);
+  assert.equal(configOf(shown).tunedShow, undefined);
+  assert.ok(configOf(shown).showModel !== undefined);
 });
 
 test('fine-tuning refuses a base model of another shape, and a missing model is named', async () => {

@@ -2,7 +2,7 @@
 // command, holds while the user types, switches the engine to what it learnt, lists the files it learnt from, and
 // Forget This Workspace undoes it all. The suites before and after run with it off (scripts/e2e/codeServer.mjs).
 import * as assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Seq2SeqApi } from '../../src/extension';
@@ -14,9 +14,10 @@ const learnEnabled = (on: boolean): Thenable<void> => vscode.workspace.getConfig
 
 suite('Learns the workspace in the background', () => {
   let api: Seq2SeqApi;
+  let extensionPath: string;
 
   suiteSetup(async () => {
-    ({ api } = await extensionApi());
+    ({ api, extensionPath } = await extensionApi());
     await setting('modelPath', undefined);
     // Adapting to the document in hand has its own test below; the first one watches the workspace's learning alone.
     await setting('learn.documentSteps', 0);
@@ -62,6 +63,14 @@ suite('Learns the workspace in the background', () => {
     const dir = api.workspaceModelDir() ?? assert.fail('no workspace storage');
     assert.ok(existsSync(path.join(dir, 'model.json')));
     assert.ok(!dir.startsWith(vscode.workspace.workspaceFolders![0]!.uri.fsPath), 'the model must not land in the repository');
+    // The learnt model says it was fine-tuned and carries the shipped model's correction for learnt weights, which
+    // the engine applies to a model that says so (engineService.ts).
+    type Saved = { config: { tunedShow?: unknown }; training: { fineTunedFrom?: unknown } };
+    const read = (folder: string): Saved => JSON.parse(readFileSync(path.join(folder, 'metadata.json'), 'utf8')) as Saved;
+    const learnt = read(dir);
+    assert.equal(typeof learnt.training.fineTunedFrom, 'string');
+    assert.ok(learnt.config.tunedShow !== undefined);
+    assert.deepEqual(learnt.config.tunedShow, read(path.join(extensionPath, 'models', 'base')).config.tunedShow);
     assert.equal(api.learning().status.kind, 'off');
     assert.match(api.learning().plan, /^none: learnt/);
     const files = (await vscode.commands.executeCommand<LearntFiles | null>('seq2seq.showLearntFiles'))?.files ?? [];

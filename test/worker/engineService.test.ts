@@ -53,15 +53,23 @@ test('a model learnt from a workspace is served with its show model\'s correctio
     const model = new Seq2SeqModel(config, tiny.vocab, tiny.weights);
     const metadata = { format: 'test', config, vocabulary: {}, training: { step: 1, bestValidationLoss: null, trainedChars: 0, seed: 1, ...training } } as unknown as Metadata;
     const handle = serveEngine({ post: (m) => posted.push(m), later: (fn) => setImmediate(fn), load: () => Promise.resolve({ model, metadata, memory: null, backend: { name: 'wasm', notes: [] } }) });
-    const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 50));
+    const answered = (n: number): Promise<void> => new Promise((resolve, reject) => {
+      const t0 = Date.now();
+      const poll = (): void => {
+        if (posted.filter((m) => m.kind === 'suggestion').length >= n) resolve();
+        else if (Date.now() - t0 > 20_000) reject(new Error(`no answer: ${JSON.stringify(posted.map((m) => m.kind))}`));
+        else setTimeout(poll, 10);
+      };
+      poll();
+    });
     const suggest = (requestId: number): void => handle({ kind: 'suggest', requestId, before: `${SAMPLE_TS}\nexport const y = ad`, windowStart: 0, atFileStart: true, below: '', path: 'a.ts', language: 'typescript', beamWidth: 2, maxChars: 20, length: 'token', multiline: false, showThreshold: 0 });
     handle({ kind: 'load', requestId: 1, loadId: 1, modelDir: 'm', backend: 'wasm' });
     suggest(2);
-    await settle();
+    await answered(1);
     // Adapted weights (here the model's own values) keep the loaded model's answer.
     handle({ kind: 'weights', requestId: 3, loadId: 1, weights: weightArrays(tiny.weights) });
     suggest(4);
-    await settle();
+    await answered(2);
     const answers = posted.filter((m): m is Extract<WorkerToHost, { kind: 'suggestion' }> => m.kind === 'suggestion');
     assert.equal(answers.length, 2, JSON.stringify(posted.map((m) => m.kind)));
     assert.deepEqual(answers[0]?.candidates.map((c) => c.confidence), answers[1]?.candidates.map((c) => c.confidence));

@@ -108,14 +108,14 @@ function group(t: Tally): ReplayGroup {
   };
 }
 
-/** Replays one project's blocks for every contestant. */
-export function replayProject(model: Seq2SeqModel, files: readonly SourceFile[], options: ReplayOptions): { tally: Tally; byLanguage: Map<string, Tally> } {
+/** Replays one project's blocks for every contestant; `tuned`: the model learnt a workspace (CompletionEngine's option). */
+export function replayProject(model: Seq2SeqModel, files: readonly SourceFile[], options: ReplayOptions, tuned = false): { tally: Tally; byLanguage: Map<string, Tally> } {
   const blocks = sampleBlocks(files, options);
   // The 8-gram learns the project's other files: none of those the blocks come from.
   const ngram = new CharNgram(model.vocab, 8);
   const blockFiles = new Set(blocks.map((b) => b.path));
   for (const f of files) if (!blockFiles.has(f.path)) ngram.train(f.text);
-  const engine = new CompletionEngine(model);
+  const engine = new CompletionEngine(model, { tuned });
   const tally = newTally();
   const byLanguage = new Map<string, Tally>();
   try {
@@ -152,7 +152,7 @@ export interface ReplayReport {
 }
 
 /** The replay over every --corpus folder, each one project. */
-export async function runReplay(model: Seq2SeqModel, corpora: string[], options: ReplayOptions, log: (line: string) => void): Promise<ReplayReport> {
+export async function runReplay(model: Seq2SeqModel, corpora: string[], options: ReplayOptions, log: (line: string) => void, tuned = false): Promise<ReplayReport> {
   const t0 = Date.now();
   const all = newTally();
   const languages = new Map<string, Tally>();
@@ -160,7 +160,7 @@ export async function runReplay(model: Seq2SeqModel, corpora: string[], options:
   for (const corpus of corpora) {
     const { files } = await readCorpus([corpus]);
     if (files.length === 0) throw new Error(`no usable source files under ${corpus}`);
-    const { tally, byLanguage } = replayProject(model, files, options);
+    const { tally, byLanguage } = replayProject(model, files, options, tuned);
     addTally(all, tally);
     for (const [lang, t] of byLanguage) {
       const into = languages.get(lang) ?? newTally();

@@ -119,7 +119,7 @@ export class CompletionEngine {
   readonly context: ContextFiles;
   private readonly documentIndexes = new DocumentIndexes();
   private readonly copyWeights: CopyWeights;
-  /** The show model's correction where the weights were tuned on the user's code; undefined for none. */
+  /** The show model's correction where the model learnt the user's workspace; undefined for none. */
   private readonly tunedShow: TunedShow | undefined;
   /** Which windows to read, now and ahead in idle time (windowPlanner.ts). */
   private readonly planner: WindowPlanner;
@@ -128,8 +128,8 @@ export class CompletionEngine {
 
   /**
    * `context`: the other files, when their owner outlives this engine (the worker keeps them across model switches).
-   * `tuned`: the model's weights were tuned on the user's code (learnt from the workspace or adapted to the
-   * document), so its show model's confidence is corrected by the model's `tunedShow` where it has one.
+   * `tuned`: the model learnt the user's workspace (a fine-tuned model, also while its weights are adapted to the
+   * document in hand), so its show model's confidence is corrected by the model's `tunedShow` where it has one.
    */
   constructor(readonly model: Seq2SeqModel, options: { cache?: boolean; context?: ContextFiles; tuned?: boolean } = {}) {
     this.context = options.context ?? new ContextFiles();
@@ -251,6 +251,8 @@ export class CompletionEngine {
     tokens: readonly Candidate[],
     threshold: number | undefined,
   ): { candidate: Candidate; features: number[] }[] {
+    // Its confidence is the chance it is right, as the word model was fitted to read it: corrected for a model that
+    // learnt its workspace, as the threshold reads it.
     const best = tokens[0];
     const family = familyOfLanguageId(request.language);
     const inputsOf = (guess: WordGuess, beam: Candidate | undefined, logProb: number): WordInputs => ({

@@ -117,20 +117,25 @@ export function showProbability(model: ShowModel, x: readonly number[]): number 
 }
 
 /**
- * How the show model's log-odds are corrected for weights tuned on the user's own code (learnt from the workspace,
- * adapted to the document): such a model is surer of its own guesses than it is right, by 5-9 points between 0.5
- * and 0.8 (docs/figures.md, "A learnt model's confidence"), and its guesses read by the base model's show model look
- * better than they are. Fitted by `fit-show --learn` on learnt replays of the fit projects.
+ * How the show model's log-odds are corrected for a model that learnt the user's workspace: such a model is surer of
+ * its own guesses than it is right (docs/figures.md, "A learnt model's confidence"), and read by the base model's
+ * show model they look better than they are. Fitted by `fit-show --learn` on learnt replays of the fit projects; a
+ * model only adapted to the document in hand is not corrected, as no fit measured one.
  */
 export interface TunedShow {
   scale: number;
   shift: number;
 }
 
-/** The show model's probability `p` for a model tuned on the user's code: sigmoid(scale * logit(p) + shift). */
-export function tunedProbability(p: number, tuned: TunedShow): number {
+/** The log-odds of a probability, kept finite at 0 and 1. */
+export function logOdds(p: number): number {
   const q = Math.min(Math.max(p, 1e-9), 1 - 1e-9);
-  return 1 / (1 + Math.exp(-(tuned.scale * Math.log(q / (1 - q)) + tuned.shift)));
+  return Math.log(q / (1 - q));
+}
+
+/** The show model's probability `p` for a model that learnt its workspace: sigmoid(scale * logOdds(p) + shift). */
+export function tunedProbability(p: number, tuned: TunedShow): number {
+  return 1 / (1 + Math.exp(-(tuned.scale * logOdds(p) + tuned.shift)));
 }
 
 /** Why `t` is not a correction for tuned weights, or null; the scale is positive, so the order of candidates stays. */

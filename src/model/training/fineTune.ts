@@ -57,13 +57,14 @@ export interface FineTuneReport {
 /** A fine-tuned model's workspace memory: its files' text, joined as the copy prior searches it. */
 export const memoryOf = (files: readonly { text: string }[]): string => files.map((f) => f.text).join('\n');
 
+/** Whether a model's training state says it was fine-tuned (learnt from a workspace) from another model. */
+export const wasFineTuned = (training: TrainingState): boolean => typeof training.fineTunedFrom === 'string';
+
 /**
  * The training state a fine-tuned model is saved with, by every writer (the CLI and the extension's worker): the
  * best evaluation's step and loss, what this run trained, and what it was fine-tuned from. Nothing is inherited
  * from the base's own run (its validation set and trained characters describe other text).
  */
-/** Whether a model's training state says it was fine-tuned (learnt from a workspace) from another model. */
-export const wasFineTuned = (training: TrainingState): boolean => typeof training.fineTunedFrom === 'string';
 
 export function fineTunedState(
   base: { training: TrainingState; name?: string },

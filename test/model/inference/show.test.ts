@@ -168,6 +168,7 @@ test('an engine over tuned weights corrects the show model\'s confidence; one ov
     }
   };
   const shipped = 1 / (1 + Math.exp(-0.3));
+  assert.ok(confidences(withCorrection, false).length > 0);
   assert.ok(confidences(withCorrection, false).every((c) => Math.abs(c - shipped) < 1e-12), 'not tuned: the show model as fitted');
   assert.ok(confidences(withCorrection, true).every((c) => Math.abs(c - 1 / (1 + Math.exp(-(1.5 * 0.3 - 0.8)))) < 1e-9), 'tuned: corrected');
   const without = new Seq2SeqModel({ ...model.config, showModel }, model.vocab, model.weights);
