@@ -2,6 +2,8 @@
 // project, as `eval --replay --learn` splits it: the base model and then the learnt model (the extension's budget,
 // with the learnt files as its memory) retype the same blocks through the editor's cache and decision; each
 // suggestion shown is printed with its confidence and whether it was right. Usage: DIR ... > rows.jsonl
+// The learnt engine is built without `tuned`: these are the figures of the show model before the correction for
+// learnt models (fit-show --learn) that they led to.
 import { DEFAULT_SETTINGS, decodeRequest } from '../../src/completion/settings';
 import { decideShown } from '../../src/completion/shown';
 import { SuggestionCache } from '../../src/completion/suggestionCache';
