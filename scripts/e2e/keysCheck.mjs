@@ -86,9 +86,9 @@ async function typeCases(page, timeoutMs) {
   return keys;
 }
 
-/** Asks `suggest` for every key's text, with the other documents the editor had as context. */
-async function askCli(keys, openedBefore) {
-  const child = spawn(process.execPath, [join(repoRoot, 'dist/cli.js'), 'suggest', '--model', join(repoRoot, 'models/base'), '--backend', 'wasm'], { stdio: ['pipe', 'pipe', 'pipe'] });
+/** Asks `suggest` (on the model the editor serves) for every key's text, with the other documents the editor had as context. */
+async function askCli(keys, openedBefore, modelDir) {
+  const child = spawn(process.execPath, [join(repoRoot, 'dist/cli.js'), 'suggest', '--model', modelDir, '--backend', 'wasm'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout.on('data', (d) => (out += d));
@@ -118,9 +118,9 @@ async function askCli(keys, openedBefore) {
 }
 
 /** Runs the check; returns the figures, per file and in all. */
-export async function keyByKeyCheck(page, workspace, openedBefore, timeoutMs) {
+export async function keyByKeyCheck(page, workspace, openedBefore, timeoutMs, modelDir = join(repoRoot, 'models/base')) {
   const keys = await typeCases(page, timeoutMs);
-  const answers = await askCli(keys, openedBefore.map((f) => ({ path: f, text: readFileSync(join(workspace, f), 'utf8') })));
+  const answers = await askCli(keys, openedBefore.map((f) => ({ path: f, text: readFileSync(join(workspace, f), 'utf8') })), modelDir);
   const rows = keys.map((k, n) => ({ ...k, cli: answers[n]?.suggestion ?? '', p: answers[n]?.confidence ?? null }));
   const figures = (subset) => {
     const cli = subset.filter((r) => r.cli !== '');

@@ -96,7 +96,9 @@ async function main(cleanup) {
   let keys = null;
   if (isRepoExtension && process.env.SEQ2SEQ_UI_KEYS !== '0') {
     // CLI = editor, key by key: ghost text on the keys where `suggest` answers a suggestion for the same text.
-    keys = await keyByKeyCheck(page, workspace, [fileName], stepTimeoutMs);
+    // `suggest` on the model the editor serves: the shipped one, or the one SEQ2SEQ_UI_SETTINGS names (a learnt model, say).
+    const modelDir = extraSettings['seq2seq.modelPath'] ? resolve(extraSettings['seq2seq.modelPath']) : undefined;
+    keys = await keyByKeyCheck(page, workspace, [fileName], stepTimeoutMs, modelDir);
     writeFileSync(join(artifacts, 'ui-keys.json'), JSON.stringify(keys, null, 2) + '\n');
     say(`key by key: ${JSON.stringify({ all: keys.all, perFile: keys.perFile })}`);
     mark('keys');
