@@ -1,16 +1,19 @@
-// `fit-show --learn`: the show model's correction for weights tuned on the user's code (show.ts, TunedShow). Each
-// fit project is split as `eval --replay --learn` splits it; a fresh copy of the model learns the learn part for the
-// background learner's budget, then retypes blocks of the other files with the learnt files as its memory, every
-// suggestion shown (threshold 0) and labelled by whether the text went on with it. A logistic regression on the
-// show model's log-odds over those suggestions gives the correction's scale and shift. `--examples FILE` keeps the
-// examples and `--examples-from FILE ...` fits from kept ones, so that the projects can be learnt side by side.
+// `fit-show --learn`: the show model's correction for a model that learnt a workspace (show.ts, TunedShow). Each
+// fit project is split as `eval --replay --learn` splits it. The model as shipped retypes blocks of one part, with
+// the other part as its memory; then a fresh copy learns that other part for the background learner's budget and
+// retypes the same blocks. Every suggestion is shown (threshold 0) and labelled by whether the text went on with it;
+// the correction is fitted on them (tunedShowFit.ts), so the threshold keeps for a learnt model the meaning it was
+// chosen with on the shipped model's replays. `--examples FILE` keeps the examples and `--examples-from FILE ...`
+// fits from kept ones, so that the projects can be learnt side by side.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { DEFAULT_SETTINGS } from '../completion/settings';
-import { Example, fitLogistic, logLossBits } from '../model/evaluation/logistic';
+import { Example, logLossBits } from '../model/evaluation/logistic';
+import { fitTunedShow, RightRate } from '../model/evaluation/tunedShowFit';
 import { Seq2SeqModel } from '../model/graph/seq2seq';
 import { CompletionEngine } from '../model/inference/engine';
-import { logOdds, ShowModel, showProbability, TunedShow, tunedProbability } from '../model/inference/show';
+import { logOdds, ShowModel, showProbability, tunedProbability } from '../model/inference/show';
+import type { SourceFile } from '../model/training/dataset';
 import { memoryOf } from '../model/training/fineTune';
 import { learnWorkspace } from '../model/training/learn';
 import { initBackend } from '../node/backend';
@@ -23,14 +26,17 @@ import { stdoutLines } from './output';
 import { learnReplayBlocks } from './replay/learned';
 import { DEFAULT_REPLAY } from './replay/run';
 import { replayBlock } from './replay/simulate';
-import { engineSuggester } from './replay/suggesters';
+import { engineSuggester, ReplayDocument } from './replay/suggesters';
 
-/** One suggestion of a learnt model: its uncorrected show-model log-odds (x = [1, log-odds]) and whether it was right. */
-type TunedExample = Example & { project: string };
+/**
+ * One suggestion: the show model's uncorrected log-odds (x = [1, log-odds]), whether it was right, and whether the
+ * model that made it had learnt the project's other files.
+ */
+type TunedExample = Example & { project: string; learnt: boolean };
 
 const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
 
-/** Confidence bands the report compares, uncorrected and corrected. */
+/** Confidence bands the report compares. */
 const BANDS = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
 
 export async function runFitTunedShow(args: string[]): Promise<number> {
@@ -57,19 +63,22 @@ export async function runFitTunedShow(args: string[]): Promise<number> {
     if (!showModel) throw new Error(`${modelDir} has no show model to correct: fit it first with fit-show (without --learn)`);
     const t0 = Date.now();
     const examples: TunedExample[] = from.flatMap(readExamples);
-    for (const corpus of corpora) examples.push(...(await learntExamples(modelDir, showModel, corpus, replay, print)));
-    if (examples.length === 0) throw new Error('no suggestions to fit on');
+    for (const corpus of corpora) examples.push(...(await projectExamples(modelDir, showModel, corpus, replay, print)));
+    const shipped = examples.filter((e) => !e.learnt);
+    const learnt = examples.filter((e) => e.learnt);
+    const fit = fitTunedShow(shipped, learnt);
     if (typeof values.examples === 'string') writeFileSync(values.examples, examples.map((e) => JSON.stringify(e)).join('\n'));
-
-    const fit = fitLogistic(examples, 2);
-    const tuned: TunedShow = { scale: Number((fit.weights[1] as number).toFixed(4)), shift: Number((fit.weights[0] as number).toFixed(4)) };
-    const uncorrected = logLossBits(examples, (i) => sigmoid((examples[i] as TunedExample).x[1] as number));
-    const corrected = logLossBits(examples, (i) => tunedProbability(sigmoid((examples[i] as TunedExample).x[1] as number), tuned));
-    print(`${examples.length} suggestions of learnt models from ${new Set(examples.map((e) => e.project)).size} projects, ${examples.filter((e) => e.right).length} right, in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-    print(`log-loss: base rate ${fit.bits.baseRate.toFixed(3)} bits, the show model as fitted on the base model ${uncorrected.toFixed(3)} bits, corrected (scale ${tuned.scale}, shift ${tuned.shift}) ${corrected.toFixed(3)} bits`);
-    for (const line of bandLines(examples, tuned)) print(line);
+    const { tuned } = fit;
+    const loss = (rows: readonly TunedExample[], p: (z: number) => number): string => logLossBits(rows, (i) => p((rows[i] as TunedExample).x[1] as number)).toFixed(3);
+    print(`${examples.length} suggestions from ${new Set(examples.map((e) => e.project)).size} projects: the model as shipped ${shipped.length} (${shipped.filter((e) => e.right).length} right), learnt ${learnt.length} (${learnt.filter((e) => e.right).length} right), in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    const curve = (c: RightRate): string => `sigmoid(${c.slope.toFixed(3)} z + ${c.intercept.toFixed(3)})`;
+    print(`right-rate by log-odds z: shipped ${curve(fit.shipped)}, learnt ${curve(fit.learnt)}; correction: scale ${tuned.scale}, shift ${tuned.shift}`);
+    print(`log-loss of the learnt model's suggestions: as the show model says ${loss(learnt, sigmoid)} bits, corrected ${loss(learnt, (z) => tunedProbability(sigmoid(z), tuned))} bits (the shipped model's as it says: ${loss(shipped, sigmoid)} bits)`);
+    print(bandLine('shipped', shipped, sigmoid));
+    print(bandLine('learnt, uncorrected', learnt, sigmoid));
+    print(bandLine('learnt, corrected', learnt, (z) => tunedProbability(sigmoid(z), tuned)));
     if (values['dry-run'] !== true) {
-      print(`wrote the correction for learnt weights into ${await withModelWriter(modelDir, { replaceModel: false, metadataOnly: true }, (writer) => writer.rewriteConfig(loaded, { ...model.config, tunedShow: tuned }))}`);
+      print(`wrote the correction for learnt models into ${await withModelWriter(modelDir, { replaceModel: false, metadataOnly: true }, (writer) => writer.rewriteConfig(loaded, { ...model.config, tunedShow: tuned }))}`);
     }
     return 0;
   } finally {
@@ -78,64 +87,67 @@ export async function runFitTunedShow(args: string[]): Promise<number> {
 }
 
 /**
- * One fit project's examples: a fresh copy of the model (each workspace starts from the model as shipped) learns
- * the learn part, then retypes blocks of the other files; none where learning gained nothing, as the extension then
- * serves the model as it came.
+ * One fit project's examples: the model as shipped and then a fresh copy of it (each workspace starts from the
+ * model as shipped) that learnt the learn part, on the same blocks with the same memory; none where learning gained
+ * nothing, as the extension then serves the model as it came.
  */
-async function learntExamples(modelDir: string, showModel: ShowModel, corpus: string, o: { steps: number; blocks: number; seed: number }, print: (line: string) => void): Promise<TunedExample[]> {
+async function projectExamples(modelDir: string, showModel: ShowModel, corpus: string, o: { steps: number; blocks: number; seed: number }, print: (line: string) => void): Promise<TunedExample[]> {
   const { files } = await readCorpus([corpus], { maxFileBytes: FINE_TUNE_MAX_FILE_BYTES, maxTotalChars: FINE_TUNE_MAX_CORPUS_CHARS });
   if (files.length === 0) throw new Error(`no usable source files under ${corpus}`);
   const project = basename(corpus);
   const { split, blocks } = learnReplayBlocks(files, { blocks: o.blocks, blockChars: DEFAULT_REPLAY.blockChars, seed: o.seed });
-  const learner = (await loadModelDir(modelDir)).model;
+  const model = (await loadModelDir(modelDir)).model;
   try {
+    const shipped = replayExamples(model, showModel, split.train, blocks).map((e) => ({ ...e, project, learnt: false }));
     const t0 = Date.now();
-    const report = await learnWorkspace(learner, split.train, o.steps);
+    const report = await learnWorkspace(model, split.train, o.steps);
     if (!report.improved) {
       print(`${project}: learning ${split.train.length} files for ${report.steps} steps ended ${report.outcome}; the project is left out`);
       return [];
     }
-    // The word model reads the show model's confidence and would put its words among the examples: left out, as
-    // in fit-show; the correction is of the show model alone.
-    const { wordModel: _words, tunedShow: _tuned, ...config } = learner.config;
-    const engine = new CompletionEngine(new Seq2SeqModel(config, learner.vocab, learner.weights));
-    engine.setMemory(memoryOf(split.train));
-    const examples: TunedExample[] = [];
-    const record = (x: number[], right: boolean): void => void examples.push({ x: [1, logOdds(showProbability(showModel, x))], right, project });
-    try {
-      for (const doc of blocks) replayBlock(doc.block, engineSuggester(engine, doc, { ...DEFAULT_SETTINGS, confidenceThreshold: 0 }, [], record));
-    } finally {
-      engine.dispose();
-    }
-    print(`${project}: learnt ${split.train.length} files for ${report.steps} steps (${report.outcome}) in ${((Date.now() - t0) / 1000).toFixed(0)} s; ${examples.length} suggestions from ${blocks.length} blocks of the other files`);
-    return examples;
+    const learnt = replayExamples(model, showModel, split.train, blocks).map((e) => ({ ...e, project, learnt: true }));
+    print(`${project}: learnt ${split.train.length} files for ${report.steps} steps (${report.outcome}); ${shipped.length} suggestions before and ${learnt.length} after, from ${blocks.length} blocks of the other files, in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+    return [...shipped, ...learnt];
   } finally {
-    learner.dispose();
+    model.dispose();
   }
+}
+
+/** Every suggestion the model's engine shows along the blocks from any confidence, with the learn files as its memory. */
+function replayExamples(model: Seq2SeqModel, showModel: ShowModel, memory: readonly SourceFile[], blocks: readonly ReplayDocument[]): Example[] {
+  // The word model reads the show model's confidence and would put its words among the examples: left out, as in
+  // fit-show; the correction is of the show model alone.
+  const { wordModel: _words, tunedShow: _tuned, ...config } = model.config;
+  const engine = new CompletionEngine(new Seq2SeqModel(config, model.vocab, model.weights));
+  engine.setMemory(memoryOf(memory));
+  const examples: Example[] = [];
+  const record = (x: number[], right: boolean): void => void examples.push({ x: [1, logOdds(showProbability(showModel, x))], right });
+  try {
+    for (const doc of blocks) replayBlock(doc.block, engineSuggester(engine, doc, { ...DEFAULT_SETTINGS, confidenceThreshold: 0 }, [], record));
+  } finally {
+    engine.dispose();
+  }
+  return examples;
 }
 
 function readExamples(file: string): TunedExample[] {
   return readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '').map((line, k) => {
     const e = JSON.parse(line) as TunedExample;
-    if (!Array.isArray(e.x) || e.x.length !== 2 || typeof e.right !== 'boolean') throw new Error(`${file}:${k + 1} is not an example fit-show --learn kept`);
+    if (!Array.isArray(e.x) || e.x.length !== 2 || typeof e.right !== 'boolean' || typeof e.learnt !== 'boolean') throw new Error(`${file}:${k + 1} is not an example fit-show --learn kept`);
     return e;
   });
 }
 
-/** How often suggestions were right in each band of confidence, as the show model says and as corrected. */
-function bandLines(examples: readonly TunedExample[], tuned: TunedShow): string[] {
-  const lines: string[] = [];
-  for (const [label, p] of [['uncorrected', (z: number) => sigmoid(z)], ['corrected', (z: number) => tunedProbability(sigmoid(z), tuned)]] as const) {
-    const cells = BANDS.slice(0, -1).map((lo, k) => {
-      const hi = BANDS[k + 1] as number;
-      const inBand = examples.filter((e) => {
-        const q = p(e.x[1] as number);
-        return q >= lo && (q < hi || (hi === 1 && q <= 1));
-      });
-      const right = inBand.filter((e) => e.right).length;
-      return `${lo}-${hi} ${inBand.length ? (right / inBand.length).toFixed(2) : '-'} (${inBand.length})`;
+/** How often suggestions were right in each band of confidence `p` (of the log-odds). */
+function bandLine(label: string, examples: readonly TunedExample[], p: (z: number) => number): string {
+  const cells = BANDS.slice(0, -1).map((lo, k) => {
+    const hi = BANDS[k + 1] as number;
+    const inBand = examples.filter((e) => {
+      const q = p(e.x[1] as number);
+      return q >= lo && (q < hi || hi === 1);
     });
-    lines.push(`right by confidence, ${label}: ${cells.join(', ')}`);
-  }
-  return lines;
+    const right = inBand.filter((e) => e.right).length;
+    return `${lo}-${hi} ${inBand.length ? (right / inBand.length).toFixed(2) : '-'} (${inBand.length})`;
+  });
+  return `right by confidence, ${label}: ${cells.join(', ')}`;
 }

@@ -185,8 +185,9 @@ test('fit-show --learn fits the correction for learnt weights, and a model fine-
   await run('node', [CLI, 'fit-show', '--model', shown, '--corpus', project, '--blocks', '2', '--curve-blocks', '1', '--curve', '0.5', '--trees', '3', '--backend', 'wasm']);
   const kept = join(dir, 'tuned-examples.jsonl');
   const { stdout } = await run('node', [CLI, 'fit-show', '--learn', '--model', shown, ...learnArgs, '--examples', kept]);
-  assert.match(stdout, /^learn-project: learnt 2 files for 4 steps \(improved\) in \d+ s; \d+ suggestions from 2 blocks of the other files$/m);
-  const fitted = /corrected \(scale ([\d.]+), shift (-?[\d.]+)\)/.exec(stdout);
+  assert.match(stdout, /^learn-project: learnt 2 files for 4 steps \(improved\); \d+ suggestions before and \d+ after, from 2 blocks of the other files, in \d+ s$/m);
+  assert.match(stdout, /^right by confidence, learnt, corrected: 0\.3-0\.4 /m);
+  const fitted = /correction: scale ([\d.]+), shift (-?[\d.]+)$/m.exec(stdout);
   assert.ok(fitted, stdout);
   const configOf = (folder: string): { showModel?: unknown; tunedShow?: { scale: number; shift: number } } => (JSON.parse(readFileSync(join(folder, 'metadata.json'), 'utf8')) as { config: { tunedShow?: { scale: number; shift: number } } }).config;
   assert.deepEqual(configOf(shown).tunedShow, { scale: Number(fitted[1]), shift: Number(fitted[2]) });

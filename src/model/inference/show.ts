@@ -119,8 +119,9 @@ export function showProbability(model: ShowModel, x: readonly number[]): number 
 /**
  * How the show model's log-odds are corrected for a model that learnt the user's workspace: such a model is surer of
  * its own guesses than it is right (docs/figures.md, "A learnt model's confidence"), and read by the base model's
- * show model they look better than they are. Fitted by `fit-show --learn` on learnt replays of the fit projects; a
- * model only adapted to the document in hand is not corrected, as no fit measured one.
+ * show model they look better than they are. Fitted by `fit-show --learn` on replays of the fit projects by the
+ * model as shipped and by a learnt copy (tunedShowFit.ts): a corrected confidence is the one at which the model as
+ * shipped is right as often. A model only adapted to the document in hand is not corrected, as no fit measured one.
  */
 export interface TunedShow {
   scale: number;
