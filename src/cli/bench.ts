@@ -6,9 +6,6 @@ import { DEFAULT_MODEL_CONFIG, DEFAULT_TRAIN_CONFIG, ModelConfig } from '../mode
 import { batchChars, SourceFile, WindowSampler } from '../model/training/dataset';
 import { ColdWindow, CompletionEngine, SuggestRequest } from '../model/inference/engine';
 import { DEFAULT_SETTINGS } from '../completion/settings';
-
-/** The editor's threshold, which every request carries: the engine leaves unread the document words it could not show. */
-const AS_EDITOR = { showThreshold: DEFAULT_SETTINGS.confidenceThreshold } as const;
 import { InferenceNet } from '../model/inference/inference';
 import { Seq2SeqLearner } from '../model/training/learner';
 import { Rng } from '../model/graph/rng';
@@ -28,6 +25,9 @@ import type { BackendName } from '../shared/engineProtocol';
 import { availableParallelism } from 'node:os';
 import { backendOption, parse } from './options';
 import { stdoutLines } from './output';
+
+/** The editor's threshold, which every request carries: the engine leaves unread the document words it could not show. */
+const AS_EDITOR = { showThreshold: DEFAULT_SETTINGS.confidenceThreshold } as const;
 
 const now = (): number => performance.now();
 
@@ -170,7 +170,7 @@ function contextRow(model: Seq2SeqModel, files: SourceFile[], text: string, deep
     const times: number[] = [];
     for (let k = 0; k <= reps; k++) {
       const t1 = now();
-      engine.suggest({ prefix: text.slice(0, deep + k), below: textBelow(text.slice(deep + k)), beamWidth: 3, maxChars: 20, path: 'bench-document', files: withFiles , ...AS_EDITOR });
+      engine.suggest({ prefix: text.slice(0, deep + k), below: textBelow(text.slice(deep + k)), beamWidth: 3, maxChars: 20, path: 'bench-document', files: withFiles, ...AS_EDITOR });
       if (k > 0) times.push(now() - t1);
     }
     return times;
@@ -188,7 +188,7 @@ function contextRow(model: Seq2SeqModel, files: SourceFile[], text: string, deep
       const at = rng.int(1_000, text.length - 2);
       const ask = (end: number): number => {
         const t1 = now();
-        engine.suggest({ prefix: text.slice(0, end), below: textBelow(text.slice(end)), beamWidth: 3, maxChars: 20, path: 'bench-document', coldWindow , ...AS_EDITOR });
+        engine.suggest({ prefix: text.slice(0, end), below: textBelow(text.slice(end)), beamWidth: 3, maxChars: 20, path: 'bench-document', coldWindow, ...AS_EDITOR });
         return now() - t1;
       };
       jump.push(ask(at));
@@ -216,7 +216,7 @@ function contextRow(model: Seq2SeqModel, files: SourceFile[], text: string, deep
     }
     landing.idle.push(idle);
     const t1 = now();
-    engine.suggest({ prefix: text.slice(0, at + 1), below: textBelow(text.slice(at + 1)), beamWidth: 3, maxChars: 20, path: 'bench-document' , ...AS_EDITOR });
+    engine.suggest({ prefix: text.slice(0, at + 1), below: textBelow(text.slice(at + 1)), beamWidth: 3, maxChars: 20, path: 'bench-document', ...AS_EDITOR });
     landing.keystroke.push(now() - t1);
   }
   const heapAfter = process.memoryUsage().heapUsed;
@@ -311,10 +311,10 @@ function traceRows(model: Seq2SeqModel, text: string, reps: number): string[] {
   const rows: string[] = [];
   for (const beamWidth of [1, 4]) {
     const cold = new CompletionEngine(model, { cache: false });
-    cold.suggest({ prefix: coldPrefixes[0] as string, beamWidth , ...AS_EDITOR });
+    cold.suggest({ prefix: coldPrefixes[0] as string, beamWidth, ...AS_EDITOR });
     const coldTimes = coldPrefixes.map((prefix) => {
       const t0 = now();
-      cold.suggest({ prefix, beamWidth, maxChars: 20, coldWindow: 'full' , ...AS_EDITOR });
+      cold.suggest({ prefix, beamWidth, maxChars: 20, coldWindow: 'full', ...AS_EDITOR });
       return now() - t0;
     });
     cold.dispose();
@@ -325,7 +325,7 @@ function traceRows(model: Seq2SeqModel, text: string, reps: number): string[] {
     let decoded = 0;
     for (let k = 0; k <= reps; k++) {
       const t0 = now();
-      const r = warm.suggest({ prefix: text.slice(0, start + k), beamWidth, maxChars: 20 , ...AS_EDITOR });
+      const r = warm.suggest({ prefix: text.slice(0, start + k), beamWidth, maxChars: 20, ...AS_EDITOR });
       if (k > 0) warmTimes.push(now() - t0); // the first request of the trace fills the cache
       decoded += r.candidates[0]?.text.length ?? 0;
     }
@@ -348,7 +348,7 @@ function slideRow(model: Seq2SeqModel, text: string, quick: boolean): string {
     for (let k = 0; k <= long; k++) {
       const t0 = now();
       // Without read-ahead, as before it: every slide re-reads the full window.
-      engine.suggest({ prefix: text.slice(0, start + k), beamWidth: 3, maxChars: 20, ...(ahead ? {} : { coldWindow: 'full' as const }) , ...AS_EDITOR });
+      engine.suggest({ prefix: text.slice(0, start + k), beamWidth: 3, maxChars: 20, ...(ahead ? {} : { coldWindow: 'full' as const }), ...AS_EDITOR });
       if (k > 0) times.push(now() - t0);
       for (let more = ahead; more; ) {
         const t1 = now();
@@ -376,7 +376,7 @@ function lengthRow(model: Seq2SeqModel, text: string, reps: number): string {
     let chars = 0;
     for (let k = 0; k <= reps; k++) {
       const t0 = now();
-      const r = engine.suggest({ prefix: text.slice(0, start + k), beamWidth: 3, maxChars: 80, length, multiline , ...AS_EDITOR });
+      const r = engine.suggest({ prefix: text.slice(0, start + k), beamWidth: 3, maxChars: 80, length, multiline, ...AS_EDITOR });
       if (k > 0) times.push(now() - t0);
       chars += r.candidates[0]?.text.length ?? 0;
       while (engine.prepareIdle());
@@ -397,7 +397,7 @@ function copyRow(model: Seq2SeqModel, text: string, deep: number, reps: number):
     for (let k = 0; k <= reps; k++) {
       const t0 = now();
       const after = below ? textBelow(text.slice(deep + k)) : '';
-      engine.suggest({ prefix: text.slice(0, deep + k), beamWidth: 3, maxChars: 20, ...(copy ? {} : { copy: false }), ...(after ? { below: after } : {}) , ...AS_EDITOR });
+      engine.suggest({ prefix: text.slice(0, deep + k), beamWidth: 3, maxChars: 20, ...(copy ? {} : { copy: false }), ...(after ? { below: after } : {}), ...AS_EDITOR });
       if (k > 0) times.push(now() - t0);
     }
     engine.dispose();

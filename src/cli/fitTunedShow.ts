@@ -12,7 +12,7 @@ import { Example, logLossBits } from '../model/evaluation/logistic';
 import { fitTunedShow, RightRate } from '../model/evaluation/tunedShowFit';
 import { Seq2SeqModel } from '../model/graph/seq2seq';
 import { CompletionEngine } from '../model/inference/engine';
-import { logOdds, ShowModel, showProbability, tunedProbability } from '../model/inference/show';
+import { logOdds, probabilityOf, ShowModel, showProbability, tunedProbability } from '../model/inference/show';
 import type { SourceFile } from '../model/training/dataset';
 import { memoryOf } from '../model/training/fineTune';
 import { learnWorkspace } from '../model/training/learn';
@@ -33,8 +33,6 @@ import { engineSuggester, ReplayDocument } from './replay/suggesters';
  * model that made it had learnt the project's other files.
  */
 type TunedExample = Example & { project: string; learnt: boolean };
-
-const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
 
 /** Confidence bands the report compares. */
 const BANDS = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
@@ -71,12 +69,12 @@ export async function runFitTunedShow(args: string[]): Promise<number> {
     const { tuned } = fit;
     const loss = (rows: readonly TunedExample[], p: (z: number) => number): string => logLossBits(rows, (i) => p((rows[i] as TunedExample).x[1] as number)).toFixed(3);
     print(`${examples.length} suggestions from ${new Set(examples.map((e) => e.project)).size} projects: the model as shipped ${shipped.length} (${shipped.filter((e) => e.right).length} right), learnt ${learnt.length} (${learnt.filter((e) => e.right).length} right), in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-    const curve = (c: RightRate): string => `sigmoid(${c.slope.toFixed(3)} z + ${c.intercept.toFixed(3)})`;
+    const curve = (c: RightRate): string => `probabilityOf(${c.slope.toFixed(3)} z + ${c.intercept.toFixed(3)})`;
     print(`right-rate by log-odds z: shipped ${curve(fit.shipped)}, learnt ${curve(fit.learnt)}; correction: scale ${tuned.scale}, shift ${tuned.shift}`);
-    print(`log-loss of the learnt model's suggestions: as the show model says ${loss(learnt, sigmoid)} bits, corrected ${loss(learnt, (z) => tunedProbability(sigmoid(z), tuned))} bits (the shipped model's as it says: ${loss(shipped, sigmoid)} bits)`);
-    print(bandLine('shipped', shipped, sigmoid));
-    print(bandLine('learnt, uncorrected', learnt, sigmoid));
-    print(bandLine('learnt, corrected', learnt, (z) => tunedProbability(sigmoid(z), tuned)));
+    print(`log-loss of the learnt model's suggestions: as the show model says ${loss(learnt, probabilityOf)} bits, corrected ${loss(learnt, (z) => tunedProbability(probabilityOf(z), tuned))} bits (the shipped model's as it says: ${loss(shipped, probabilityOf)} bits)`);
+    print(bandLine('shipped', shipped, probabilityOf));
+    print(bandLine('learnt, uncorrected', learnt, probabilityOf));
+    print(bandLine('learnt, corrected', learnt, (z) => tunedProbability(probabilityOf(z), tuned)));
     if (values['dry-run'] !== true) {
       print(`wrote the correction for learnt models into ${await withModelWriter(modelDir, { replaceModel: false, metadataOnly: true }, (writer) => writer.rewriteConfig(loaded, { ...model.config, tunedShow: tuned }))}`);
     }

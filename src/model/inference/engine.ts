@@ -251,8 +251,8 @@ export class CompletionEngine {
     tokens: readonly Candidate[],
     threshold: number | undefined,
   ): { candidate: Candidate; features: number[] }[] {
-    // Its confidence is the chance it is right, as the word model was fitted to read it: corrected for a model that
-    // learnt its workspace, as the threshold reads it.
+    // The beam's best, at the confidence the threshold reads (corrected for a model that learnt its workspace): the
+    // chance it is right, as the word model was fitted to read it.
     const best = tokens[0];
     const family = familyOfLanguageId(request.language);
     const inputsOf = (guess: WordGuess, beam: Candidate | undefined, logProb: number): WordInputs => ({

@@ -113,7 +113,7 @@ export function showProbability(model: ShowModel, x: readonly number[]): number 
     while (node[0] >= 0) node = tree[(x[node[0]] as number) <= node[1] ? node[2] : node[3]] as [number, number, number, number];
     z += node[1];
   }
-  return 1 / (1 + Math.exp(-z));
+  return probabilityOf(z);
 }
 
 /**
@@ -128,6 +128,11 @@ export interface TunedShow {
   shift: number;
 }
 
+/** The probability of log-odds z (the logistic function), the inverse of logOdds. */
+export function probabilityOf(z: number): number {
+  return 1 / (1 + Math.exp(-z));
+}
+
 /** The log-odds of a probability, kept finite at 0 and 1. */
 export function logOdds(p: number): number {
   const q = Math.min(Math.max(p, 1e-9), 1 - 1e-9);
@@ -136,7 +141,7 @@ export function logOdds(p: number): number {
 
 /** The show model's probability `p` for a model that learnt its workspace: sigmoid(scale * logOdds(p) + shift). */
 export function tunedProbability(p: number, tuned: TunedShow): number {
-  return 1 / (1 + Math.exp(-(tuned.scale * logOdds(p) + tuned.shift)));
+  return probabilityOf(tuned.scale * logOdds(p) + tuned.shift);
 }
 
 /** Why `t` is not a correction for tuned weights, or null; the scale is positive, so the order of candidates stays. */

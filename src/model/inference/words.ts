@@ -6,7 +6,7 @@
 // model's form, fitted by `fit-words` on replays of the fit projects) over what word completion and the decoder
 // know, and the likeliest joins the candidates (engine.ts).
 import type { LanguageFamily } from '../../shared/language';
-import { lowestSplit, ShowModel, ShowTree } from './show';
+import { lowestSplit, probabilityOf, ShowModel, ShowTree } from './show';
 
 /** [A-Za-z0-9_$] by char code: the scan tests a character per occurrence, and a regex per test costs more than the scan. */
 function isWordCode(c: number): boolean {
@@ -130,7 +130,7 @@ function largestLeaf(tree: ShowTree, x: readonly number[], at = 0): number {
 export function wordProbabilityBound(model: ShowModel, x: readonly number[]): number {
   let z = model.base;
   for (const tree of model.trees) z += largestLeaf(tree, x);
-  return 1 / (1 + Math.exp(-z));
+  return probabilityOf(z);
 }
 
 /** The word model's features, in WORD_FEATURE_NAMES' order. */

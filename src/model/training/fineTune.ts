@@ -65,7 +65,6 @@ export const wasFineTuned = (training: TrainingState): boolean => typeof trainin
  * best evaluation's step and loss, what this run trained, and what it was fine-tuned from. Nothing is inherited
  * from the base's own run (its validation set and trained characters describe other text).
  */
-
 export function fineTunedState(
   base: { training: TrainingState; name?: string },
   baseLabel: string,
