@@ -1,7 +1,8 @@
 // CLI = editor, key by key, in the real workbench: types names that repeat into files (one with CRLF line ends, one
 // in Python) about half a second a key, reads after each key whether ghost text is on screen, and asks
-// `node dist/cli.js suggest` (the shipped model, the default settings) for the same text. The share of the keys the
-// CLI answers that also showed ghost text is the figure; the UI test requires at least 90 %.
+// `node dist/cli.js suggest --workspace` (the shipped model, the default settings, the workspace's files as its
+// memory) for the same text. The share of the keys the CLI answers that also showed ghost text is the figure; the
+// UI test requires at least 90 %.
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -87,8 +88,9 @@ async function typeCases(page, timeoutMs) {
 }
 
 /** Asks `suggest` (on the model the editor serves) for every key's text, with the other documents the editor had as context. */
-async function askCli(keys, openedBefore, modelDir) {
-  const child = spawn(process.execPath, [join(repoRoot, 'dist/cli.js'), 'suggest', '--model', modelDir, '--backend', 'wasm'], { stdio: ['pipe', 'pipe', 'pipe'] });
+async function askCli(keys, openedBefore, modelDir, workspace) {
+  // The workspace's files are the editor's workspace memory: `suggest` reads the same folder under the same rules.
+  const child = spawn(process.execPath, [join(repoRoot, 'dist/cli.js'), 'suggest', '--model', modelDir, '--backend', 'wasm', '--workspace', workspace], { stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout.on('data', (d) => (out += d));
@@ -117,10 +119,24 @@ async function askCli(keys, openedBefore, modelDir) {
   return out.trim().split('\n').map((l) => JSON.parse(l));
 }
 
+/**
+ * Waits until the extension has given the engine the workspace's files (its '[seq2seq] workspace memory:' console
+ * line) after the first `since` console lines: the check compares with `suggest --workspace`, which reads them all.
+ */
+export async function workspaceMemorySent(pageConsole, since, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const line = pageConsole.lines.slice(since).find((l) => l.includes('[seq2seq] workspace memory:'));
+    if (line) return line;
+    if (Date.now() > deadline) throw new Error("timed out waiting for the extension's '[seq2seq] workspace memory:' log");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /** Runs the check; returns the figures, per file and in all. */
 export async function keyByKeyCheck(page, workspace, openedBefore, timeoutMs, modelDir = join(repoRoot, 'models/base')) {
   const keys = await typeCases(page, timeoutMs);
-  const answers = await askCli(keys, openedBefore.map((f) => ({ path: f, text: readFileSync(join(workspace, f), 'utf8') })), modelDir);
+  const answers = await askCli(keys, openedBefore.map((f) => ({ path: f, text: readFileSync(join(workspace, f), 'utf8') })), modelDir, workspace);
   const rows = keys.map((k, n) => ({ ...k, cli: answers[n]?.suggestion ?? '', p: answers[n]?.confidence ?? null }));
   const figures = (subset) => {
     const cli = subset.filter((r) => r.cli !== '');

@@ -9,7 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { openFile, openWorkbenchPage } from './codeServer.mjs';
 import { analyseTrace, installProbes, requestsFrom, takeProbes, TRACE_FILE, typeTrace, writeTraceFile } from './latencyTrace.mjs';
 import { LANDING_FILE, landingTrace, writeLandingFile } from './landingTrace.mjs';
-import { keyByKeyCheck, writeKeyFiles } from './keysCheck.mjs';
+import { keyByKeyCheck, workspaceMemorySent, writeKeyFiles } from './keysCheck.mjs';
 import {
   copyWorkspace, createCleanup, ensureArtifactsDir, extensionDir, isRepoExtension, pollFile, repoRoot, runTimeoutMs, withTimeout,
 } from './common.mjs';
@@ -98,6 +98,7 @@ async function main(cleanup) {
     // CLI = editor, key by key: ghost text on the keys where `suggest` answers a suggestion for the same text.
     // `suggest` on the model the editor serves: the shipped one, or the one SEQ2SEQ_UI_SETTINGS names (a learnt model, say).
     const modelDir = extraSettings['seq2seq.modelPath'] ? resolve(extraSettings['seq2seq.modelPath']) : undefined;
+    say(await workspaceMemorySent(pageConsole, 0, stepTimeoutMs));
     keys = await keyByKeyCheck(page, workspace, [fileName], stepTimeoutMs, modelDir);
     writeFileSync(join(artifacts, 'ui-keys.json'), JSON.stringify(keys, null, 2) + '\n');
     say(`key by key: ${JSON.stringify({ all: keys.all, perFile: keys.perFile })}`);

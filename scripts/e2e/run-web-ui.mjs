@@ -9,7 +9,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openFile, openWorkbenchPage } from './codeServer.mjs';
 import { copyWorkspace, createCleanup, ensureArtifactsDir, pollFile, repoRoot, runTimeoutMs, withTimeout } from './common.mjs';
-import { keyByKeyCheck, readGhost, writeKeyFiles } from './keysCheck.mjs';
+import { keyByKeyCheck, readGhost, workspaceMemorySent, writeKeyFiles } from './keysCheck.mjs';
 import { analyseTrace, installProbes, takeProbes, TRACE_FILE, typeTrace, writeTraceFile } from './latencyTrace.mjs';
 import { panelFrame, runCommand, waitForPanel } from './panel.mjs';
 
@@ -100,12 +100,14 @@ async function browserSession(cleanup) {
   });
   const ghost = (await readGhost(page)).split('\n')[0];
   await page.keyboard.press('Tab');
+  const savedAt = pageConsole.lines.length;
   await page.keyboard.press('Control+S');
   const expected = prefix.split('\n').at(-1) + ghost;
   if (!ghost.trim() || !(await pollFile(join(workspace, fileName), expected, 10_000))) throw new Error(`${fileName} never held ${JSON.stringify(expected)} after Tab and Control+S`);
   mark('accepted');
 
-  // CLI = editor, key by key, as in the Node host's UI test.
+  // CLI = editor, key by key, as in the Node host's UI test, once the saved file is in the workspace memory.
+  say(await workspaceMemorySent(pageConsole, savedAt, stepTimeoutMs));
   const keys = await keyByKeyCheck(page, workspace, [fileName], stepTimeoutMs);
   writeFileSync(join(ensureArtifactsDir(), 'web-keys.json'), JSON.stringify(keys, null, 2) + '\n');
   say(`key by key in the browser host: ${JSON.stringify(keys.all)}`);

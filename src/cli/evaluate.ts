@@ -19,7 +19,7 @@ import { runLearnReplay } from './replay/learned';
 import { DOCUMENT_STEPS, LEARN_STEPS } from '../shared/learning';
 import type { Seq2SeqModel } from '../model/graph/seq2seq';
 import { nextLineValue, suggestionValue } from '../model/evaluation/suggestionValue';
-import { memoryOf } from '../model/training/fineTune';
+import { memoryOf } from '../shared/memory';
 
 /** The extension thresholds the figures sweep: where a longer suggestion pays for itself. */
 const EXTEND_THRESHOLDS = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95];
@@ -49,6 +49,7 @@ export async function runEval(args: string[]): Promise<number> {
     learn: { type: 'boolean' },
     'learn-steps': { type: 'string' },
     'document-steps': { type: 'string' },
+    'workspace-memory': { type: 'string' },
   });
   // The editor's defaults: suggestions are shown from this confidence on, and are at most this long.
   const showThreshold = numberOption(values, 'threshold', DEFAULT_SETTINGS.confidenceThreshold, 0);
@@ -227,7 +228,9 @@ async function runReplayCommand(
 ): Promise<number> {
   const length = values.length === undefined ? DEFAULT_SETTINGS.suggestionLength : SUGGESTION_LENGTHS.find((l) => l === values.length);
   if (!length) throw new Error(`--length must be one of ${SUGGESTION_LENGTHS.join(', ')}`);
-  const settings = { ...DEFAULT_SETTINGS, confidenceThreshold: shown.showThreshold, maxSuggestionChars: shown.maxChars, beamWidth: shown.beamWidth, suggestionLength: length };
+  const memory = values['workspace-memory'] ?? (DEFAULT_SETTINGS.workspaceMemory ? 'on' : 'off');
+  if (memory !== 'on' && memory !== 'off') throw new Error('--workspace-memory must be on or off');
+  const settings = { ...DEFAULT_SETTINGS, confidenceThreshold: shown.showThreshold, maxSuggestionChars: shown.maxChars, beamWidth: shown.beamWidth, suggestionLength: length, workspaceMemory: memory === 'on' };
   const options = {
     blocks: countOption(values, 'blocks', DEFAULT_REPLAY.blocks, 1, 10_000),
     blockChars: countOption(values, 'block-chars', DEFAULT_REPLAY.blockChars, 10, 100_000),

@@ -14,7 +14,7 @@ import { Seq2SeqModel } from '../model/graph/seq2seq';
 import { CompletionEngine } from '../model/inference/engine';
 import { logOdds, probabilityOf, ShowModel, showProbability, tunedProbability } from '../model/inference/show';
 import type { SourceFile } from '../model/training/dataset';
-import { memoryOf } from '../model/training/fineTune';
+import { memoryOf } from '../shared/memory';
 import { learnWorkspace } from '../model/training/learn';
 import { initBackend } from '../node/backend';
 import { readCorpus } from '../node/corpus';

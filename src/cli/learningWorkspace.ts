@@ -7,7 +7,8 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Seq2SeqModel } from '../model/graph/seq2seq';
 import type { SourceFile } from '../model/training/dataset';
-import { FineTuneReport, memoryOf } from '../model/training/fineTune';
+import { FineTuneReport } from '../model/training/fineTune';
+import { memoryOf } from '../shared/memory';
 import { learnWorkspace } from '../model/training/learn';
 import { adaptToDocument, AdaptReport } from '../model/training/adapt';
 import { assignWeights, weightArrays } from '../model/graph/serialize';

@@ -8,7 +8,8 @@ import { DEFAULT_MODEL_CONFIG, DEFAULT_TRAIN_CONFIG, FINE_TUNE_TRAIN_CONFIG, Mod
 import { Seq2SeqModel } from '../model/graph/seq2seq';
 import { assertCompatible, MODEL_FILE } from '../model/graph/serialize';
 import { Vocabulary } from '../model/graph/vocab';
-import { fineTunedState, memoryOf, runFineTune } from '../model/training/fineTune';
+import { fineTunedState, runFineTune } from '../model/training/fineTune';
+import { memoryOf } from '../shared/memory';
 import { BaseStart, bpc, logCorpus, MakeLearner, progressLine, trainBase } from '../node/baseTraining';
 import { defaultWorkers, ParallelLearner } from '../node/parallelLearner';
 import type { BackendName } from '../shared/engineProtocol';

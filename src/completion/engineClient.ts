@@ -166,6 +166,11 @@ export class EngineClient {
     this.ensureWorker().post({ kind: 'contextFile', requestId: this.nextId++, path, text });
   }
 
+  /** The workspace memory (null: the loaded model's own again); no reply is awaited. */
+  memory(text: string | null): void {
+    this.ensureWorker().post({ kind: 'memory', requestId: this.nextId++, text });
+  }
+
   /** The cursor rests at a new place: the worker reads its window in idle time; no reply is awaited. */
   land(params: LandRequest): void {
     this.ensureWorker().post({ kind: 'land', requestId: this.nextId++, ...params });

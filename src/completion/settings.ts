@@ -28,6 +28,8 @@ export interface Settings {
   backend: BackendName;
   /** A model folder to use instead of the shipped base model; empty for the default. */
   modelPath: string;
+  /** Suggestions copy from every file of the workspace the fine-tune's file rules let in, not only the open ones. */
+  workspaceMemory: boolean;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -49,6 +51,9 @@ export const DEFAULT_SETTINGS: Settings = {
   confidenceThreshold: 0.5,
   backend: 'auto',
   modelPath: '',
+  // Held out, the shipped model that knows the workspace's other files spares 3 points more keys at as many wrong
+  // suggestions (docs/figures.md).
+  workspaceMemory: true,
 };
 
 const clampInt = (v: unknown, lo: number, hi: number, fallback: number): number =>
@@ -72,6 +77,7 @@ export function sanitizeSettings(get: <T>(key: keyof Settings) => T | undefined)
     confidenceThreshold: typeof threshold === 'number' && threshold >= 0 && threshold <= 1 ? threshold : d.confidenceThreshold,
     backend: BACKEND_NAMES.find((b) => b === backend) ?? d.backend,
     modelPath: typeof modelPath === 'string' ? modelPath.trim() : d.modelPath,
+    workspaceMemory: typeof get<unknown>('workspaceMemory') === 'boolean' ? (get<boolean>('workspaceMemory') as boolean) : d.workspaceMemory,
   };
 }
 

@@ -8,6 +8,7 @@ import { Snooze } from '../completion/snooze';
 import type { StatsFile } from '../completion/statistics';
 import type { ModelInfo } from '../shared/engineProtocol';
 import { ContextFeed } from './contextFeed';
+import { MemoryStatus, WorkspaceMemory } from './workspaceMemory';
 import { EncoderPanel, EncoderPanelApi, registerEncoderPanel } from './encoderPanel';
 import { EngineController, EngineState, EngineThreadOptions, ModelChooser } from './engineController';
 import { RequestProbe, RequestRecord } from '../completion/requestProbe';
@@ -46,6 +47,8 @@ export interface Seq2SeqCoreApi {
   recentRequests(): readonly RequestRecord[];
   /** Why the other-files context keeps a document out (the fine-tune's file policy), or null when it lets it in. */
   contextVerdict(document: vscode.TextDocument): Promise<string | null>;
+  /** What the workspace memory holds (the workspace's files suggestions copy from). */
+  workspaceMemory(): MemoryStatus;
 }
 
 /** What a host's root gives the core. */
@@ -117,8 +120,11 @@ export function startEditorCore(context: vscode.ExtensionContext, host: HostPart
 
   // The user's other files, for the copy prior: sent on document events, again whenever a (re)started engine is ready.
   const contextFeed = new ContextFeed(engine, log, () => readFineTuneSettings().exclude);
+  // And every file of the workspace, read in the background once the engine is ready.
+  const memory = new WorkspaceMemory(engine, log, () => settings.workspaceMemory, readFineTuneSettings);
   context.subscriptions.push(
     contextFeed,
+    memory,
     engine.onDidChangeState((s) => {
       if (s.kind === 'ready') contextFeed.resend();
     }),
@@ -208,6 +214,7 @@ export function startEditorCore(context: vscode.ExtensionContext, host: HostPart
         landed: () => provider.session.landed,
         recentRequests: () => probe.recent,
         contextVerdict: (document) => contextFeed.verdictOf(document),
+        workspaceMemory: () => memory.status,
       };
     },
   };

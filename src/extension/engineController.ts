@@ -135,6 +135,11 @@ export class EngineController implements vscode.Disposable {
     this.client.contextFile(uri, text);
   }
 
+  /** The workspace's files as the copy prior's memory (see WorkspaceMemory); null: the loaded model's own. */
+  workspaceMemory(text: string | null): void {
+    this.client.memory(text);
+  }
+
   /** For the encoder-state panel: the worker computes the view; the host never runs the model. */
   trace(params: TraceParams, signal?: AbortSignal): Promise<EncoderStateView | null> {
     return this.client.trace(params, signal);

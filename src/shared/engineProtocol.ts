@@ -106,6 +106,12 @@ export type HostToWorker =
    */
   | { kind: 'contextFile'; requestId: number; path: string; text: string | null }
   /**
+   * Host, once it has read the workspace's files under the file policy (src/extension/workspaceMemory.ts), and again
+   * after they change: the workspace memory suggestions may copy from, in place of the loaded model's own (the files
+   * a learnt model learnt from, as they were then); null: the loaded model's own again. Kept across loads. No reply.
+   */
+  | { kind: 'memory'; requestId: number; text: string | null }
+  /**
    * Host, for the encoder-state panel (throttled, only while it is visible): the encoder's state over the last
    * `traceChars` characters of `window` (`layer` per position), the greedy decoder's `topK` per step and the beam.
    * Newer ones supersede older; they never supersede a `suggest`.
@@ -163,6 +169,8 @@ export function isHostToWorker(m: unknown): m is HostToWorker {
       return true;
     case 'contextFile':
       return isString(m.path) && (m.text === null || isString(m.text));
+    case 'memory':
+      return m.text === null || isString(m.text);
     case 'trace':
       return (
         isWindowRequest(m) &&

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { DEFAULT_SETTINGS } from '../../src/completion/settings';
-import { replayProject, sampleBlocks } from '../../src/cli/replay/run';
+import { memoryWhileTyping, replayProject, sampleBlocks } from '../../src/cli/replay/run';
 import { replayBlock, wordSteps } from '../../src/cli/replay/simulate';
 import { LEARN_CONTESTANTS, replayLearning } from '../../src/cli/replay/learned';
 import type { Seq2SeqModel } from '../../src/model/graph/seq2seq';
@@ -79,6 +79,19 @@ test('blocks: the same seed draws the same blocks, each at least the length aske
     assert.ok(b.above === '' || b.above.endsWith('\n'));
     assert.equal(files.find((f) => f.path === b.path)?.text, b.above + b.block + b.below);
   }
+});
+
+test('the workspace memory while a block is typed: every file as saved, the block\'s own without the block, under the size cap', () => {
+  const files = [
+    { path: 'a.ts', text: 'const a = 1;\n', family: 'ts-js' as const },
+    { path: 'b.ts', text: 'const b = 2;\nconst c = 3;\nconst d = 4;\n', family: 'ts-js' as const },
+    { path: 'c.ts', text: 'x'.repeat(50), family: 'ts-js' as const },
+  ];
+  const doc: ReplayDocument = { path: 'b.ts', language: 'typescript', above: 'const b = 2;\n', block: 'const c = 3;', below: '\nconst d = 4;\n' };
+  assert.equal(memoryWhileTyping(files, doc), `const a = 1;\n\nconst b = 2;\n\nconst d = 4;\n\n${'x'.repeat(50)}`);
+  assert.ok(!memoryWhileTyping(files, doc).includes('const c'));
+  // Past the cap a file is left out, as the extension's reading leaves it out.
+  assert.equal(memoryWhileTyping(files, doc, 40), 'const a = 1;\n\nconst b = 2;\n\nconst d = 4;\n');
 });
 
 test('the whole replay on a model that memorised its files: the engine spares most keys, more than word completion', async () => {

@@ -13,6 +13,9 @@ test('settings are sanitised: bad values fall back to defaults', () => {
   assert.equal(s.confidenceThreshold, DEFAULT_SETTINGS.confidenceThreshold);
   assert.equal(s.backend, 'auto');
   assert.equal(s.modelPath, '/m');
+  assert.equal(s.workspaceMemory, true);
+  assert.equal(sanitizeSettings((k) => ({ workspaceMemory: 'no' })[k as string] as never).workspaceMemory, true);
+  assert.equal(sanitizeSettings((k) => ({ workspaceMemory: false })[k as string] as never).workspaceMemory, false);
   assert.ok(languageEnabled(s, 'rust'));
   assert.ok(!languageEnabled({ ...s, languages: ['python'] }, 'rust'));
 });
@@ -24,7 +27,7 @@ test('the suggestion length is token or auto, and the contributed defaults are t
   const { join } = await import('node:path');
   const { REPO } = await import('../helpers');
   const props = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { contributes: { configuration: { properties: Record<string, { default: unknown }> } } }).contributes.configuration.properties;
-  for (const key of ['suggestionLength', 'maxSuggestionChars', 'confidenceThreshold', 'beamWidth'] as const) {
+  for (const key of ['suggestionLength', 'maxSuggestionChars', 'confidenceThreshold', 'beamWidth', 'workspaceMemory'] as const) {
     assert.deepEqual(props[`seq2seq.${key}`]?.default, DEFAULT_SETTINGS[key], key);
   }
   // The lists package.json repeats (it cannot import them): the backends and the source files the fine-tune reads.

@@ -87,6 +87,57 @@ suite('Seq2Seq Complete in a real extension host', () => {
     }
   });
 
+  test('the workspace\'s files are copied from without being opened, never a .gitignored or secret-looking one; the setting turns it off and a deleted file leaves', async () => {
+    await api.whenReady();
+    // Read once, a few seconds after the engine was first ready.
+    await waitFor('the workspace memory', () => api.workspaceMemory().kind === 'ready', 30_000);
+    await setting('confidenceThreshold', 0);
+    const root = vscode.workspace.workspaceFolders![0]!.uri;
+    const files = [
+      { rel: 'src/platypusLedger.ts', text: 'export function reconcilePlatypusZqvLedgerEntries(ledger: unknown) {}\nreconcilePlatypusZqvLedgerEntries(null);\n' },
+      { rel: 'ignored/ibis.ts', text: 'export const ibisHiddenZqvArchive = 1;\nibisHiddenZqvArchive;\n' },
+      { rel: 'src/credentials.ts', text: 'export const tapirZqvPrivateToken = 1;\ntapirZqvPrivateToken;\n' },
+    ];
+    const uris = files.map((f) => vscode.Uri.joinPath(root, f.rel));
+    const copies = async (prefix: string, rest: string, timeoutMs = 4000): Promise<boolean> => {
+      const editor = await newEditor(`const x = ${prefix}`);
+      const inserted = await acceptSuggestion(editor, timeoutMs);
+      await closeAll();
+      return inserted === rest;
+    };
+    const files0 = (api.workspaceMemory() as { files: number }).files;
+    try {
+      for (const [k, f] of files.entries()) await vscode.workspace.fs.writeFile(uris[k]!, new TextEncoder().encode(f.text));
+      // Off: the files are not read, and an unopened file's names are not copied.
+      await setting('workspaceMemory', false);
+      await waitFor('the memory off', () => api.workspaceMemory().kind === 'off');
+      assert.equal(await copies('reconcilePlatypusZqv', 'LedgerEntries', 1500), false);
+      // On again: the workspace is read at once (a new file alone would be read after some quiet time).
+      await setting('workspaceMemory', undefined);
+      const read = await waitFor('the workspace read again', () => {
+        const m = api.workspaceMemory();
+        return m.kind === 'ready' && m;
+      });
+      // The new source file came in; the .gitignored one and the secret-looking one did not.
+      assert.equal(read.files, files0 + 1, JSON.stringify(read));
+      assert.ok(await copies('reconcilePlatypusZqv', 'LedgerEntries', 8000), 'the unopened file was not copied from');
+      assert.equal(await copies('ibisHiddenZqv', 'Archive', 1500), false, 'copied from a .gitignored file');
+      assert.equal(await copies('tapirZqvPrivate', 'Token', 1500), false, 'copied from a secret-looking file');
+      // Deleted: it leaves the memory (sent a few seconds after the change).
+      await vscode.workspace.fs.delete(uris[0]!);
+      await waitFor('the deleted file to leave', () => {
+        const m = api.workspaceMemory();
+        return m.kind === 'ready' && m.files === files0;
+      });
+      assert.equal(await copies('reconcilePlatypusZqv', 'LedgerEntries', 1500), false, 'still copied from a deleted file');
+    } finally {
+      await closeAll();
+      for (const uri of uris) await vscode.workspace.fs.delete(uri).then(undefined, () => undefined);
+      await setting('workspaceMemory', undefined);
+      await setting('confidenceThreshold', undefined);
+    }
+  });
+
   test('a suggestion appears for a prefix and is accepted (memorised fixture model)', async () => {
     await useModel(api, fixtureModel(extensionPath), 'memorized-fixture');
     const editor = await newEditor('');

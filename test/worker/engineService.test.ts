@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { serveEngine } from '../../src/worker/engineService';
 import type { WorkerToHost } from '../../src/shared/engineProtocol';
 import { Seq2SeqModel } from '../../src/model/graph/seq2seq';
-import { Metadata, weightArrays } from '../../src/model/graph/serialize';
+import { assignWeights, Metadata, weightArrays } from '../../src/model/graph/serialize';
 import type { ShowTree } from '../../src/model/inference/show';
 import { SAMPLE_TS, trainedTiny, useTestBackend } from '../helpers';
 
@@ -79,5 +79,51 @@ test('a model learnt from a workspace is served with its show model\'s correctio
   const learnt = await served({ fineTunedFrom: 'base' });
   assert.ok(shipped.length > 0 && shipped.every((c) => Math.abs(c - 1 / (1 + Math.exp(-0.3))) < 1e-9));
   assert.ok(learnt.length > 0 && learnt.every((c) => Math.abs(c - 1 / (1 + Math.exp(-(1.5 * 0.3 - 0.8)))) < 1e-9));
+  tiny.dispose();
+});
+
+test('the workspace memory from the host serves in place of the model\'s own, across loads, until the host takes it back', async () => {
+  await useTestBackend();
+  const tiny = trainedTiny(60);
+  const posted: WorkerToHost[] = [];
+  const metadata = { format: 'test', config: tiny.config, vocabulary: {}, training: { step: 1, bestValidationLoss: null, trainedChars: 0, seed: 1 } } as unknown as Metadata;
+  // A learnt model's memory.txt names one helper; the workspace as it is now names another.
+  const modelMemory = 'export function frobnicationLevel(x: number) {\n  return x;\n}\n'.repeat(6);
+  const workspace = 'export function frobnicateWidgets(list: Widget[]) {\n  return list;\n}\n'.repeat(6);
+  const handle = serveEngine({
+    post: (m) => posted.push(m),
+    later: (fn) => setImmediate(fn),
+    // Each load its own copy, as each load reads the folder anew (a load disposes the model before it).
+    load: () => {
+      const copy = Seq2SeqModel.create(tiny.config, tiny.vocab, 1);
+      assignWeights(copy.weights, weightArrays(tiny.weights));
+      return Promise.resolve({ model: copy, metadata, memory: modelMemory, backend: { name: 'wasm', notes: [] } });
+    },
+  });
+  let id = 0;
+  const best = async (): Promise<string> => {
+    const requestId = ++id * 10;
+    handle({ kind: 'suggest', requestId, before: 'const n = frobni', windowStart: 0, atFileStart: true, below: '', path: 'b.ts', language: 'typescript', beamWidth: 3, maxChars: 20, length: 'token', multiline: false, showThreshold: 0 });
+    const t0 = Date.now();
+    for (;;) {
+      const answer = posted.find((m): m is Extract<WorkerToHost, { kind: 'suggestion' }> => m.kind === 'suggestion' && m.requestId === requestId);
+      if (answer) return answer.candidates[0]?.text ?? '';
+      if (Date.now() - t0 > 20_000) throw new Error(`no answer: ${JSON.stringify(posted)}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  };
+  handle({ kind: 'load', requestId: 1, loadId: 1, modelDir: 'm', backend: 'wasm' });
+  assert.match(await best(), /^cationLevel/);
+  handle({ kind: 'memory', requestId: 2, text: workspace });
+  assert.match(await best(), /^cateWidgets/);
+  // A model switch (here the same folder again) keeps the workspace's memory, not the model's.
+  handle({ kind: 'load', requestId: 3, loadId: 2, modelDir: 'm', backend: 'wasm' });
+  assert.match(await best(), /^cateWidgets/);
+  handle({ kind: 'memory', requestId: 4, text: null });
+  assert.match(await best(), /^cationLevel/);
+  // A memory that is not text is a malformed message, answered as failed; the memory stays as it was.
+  handle({ kind: 'memory', requestId: 5, text: 42 });
+  assert.deepEqual(posted.filter((m) => m.kind === 'error').map((m) => (m as { requestId: number | null }).requestId), [5]);
+  assert.match(await best(), /^cationLevel/);
   tiny.dispose();
 });

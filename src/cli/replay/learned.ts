@@ -9,7 +9,7 @@ import { basename } from 'node:path';
 import type { Seq2SeqModel } from '../../model/graph/seq2seq';
 import { CompletionEngine } from '../../model/inference/engine';
 import { splitByFile, SourceFile, Split } from '../../model/training/dataset';
-import { memoryOf } from '../../model/training/fineTune';
+import { memoryOf } from '../../shared/memory';
 import { learnWorkspace } from '../../model/training/learn';
 import { adaptToDocument } from '../../model/training/adapt';
 import { DOCUMENT_STEPS } from '../../shared/learning';

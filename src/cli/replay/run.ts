@@ -1,9 +1,10 @@
-// `eval --replay`: the typing replay over held-out projects (each --corpus folder is one project). Per project
-// and per language: keystroke savings and suggestions shown, taken and wrong per 100 characters, for the engine
+// `eval --replay`: the typing replay over held-out projects (each --corpus folder is one project), the engine
+// searching the project's files as the extension's workspace memory does (unless the settings turn it off). Per
+// project and per language: keystroke savings and suggestions shown, taken and wrong per 100 characters, for the engine
 // as the editor shows it (Tab only, and with Ctrl+Right), word completion, the 8-gram trained on the project's
 // other files, and the two limits; engine ms p50/p95. Deterministic for a seed.
 import { basename } from 'node:path';
-import type { Settings } from '../../completion/settings';
+import { DEFAULT_FINE_TUNE, Settings } from '../../completion/settings';
 import { CharNgram } from '../../model/evaluation/ngram';
 import { Rng } from '../../model/graph/rng';
 import type { Seq2SeqModel } from '../../model/graph/seq2seq';
@@ -11,6 +12,7 @@ import { CompletionEngine, SuggestRequest } from '../../model/inference/engine';
 import type { SourceFile } from '../../model/training/dataset';
 import { readCorpus } from '../../node/corpus';
 import { languageOfPath } from '../../shared/language';
+import { memoryOf } from '../../shared/memory';
 import { percentile } from '../percentile';
 import { addCounts, AcceptMode, emptyCount, replayBlock, ReplayCount, Suggester } from './simulate';
 import { engineSuggester, ngramSuggester, nextTokenOracle, ReplayDocument, restOfLineOracle, wordSuggester } from './suggesters';
@@ -25,6 +27,23 @@ export interface ReplayOptions {
   request?: Partial<SuggestRequest>;
   /** The shortest suggestion shown (default MIN_SHOWN_CHARS; 1 measures the editor before that rule). */
   minShownChars?: number;
+}
+
+/**
+ * The workspace memory as the extension holds it while the user types the block (src/extension/workspaceMemory.ts):
+ * every file of the project as saved, the block's own without the block, in the order read, up to the fine-tune's
+ * default size cap.
+ */
+export function memoryWhileTyping(files: readonly SourceFile[], doc: ReplayDocument, maxChars = DEFAULT_FINE_TUNE.maxCorpusChars): string {
+  const kept: { text: string }[] = [];
+  let total = 0;
+  for (const f of files) {
+    const text = f.path === doc.path ? doc.above + doc.below : f.text;
+    if (total + text.length > maxChars) continue;
+    kept.push({ text });
+    total += text.length;
+  }
+  return memoryOf(kept);
 }
 
 export const DEFAULT_REPLAY: Omit<ReplayOptions, 'settings'> = { blocks: 20, blockChars: 300, seed: 7 };
@@ -120,6 +139,7 @@ export function replayProject(model: Seq2SeqModel, files: readonly SourceFile[],
   const byLanguage = new Map<string, Tally>();
   try {
     for (const doc of blocks) {
+      engine.setMemory(options.settings.workspaceMemory ? memoryWhileTyping(files, doc) : null);
       const t = newTally();
       t.blocks = 1;
       const run = (c: Contestant, suggest: Suggester, mode: AcceptMode = 'tab'): void => {
@@ -143,7 +163,7 @@ export function replayProject(model: Seq2SeqModel, files: readonly SourceFile[],
 }
 
 export interface ReplayReport {
-  settings: Pick<Settings, 'confidenceThreshold' | 'beamWidth' | 'maxSuggestionChars' | 'suggestionLength' | 'multiline'>;
+  settings: Pick<Settings, 'confidenceThreshold' | 'beamWidth' | 'maxSuggestionChars' | 'suggestionLength' | 'multiline' | 'workspaceMemory'>;
   options: Omit<ReplayOptions, 'settings'>;
   projects: ({ project: string; corpus: string } & ReplayGroup)[];
   languages: Record<string, ReplayGroup>;
@@ -173,10 +193,10 @@ export async function runReplay(model: Seq2SeqModel, corpora: string[], options:
     const pct = (x: number): string => `${(100 * x).toFixed(1)} %`;
     log(`${basename(corpus)}: ${g.blocks} blocks, ${g.chars} chars; savings engine ${pct(f.engine.keystrokeSavings)} (with Ctrl+Right ${pct(f.engineWords.keystrokeSavings)}), word completion ${pct(f.wordCompletion.keystrokeSavings)}, 8-gram ${pct(f.ngram.keystrokeSavings)}; wrong / 100 chars engine ${f.engine.wrongPer100}, word completion ${f.wordCompletion.wrongPer100}; engine ms p50 ${g.engineMs.p50} p95 ${g.engineMs.p95}`);
   }
-  const { confidenceThreshold, beamWidth, maxSuggestionChars, suggestionLength, multiline } = options.settings;
+  const { confidenceThreshold, beamWidth, maxSuggestionChars, suggestionLength, multiline, workspaceMemory } = options.settings;
   const { settings: _settings, request: _request, ...rest } = options;
   return {
-    settings: { confidenceThreshold, beamWidth, maxSuggestionChars, suggestionLength, multiline },
+    settings: { confidenceThreshold, beamWidth, maxSuggestionChars, suggestionLength, multiline, workspaceMemory },
     options: rest,
     projects,
     languages: Object.fromEntries([...languages].map(([lang, t]) => [lang, group(t)])),

@@ -159,9 +159,12 @@ export class CompletionEngine {
     };
   }
 
-  /** The workspace memory suggestions may copy from besides the document (the fine-tune's files); null for none. */
-  setMemory(text: string | null): void {
-    this.memory = text ? new MatchIndex(Vocabulary.normalise(text)) : null;
+  /**
+   * The workspace memory suggestions may copy from besides the document (the workspace's files); null for none. An
+   * index already built (the engine thread's, shared by the engines it builds) is used as it is.
+   */
+  setMemory(memory: string | MatchIndex | null): void {
+    this.memory = typeof memory === 'string' ? (memory ? new MatchIndex(Vocabulary.normalise(memory)) : null) : memory;
   }
 
   get memoryChars(): number {

@@ -10,6 +10,7 @@ import type { NamedArray } from '../../shared/namedArray';
 import { batchChars, SourceFile, splitByFile, WindowSampler } from './dataset';
 import { Seq2SeqLearner, StepLearner } from './learner';
 import { StopReason, trainLoop, TrainProgress } from './trainer';
+import { memoryOf } from '../../shared/memory';
 
 export interface FineTuneHooks {
   signal?: AbortSignal;
@@ -53,9 +54,6 @@ export interface FineTuneReport {
   /** Target characters trained on up to the best evaluation. */
   trainedChars: number;
 }
-
-/** A fine-tuned model's workspace memory: its files' text, joined as the copy prior searches it. */
-export const memoryOf = (files: readonly { text: string }[]): string => files.map((f) => f.text).join('\n');
 
 /** Whether a model's training state says it was fine-tuned (learnt from a workspace) from another model. */
 export const wasFineTuned = (training: TrainingState): boolean => typeof training.fineTunedFrom === 'string';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { copyGuess, CopyPrior, MatchIndex, MIN_MATCH, ruleWeight } from '../../../src/model/inference/copy';
+import { copyGuess, CopyPrior, copyWeight, MatchIndex, MIN_MATCH, ruleWeight } from '../../../src/model/inference/copy';
 import { CompletionEngine } from '../../../src/model/inference/engine';
 import { Seq2SeqModel } from '../../../src/model/graph/seq2seq';
 import { Vocabulary } from '../../../src/model/graph/vocab';
@@ -157,4 +157,18 @@ test('a copy run does not count the workspace memory\'s copy of a line the docum
   assert.equal(new CopyPrior(vocab, [twice, memory], 'x();\nclient.req').run('uest', 60, 6, 2), '(url, { retries: 3 });', 'two places in the document');
   const memoryTwice = { index: new MatchIndex(`x();\n${line}x();\n${line}`), origin: 'memory' as const };
   assert.equal(new CopyPrior(vocab, [memoryTwice], 'x();\nclient.req').run('uest', 60, 6, 2), '(url, { retries: 3 });', 'two places in the workspace, none in the document');
+});
+
+test('a match in the workspace memory is weighed as one in another file where the model has no table for the memory', () => {
+  const files = Array.from({ length: 33 }, (_, n) => n / 100);
+  const all = Array.from({ length: 33 }, () => 0.9);
+  // The other files' table, not the shared one or the rule.
+  assert.equal(copyWeight({ all, bySource: { files } }, 8, 'memory'), 0.08);
+  // A table of the memory's own wins; without any table the shared one, without that the rule.
+  assert.equal(copyWeight({ bySource: { files, memory: all } }, 8, 'memory'), 0.9);
+  assert.equal(copyWeight({ all }, 8, 'memory'), 0.9);
+  assert.equal(copyWeight(undefined, 8, 'memory'), ruleWeight(8));
+  // Only the memory borrows: the document's own sources keep the shared table.
+  assert.equal(copyWeight({ all, bySource: { files } }, 8, 'above'), 0.9);
+  assert.equal(copyWeight({ all, bySource: { files } }, MIN_MATCH - 1, 'memory'), 0);
 });
