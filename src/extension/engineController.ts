@@ -44,7 +44,10 @@ export class EngineController implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
     private readonly active: ModelChooser,
     private readonly settings: () => Settings,
-    /** Called on every switch to another model or backend, before it loads (the provider clears its cache). */
+    /**
+     * Called on every switch to another model or backend, before it loads, and when the workspace memory changes
+     * (the provider clears its cache).
+     */
     private readonly onSwitch: () => void,
   ) {
     this.subscription = active.onDidChange((change) => void this.load(this.settings(), change.contentChanged));
@@ -135,9 +138,13 @@ export class EngineController implements vscode.Disposable {
     this.client.contextFile(uri, text);
   }
 
-  /** The workspace's files as the copy prior's memory (see WorkspaceMemory); null: the loaded model's own. */
+  /**
+   * The workspace's files as the copy prior's memory (see WorkspaceMemory); null: the loaded model's own. The
+   * suggestions the provider holds may have copied from a file that changed or went: they go, as on a switch.
+   */
   workspaceMemory(text: string | null): void {
     this.client.memory(text);
+    this.onSwitch();
   }
 
   /** For the encoder-state panel: the worker computes the view; the host never runs the model. */
