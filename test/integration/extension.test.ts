@@ -19,8 +19,21 @@ suite('Seq2Seq Complete in a real extension host', () => {
   });
 
   suiteTeardown(async () => {
-    for (const key of ['modelPath', 'enabled', 'confidenceThreshold', 'languages']) await setting(key, undefined);
+    for (const key of ['modelPath', 'enabled', 'confidenceThreshold', 'languages', 'workspaceMemory']) await setting(key, undefined);
   });
+
+  /**
+   * The memorised fixture model, for the tests of what the editor does with suggestions on text it knows by heart.
+   * Without the workspace memory: the fixture workspace's files (the learner's greetZorblax) would give its guesses
+   * other endings than those the tests type.
+   */
+  const useMemorised = async (): Promise<void> => {
+    if (api.workspaceMemory().kind !== 'off') {
+      await setting('workspaceMemory', false);
+      await waitFor('the memory off', () => api.workspaceMemory().kind === 'off');
+    }
+    await useModel(api, fixtureModel(extensionPath), 'memorized-fixture');
+  };
 
   test('activates and loads the shipped base model in the worker; the status bar says ready', async () => {
     // What matters is that activation never waits for the model (a fixed bound of 200 ms flaked on a busy 2-core
@@ -89,7 +102,8 @@ suite('Seq2Seq Complete in a real extension host', () => {
 
   test('the workspace\'s files are copied from without being opened, never a .gitignored or secret-looking one; the setting turns it off and a deleted file leaves', async () => {
     await api.whenReady();
-    // Read once, a few seconds after the engine was first ready.
+    // Read once, a few seconds after the engine was first ready (or at once, if an earlier test turned it off).
+    await setting('workspaceMemory', undefined);
     await waitFor('the workspace memory', () => api.workspaceMemory().kind === 'ready', 30_000);
     await setting('confidenceThreshold', 0);
     const root = vscode.workspace.workspaceFolders![0]!.uri;
@@ -142,7 +156,7 @@ suite('Seq2Seq Complete in a real extension host', () => {
   });
 
   test('a suggestion appears for a prefix and is accepted (memorised fixture model)', async () => {
-    await useModel(api, fixtureModel(extensionPath), 'memorized-fixture');
+    await useMemorised();
     const editor = await newEditor('');
     await type('function gre');
     assert.equal(await acceptSuggestion(editor), 'et');
@@ -150,7 +164,7 @@ suite('Seq2Seq Complete in a real extension host', () => {
   });
 
   test('local statistics count an accepted suggestion, show in a view and reset; a corrupt file is set aside', async () => {
-    await useModel(api, fixtureModel(extensionPath), 'memorized-fixture');
+    await useMemorised();
     await vscode.commands.executeCommand('seq2seq.resetStatistics', true);
     const editor = await newEditor('');
     for (const ch of 'function gre') await type(ch); // a key at a time, as typed: each counts as typed
@@ -187,7 +201,7 @@ suite('Seq2Seq Complete in a real extension host', () => {
   });
 
   test('after an accept the next suggestion is ready at once: it was computed while the first was on screen', async () => {
-    await useModel(api, fixtureModel(extensionPath), 'memorized-fixture');
+    await useMemorised();
     const editor = await newEditor('');
     const ahead = api.prefetched();
     // What follows the accept must be two characters or more: a one-character suggestion is never shown.
@@ -205,7 +219,7 @@ suite('Seq2Seq Complete in a real extension host', () => {
   });
 
   test('where the cursor comes to rest, the window is read before the first keystroke: that keystroke runs a step or two', async () => {
-    await useModel(api, fixtureModel(extensionPath), 'memorized-fixture');
+    await useMemorised();
     // Lines that end differently: the encoder cache would find a window it has read before on lines that end alike,
     // and the line moved to has never been read, so only the landing can have read its window.
     const lines = Array.from({ length: 40 }, (_, i) => `export const item${i} = compute${i}(${i * 7919}, "${(i * 104729).toString(36).repeat(4)}");`);
@@ -230,7 +244,7 @@ suite('Seq2Seq Complete in a real extension host', () => {
   });
 
   test('a CRLF document slides its window and reads ahead like an LF one: every keystroke a step or two', async () => {
-    await useModel(api, fixtureModel(extensionPath), 'memorized-fixture');
+    await useMemorised();
     // Threshold 1 shows nothing, so no keystroke is answered by typing through a suggestion: each asks the engine.
     await setting('confidenceThreshold', 1);
     const text = 'export const alpha = 1;\nexport const beta = alpha + 2;\nexport const gamma = beta * alpha;\n';
@@ -260,7 +274,7 @@ suite('Seq2Seq Complete in a real extension host', () => {
   });
 
   test('a longer suggestion (auto length): a word taken leaves the rest without an engine call, Tab takes the rest, accept-line a whole one; each is counted', async () => {
-    await useModel(api, fixtureModel(extensionPath), 'memorized-fixture');
+    await useMemorised();
     await setting('suggestionLength', 'auto');
     try {
       // The function is written above, after a marker line that the cursor's line follows too: the document then
@@ -308,7 +322,7 @@ suite('Seq2Seq Complete in a real extension host', () => {
   });
 
   test('multiline: where a line ends the next one is suggested when the model is sure of it; accept-line takes a line at a time', async () => {
-    await useModel(api, fixtureModel(extensionPath), 'memorized-fixture');
+    await useMemorised();
     await setting('suggestionLength', 'auto');
     await setting('multiline', true);
     try {
@@ -331,7 +345,7 @@ suite('Seq2Seq Complete in a real extension host', () => {
   });
 
   test('mid-line, suggestions appear only before closing punctuation', async () => {
-    await useModel(api, fixtureModel(extensionPath), 'memorized-fixture');
+    await useMemorised();
     const editor = await newEditor('function gre)');
     editor.selection = new vscode.Selection(0, 12, 0, 12);
     assert.equal(await acceptSuggestion(editor), 'et');
@@ -341,7 +355,7 @@ suite('Seq2Seq Complete in a real extension host', () => {
   });
 
   test('turning the setting off stops suggestions; turning it on brings them back', async () => {
-    await useModel(api, fixtureModel(extensionPath), 'memorized-fixture');
+    await useMemorised();
     await setting('enabled', false);
     assert.equal(api.statusText(), '$(circle-slash) Seq2Seq');
     const editor = await newEditor('function g');
@@ -363,7 +377,7 @@ suite('Seq2Seq Complete in a real extension host', () => {
   });
 
   test('snooze silences suggestions and shows in the status bar until resumed', async () => {
-    await useModel(api, fixtureModel(extensionPath), 'memorized-fixture');
+    await useMemorised();
     await vscode.commands.executeCommand('seq2seq.snooze', 5);
     assert.match(api.statusText(), /^\$\(clock\) Seq2Seq 5m$/);
     assert.equal(api.isActive('typescript'), false);
@@ -377,7 +391,7 @@ suite('Seq2Seq Complete in a real extension host', () => {
   });
 
   test('the languages setting limits where suggestions appear', async () => {
-    await useModel(api, fixtureModel(extensionPath), 'memorized-fixture');
+    await useMemorised();
     await setting('languages', ['python']);
     assert.equal(api.isActive('typescript'), false);
     assert.equal(api.isActive('python'), true);
@@ -393,6 +407,6 @@ suite('Seq2Seq Complete in a real extension host', () => {
     assert.equal(api.statusText(), '$(error) Seq2Seq');
     const editor = await newEditor('function gre');
     assert.equal(await acceptSuggestion(editor, 1000), '');
-    await useModel(api, fixtureModel(extensionPath), 'memorized-fixture');
+    await useMemorised();
   });
 });
