@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { DEFAULT_MODEL_CONFIG, DEFAULT_TRAIN_CONFIG, ModelConfig } from '../model/graph/config';
 import { batchChars, SourceFile, WindowSampler } from '../model/training/dataset';
 import { ColdWindow, CompletionEngine, SuggestRequest } from '../model/inference/engine';
-import { DEFAULT_SETTINGS } from '../completion/settings';
+import { MatchIndex } from '../model/inference/copy';
+import { memoryOf } from '../shared/memory';
+import { DEFAULT_FINE_TUNE, DEFAULT_SETTINGS } from '../completion/settings';
 import { InferenceNet } from '../model/inference/inference';
 import { Seq2SeqLearner } from '../model/training/learner';
 import { Rng } from '../model/graph/rng';
@@ -88,6 +90,23 @@ function showRow(model: Seq2SeqModel, text: string, at: number, reps: number): s
   const { showModel: _show, ...plainConfig } = model.config;
   const times = interleavedTimes([new CompletionEngine(model), new CompletionEngine(new Seq2SeqModel(plainConfig, model.vocab, model.weights))], text, at, reps, { copyRun: 0 });
   return `  beam 3, the same trace, interleaved: with the show model${model.config.showModel ? '' : ' (this model has none)'} and copy runs ${latencyOf(times[0])} | without either ${latencyOf(times[1])}`;
+}
+
+/**
+ * What the workspace memory costs a keystroke: the same trace through two engines, one searching a memory of the
+ * bench corpus's files repeated to the default size cap (2,000,000 characters, as a large workspace fills it), one
+ * without; and what indexing that memory takes the engine's thread once, when the host sends it.
+ */
+function memoryRow(model: Seq2SeqModel, files: readonly SourceFile[], text: string, at: number, reps: number): string {
+  const one = memoryOf(files);
+  const memory = one.repeat(Math.max(1, Math.floor(DEFAULT_FINE_TUNE.maxCorpusChars / Math.max(1, one.length + 1)))).slice(0, DEFAULT_FINE_TUNE.maxCorpusChars);
+  const t0 = now();
+  const index = new MatchIndex(Vocabulary.normalise(memory));
+  const indexMs = now() - t0;
+  const withMemory = new CompletionEngine(model);
+  withMemory.setMemory(index);
+  const times = interleavedTimes([withMemory, new CompletionEngine(model)], text, at, reps);
+  return `  beam 3, the same trace, interleaved: with a workspace memory of ${memory.length.toLocaleString('en')} chars (indexed once in ${fmt(indexMs)} ms) ${latencyOf(times[0])} | without ${latencyOf(times[1])}`;
 }
 
 /**
@@ -495,6 +514,7 @@ export async function runBench(args: string[]): Promise<number> {
   print(copyRow(model, text, deep, reps));
   print(showRow(model, text, deep, reps));
   print(wordRow(model, text, deep, reps));
+  print(memoryRow(model, files, text, deep, reps));
   if (saved) print(await learnerRow(model, modelDir, files, text, deep, quick ? 40 : 4 * reps, backend.name as BackendName));
   print(contextRow(model, files, text, deep, reps));
   print(referenceRow(model, text, quick));
