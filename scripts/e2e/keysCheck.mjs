@@ -89,8 +89,10 @@ async function typeCases(page, timeoutMs) {
 
 /** Asks `suggest` (on the model the editor serves) for every key's text, with the other documents the editor had as context. */
 async function askCli(keys, openedBefore, modelDir, workspace) {
-  // The workspace's files are the editor's workspace memory: `suggest` reads the same folder under the same rules.
-  const child = spawn(process.execPath, [join(repoRoot, 'dist/cli.js'), 'suggest', '--model', modelDir, '--backend', 'wasm', '--workspace', workspace], { stdio: ['pipe', 'pipe', 'pipe'] });
+  // The workspace's files are the editor's workspace memory (unless a setting turned it off): `suggest` reads the
+  // same folder under the same rules.
+  const memory = workspace ? ['--workspace', workspace] : [];
+  const child = spawn(process.execPath, [join(repoRoot, 'dist/cli.js'), 'suggest', '--model', modelDir, '--backend', 'wasm', ...memory], { stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout.on('data', (d) => (out += d));
@@ -134,9 +136,9 @@ export async function workspaceMemorySent(pageConsole, since, timeoutMs) {
 }
 
 /** Runs the check; returns the figures, per file and in all. */
-export async function keyByKeyCheck(page, workspace, openedBefore, timeoutMs, modelDir = join(repoRoot, 'models/base')) {
+export async function keyByKeyCheck(page, workspace, openedBefore, timeoutMs, modelDir = join(repoRoot, 'models/base'), withMemory = true) {
   const keys = await typeCases(page, timeoutMs);
-  const answers = await askCli(keys, openedBefore.map((f) => ({ path: f, text: readFileSync(join(workspace, f), 'utf8') })), modelDir, workspace);
+  const answers = await askCli(keys, openedBefore.map((f) => ({ path: f, text: readFileSync(join(workspace, f), 'utf8') })), modelDir, withMemory ? workspace : null);
   const rows = keys.map((k, n) => ({ ...k, cli: answers[n]?.suggestion ?? '', p: answers[n]?.confidence ?? null }));
   const figures = (subset) => {
     const cli = subset.filter((r) => r.cli !== '');

@@ -98,8 +98,10 @@ async function main(cleanup) {
     // CLI = editor, key by key: ghost text on the keys where `suggest` answers a suggestion for the same text.
     // `suggest` on the model the editor serves: the shipped one, or the one SEQ2SEQ_UI_SETTINGS names (a learnt model, say).
     const modelDir = extraSettings['seq2seq.modelPath'] ? resolve(extraSettings['seq2seq.modelPath']) : undefined;
-    say(await workspaceMemorySent(pageConsole, 0, stepTimeoutMs));
-    keys = await keyByKeyCheck(page, workspace, [fileName], stepTimeoutMs, modelDir);
+    // With the workspace memory (the default), once the editor has given the engine the workspace's files.
+    const withMemory = extraSettings['seq2seq.workspaceMemory'] !== false;
+    if (withMemory) say(await workspaceMemorySent(pageConsole, 0, stepTimeoutMs));
+    keys = await keyByKeyCheck(page, workspace, [fileName], stepTimeoutMs, modelDir, withMemory);
     writeFileSync(join(artifacts, 'ui-keys.json'), JSON.stringify(keys, null, 2) + '\n');
     say(`key by key: ${JSON.stringify({ all: keys.all, perFile: keys.perFile })}`);
     mark('keys');

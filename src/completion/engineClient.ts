@@ -47,6 +47,8 @@ export class EngineClient {
   private readonly waiters = new Map<number, Waiter>();
   /** The last load that succeeded: a thread started after a crash loads it again before anything else. */
   private lastLoad: Extract<HostToWorker, { kind: 'load' }> | null = null;
+  /** The workspace memory last sent (null: none): a thread started after a crash is given it again, after the load. */
+  private lastMemory: string | null = null;
   private disposed = false;
 
   constructor(private readonly start: StartEngineThread, private readonly log: Log) {}
@@ -68,6 +70,7 @@ export class EngineClient {
     if (this.lastLoad && !this.disposed) {
       this.log('warn', `the engine restarted: loading ${this.lastLoad.modelDir} again`);
       worker.post({ ...this.lastLoad, requestId: this.nextId++ });
+      if (this.lastMemory !== null) worker.post({ kind: 'memory', requestId: this.nextId++, text: this.lastMemory });
     }
     return worker;
   }
@@ -166,9 +169,12 @@ export class EngineClient {
     this.ensureWorker().post({ kind: 'contextFile', requestId: this.nextId++, path, text });
   }
 
-  /** The workspace memory (null: the loaded model's own again); no reply is awaited. */
+  /** The workspace memory (null: the loaded model's own again), kept for a restarted thread; no reply is awaited. */
   memory(text: string | null): void {
-    this.ensureWorker().post({ kind: 'memory', requestId: this.nextId++, text });
+    if (this.disposed) return;
+    const worker = this.ensureWorker();
+    this.lastMemory = text;
+    worker.post({ kind: 'memory', requestId: this.nextId++, text });
   }
 
   /** The cursor rests at a new place: the worker reads its window in idle time; no reply is awaited. */

@@ -50,10 +50,13 @@ export async function collectTrainingFiles(ft: FineTuneSettings, signal: AbortSi
     return { refused: `This workspace has more than ${MAX_GITIGNORES.toLocaleString('en')} .gitignore files; learning honours every one of them, so it stops here. Narrow seq2seq.fineTune.include to the folders to learn from.` };
   }
   if (uris.length >= MAX_FILES) log.warn(`[${tag}] file discovery stopped at ${MAX_FILES.toLocaleString('en')} files; the rest of the workspace is not used (narrow seq2seq.fineTune.include to choose)`);
-  // A few stats at a time: 20,000 at once would flood the file system provider and the host's memory.
-  const candidates = await mapBounded(uris, STAT_CONCURRENCY, signal, async (u): Promise<CandidateFile> => ({
-    path: policyPath(u) ?? u.path, bytes: (await vscode.workspace.fs.stat(u)).size, read: () => Promise.resolve(vscode.workspace.fs.readFile(u)),
-  }));
+  // A few stats at a time: 20,000 at once would flood the file system provider and the host's memory. A file that
+  // went between the search and its stat or read (a checkout, a build) is left out, not the whole reading.
+  const found = await mapBounded(uris, STAT_CONCURRENCY, signal, async (u): Promise<CandidateFile | null> => {
+    const stat = await Promise.resolve(vscode.workspace.fs.stat(u)).catch(() => null);
+    return stat && { path: policyPath(u) ?? u.path, bytes: stat.size, read: () => Promise.resolve(vscode.workspace.fs.readFile(u)).catch(() => new Uint8Array()) };
+  });
+  const candidates = found.filter((c): c is CandidateFile => c !== null);
   for (const r of rules.skippedRules) log.warn(`[${tag}] .gitignore rule not applied in ${r.file}: "${r.rule}": ${r.reason}`);
   return selectFiles(candidates, rules, { maxFileBytes: FINE_TUNE_MAX_FILE_BYTES, maxTotalChars: Math.min(ft.maxCorpusChars, FINE_TUNE_MAX_CORPUS_CHARS) }, signal);
 }

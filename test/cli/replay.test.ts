@@ -89,7 +89,6 @@ test('the workspace memory while a block is typed: every file as saved, the bloc
   ];
   const doc: ReplayDocument = { path: 'b.ts', language: 'typescript', above: 'const b = 2;\n', block: 'const c = 3;', below: '\nconst d = 4;\n' };
   assert.equal(memoryWhileTyping(files, doc), `const a = 1;\n\nconst b = 2;\n\nconst d = 4;\n\n${'x'.repeat(50)}`);
-  assert.ok(!memoryWhileTyping(files, doc).includes('const c'));
   // Past the cap a file is left out, as the extension's reading leaves it out.
   assert.equal(memoryWhileTyping(files, doc, 40), 'const a = 1;\n\nconst b = 2;\n\nconst d = 4;\n');
 });

@@ -67,3 +67,20 @@ test('after a crash the next request starts a thread that loads the last model f
   assert.ok(!logs.some((l) => l.includes('stale') || l.includes('code 1')), logs.join('\n'));
   await client.dispose();
 });
+
+test('after a crash the workspace memory comes back with the model, the last one sent; a disposed client sends none', async () => {
+  const box = threads();
+  const client = new EngineClient(box.start, () => undefined);
+  await client.load('/models/base', 'cpu');
+  client.memory('old files');
+  client.memory('the files now');
+  box.all[0]!.events.failed(new Error('engine worker crashed: boom'));
+  await client.suggest(params);
+  const second = box.all[1]!;
+  assert.deepEqual(second.posted.map((m) => m.kind), ['load', 'memory', 'suggest']);
+  assert.equal((second.posted[1] as Extract<HostToWorker, { kind: 'memory' }>).text, 'the files now');
+  await client.dispose();
+  client.memory('after the end');
+  assert.equal(box.all.length, 2);
+  assert.ok(!box.all.some((t) => t.posted.some((m) => m.kind === 'memory' && m.text === 'after the end')));
+});

@@ -125,21 +125,26 @@ suite('Seq2Seq Complete in a real extension host', () => {
     const files0 = (api.workspaceMemory() as { files: number }).files;
     try {
       for (const [k, f] of files.entries()) await vscode.workspace.fs.writeFile(uris[k]!, new TextEncoder().encode(f.text));
-      // Off: the files are not read, and an unopened file's names are not copied.
-      await setting('workspaceMemory', false);
-      await waitFor('the memory off', () => api.workspaceMemory().kind === 'off');
-      assert.equal(await copies('renderPlatypusZqx', 'LedgerTable', 1500), false);
-      // On again: the workspace is read at once (a new file alone would be read after some quiet time).
-      await setting('workspaceMemory', undefined);
-      const read = await waitFor('the workspace read again', () => {
-        const m = api.workspaceMemory();
-        return m.kind === 'ready' && m;
-      });
+      // New files are read after some quiet time; the setting turned off and on reads the workspace at once.
+      const readAgain = async (): Promise<{ files: number }> => {
+        await setting('workspaceMemory', false);
+        await waitFor('the memory off', () => api.workspaceMemory().kind === 'off');
+        await setting('workspaceMemory', undefined);
+        return waitFor('the workspace read again', () => {
+          const m = api.workspaceMemory();
+          return m.kind === 'ready' && m;
+        });
+      };
       // The new source file came in; the .gitignored one and the secret-looking one did not.
-      assert.equal(read.files, files0 + 1, JSON.stringify(read));
+      assert.equal((await readAgain()).files, files0 + 1, JSON.stringify(api.workspaceMemory()));
       assert.ok(await copies('renderPlatypusZqx', 'LedgerTable', 8000), `the unopened file was not copied from: ${seen.join('; ')}`);
       assert.equal(await copies('ibisHiddenZqv', 'Archive', 1500), false, 'copied from a .gitignored file');
       assert.equal(await copies('tapirZqvPrivate', 'Token', 1500), false, 'copied from a secret-looking file');
+      // Off: the same name is no longer copied from the unopened file.
+      await setting('workspaceMemory', false);
+      await waitFor('the memory off', () => api.workspaceMemory().kind === 'off');
+      assert.equal(await copies('renderPlatypusZqx', 'LedgerTable', 1500), false, `copied with the memory off: ${seen.join('; ')}`);
+      assert.equal((await readAgain()).files, files0 + 1);
       // Deleted: it leaves the memory (sent a few seconds after the change).
       await vscode.workspace.fs.delete(uris[0]!);
       await waitFor('the deleted file to leave', () => {
