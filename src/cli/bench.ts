@@ -4,8 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_MODEL_CONFIG, DEFAULT_TRAIN_CONFIG, ModelConfig } from '../model/graph/config';
 import { batchChars, SourceFile, WindowSampler } from '../model/training/dataset';
-import { ColdWindow, CompletionEngine, SuggestRequest } from '../model/inference/engine';
-import { MatchIndex } from '../model/inference/copy';
+import { ColdWindow, CompletionEngine, memoryIndexOf, SuggestRequest } from '../model/inference/engine';
 import { memoryOf } from '../shared/memory';
 import { DEFAULT_FINE_TUNE, DEFAULT_SETTINGS } from '../completion/settings';
 import { InferenceNet } from '../model/inference/inference';
@@ -101,7 +100,7 @@ function memoryRow(model: Seq2SeqModel, files: readonly SourceFile[], text: stri
   const one = memoryOf(files);
   const memory = one.repeat(Math.max(1, Math.floor(DEFAULT_FINE_TUNE.maxCorpusChars / Math.max(1, one.length + 1)))).slice(0, DEFAULT_FINE_TUNE.maxCorpusChars);
   const t0 = now();
-  const index = new MatchIndex(Vocabulary.normalise(memory));
+  const index = memoryIndexOf(memory);
   const indexMs = now() - t0;
   const withMemory = new CompletionEngine(model);
   withMemory.setMemory(index);

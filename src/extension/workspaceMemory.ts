@@ -58,15 +58,11 @@ export class WorkspaceMemory implements vscode.Disposable {
   ) {
     const gitignores = vscode.workspace.createFileSystemWatcher('**/.gitignore');
     const rulesChanged = (): void => this.readLater(READ_AGAIN_AFTER_MS);
-    // Any deletion, whatever its name: a deleted or renamed folder takes the files under it along.
-    const deletions = vscode.workspace.createFileSystemWatcher('**/*', true, true, false);
     this.subscriptions.push(
       gitignores,
       gitignores.onDidChange(rulesChanged),
       gitignores.onDidCreate(rulesChanged),
       gitignores.onDidDelete(rulesChanged),
-      deletions,
-      deletions.onDidDelete((uri) => this.went(uri)),
       // The paths the memory is keyed by name the folders (policyPath): read again at once.
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.readLater(0)),
       // Read in a later task: the settings the core reads are up to date by then.
@@ -85,7 +81,7 @@ export class WorkspaceMemory implements vscode.Disposable {
     return this.current;
   }
 
-  /** Watches the files `include` names in every workspace folder (null: none). */
+  /** Watches the files `include` names in every workspace folder, and deletions anywhere (null: nothing). */
   private watch(include: string | null): void {
     const key = include === null ? null : `${include}|${(vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.toString()).join('|')}`;
     if (key === this.watched) return;
@@ -93,6 +89,9 @@ export class WorkspaceMemory implements vscode.Disposable {
     this.watchers = [];
     this.watched = key;
     if (include === null) return;
+    // Any deletion, whatever its name: a deleted or renamed folder takes the files under it along.
+    const deletions = vscode.workspace.createFileSystemWatcher('**/*', true, true, false);
+    this.watchers.push(deletions, deletions.onDidDelete((uri) => this.went(uri)));
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
       // Relative to each folder, as the file search reads the glob (a pattern like src/**/*.ts too).
       const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, include));

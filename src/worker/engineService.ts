@@ -1,10 +1,9 @@
 // The engine's side of the host <-> engine contract, whatever thread it runs on: a Node worker thread
 // (engineWorker.ts), a browser Web Worker (src/browser/engineWorker.ts) or, where a browser host allows no worker,
 // the host itself. Suggest requests are answered newest first; older pending ones are superseded, not queued.
-import { CompletionEngine, SuggestRequest } from '../model/inference/engine';
+import { CompletionEngine, memoryIndexOf, SuggestRequest } from '../model/inference/engine';
 import { ContextFiles } from '../model/inference/contextFiles';
-import { MatchIndex } from '../model/inference/copy';
-import { Vocabulary } from '../model/graph/vocab';
+import type { MatchIndex } from '../model/inference/copy';
 import type { Seq2SeqModel } from '../model/graph/seq2seq';
 import type { Metadata } from '../model/graph/serialize';
 import { HostToWorker, isHostToWorker, LandRequest, WindowRequest, WorkerToHost } from '../shared/engineProtocol';
@@ -52,8 +51,7 @@ export function serveEngine(side: EngineThreadSide): (m: unknown) => void {
   /** The memory that serves, indexed once for every engine built on it (a load, adapted weights). */
   let memory: MatchIndex | null = null;
   const indexMemory = (): void => {
-    const text = workspaceMemory ?? modelMemory;
-    memory = text ? new MatchIndex(Vocabulary.normalise(text)) : null;
+    memory = memoryIndexOf(workspaceMemory ?? modelMemory);
     engine?.setMemory(memory);
   };
   /**
@@ -82,10 +80,9 @@ export function serveEngine(side: EngineThreadSide): (m: unknown) => void {
       loadId = m.loadId;
       tuned = wasFineTuned(loaded.metadata.training);
       engine = new CompletionEngine(model, { context, tuned });
-      // A model's own memory is indexed anew only when it changed and no workspace memory serves in its place.
-      const changed = loaded.memory !== modelMemory;
+      // The workspace's memory, where the host sent one, serves in place of the model's own and is indexed already.
       modelMemory = loaded.memory;
-      if (changed && workspaceMemory === null) indexMemory();
+      if (workspaceMemory === null) indexMemory();
       else engine.setMemory(memory);
       const c = model.config;
       post({
@@ -259,8 +256,7 @@ export function serveEngine(side: EngineThreadSide): (m: unknown) => void {
         later(prepareWhenIdle);
         return;
       case 'memory':
-        // Indexed here, between requests (about 15 ms a million characters).
-        if (m.text === workspaceMemory) return;
+        // Indexed here, between requests (about 15 ms a million characters); the host sends only what changed.
         workspaceMemory = m.text;
         indexMemory();
         return;

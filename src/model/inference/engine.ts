@@ -109,6 +109,9 @@ export interface Explanation {
 }
 
 
+/** The index a workspace memory is searched by (null for none): built once, shared by every engine that searches it. */
+export const memoryIndexOf = (text: string | null): MatchIndex | null => (text ? new MatchIndex(Vocabulary.normalise(text)) : null);
+
 export class CompletionEngine {
   private readonly net: InferenceNet;
   private readonly cache: EncoderCache;
@@ -164,7 +167,7 @@ export class CompletionEngine {
    * index already built (the engine thread's, shared by the engines it builds) is used as it is.
    */
   setMemory(memory: string | MatchIndex | null): void {
-    this.memory = typeof memory === 'string' ? (memory ? new MatchIndex(Vocabulary.normalise(memory)) : null) : memory;
+    this.memory = typeof memory === 'string' ? memoryIndexOf(memory) : memory;
   }
 
   get memoryChars(): number {
