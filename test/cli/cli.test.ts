@@ -178,13 +178,16 @@ test('fit-show --learn fits the correction for learnt weights, and a model fine-
   const project = join(dir, 'learn-project');
   mkdirSync(project);
   for (let i = 0; i < 3; i++) writeFileSync(join(project, `w${i}.ts`), SAMPLE_TS.repeat(6).replace(/add/g, `addTotal${i}`));
-  const learnArgs = ['--corpus', project, '--learn-steps', '4', '--blocks', '2', '--backend', 'wasm'];
-  await assert.rejects(run('node', [CLI, 'fit-show', '--learn', '--model', model, ...learnArgs, '--dry-run']), (e: { stderr: string }) => /no show model to correct: fit it first with fit-show/.test(e.stderr));
+  // The split into learnt and replayed files hashes the files' paths: relative to a fixed folder, the split is the
+  // same on every run (under the temporary folder's random name it drew one learnt file in some runs).
+  const learnArgs = ['--corpus', 'learn-project', '--learn-steps', '4', '--blocks', '2', '--backend', 'wasm'];
+  const inDir = { cwd: dir };
+  await assert.rejects(run('node', [CLI, 'fit-show', '--learn', '--model', model, ...learnArgs, '--dry-run'], inDir), (e: { stderr: string }) => /no show model to correct: fit it first with fit-show/.test(e.stderr));
   const shown = join(dir, 'tuned-show');
   cpSync(model, shown, { recursive: true });
   await run('node', [CLI, 'fit-show', '--model', shown, '--corpus', project, '--blocks', '2', '--curve-blocks', '1', '--curve', '0.5', '--trees', '3', '--backend', 'wasm']);
   const kept = join(dir, 'tuned-examples.jsonl');
-  const { stdout } = await run('node', [CLI, 'fit-show', '--learn', '--model', shown, ...learnArgs, '--examples', kept]);
+  const { stdout } = await run('node', [CLI, 'fit-show', '--learn', '--model', shown, ...learnArgs, '--examples', kept], inDir);
   assert.match(stdout, /^learn-project: learnt 2 files for 4 steps \(improved\); \d+ suggestions before and \d+ after, from 2 blocks of the other files, in \d+ s$/m);
   assert.match(stdout, /^right by confidence, learnt, corrected: 0\.3-0\.4 /m);
   const fitted = /correction: scale ([\d.]+), shift (-?[\d.]+)$/m.exec(stdout);
