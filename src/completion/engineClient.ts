@@ -41,6 +41,13 @@ interface Waiter {
   reject(e: Error): void;
 }
 
+/**
+ * How much of the other files the client keeps to give a restarted thread: the worker's ring holds 300,000
+ * characters once repeated chunks are dropped (CONTEXT_LIMITS in src/model/inference/contextFiles.ts), so twice that
+ * of the texts as sent rebuilds it; the ring drops the rest again.
+ */
+export const RESEND_CONTEXT_CHARS = 600_000;
+
 export class EngineClient {
   private worker: EngineThread | null = null;
   private nextId = 1;
@@ -49,6 +56,11 @@ export class EngineClient {
   private lastLoad: Extract<HostToWorker, { kind: 'load' }> | null = null;
   /** The workspace memory last sent (null: none): a thread started after a crash is given it again, after the load. */
   private lastMemory: string | null = null;
+  /**
+   * The other files last sent, oldest first: a thread started after a crash is given them again in the same order,
+   * so its ring of files comes back as it was instead of only as documents are opened or saved again.
+   */
+  private readonly contextFiles = new Map<string, string>();
   private disposed = false;
 
   constructor(private readonly start: StartEngineThread, private readonly log: Log) {}
@@ -71,6 +83,7 @@ export class EngineClient {
       this.log('warn', `the engine restarted: loading ${this.lastLoad.modelDir} again`);
       worker.post({ ...this.lastLoad, requestId: this.nextId++ });
       if (this.lastMemory !== null) worker.post({ kind: 'memory', requestId: this.nextId++, text: this.lastMemory });
+      for (const [path, text] of this.contextFiles) worker.post({ kind: 'contextFile', requestId: this.nextId++, path, text });
     }
     return worker;
   }
@@ -167,6 +180,16 @@ export class EngineClient {
   /** One of the user's other files for the copy prior (null text: forget it); no reply is awaited. */
   contextFile(path: string, text: string | null): void {
     this.ensureWorker().post({ kind: 'contextFile', requestId: this.nextId++, path, text });
+    this.contextFiles.delete(path);
+    if (text === null) return;
+    this.contextFiles.set(path, text);
+    let total = 0;
+    for (const t of this.contextFiles.values()) total += t.length;
+    for (const [oldest, t] of this.contextFiles) {
+      if (total <= RESEND_CONTEXT_CHARS || this.contextFiles.size === 1) break;
+      this.contextFiles.delete(oldest);
+      total -= t.length;
+    }
   }
 
   /** The workspace memory (null: the loaded model's own again), kept for a restarted thread; no reply is awaited. */

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { EngineClient, EngineThreadEvents, StartEngineThread } from '../../src/completion/engineClient';
+import { EngineClient, EngineThreadEvents, RESEND_CONTEXT_CHARS, StartEngineThread } from '../../src/completion/engineClient';
+import { CONTEXT_LIMITS } from '../../src/model/inference/contextFiles';
 import type { HostToWorker } from '../../src/shared/engineProtocol';
 
 // The engine client over threads that answer from a script: a crash fails what waits, a late second report of the
@@ -83,4 +84,33 @@ test('after a crash the workspace memory comes back with the model, the last one
   client.memory('after the end');
   assert.equal(box.all.length, 2);
   assert.ok(!box.all.some((t) => t.posted.some((m) => m.kind === 'memory' && m.text === 'after the end')));
+});
+
+test('after a crash the other files come back in the order they were sent, the forgotten ones not; old ones past the budget are left to the ring', async () => {
+  assert.ok(RESEND_CONTEXT_CHARS >= CONTEXT_LIMITS.maxTotalChars, 'the client keeps at least what the ring holds');
+  const box = threads();
+  const client = new EngineClient(box.start, () => undefined);
+  await client.load('/models/base', 'cpu');
+  client.contextFile('a.ts', 'first a');
+  client.contextFile('b.ts', 'b');
+  client.contextFile('gone.ts', 'deleted later');
+  client.contextFile('a.ts', 'a saved again');
+  client.contextFile('gone.ts', null);
+  client.memory('the files');
+  box.all[0]!.events.failed(new Error('engine worker crashed: boom'));
+  await client.suggest(params);
+  const second = box.all[1]!;
+  assert.deepEqual(second.posted.map((m) => m.kind), ['load', 'memory', 'contextFile', 'contextFile', 'suggest']);
+  const files = second.posted.filter((m): m is Extract<HostToWorker, { kind: 'contextFile' }> => m.kind === 'contextFile');
+  assert.deepEqual(files.map((m) => [m.path, m.text]), [['b.ts', 'b'], ['a.ts', 'a saved again']]);
+  // Past the budget the oldest go first; the newest stays even alone over it.
+  const big = 'x'.repeat(RESEND_CONTEXT_CHARS / 2);
+  client.contextFile('big1.ts', big);
+  client.contextFile('big2.ts', big);
+  client.contextFile('huge.ts', 'y'.repeat(RESEND_CONTEXT_CHARS + 1));
+  box.all[1]!.events.failed(new Error('engine worker crashed: again'));
+  await client.suggest(params);
+  const third = box.all[2]!;
+  assert.deepEqual(third.posted.filter((m) => m.kind === 'contextFile').map((m) => (m as { path: string }).path), ['huge.ts']);
+  await client.dispose();
 });
