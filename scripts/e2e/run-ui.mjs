@@ -17,7 +17,7 @@ import {
 const fileName = process.env.SEQ2SEQ_UI_FILE ?? 'sample.ts';
 // "\n" in the variable means Enter, so a prefix can start a fresh line. The default runs at the shipped settings:
 // the file above defines add(a: number, b: number), so the shipped model is sure of "ber" here (confidence 0.93, well
-// over the 0.5 threshold), as a user would see it.
+// over the 0.45 threshold), as a user would see it.
 const prefix = (process.env.SEQ2SEQ_UI_PREFIX ?? '\\nexport function sub(a: number, b: num').replaceAll('\\n', '\n');
 /** Extra user settings as JSON, for trying other prefixes or models by hand; the test itself uses none. */
 const extraSettings = JSON.parse(process.env.SEQ2SEQ_UI_SETTINGS ?? '{}');
