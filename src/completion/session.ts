@@ -99,6 +99,11 @@ export class CompletionSession<D> {
   private lastShown: { document: D | null; identity: string } = { document: null, identity: '' };
   /** Bumped by every cache clear: an answer to a request made before it belongs to the old model and is dropped. */
   private generation = 0;
+  /**
+   * Bumped by every cache clear and every change of the workspace memory: an answer to a request made before it is
+   * shown (the model is the same) but not kept, since it may have copied from a file that has changed or gone.
+   */
+  private cacheEpoch = 0;
   /** The suggestion on screen, followed through the edits that take words or lines of it. */
   private readonly partial = new PartialAcceptTracker<D>();
   /** The continuation after the suggestion on screen, computed ahead (see PREFETCH_DELAY_MS). */
@@ -130,6 +135,18 @@ export class CompletionSession<D> {
     this.lookahead.cancel();
     this.landing.reset();
     this.generation++;
+    this.cacheEpoch++;
+  }
+
+  /**
+   * The workspace memory changed: what the cache holds may copy from a file that changed or went, so it goes. A
+   * request under way is still answered: dropping it, as after a switch of model, left the user without a suggestion
+   * for that keystroke whenever the memory landed during it.
+   */
+  memoryChanged(): void {
+    this.cache.clear();
+    this.lookahead.cancel();
+    this.cacheEpoch++;
   }
 
   /** The cursor moved (one empty selection) in an editor; where it rests, the engine reads ahead. */
@@ -218,10 +235,11 @@ export class CompletionSession<D> {
         if (!(await sleep(delay, abort.signal)) || call.isCancelled()) return none(() => 'the user typed on before the request was sent');
         waited = performance.now() - t;
         const generation = this.generation;
+        const epoch = this.cacheEpoch;
         const answer = await engine.suggest({ ...docs.window(document, anchor, state.info, extra), language, ...decodeRequest(settings) }, abort.signal);
         if (!answer || call.isCancelled() || generation !== this.generation) return none(() => (generation !== this.generation ? 'the model or settings changed meanwhile' : 'superseded by a newer keystroke'));
         candidates = answer.candidates;
-        this.cache.put(key, before, candidates);
+        if (epoch === this.cacheEpoch) this.cache.put(key, before, candidates);
         engineMs = answer.engineMs;
         record.engineMs = engineMs;
         record.encoderSteps = answer.encoderSteps;
@@ -263,13 +281,13 @@ export class CompletionSession<D> {
   private prefetch(document: D, anchor: Pos, extra: string, key: string, before: string, shown: string, info: ModelInfo): void {
     const docs = this.deps.documents;
     const target = before + shown;
-    const generation = this.generation;
+    const epoch = this.cacheEpoch;
     const version = docs.version(document);
     this.lookahead.schedule(key, target, async (signal) => {
       try {
         const answer = await this.deps.engine.suggest({ ...docs.window(document, anchor, info, extra + shown), language: docs.languageId(document), ...decodeRequest(this.deps.settings()) }, signal);
-        // The document moved on some other way, or the model changed: the answer is for a text that will not come.
-        if (!answer || generation !== this.generation || (docs.version(document) !== version && !docs.lineText(document, anchor.line).startsWith(target))) return;
+        // The document moved on some other way, or the model or the memory changed: the answer is not kept.
+        if (!answer || epoch !== this.cacheEpoch || (docs.version(document) !== version && !docs.lineText(document, anchor.line).startsWith(target))) return;
         this.cache.put(key, target, answer.candidates);
         this.prefetched++;
       } catch (e) {

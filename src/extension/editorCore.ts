@@ -88,7 +88,7 @@ export function startEditorCore(context: vscode.ExtensionContext, host: HostPart
   const snooze = new Snooze(() => refresh());
 
   // The engine loads whatever the chooser announces; every switch clears the provider's suggestions of the old model.
-  const engine = new EngineController(host.engineThread, log, host.chooser, current, () => provider.clearCache());
+  const engine = new EngineController(host.engineThread, log, host.chooser, current, () => provider.clearCache(), () => provider.memoryChanged());
   const status = new StatusBar();
   // The one probe of the provider's calls: the tests' latency figures, their recent calls, the UI test's console.
   const probe = new RequestProbe(host.requestLog);

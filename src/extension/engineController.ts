@@ -44,11 +44,10 @@ export class EngineController implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
     private readonly active: ModelChooser,
     private readonly settings: () => Settings,
-    /**
-     * Called on every switch to another model or backend, before it loads, and when the workspace memory changes
-     * (the provider clears its cache).
-     */
+    /** Called on every switch to another model or backend, before it loads (the provider clears its cache). */
     private readonly onSwitch: () => void,
+    /** Called when the workspace memory changes (the provider lets go of what it holds, not of a request under way). */
+    private readonly onMemory: () => void,
   ) {
     this.subscription = active.onDidChange((change) => void this.load(this.settings(), change.contentChanged));
     this.client = new EngineClient(thread.start, (level, message) => {
@@ -140,11 +139,11 @@ export class EngineController implements vscode.Disposable {
 
   /**
    * The workspace's files as the copy prior's memory (see WorkspaceMemory); null: the loaded model's own. The
-   * suggestions the provider holds may have copied from a file that changed or went: they go, as on a switch.
+   * suggestions the provider holds may have copied from a file that changed or went: they go.
    */
   workspaceMemory(text: string | null): void {
     this.client.memory(text);
-    this.onSwitch();
+    this.onMemory();
   }
 
   /** For the encoder-state panel: the worker computes the view; the host never runs the model. */

@@ -50,6 +50,10 @@ export class Seq2SeqInlineProvider implements vscode.InlineCompletionItemProvide
     this.session.clearCache();
   }
 
+  memoryChanged(): void {
+    this.session.memoryChanged();
+  }
+
   cursorMoved(document: vscode.TextDocument, position: vscode.Position): void {
     this.session.cursorMoved(document, position);
   }

@@ -143,6 +143,25 @@ test('a request cancelled while the engine works shows nothing; a cache clear dr
   assert.deepEqual((await s.request(d, end(d), call()))?.texts, ['urn']);
 });
 
+test('a change of the workspace memory while the engine works: the answer is shown, not kept; what was kept goes', async () => {
+  const engine = new TableEngine({ 'ret': [{ text: 'urn', confidence: 0.9 }], 'x = Zor': [{ text: 'blax', confidence: 0.9 }] });
+  const { s } = session(engine);
+  const kept = doc('x = Zor');
+  assert.deepEqual((await s.request(kept, end(kept), call()))?.texts, ['blax']);
+  const d = doc('ret');
+  let release: () => void = () => undefined;
+  engine.hold = new Promise((r) => (release = r));
+  const during = s.request(d, end(d), call());
+  await new Promise((r) => setTimeout(r, 5));
+  s.memoryChanged(); // the workspace's files changed meanwhile: the model did not
+  release();
+  assert.deepEqual((await during)?.texts, ['urn']);
+  engine.hold = null;
+  assert.deepEqual((await s.request(d, end(d), call()))?.texts, ['urn']);
+  assert.deepEqual((await s.request(kept, end(kept), call()))?.texts, ['blax']);
+  assert.deepEqual(engine.asked, ['x = Zor', 'ret', 'ret', 'x = Zor'], 'neither the answer under way nor the earlier one was served from the cache');
+});
+
 test('the suggest widget\'s selected item is extended, from its start', async () => {
   const engine = new TableEngine({ 'x.forE': [{ text: 'ach', confidence: 0.9 }] });
   const { s } = session(engine);

@@ -103,6 +103,12 @@ suite('Fine-tune on the workspace', () => {
   });
 
   test('use-base and delete return to the base model, and every switch drops the suggestions of the old model', async () => {
+    // The test before read the workspace's files again (its include setting, then none): a change of the memory
+    // also empties the cache, so the cache is checked once the reading is in.
+    await waitFor('the workspace memory read again', () => {
+      const m = api.workspaceMemory();
+      return m.kind === 'ready' && m.files > 0;
+    }, 30_000);
     const editor = await newEditor('export const x = greetZor');
     // Asked twice on the workspace model: the second answer comes from the suggestion cache.
     assert.equal(await askedTheEngine(editor), true);
