@@ -51,7 +51,11 @@ export interface SessionLog {
 export interface SessionDeps<D> {
   documents: DocumentReader<D>;
   engine: SessionEngine;
-  settings(): Settings;
+  /**
+   * The settings, as they apply to a document of `languageId` where one is given: a setting may be set for one
+   * language (the threshold is language-overridable).
+   */
+  settings(languageId?: string): Settings;
   /** Enabled, not snoozed, and the language is on. */
   isActive(languageId: string): boolean;
   /** Whether a document is the user's own (a file, an untitled one; not an output pane): typing there is counted. */
@@ -197,7 +201,7 @@ export class CompletionSession<D> {
     if (!this.deps.isActive(language)) return none(() => `suggestions are off for ${language} (disabled, snoozed, or not in seq2seq.languages)`);
     const state = engine.state;
     if (state.kind !== 'ready') return none(() => `the model is ${state.kind === 'error' ? `not loaded: ${state.message}` : 'still loading'}`);
-    const settings = this.deps.settings();
+    const settings = this.deps.settings(language);
     const line = docs.lineText(document, position.line);
     const rest = line.slice(position.character);
     const midLine = hiddenMidLine(rest);
@@ -285,7 +289,7 @@ export class CompletionSession<D> {
     const version = docs.version(document);
     this.lookahead.schedule(key, target, async (signal) => {
       try {
-        const answer = await this.deps.engine.suggest({ ...docs.window(document, anchor, info, extra + shown), language: docs.languageId(document), ...decodeRequest(this.deps.settings()) }, signal);
+        const answer = await this.deps.engine.suggest({ ...docs.window(document, anchor, info, extra + shown), language: docs.languageId(document), ...decodeRequest(this.deps.settings(docs.languageId(document))) }, signal);
         // The document moved on some other way, or the model or the memory changed: the answer is not kept.
         if (!answer || epoch !== this.cacheEpoch || (docs.version(document) !== version && !docs.lineText(document, anchor.line).startsWith(target))) return;
         this.cache.put(key, target, answer.candidates);

@@ -67,7 +67,7 @@ export interface HostParts {
 export interface EditorCore {
   log: vscode.LogOutputChannel;
   engine: EngineController;
-  settings(): Settings;
+  settings(languageId?: string): Settings;
   /** Redraws the status bar (after a change the core does not see, such as the learner's). */
   refresh(): void;
   /** Called after the core took a settings change in (with the event, to tell which section changed). */
@@ -83,7 +83,14 @@ export interface EditorCore {
 export function startEditorCore(context: vscode.ExtensionContext, host: HostParts): EditorCore {
   const log = vscode.window.createOutputChannel('Seq2Seq Complete', { log: true });
   let settings: Settings = readSettings();
-  const current = (): Settings => settings;
+  // Per language, read once per language until the settings change (a keystroke reads no configuration).
+  const byLanguage = new Map<string, Settings>();
+  const current = (languageId?: string): Settings => {
+    if (languageId === undefined) return settings;
+    let s = byLanguage.get(languageId);
+    if (!s) byLanguage.set(languageId, (s = readSettings(languageId)));
+    return s;
+  };
   // Refreshes the status bar when it starts and ends (refresh only reads what exists by then).
   const snooze = new Snooze(() => refresh());
 
@@ -140,6 +147,7 @@ export function startEditorCore(context: vscode.ExtensionContext, host: HostPart
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration(SECTION)) return;
       settings = readSettings();
+      byLanguage.clear();
       for (const listener of settingsListeners) listener(e);
       // Other settings (threshold, beam, debounce) change what the provider would do.
       provider.settingsChanged(settings);

@@ -14,7 +14,8 @@ import { encoderPanelHtml, makeNonce } from './encoderPanelHtml';
 export interface EncoderPanelDeps {
   extensionUri: vscode.Uri;
   engine: EngineController;
-  settings(): Settings;
+  /** The settings, as they apply to a document of `languageId` where one is given. */
+  settings(languageId?: string): Settings;
   /** Enabled, not snoozed, language on: decides whether the editor shows a suggestion at all. */
   isActive(languageId: string): boolean;
   log: vscode.LogOutputChannel;
@@ -198,7 +199,7 @@ export class EncoderPanel {
     }
     const doc = editor.document;
     const cursor = editor.selection.active;
-    const settings = this.deps.settings();
+    const settings = this.deps.settings(doc.languageId);
     this.inFlight = true;
     const t0 = performance.now();
     try {

@@ -4,8 +4,9 @@ import { FineTuneSettings, LearnSettings, sanitizeFineTune, sanitizeLearn, sanit
 
 export const SECTION = 'seq2seq';
 
-export function readSettings(): Settings {
-  const config = vscode.workspace.getConfiguration(SECTION);
+/** The settings; with `languageId`, as they apply to that language's documents (values set under "[python]" etc.). */
+export function readSettings(languageId?: string): Settings {
+  const config = vscode.workspace.getConfiguration(SECTION, languageId === undefined ? undefined : { languageId });
   return sanitizeSettings((key) => config.get(key));
 }
 

@@ -57,6 +57,32 @@ suite('Seq2Seq Complete in a real extension host', () => {
     await setting('confidenceThreshold', undefined);
   });
 
+  test('a threshold set for one language ("[typescript]") applies to its documents only', async () => {
+    await api.whenReady();
+    await setting('confidenceThreshold', 0);
+    const forTypeScript = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('seq2seq', { languageId: 'typescript' });
+    // Nothing is sure enough for 1: TypeScript documents get nothing, JavaScript ones keep the threshold of 0.
+    await forTypeScript().update('confidenceThreshold', 1, vscode.ConfigurationTarget.Global, true);
+    try {
+      const text = 'import * as path from "path";\n\nexport function main() {\n  const';
+      const shown = async (language: string): Promise<number> => {
+        const editor = await newEditor(text, language);
+        const items = await api.provider.provideInlineCompletionItems(
+          editor.document,
+          editor.selection.active,
+          { triggerKind: vscode.InlineCompletionTriggerKind.Invoke, selectedCompletionInfo: undefined },
+          new vscode.CancellationTokenSource().token,
+        );
+        return (Array.isArray(items) ? items : (items?.items ?? [])).length;
+      };
+      assert.equal(await shown('typescript'), 0, 'the TypeScript threshold of 1 hides every suggestion');
+      assert.ok((await shown('javascript')) > 0, 'JavaScript keeps the threshold of 0');
+    } finally {
+      await forTypeScript().update('confidenceThreshold', undefined, vscode.ConfigurationTarget.Global, true);
+      await setting('confidenceThreshold', undefined);
+    }
+  });
+
   test('a name defined far above the encoder window is completed by copying it from the document', async () => {
     await api.whenReady();
     // From here on the tests run with the workspace memory's first reading in place, as users type: in two of
