@@ -86,8 +86,9 @@ suite('Seq2Seq Complete in a real extension host', () => {
   test('a name defined far above the encoder window is completed by copying it from the document', async () => {
     await api.whenReady();
     // From here on the tests run with the workspace memory's first reading in place, as users type: in two of
-    // about eight full runs this test found no suggestion for 4 s when that reading landed during it (not
-    // reproduced on its own, nor with the reading forced mid-test; see the stop's note).
+    // about eight full runs this test found no suggestion for 4 s when that reading landed during it. A change of
+    // the memory then also dropped the answer under way, as a switch of model does; it no longer does
+    // (CompletionSession.memoryChanged), and the wait stays so the test checks copying, not that timing.
     await waitFor('the workspace memory', () => api.workspaceMemory().kind === 'ready', 30_000);
     // The definition sits ~3,000 characters above the cursor, well outside the encoder's window (at most 256),
     // so only the copy prior, fed by the host with the document before the cursor, can know the rest of the name.
