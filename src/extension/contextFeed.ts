@@ -45,7 +45,11 @@ export class ContextFeed implements vscode.Disposable {
     this.activeUri = vscode.window.activeTextEditor?.document.uri.toString() ?? null;
   }
 
-  /** Sends every open document again (the worker starts empty after a restart); called once the engine is ready. */
+  /**
+   * Offers every open document again, called whenever the engine is ready: documents open before activation had no
+   * open event, and a changed setting may now refuse one (a thread restarted after a crash gets the ring from the
+   * engine client).
+   */
   resend(): void {
     for (const d of vscode.workspace.textDocuments) void this.offer(d);
   }

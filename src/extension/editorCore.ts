@@ -125,7 +125,7 @@ export function startEditorCore(context: vscode.ExtensionContext, host: HostPart
     await vscode.workspace.getConfiguration(SECTION).update('enabled', enabled, vscode.ConfigurationTarget.Global);
   };
 
-  // The user's other files, for the copy prior: sent on document events, again whenever a (re)started engine is ready.
+  // The user's other files, for the copy prior: sent on document events, and offered again whenever the engine is ready.
   const contextFeed = new ContextFeed(engine, log, () => readFineTuneSettings().exclude);
   // And every file of the workspace, read in the background once the engine is ready.
   const memory = new WorkspaceMemory(engine, log, () => settings.workspaceMemory, readFineTuneSettings);
